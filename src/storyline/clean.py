@@ -1,0 +1,102 @@
+"""Clean article text: repair mojibake, drop page leftovers, repeated titles and captions.
+
+Works paragraph by paragraph (blank-line separated) because page leftovers come as whole
+blocks: share widgets, comment forms, photo captions with their credits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+# Widgets and footers that scrapers carry along; matched against a whole short paragraph.
+BOILERPLATE = re.compile(
+    r"^(?:exit mobile version|leave a (?:reply|comment)|post a comment|comments?(?: \(\d+\))?|"
+    r"your email address will not be published.*|required fields are marked.*|"
+    r"(?:click to )?share (?:this|on \w+).*|share this article|follow us on .*|subscribe(?: now| to .*)?|"
+    r"sign up for .*|advertisement|advert|sponsored(?: content)?|read more.*|related(?: articles| stories)?:?.*|"
+    r"all rights reserved.*|©.*|copyright ©?.*|cookie(?:s)? (?:policy|settings).*|we use cookies.*|"
+    r"skip to (?:main )?content|print this (?:article|page)|save my name, email.*|"
+    r"(?:photo|image|picture|credit|source)s?\s*:.*)$",
+    re.I,
+)
+# A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
+CAPTION_CREDIT = re.compile(r"\((?:[^()]{2,80}/)+[^()]{2,80}\)\s*$")
+MAX_BOILERPLATE_CHARS = 200
+
+
+def clean_text(text: str) -> str:
+    """Repaired, boilerplate-free body text with paragraphs separated by blank lines."""
+    paragraphs = split_paragraphs(fix_encoding(text))
+    kept = [p for p in paragraphs if not is_page_leftover(p)]
+    return "\n\n".join(drop_repeats(kept))
+
+
+def fix_encoding(text: str) -> str:
+    """Mojibake ('Russia‚Äôs') and odd whitespace fixed; typographic quotes kept."""
+    fixed = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    # ftfy leaves a line alone when it mixes mojibake with correct curly quotes; fix word by word.
+    fixed = re.sub(r"\S*[^\x00-\x7F]\S*", lambda m: ftfy.fix_encoding(m.group(0)), fixed)
+    fixed = re.sub(r"[ \t\u00a0]+", " ", fixed)
+    return re.sub(r"([.!?…])(?:\s+\.)+", r"\1", fixed)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Blank-line paragraphs; a paragraph's inner line breaks become spaces, except before a caption."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = []
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if any(CAPTION_CREDIT.search(line) for line in lines):
+            paragraphs.append(" ".join(lines))
+        else:
+            paragraphs.extend(lines if _looks_like_separate_lines(lines) else [" ".join(lines)])
+    return [p for p in paragraphs if p]
+
+
+def _looks_like_separate_lines(lines: list[str]) -> bool:
+    """Lines that each end a sentence are separate paragraphs; wrapped lines are not."""
+    return len(lines) > 1 and all(re.search(r"[.!?\"”’:)]$", line) for line in lines[:-1])
+
+
+def is_page_leftover(paragraph: str) -> bool:
+    """A widget/footer line, or a photo caption with its credit."""
+    if len(paragraph) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.match(paragraph.strip(" *.")):
+        return True
+    return bool(CAPTION_CREDIT.search(paragraph))
+
+
+def drop_repeats(paragraphs: list[str]) -> list[str]:
+    """Drop a paragraph that repeats, or is the opening of, another one (repeated titles and leads)."""
+    keys = [_key(p) for p in paragraphs]
+    kept = []
+    for index, (paragraph, key) in enumerate(zip(paragraphs, keys)):
+        if not key:
+            continue
+        if key in keys[:index]:
+            continue
+        if len(key) >= 40 and any(other != key and other.startswith(key) for other in keys):
+            continue
+        kept.append(paragraph)
+    return kept
+
+
+def _key(paragraph: str) -> str:
+    return re.sub(r"\W+", " ", paragraph.lower()).strip()
+
+
+def split_title(text: str, title: str | None) -> tuple[str | None, str]:
+    """Take a title from the first paragraph when none was given, and drop title repeats from the body."""
+    paragraphs = text.split("\n\n")
+    if not title and len(paragraphs) > 1 and _is_headline(paragraphs[0]):
+        title = paragraphs[0].rstrip(" .")
+    if title:
+        title_key = _key(title)
+        paragraphs = [p for p in paragraphs if _key(p) != title_key]
+    return title, "\n\n".join(paragraphs)
+
+
+def _is_headline(paragraph: str) -> bool:
+    """Short, a single sentence at most: what a headline looks like."""
+    return len(paragraph) <= 160 and len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1

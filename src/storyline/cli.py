@@ -1,0 +1,103 @@
+"""Command line: ingest, stories, show, export, failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import export, store
+from .pipeline import ingest as run_ingest
+from .summarize import DEFAULT_SENTENCES
+
+app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+DbOption = typer.Option(None, "--db", help="SQLite store (default $STORYLINE_DB or ./storyline.db)")
+
+
+@app.command()
+def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive)"),
+           db: Optional[str] = DbOption,
+           sentences: int = typer.Option(DEFAULT_SENTENCES, "--sentences", help="summary length")) -> None:
+    """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
+    conn = store.open_store(db)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("articles", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = run_ingest(conn, paths, advance, sentences)
+    for failure in report.failures:
+        err.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
+    table = Table(title="ingest summary", show_header=False)
+    for label, value in (("new articles", report.new), ("already in store / repeated", report.duplicates),
+                         ("syndicated copies", report.near_duplicates), ("failed", len(report.failures)),
+                         ("stories touched", len(report.stories_touched))):
+        table.add_row(label, str(value))
+    console.print(table)
+    if report.new + report.duplicates == 0:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def stories(db: Optional[str] = DbOption) -> None:
+    """List stories: id, title, articles, outlets, date range."""
+    conn = store.open_store(db)
+    table = Table(title="stories")
+    for column in ("id", "title", "articles", "outlets", "dates"):
+        table.add_column(column)
+    for story_id in store.story_ids(conn):
+        analysis, _events = store.load_analysis(conn, story_id)
+        members = store.articles(conn, story_id)
+        days = sorted(a.published for a in members if a.published)
+        outlets = {a.outlet for a in members if a.outlet}
+        table.add_row(story_id, analysis.title, str(len(members)), str(len(outlets)),
+                      f"{days[0]} – {days[-1]}" if days else "undated")
+    console.print(table)
+
+
+@app.command()
+def show(story_id: str, db: Optional[str] = DbOption) -> None:
+    """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
+    from rich.markdown import Markdown
+
+    conn = store.open_store(db)
+    try:
+        analysis, events = store.load_analysis(conn, story_id)
+    except KeyError:
+        err.print(f"no story {story_id!r}; `storyline stories` lists them")
+        raise typer.Exit(code=1)
+    lookup = {a.id: a for a in store.articles(conn, story_id)}
+    console.print(Markdown(export.story_markdown(analysis, events, lookup)))
+
+
+@app.command("export")
+def export_command(format: str = typer.Option("json", "--format", help="json | markdown | html"),
+                   output: Path = typer.Option(..., "-o", "--output", help="file to write"),
+                   db: Optional[str] = DbOption) -> None:
+    """Write everything the store knows (json exactly per the export contract)."""
+    if format not in export.FORMATS:
+        err.print(f"unknown format {format!r}; choose json, markdown or html")
+        raise typer.Exit(code=2)
+    conn = store.open_store(db)
+    output.write_text(export.FORMATS[format](conn), encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
+@app.command()
+def failures(db: Optional[str] = DbOption) -> None:
+    """Inputs that could not be ingested, with the reason."""
+    conn = store.open_store(db)
+    table = Table(title="failures")
+    for column in ("source", "reason", "when"):
+        table.add_column(column)
+    for row in store.failures(conn):
+        table.add_row(*row)
+    console.print(table)

@@ -1,0 +1,133 @@
+"""Agreement and contradiction between statements (quotes and claims) of one story.
+
+Statements are aligned by their content words (the proposition: who does what to what),
+then related by cues over the aligned pair:
+- polarity: one side denies what the other asserts ("no discussions about a second wave"
+  vs. "preparing a second wave") -> contradicts;
+- aspect: one side says a process is over, the other, close by and with a contrast
+  marker, that it still goes on -> contradicts;
+- numbers: different figures for the same quantity from different sources -> contradicts;
+- the same proposition from different sources with the same polarity -> agrees.
+Every relation carries a short `why`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Claim, Quote, Relation
+from .text import content_words, is_negated, jaccard
+
+ALIGN_JACCARD = 0.2
+ALIGN_SHARED = 3
+AGREE_JACCARD = 0.5
+FIGURE_JACCARD = 0.35
+NEARBY_SENTENCES = 4
+COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
+                        r"concluded|halted|stopped)\b|\bno more\b|\bend(?:ed)? of\b", re.I)
+CONTINUATION = re.compile(r"\bstill\b|\bcontinu(?:e|es|ed|ing)\b|\bremain(?:s|ed)?\b|\bongoing\b", re.I)
+CONTRAST = re.compile(r"\b(?:however|but|meanwhile|yet|nevertheless|despite|although|though|still)\b", re.I)
+
+
+@dataclass
+class Statement:
+    id: str
+    source: str | None
+    text: str
+    articles: set[str]
+    positions: set[tuple[str, int]]  # (article id, sentence index)
+    words: set[str]
+    negated: bool
+
+
+def statements_from(quotes: list[Quote], claims: list[Claim],
+                    positions: dict[str, set[tuple[str, int]]]) -> list[Statement]:
+    found = []
+    for quote in quotes:
+        text = " / ".join(v.text for v in quote.variants)
+        found.append(Statement(quote.id, quote.speaker_entity_id or quote.speaker, text,
+                               {v.article_id for v in quote.variants}, positions.get(quote.id, set()),
+                               content_words(text), any(is_negated(v.text) for v in quote.variants)))
+    for claim in claims:
+        found.append(Statement(claim.id, claim.source_entity_id or claim.source, claim.text, set(claim.article_ids),
+                               positions.get(claim.id, set()), content_words(claim.text), is_negated(claim.text)))
+    return found
+
+
+def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]]) -> list[Relation]:
+    statements = statements_from(quotes, claims, positions)
+    relations: list[Relation] = []
+    seen: set[tuple[str, str]] = set()
+    for i, a in enumerate(statements):
+        for b in statements[i + 1:]:
+            relation = _polarity_or_agreement(a, b) or _aspect(a, b)
+            if relation and (a.id, b.id) not in seen:
+                seen.add((a.id, b.id))
+                relations.append(relation)
+    relations += _figure_conflicts(claims)
+    return relations
+
+
+def _different_sources(a: Statement, b: Statement) -> bool:
+    return a.source is None or b.source is None or a.source != b.source
+
+
+def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
+    if not _different_sources(a, b):
+        return None
+    shared = a.words & b.words
+    similarity = jaccard(a.words, b.words)
+    if len(shared) < ALIGN_SHARED and similarity < ALIGN_JACCARD:
+        return None
+    if a.negated != b.negated and len(shared) >= 2 and similarity >= ALIGN_JACCARD:
+        denial, claim = (a, b) if a.negated else (b, a)
+        return Relation(denial.id, claim.id, "contradicts",
+                        f"denial vs. assertion about {' '.join(sorted(shared)[:4])}")
+    if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles:
+        return Relation(a.id, b.id, "agrees", f"same statement from different sources ({len(shared)} shared terms)")
+    return None
+
+
+def _aspect(a: Statement, b: Statement) -> Relation | None:
+    """'X is over' vs. a nearby 'still ...' introduced by a contrast."""
+    for done, going in ((a, b), (b, a)):
+        if COMPLETION.search(done.text) and CONTINUATION.search(going.text) and not COMPLETION.search(going.text) \
+                and CONTRAST.search(going.text) and _nearby(done, going):
+            return Relation(done.id, going.id, "contradicts", "said to be over vs. reported as still going on")
+    return None
+
+
+def _nearby(a: Statement, b: Statement) -> bool:
+    return any(article_a == article_b and abs(sa - sb) <= NEARBY_SENTENCES
+               for article_a, sa in a.positions for article_b, sb in b.positions)
+
+
+def _figure_conflicts(claims: list[Claim]) -> list[Relation]:
+    """Different numbers for the same thing counted, from different sources."""
+    relations = []
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            qa, qb = a.quantity, b.quantity
+            if not qa.unit or qa.unit != qb.unit or a.source == b.source or set(a.article_ids) == set(b.article_ids):
+                continue
+            if _overlaps(qa, qb) or jaccard(content_words(a.text), content_words(b.text)) < FIGURE_JACCARD:
+                continue
+            relations.append(Relation(a.id, b.id, "contradicts",
+                                      f"different figures for {qa.unit}: {_show(qa)} vs. {_show(qb)}"))
+    return relations
+
+
+def _bounds(q) -> tuple[float, float]:
+    if q.value is not None:
+        return q.value, q.value
+    return q.low or 0, q.high or 0
+
+
+def _overlaps(qa, qb) -> bool:
+    (la, ha), (lb, hb) = _bounds(qa), _bounds(qb)
+    return la <= hb and lb <= ha
+
+
+def _show(q) -> str:
+    return f"{q.value:,.0f}" if q.value is not None else f"{q.low:,.0f}-{q.high:,.0f}"

@@ -1,0 +1,57 @@
+"""Near-duplicate and syndicated-copy detection with MinHash LSH over word shingles.
+
+A syndicated copy (the same wire story with another headline, a trimmed footer) shares
+most of its 5-word shingles with the original; MinHash estimates that Jaccard overlap in
+constant time per pair, and LSH finds the candidates without comparing all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 64
+SHINGLE_WORDS = 5
+DUPLICATE_JACCARD = 0.6
+
+
+def shingles(text: str) -> set[bytes]:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()}
+    return {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> MinHash:
+    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash.update_batch(list(shingles(text)))
+    return minhash
+
+
+def to_bytes(minhash: MinHash) -> bytes:
+    return minhash.hashvalues.astype(np.uint64).tobytes()
+
+
+def from_bytes(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint64))
+
+
+class DuplicateIndex:
+    """LSH over the signatures of every original article in the store."""
+
+    def __init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=NUM_PERM)
+        self.signatures: dict[str, MinHash] = {}
+
+    def add(self, article_id: str, minhash: MinHash) -> None:
+        if article_id not in self.signatures:
+            self.lsh.insert(article_id, minhash)
+            self.signatures[article_id] = minhash
+
+    def original_of(self, minhash: MinHash) -> str | None:
+        """The most similar stored article above the threshold, if any."""
+        scored = [(self.signatures[c].jaccard(minhash), c) for c in self.lsh.query(minhash)]
+        scored = [(s, c) for s, c in scored if s >= DUPLICATE_JACCARD]
+        return max(scored)[1] if scored else None

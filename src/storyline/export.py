@@ -1,0 +1,172 @@
+"""Exports: JSON exactly per ../shared/contract/EXPORT.md, Markdown, and a self-contained HTML report.
+
+Every piece of article text in HTML goes through html.escape: a report that contains
+<script> shows it as text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from html import escape
+
+from . import store
+from .models import Article, Event, StoryAnalysis
+
+CONTRACT_VERSION = 1
+
+
+def collect(conn: sqlite3.Connection) -> tuple[list[Article], list[tuple[StoryAnalysis, list[Event]]]]:
+    return store.articles(conn), [store.load_analysis(conn, sid) for sid in store.story_ids(conn)]
+
+
+def _quantity(q) -> dict:
+    data = asdict(q)
+    return {k: data[k] for k in ("value", "low", "high", "unit", "hedge")}
+
+
+def to_json_document(conn: sqlite3.Connection) -> dict:
+    articles, stories = collect(conn)
+    document: dict = {"version": CONTRACT_VERSION, "articles": [], "events": [], "stories": [], "entities": [],
+                      "quotes": [], "claims": [], "relations": [], "timeline": []}
+    for a in articles:
+        document["articles"].append({
+            "id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet, "language": a.language,
+            "published": a.published, "published_inferred": a.published_inferred, "text": a.text,
+            "event_id": a.event_id, "story_id": a.story_id, "duplicate_of": a.duplicate_of})
+    for analysis, events in stories:
+        sid = analysis.story_id
+        document["events"] += [{"id": e.id, "story_id": sid, "title": e.title, "start": e.start, "end": e.end,
+                                "article_ids": e.article_ids} for e in events]
+        document["stories"].append({
+            "id": sid, "title": analysis.title, "event_ids": [e.id for e in events],
+            "article_ids": [aid for e in events for aid in e.article_ids],
+            "summary": [asdict(s) for s in analysis.summary]})
+        document["entities"] += [{**asdict(e), "story_id": sid} for e in analysis.entities]
+        document["quotes"] += [{"id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
+                                "kind": q.kind, "said_on": q.said_on, "story_id": sid,
+                                "variants": [asdict(v) for v in q.variants]} for q in analysis.quotes]
+        document["claims"] += [{"id": c.id, "text": c.text, "source": c.source,
+                                "source_entity_id": c.source_entity_id, "quantity": _quantity(c.quantity),
+                                "article_ids": c.article_ids, "story_id": sid} for c in analysis.claims]
+        document["relations"] += [{**asdict(r), "story_id": sid} for r in analysis.relations]
+        document["timeline"] += [asdict(t) for t in analysis.timeline]
+    return document
+
+
+def to_json(conn: sqlite3.Connection) -> str:
+    return json.dumps(to_json_document(conn), ensure_ascii=False, indent=2)
+
+
+def _by_id(articles: list[Article]) -> dict[str, Article]:
+    return {a.id: a for a in articles}
+
+
+def _figure(q) -> str:
+    number = f"{q.value:,g}" if q.value is not None else f"{q.low:,g}–{q.high:,g}"
+    return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit)))
+
+
+def statement_text(analysis: StoryAnalysis, item_id: str) -> str:
+    for quote in analysis.quotes:
+        if quote.id == item_id:
+            return f"{quote.speaker or 'unattributed'}: {quote.variants[0].text}"
+    for claim in analysis.claims:
+        if claim.id == item_id:
+            return f"{claim.source or 'unattributed'}: {claim.text}"
+    return item_id
+
+
+def to_markdown(conn: sqlite3.Connection) -> str:
+    articles, stories = collect(conn)
+    lookup = _by_id(articles)
+    return "\n".join(["# storyline report", ""] + [story_markdown(a, ev, lookup) for a, ev in stories])
+
+
+def story_markdown(analysis: StoryAnalysis, events: list[Event], lookup: dict[str, Article]) -> str:
+    cite = lambda ids: " ".join(f"[{i}]" for i in ids)  # noqa: E731
+    lines = []
+    lines += [f"## {analysis.title}", "", "### Summary", ""]
+    lines += [f"- {s.text} {cite(s.article_ids)}" for s in analysis.summary]
+    lines += ["", "### Timeline", ""]
+    lines += [f"- **{t.date}**{' (expected)' if t.expected else ''}: {t.text} {cite(t.article_ids)}"
+              for t in analysis.timeline]
+    lines += ["", "### Who said what", ""]
+    lines += [f"- **{q.speaker or 'unattributed'}** ({q.kind}{', ' + q.said_on if q.said_on else ''}): "
+              f"“{q.variants[0].text}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
+    lines += ["", "### Figures", ""]
+    lines += [f"- {_figure(c.quantity)} — {c.source or 'unattributed'} {cite(c.article_ids)}"
+              for c in analysis.claims]
+    lines += ["", "### Disputed and agreed", ""]
+    lines += [f"- {r.type}: {statement_text(analysis, r.a)} ⟷ {statement_text(analysis, r.b)} ({r.why})"
+              for r in analysis.relations]
+    lines += ["", "### Sources", ""]
+    lines += [f"- [{aid}] {lookup[aid].title} — {lookup[aid].outlet or lookup[aid].source} "
+              f"({lookup[aid].published or 'undated'})" for e in events for aid in e.article_ids if aid in lookup]
+    lines.append("")
+    return "\n".join(lines)
+
+
+HTML_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem;line-height:1.45;color:#222}
+h1{font-size:1.6rem}h2{border-bottom:2px solid #ccc;padding-top:1rem}section{margin-bottom:2rem}
+.cite a{font-size:.75em;text-decoration:none;margin-left:.15em}.expected{color:#8a5a00}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left;
+vertical-align:top}.dispute{display:grid;grid-template-columns:1fr 1fr;gap:1rem;background:#fff4f4;padding:.5rem;
+margin:.5rem 0}.agree{background:#f3fff3}details{margin:.3rem 0}pre{white-space:pre-wrap}
+@media (max-width:40rem){.dispute{grid-template-columns:1fr}}
+"""
+
+
+def _cite_html(ids: list[str]) -> str:
+    return "<span class=cite>" + "".join(f'<a href="#{escape(i)}">[{escape(i)}]</a>' for i in ids) + "</span>"
+
+
+def _story_html(analysis: StoryAnalysis, events: list[Event], lookup: dict[str, Article]) -> str:
+    e = escape
+    parts = [f"<section><h2>{e(analysis.title)}</h2><h3>Summary</h3><ol>"]
+    parts += [f"<li>{e(s.text)} {_cite_html(s.article_ids)}</li>" for s in analysis.summary]
+    parts.append("</ol><h3>Timeline</h3><ul>")
+    parts += [f"<li class='{'expected' if t.expected else ''}'><b>{e(t.date)}</b>"
+              f"{' (expected)' if t.expected else ''} {e(t.text)} {_cite_html(t.article_ids)}</li>"
+              for t in analysis.timeline]
+    parts.append("</ul><h3>Disputed and agreed</h3>")
+    for r in analysis.relations:
+        parts.append(f"<div class='dispute {'agree' if r.type == 'agrees' else ''}'><div>{e(statement_text(analysis, r.a))}"
+                     f"</div><div>{e(statement_text(analysis, r.b))}</div><small>{e(r.type)}: {e(r.why)}</small></div>")
+    parts.append("<h3>Who said what</h3><table><tr><th>Speaker</th><th>Statement</th><th>When</th><th>Sources</th></tr>")
+    for q in sorted(analysis.quotes, key=lambda q: (q.speaker is None, q.speaker or "")):
+        parts.append(f"<tr><td>{e(q.speaker or 'unattributed')}</td><td>“{e(q.variants[0].text)}” "
+                     f"<small>({e(q.kind)})</small></td><td>{e(q.said_on or '')}</td>"
+                     f"<td>{_cite_html(sorted({v.article_id for v in q.variants}))}</td></tr>")
+    parts.append("</table><h3>Figures</h3><table><tr><th>Figure</th><th>Claimed by</th><th>Context</th><th>Sources</th></tr>")
+    parts += [f"<tr><td>{e(_figure(c.quantity))}</td><td>{e(c.source or 'unattributed')}</td><td>{e(c.text)}</td>"
+              f"<td>{_cite_html(c.article_ids)}</td></tr>" for c in analysis.claims]
+    parts.append("</table><h3>Entities</h3><ul>")
+    parts += [f"<li><b>{e(n.name)}</b> ({e(n.type)}) — {e(', '.join(n.aliases))}</li>" for n in analysis.entities[:40]]
+    parts.append("</ul><h3>Sources</h3>")
+    for event in events:
+        for aid in event.article_ids:
+            a = lookup.get(aid)
+            if a is None:
+                continue
+            copy = f" (copy of {e(a.duplicate_of)})" if a.duplicate_of else ""
+            parts.append(f"<details id='{e(aid)}'><summary>[{e(aid)}] {e(a.title)} — {e(a.outlet or a.source)} "
+                         f"({e(a.published or 'undated')}{' inferred' if a.published_inferred else ''}){copy}</summary>"
+                         f"<pre>{e(a.text)}</pre></details>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def to_html(conn: sqlite3.Connection) -> str:
+    articles, stories = collect(conn)
+    lookup = _by_id(articles)
+    body = "\n".join(_story_html(a, ev, lookup) for a, ev in stories)
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+            f"<meta name=viewport content='width=device-width,initial-scale=1'><title>storyline report</title>"
+            f"<style>{HTML_STYLE}</style></head><body><h1>storyline report</h1>"
+            f"<p>{len(stories)} stories from {len(articles)} articles.</p>{body}</body></html>")
+
+
+FORMATS = {"json": to_json, "markdown": to_markdown, "html": to_html}

@@ -1,0 +1,98 @@
+"""Per-article extraction: one parse, every fact the story-level stages need.
+
+The result (ArticleFacts) is plain data stored with the article, so re-analysing a story
+never parses its articles again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..dates import TimeExpression, find_time_expressions
+from ..models import Mention
+from .entities import extract_mentions
+from .figures import RawFigure, extract_figures
+from .quotes import RawQuote, SpeakerContext, extract_quotes, quote_spans
+
+FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}
+
+
+@dataclass
+class TimeMention:
+    sentence: int
+    kind: str
+    text: str
+    groups: list
+    future: bool
+
+    def expression(self) -> TimeExpression:
+        return TimeExpression(self.kind, self.text, 0, len(self.text), tuple(self.groups))
+
+
+@dataclass
+class ArticleFacts:
+    sentences: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[RawQuote] = field(default_factory=list)
+    figures: list[RawFigure] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ArticleFacts":
+        return cls(
+            sentences=data["sentences"],
+            mentions=[Mention(**m) for m in data["mentions"]],
+            quotes=[RawQuote(**q) for q in data["quotes"]],
+            figures=[RawFigure(**f) for f in data["figures"]],
+            times=[TimeMention(**t) for t in data["times"]],
+        )
+
+
+def extract_facts(doc, article_id: str) -> ArticleFacts:
+    """Mentions, statements, figures and time expressions of one parsed article."""
+    spans = extract_mentions(doc, article_id)
+    context = SpeakerContext([(start, end, m.text, m.label) for start, end, m in spans],
+                             {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_}
+                             | {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass")})
+    sentences = list(doc.sents)
+    quoted = quote_spans(doc.text)
+    return ArticleFacts(
+        sentences=[s.text.strip() for s in sentences],
+        mentions=[m for _start, _end, m in spans],
+        quotes=extract_quotes(doc, context),
+        figures=extract_figures(doc),
+        times=[t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
+    )
+
+
+def _time_mentions(sent, index: int, quoted: list[tuple[int, int]]) -> list[TimeMention]:
+    """Time expressions of the narrative; those inside quotes belong to the speaker's 'now'."""
+    found = []
+    for expr in find_time_expressions(sent.text):
+        position = sent.start_char + expr.start
+        if any(start <= position < end for start, end in quoted):
+            continue
+        token = sent.char_span(expr.start, expr.end, alignment_mode="expand")
+        future = token is not None and _speaks_of_future(token.root)
+        found.append(TimeMention(index, expr.kind, expr.text, list(expr.groups), future))
+    return found
+
+
+def _speaks_of_future(token) -> bool:
+    """The clause holding the time phrase is in the future or is a plan ('plans to call up in January')."""
+    node, steps = token, 0
+    while node.head is not node and steps < 6:
+        node = node.head
+        steps += 1
+        if node.pos_ in ("VERB", "AUX"):
+            if any(c.lower_ in FUTURE_AUX for c in node.children if c.dep_ in ("aux", "auxpass")):
+                return True
+            if node.lemma_ in PLAN_VERBS:
+                return True
+            if node.dep_ not in ("xcomp", "advcl", "conj"):
+                return False
+    return False

@@ -1,0 +1,216 @@
+"""Named entities: mentions per article, then one entity per real-world referent per story.
+
+Resolution within a story merges
+- surname-only mentions into the one full name that ends with them (Putin -> Vladimir Putin),
+- full names that agree on first and last name (patronymics: Vladimir Vladimirovich Putin),
+- transliteration variants (Zelensky/Zelenskyy, Lugansk/Luhansk, Kharkov/Kharkiv,
+  Zaporozhye/Zaporiye/Zaporia, Cherniak/Chernyak) through `transliteration_key`,
+- organisations named with the same content words in another order
+  ("Soldiers' Widows" / "Widows of Russian Soldiers").
+Different stories are resolved separately, so two people who share a surname in two
+stories are never merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from ..models import Entity, Mention
+
+ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
+# A quoted proper name right after a collective noun names an organisation: the group "X".
+QUOTED_GROUP = re.compile(
+    r"\b(?:group|organi[sz]ation|movement|association|channel|party|union|committee|network|"
+    r"community|collective|campaign|initiative)\s+(?:(?:called|named|known as|calling itself)\s+)?"
+    r"[\"“«]([A-Z][^\"”»\n]{2,60}?)[\"”»]")
+NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
+NAME_PREFIXES = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+# Transliteration pairs that differ between Russian- and Ukrainian-based spellings and between
+# romanisation systems. Applied to both sides of a comparison, so they only make variants equal.
+TRANSLIT_RULES = [
+    (r"zh", "z"), (r"kh", "h"), (r"g", "h"), (r"ts", "c"), (r"tch", "ch"), (r"sch", "sh"),
+    (r"ij|iy|yy|yi|y", "i"), (r"j", "i"), (r"w", "v"), (r"ff$", "v"), (r"ou", "u"),
+    (r"(?:ov|iv|ev|ew|ow)$", "iv"), (r"(.)\1+", r"\1"),
+]
+
+
+@dataclass
+class MentionGroup:
+    names: Counter
+    labels: Counter
+    article_ids: set
+
+
+def clean_mention(text: str) -> str | None:
+    """A usable surface form, or None for fragments no reader would call a name."""
+    name = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" \"“”«»'.,;:-")
+    name = NAME_PREFIXES.sub("", name)
+    name = re.sub(r"'s?$", "", name).strip()
+    if not name or len(name) > 60 or not name[0].isupper() or re.search(r"[\d/@#]", name):
+        return None
+    if len(name) < 3 and not name.isupper():
+        return None
+    return name
+
+
+def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
+    """Entity mentions with their character spans, plus quoted organisation names the model misses."""
+    mentions = []
+    for ent in doc.ents:
+        label = ENTITY_LABELS.get(ent.label_)
+        name = clean_mention(ent.text) if label else None
+        if name:
+            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
+    for match in QUOTED_GROUP.finditer(doc.text):
+        name = clean_mention(match.group(1))
+        if name:
+            mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))
+    return sorted(mentions, key=lambda m: m[0])
+
+
+def transliteration_key(name: str) -> str:
+    """A spelling-insensitive key: ASCII, lower case, common transliteration pairs folded."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = []
+    for word in re.findall(r"[a-z]+", ascii_name):
+        for pattern, repl in TRANSLIT_RULES:
+            word = re.sub(pattern, repl, word)
+        words.append(word)
+    return " ".join(words)
+
+
+def word_stem(word: str) -> str:
+    """Plural and possessive folded: Soldiers' -> soldier."""
+    word = word.lower().strip("'")
+    word = re.sub(r"'s$", "", word)
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def content_stems(name: str) -> frozenset[str]:
+    return frozenset(word_stem(w) for w in re.findall(r"[\w']+", name) if w.lower() not in NAME_STOPWORDS)
+
+
+def same_spelling_variant(a: str, b: str) -> bool:
+    """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
+    ka, kb = transliteration_key(a), transliteration_key(b)
+    if ka == kb:
+        return True
+    if " " in ka or " " in kb:
+        return False
+    short, long_ = sorted((ka, kb), key=len)
+    if len(short) >= 5 and long_.startswith(short[:5]) and len(long_) - len(short) <= 3 and \
+            _strip_vowel_end(long_).startswith(_strip_vowel_end(short)):
+        return True
+    return len(short) >= 6 and Levenshtein.distance(ka, kb) <= 1 and ka[:3] == kb[:3]
+
+
+def _strip_vowel_end(key: str) -> str:
+    return re.sub(r"[aeiou]+$", "", key)
+
+
+def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entity], dict[str, str]]:
+    """Entities of one story and a map from every surface form to its entity id."""
+    names = Counter(m.text for m in mentions)
+    labels: dict[str, Counter] = defaultdict(Counter)
+    articles: dict[str, set] = defaultdict(set)
+    for m in mentions:
+        labels[m.text][m.label] += 1
+        articles[m.text].add(m.article_id)
+    parent = {name: name for name in names}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    ordered = sorted(names)
+    _merge_variants(ordered, labels, union)
+    _merge_surnames(ordered, labels, names, union)
+    groups: dict[str, MentionGroup] = {}
+    for name in ordered:
+        group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set()))
+        group.names[name] += names[name]
+        group.labels.update(labels[name])
+        group.article_ids |= articles[name]
+    return _entities_from_groups(groups.values(), story_id)
+
+
+def _main_label(labels: Counter) -> str:
+    return labels.most_common(1)[0][0]
+
+
+def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> None:
+    """Same-length names whose words are spelling variants, and organisations with the same words."""
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    for name in ordered:
+        by_initial[transliteration_key(name)[:2]].append(name)
+    for bucket in by_initial.values():
+        for i, a in enumerate(bucket):
+            for b in bucket[i + 1:]:
+                wa, wb = a.split(), b.split()
+                if len(wa) == len(wb) and all(same_spelling_variant(x, y) for x, y in zip(wa, wb)):
+                    union(a, b)
+    organisations = [n for n in ordered if _main_label(labels[n]) == "ORG" and len(content_stems(n)) >= 2]
+    for i, a in enumerate(organisations):
+        for b in organisations[i + 1:]:
+            sa, sb = content_stems(a), content_stems(b)
+            small, large = sorted((sa, sb), key=len)
+            if small <= large and len(large) - len(small) <= 1 and _is_qualifier_only(large - small):
+                union(a, b)
+
+
+def _is_qualifier_only(extra: frozenset[str]) -> bool:
+    """The one extra word of the longer organisation name is an adjective of place (Russian, French)."""
+    return all(word.endswith(("an", "ian", "ese", "ish", "ic", "i")) for word in extra)
+
+
+def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Counter, union) -> None:
+    """First+last agreement between full names; a lone surname joins the one person it fits."""
+    people = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        by_last[transliteration_key(person.split()[-1])].append(person)
+    for same_last in by_last.values():
+        for i, a in enumerate(same_last):
+            for b in same_last[i + 1:]:
+                if same_spelling_variant(a.split()[0], b.split()[0]):
+                    union(a, b)
+    for name in ordered:
+        if len(name.split()) != 1:
+            continue
+        candidates = {p for key, group in by_last.items() if same_spelling_variant(key, name) for p in group}
+        firsts = {transliteration_key(p.split()[0]) for p in candidates}
+        if candidates and len(firsts) == 1:
+            union(name, max(candidates, key=lambda p: names[p]))
+
+
+def _canonical_name(group: MentionGroup) -> str:
+    """The most frequent multi-word form, else the most frequent form; ties go to the shorter."""
+    forms = sorted(group.names.items(), key=lambda kv: (-(len(kv[0].split()) > 1), -kv[1], len(kv[0]), kv[0]))
+    return forms[0][0]
+
+
+def _entities_from_groups(groups, story_id: str) -> tuple[list[Entity], dict[str, str]]:
+    entities, alias_map = [], {}
+    for group in groups:
+        name = _canonical_name(group)
+        entity_id = "n" + hashlib.sha1(f"{story_id}|{name}".encode()).hexdigest()[:10]
+        entities.append(Entity(entity_id, name, _main_label(group.labels), sorted(group.names),
+                               sorted(group.article_ids)))
+        for alias in group.names:
+            alias_map[alias] = entity_id
+    entities.sort(key=lambda e: (-len(e.article_ids), e.name))
+    return entities, alias_map

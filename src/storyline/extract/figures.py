@@ -1,0 +1,178 @@
+"""Numeric claims: the figure (digits or words, ranges, hedges), what it counts, who claims it.
+
+A figure is a CARDINAL/QUANTITY/MONEY/PERCENT span of the parse that is not part of a
+date, a year, a phone number or an identifier ("AMX-10", "A321").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
+SMALL = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
+VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
+         "billions": 1_000_000_000}
+HEDGES = [("up to", "up to"), ("as many as", "up to"), ("at least", "at least"), ("more than", "more than"),
+          ("over", "more than"), ("at most", "at most"), ("less than", "less than"), ("fewer than", "less than"),
+          ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
+          ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
+          ("an estimated", "about"), ("estimated", "about")]
+PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
+NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
+
+
+@dataclass
+class ParsedNumber:
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: str | None
+
+
+@dataclass
+class RawFigure:
+    """A figure in one article, before merging across articles."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: str | None
+    unit: str | None
+    counted: str | None
+    text: str
+    start: int
+    sentence: int
+
+
+def parse_number(text: str) -> ParsedNumber | None:
+    """'up to 70,000' / 'Sixteen' / '500,000 to 700,000' / 'tens of millions' -> numbers and hedge."""
+    phrase = text.lower().replace("’", "'").strip()
+    hedge = None
+    for cue, name in HEDGES:
+        if phrase.startswith(cue + " "):
+            hedge, phrase = name, phrase[len(cue) + 1:]
+            break
+    vague = re.fullmatch(r"(tens|hundreds|dozens|scores|thousands|millions|billions)(?: of (thousands|millions|billions))?",
+                         phrase)
+    if vague:
+        base = VAGUE.get(vague.group(2) or "", 1) * (10 if vague.group(1) == "tens" else VAGUE.get(vague.group(1), 1))
+        return ParsedNumber(None, base, base * 10, hedge or "vague")
+    parts = re.split(r"\s*(?:-|–|to|and)\s*(?=[\d\w])", phrase)
+    numbers = [_single_number(p) for p in parts]
+    if len(parts) == 2 and all(n is not None for n in numbers):
+        low, high = numbers
+        if high < low and low >= 1000 and high < 1000:  # "500 to 700,000" style: scale shared
+            low *= 1000
+        return ParsedNumber(None, low, high, hedge) if low < high else None
+    whole = _single_number(phrase)
+    return ParsedNumber(whole, None, None, hedge) if whole is not None else None
+
+
+def _single_number(phrase: str) -> float | None:
+    phrase = phrase.strip().rstrip("%").strip()
+    phrase = re.sub(r"^(?:[$€£]|us\$|usd|eur)\s*", "", phrase)
+    match = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|m|k)?\b.*", phrase)
+    if match and (match.group(2) or re.fullmatch(r"\d[\d,]*(?:\.\d+)?", phrase)):
+        digits = match.group(1).replace(",", "")
+        value = float(digits) * SCALES.get(match.group(2) or "", 1)
+        return _tidy(value)
+    return _words_number(phrase)
+
+
+def _words_number(phrase: str) -> float | None:
+    """English number words: 'sixteen', 'two hundred thousand', 'a dozen'."""
+    words = [w for w in re.split(r"[\s-]+", phrase) if w and w != "and"]
+    if words[:2] == ["a", "dozen"] or words == ["dozen"]:
+        return 12
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word == "a" and not seen:
+            current, seen = 1, True
+        elif word in SMALL:
+            current += SMALL[word]
+            seen = True
+        elif word in TENS:
+            current += TENS[word]
+            seen = True
+        elif word in SCALES and word not in ("m", "k", "bn") and seen:
+            if word == "hundred":
+                current *= 100
+            else:
+                total, current = total + current * SCALES[word], 0
+        else:
+            return None
+    return _tidy(total + current) if seen else None
+
+
+def _tidy(value: float) -> float:
+    return int(value) if float(value).is_integer() else value
+
+
+def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) -> bool:
+    """Dates, years, phone numbers and identifiers carry digits but are no figures."""
+    before, after = doc_text[max(0, start - 1):start], doc_text[end:end + 1]
+    if re.match(r"[A-Za-z]", after) and not re.match(r"\d+\s*(?:%|k|m|bn)", doc_text[start:end + 2].lower()):
+        return True
+    if re.search(r"[A-Za-z]-?$", doc_text[max(0, start - 2):start]) or before in ("#", "№"):
+        return True
+    window = doc_text[max(0, start - 6):min(len(doc_text), end + 6)]
+    if PHONE.search(window) and len(re.sub(r"\D", "", window)) >= 8:
+        return True
+    raw = doc_text[start:end]
+    return value is not None and re.fullmatch(r"(1[89]|20)\d\d", raw.strip()) is not None
+
+
+def extract_figures(doc) -> list[RawFigure]:
+    """Figures of one parsed article with the noun they count."""
+    figures = []
+    sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
+    for ent in _joined_ranges(doc):
+        parsed = parse_number(ent.text)
+        if parsed is None or is_not_a_figure(doc.text, ent.start_char, ent.end_char, parsed.value):
+            continue
+        unit, counted = _counted_noun(ent)
+        if ent.root.ent_type_ == "PERCENT":
+            unit = "%"
+        sent = ent.sent
+        figures.append(RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted,
+                                 sent.text.strip(), ent.start_char, sentence_of[sent.start]))
+    return figures
+
+
+def _joined_ranges(doc):
+    """Figure spans, with '500,000 to 700,000' joined when the parser tagged two numbers."""
+    ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
+    joined, skip = [], False
+    for ent, following in zip(ents, ents[1:] + [None]):
+        if skip:
+            skip = False
+            continue
+        between = doc.text[ent.end_char:following.start_char] if following is not None else ""
+        if following is not None and re.fullmatch(r"\s*(?:to|-|–|and)\s*", between) and \
+                following.start - ent.end <= 1:
+            joined.append(doc[ent.start:following.end])
+            skip = True
+        else:
+            joined.append(ent)
+    return joined
+
+
+def _counted_noun(ent) -> tuple[str | None, str | None]:
+    """The noun a number counts ('89 soldiers', '82,000 of the men') and its modifiers."""
+    numbers = [t for t in ent if t.like_num]
+    root = numbers[-1] if numbers else ent.root
+    head = root.head if root.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod") else None
+    if head is None or head.i in range(ent.start, ent.end):
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        head = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return None, None
+    modifiers = [t for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.end]
+    counted = "".join(t.text_with_ws for t in modifiers) + head.text
+    return head.lemma_.lower() or head.text.lower(), counted

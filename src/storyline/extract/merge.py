@@ -1,0 +1,135 @@
+"""One record per statement and per figure across a story's articles.
+
+Quotes merge when their speakers agree (or one side has none) and their content words
+overlap: translations of one statement share names, numbers and most nouns even when
+the verbs differ ("will abandon everything" / "will throw everything"). A quote with
+no speaker in one article takes the speaker another outlet gives the same words.
+Figures merge when the number is the same and they count the same kind of thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..dates import find_time_expressions, resolve, to_date
+from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
+from ..text import content_words, overlap
+from .figures import RawFigure
+from .quotes import RawQuote
+
+SAME_SPEAKER_OVERLAP = 0.4
+UNKNOWN_SPEAKER_OVERLAP = 0.6
+PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
+                "serviceman", "servicemen", "civilian", "resident", "citizen", "worker", "member", "draftee",
+                "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim"}
+
+
+def _id(prefix: str, *parts: str) -> str:
+    return prefix + hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
+
+
+@dataclass
+class _QuoteGroup:
+    speaker_key: str | None
+    speaker: str | None
+    entity_id: str | None
+    kind: str
+    words: set[str]
+    said_on: str | None
+    variants: list[QuoteVariant] = field(default_factory=list)
+
+
+def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict[str, str],
+                 entities: dict[str, Entity], published: dict[str, str | None]) -> list[Quote]:
+    groups: list[_QuoteGroup] = []
+    for article_id, quote in raw:
+        entity_id = alias_map.get(quote.speaker or "")
+        speaker = entities[entity_id].name if entity_id else quote.speaker
+        key = entity_id or (speaker.lower() if speaker else None)
+        words = content_words(quote.text)
+        said_on = _said_on(quote.time_text, published.get(article_id))
+        group = _matching_group(groups, key, words)
+        if group is None:
+            groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on,
+                                      [QuoteVariant(article_id, quote.text)]))
+            continue
+        if not any(v.article_id == article_id and v.text == quote.text for v in group.variants):
+            group.variants.append(QuoteVariant(article_id, quote.text))
+        group.words |= words
+        if group.speaker_key is None and key is not None:
+            group.speaker_key, group.speaker, group.entity_id = key, speaker, entity_id
+        if quote.kind == "direct":
+            group.kind = "direct"
+        group.said_on = group.said_on or said_on
+    return [Quote(_id("q", story_id, g.variants[0].article_id, g.variants[0].text), g.speaker, g.entity_id, g.kind,
+                  g.said_on, g.variants) for g in groups]
+
+
+def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str]) -> _QuoteGroup | None:
+    best, best_score = None, 0.0
+    for group in groups:
+        if key is not None and group.speaker_key is not None and key != group.speaker_key:
+            continue
+        needed = SAME_SPEAKER_OVERLAP if key is not None and key == group.speaker_key else UNKNOWN_SPEAKER_OVERLAP
+        score = overlap(words, group.words)
+        if score >= needed and score > best_score and len(words & group.words) >= 2:
+            best, best_score = group, score
+    return best
+
+
+def _said_on(time_text: str | None, published: str | None) -> str | None:
+    anchor = to_date(published)
+    if not time_text or anchor is None:
+        return None
+    for expr in find_time_expressions(time_text):
+        resolved = resolve(expr, anchor)
+        if resolved and resolved.granularity == "day":
+            return resolved.iso
+    return None
+
+
+def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> str | None:
+    """Who claims a figure: the speaker of the statement that holds it."""
+    for quote in quotes:
+        if quote.speaker and (quote.start <= figure.start < quote.end or
+                              (quote.kind == "indirect" and quote.sentence == figure.sentence)):
+            return quote.speaker
+    return None
+
+
+def _same_kind(a: RawFigure, b_unit: str | None, value: float | None) -> bool:
+    if a.unit == b_unit:
+        return True
+    if a.unit is None or b_unit is None:
+        return (value or 0) >= 100
+    return a.unit in PEOPLE_NOUNS and b_unit in PEOPLE_NOUNS
+
+
+def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], alias_map: dict[str, str],
+                  entities: dict[str, Entity], outlets: dict[str, str | None]) -> list[Claim]:
+    """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
+    claims: list[Claim] = []
+    units: dict[str, str | None] = {}
+    for article_id, figure, source in raw:
+        match = next((c for c in claims if (c.quantity.value, c.quantity.low, c.quantity.high) ==
+                      (figure.value, figure.low, figure.high) and _same_kind(figure, units[c.id], figure.value or figure.high)),
+                     None)
+        entity_id = alias_map.get(source or "")
+        source_name = entities[entity_id].name if entity_id else source
+        if match is not None:
+            if article_id not in match.article_ids:
+                match.article_ids.append(article_id)
+            if match.source is None and source_name:
+                match.source, match.source_entity_id = source_name, entity_id
+            if units[match.id] is None and figure.unit:
+                units[match.id] = figure.unit
+                match.quantity.unit = figure.counted or figure.unit
+            continue
+        claim = Claim(_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
+                      source_name or outlets.get(article_id), entity_id,
+                      Quantity(figure.value, figure.low, figure.high, figure.counted or figure.unit, figure.hedge),
+                      [article_id])
+        units[claim.id] = figure.unit
+        claims.append(claim)
+    return claims

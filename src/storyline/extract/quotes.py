@@ -1,0 +1,296 @@
+"""Direct and reported speech with its speaker, found through the dependency parse.
+
+Direct quotes: every quote-mark style (“ ” « » „ " and unbalanced marks at paragraph
+edges); spans shorter than MIN_QUOTE_WORDS are scare quotes, not statements. The speaker
+is the subject of the nearest speech verb outside the quote: a named entity inside the
+subject, a pronoun resolved to the last named person before it, or a role noun ("the
+spokesman", "the widows") resolved to the last entity introduced with that noun. A quote
+paragraph with no attribution at all continues the previous quote's speaker (the news
+convention); otherwise the speaker stays None, never a guess.
+
+Reported speech: "X said (that) ...", "..., X said", "according to X, ...".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MIN_QUOTE_WORDS = 4
+OPENERS = {"“": "”", "«": "»", "„": "“"}
+SPEECH_VERBS = {
+    "say", "tell", "write", "add", "stress", "note", "claim", "state", "ask", "declare", "explain",
+    "announce", "insist", "warn", "emphasise", "emphasize", "argue", "comment", "reply", "respond",
+    "confirm", "deny", "admit", "acknowledge", "report", "tweet", "post", "urge", "promise", "vow",
+    "assure", "accuse", "blame", "predict", "estimate", "assert", "maintain", "allege", "recall",
+}
+REPORTING_VERBS = {"say", "tell", "claim", "state", "announce", "deny", "report", "warn", "write", "add",
+                   "insist", "confirm", "assure", "promise", "predict", "estimate", "assert", "allege", "believe"}
+PERSON_PRONOUNS = {"he", "she"}
+GROUP_PRONOUNS = {"they", "we"}
+HEADLINE_SPEAKER = re.compile(r"^([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*:\s*$")
+
+
+@dataclass
+class RawQuote:
+    """A statement as found in one article; speaker is a surface form or None."""
+
+    text: str
+    kind: str
+    speaker: str | None
+    start: int
+    end: int
+    sentence: int
+    time_text: str | None = None
+
+
+@dataclass
+class SpeakerContext:
+    """Named mentions of an article in text order, for pronoun and role resolution."""
+
+    mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, label
+    subjects: set[int] = field(default_factory=set)  # starts of mentions that are grammatical subjects
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        return [m for m in self.mentions if m[0] >= start and m[1] <= end]
+
+    def last_before(self, position: int, labels: set[str], quotes: list[tuple[int, int]]) -> str | None:
+        """The last such mention outside quotes, preferring subjects (the usual antecedent of 'he')."""
+        earlier = [m for m in self.mentions if m[1] <= position and m[3] in labels and not _within(m[0], quotes)]
+        subjects = [m for m in earlier if m[0] in self.subjects]
+        chosen = (subjects or earlier)[-1:]
+        return chosen[0][2] if chosen else None
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted text (marks excluded), paragraph by paragraph."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        spans.extend((offset + s, offset + e) for s, e in _paragraph_spans(paragraph))
+        offset += len(paragraph) + 2
+    return spans
+
+
+def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
+    spans, open_at, closer = [], None, None
+    for i, ch in enumerate(paragraph):
+        if open_at is None:
+            if ch in OPENERS:
+                open_at, closer = i + 1, OPENERS[ch]
+            elif ch == '"':
+                open_at, closer = i + 1, '"'
+            elif ch in "”»" and not spans:
+                spans.append((0, i))  # closing mark with no opening: the quote began before this paragraph
+        elif ch == closer or (closer == '"' and ch in "”") or (closer == "”" and ch == '"'):
+            spans.append((open_at, i))
+            open_at = None
+    if open_at is not None and len(paragraph) - open_at > 20:
+        spans.append((open_at, len(paragraph)))  # unbalanced: runs to the paragraph's end
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _is_title(quoted: str) -> bool:
+    """A quoted name or title ("Widows of Russian Soldiers", "Not a Step Back"), not a statement."""
+    words = re.findall(r"[\w'’]+", quoted)
+    return not re.search(r"[.!?,;]\W*$", quoted.strip()) and \
+        all(w[0].isupper() or len(w) <= 3 for w in words)
+
+
+def _within(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
+    """All direct and reported statements of one parsed article."""
+    text = doc.text
+    spans = quote_spans(text)
+    sentences = list(doc.sents)
+    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])]
+    quotes: list[RawQuote] = []
+    previous: RawQuote | None = None
+    for start, end in direct:
+        quote = _attribute_direct(doc, sentences, start, end, spans, context, previous)
+        quotes.append(quote)
+        previous = quote
+    covered = {_sentence_index(sentences, p) for s, e in direct for p in range(s, e)}
+    for index, sent in enumerate(sentences):
+        if index not in covered:
+            reported = _reported_speech(sent, index, spans, context)
+            if reported:
+                quotes.append(reported)
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _sentence_index(sentences, position: int) -> int:
+    for index, sent in enumerate(sentences):
+        if sent.start_char <= position < sent.end_char:
+            return index
+    return len(sentences) - 1
+
+
+def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> RawQuote:
+    first = _sentence_index(sentences, start)
+    last = _sentence_index(sentences, max(start, end - 1))
+    window = list(range(first, last + 1))
+    if last + 1 < len(sentences) and _is_attribution_tail(sentences[last + 1], end):
+        window.append(last + 1)
+    tokens = [t for i in window for t in sentences[i] if not _within(t.idx, spans)]
+    paragraph_start = doc.text.rfind("\n\n", 0, start) + 2 if "\n\n" in doc.text[:start] else 0
+    quoted = doc.text[start:end].strip()
+    speaker, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
+    if speaker is None:
+        speaker = _headline_speaker(doc.text[paragraph_start:start])
+    if speaker is None and previous is not None and previous.speaker and \
+            _bare_quote_paragraph(doc.text, paragraph_start, start, end):
+        speaker = previous.speaker
+    return RawQuote(quoted, "direct", speaker, start, end, first, time_text)
+
+
+def _is_attribution_tail(sent, quote_end: int) -> bool:
+    """spaCy often splits '...,” he said.' after the closing mark: keep that tail with its quote."""
+    return sent.start_char - quote_end <= 3 and len(sent) <= 20 and \
+        any(t.lemma_ in SPEECH_VERBS for t in sent)
+
+
+def _headline_speaker(before: str) -> str | None:
+    match = HEADLINE_SPEAKER.match(before.strip(" “\"«„"))
+    return match.group(1) if match else None
+
+
+def _bare_quote_paragraph(text: str, paragraph_start: int, start: int, end: int) -> bool:
+    paragraph_end = text.find("\n\n", end)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    outside = text[paragraph_start:start] + text[end:paragraph_end]
+    return _words(outside) == 0
+
+
+def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None]:
+    """Speaker of the speech verb nearest the quote, and the verb's time phrase."""
+    verbs = [t for t in tokens if t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs.sort(key=lambda t: min(abs(t.idx - end), abs(t.idx - start)))
+    for verb in verbs:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None:
+            continue
+        speaker = resolve_subject(subject, start, spans, context)
+        if speaker:
+            return speaker, _time_phrase(verb)
+    return _according_to(tokens, spans, context), None
+
+
+def _time_phrase(verb) -> str | None:
+    """The date phrase attached to the speech verb ('on Tuesday night'), as text."""
+    for child in verb.children:
+        if child.ent_type_ in ("DATE", "TIME") or any(t.ent_type_ == "DATE" for t in child.subtree):
+            if child.dep_ in ("prep", "npadvmod", "tmod"):
+                return "".join(t.text_with_ws for t in child.subtree).strip()
+    return None
+
+
+def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -> str | None:
+    """A subject phrase to a speaker name: entity inside, pronoun, or role noun."""
+    sub_start = min(t.idx for t in subject.subtree)
+    sub_end = max(t.idx + len(t) for t in subject.subtree)
+    inside = [m for m in context.inside(sub_start, sub_end) if m[3] in ("PERSON", "ORG", "GPE")]
+    if inside:
+        inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1, "GPE": 2}[m[3]], -(m[1] - m[0])))
+        return inside[0][2]
+    lower = subject.text.lower()
+    position = min(quote_start, sub_start)
+    if lower in PERSON_PRONOUNS:
+        return context.last_before(position, {"PERSON"}, spans)
+    if lower in GROUP_PRONOUNS:
+        return None
+    if subject.pos_ == "NOUN":
+        return _role_reference(subject, position, context)
+    return None
+
+
+def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
+    """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled."""
+    stem = noun.lemma_.lower()
+    text = noun.doc.text
+    for start, end, name, label in reversed(context.mentions):
+        if start >= position:
+            continue
+        if stem and (stem in name.lower() or stem in text[max(0, start - 40):start].lower()):
+            return name
+    return None
+
+
+def _according_to(tokens, spans, context) -> str | None:
+    for token in tokens:
+        if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+            objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
+            if objects:
+                return resolve_source_phrase(objects[0], spans, context)
+    return None
+
+
+def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
+    """'according to X': an entity inside X, or X itself when it names a source ('Ukrainian sources')."""
+    sub_start = min(t.idx for t in head.subtree)
+    sub_end = max(t.idx + len(t) for t in head.subtree)
+    inside = [m for m in context.inside(sub_start, sub_end) if m[3] in ("PERSON", "ORG")]
+    if inside:
+        return inside[0][2]
+    if head.pos_ == "NOUN":
+        role = _role_reference(head, sub_start, context)
+        if role:
+            return role
+    phrase = "".join(t.text_with_ws for t in head.subtree).strip(" ,.\"“”«»")
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+    return phrase if 0 < _words(phrase) <= 6 else None
+
+
+def _reported_speech(sent, index: int, spans, context) -> RawQuote | None:
+    """'X said (that) P', 'P, X said', 'according to X, P' as an indirect quote of P."""
+    for verb in sent:
+        if verb.lemma_ not in REPORTING_VERBS or verb.pos_ not in ("VERB", "AUX"):
+            continue
+        clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if clause is None or subject is None:
+            continue
+        speaker = resolve_subject(subject, sent.start_char, spans, context) or \
+            _named_source(subject, spans, context)
+        if speaker:
+            return _indirect(clause, speaker, index, _time_phrase(verb))
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
+            objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
+            speaker = resolve_source_phrase(objects[0], spans, context) if objects else None
+            if speaker:
+                return _according_clause(sent, token, speaker, index)
+    return None
+
+
+def _named_source(subject, spans, context) -> str | None:
+    """An unnamed but identifiable source ('the government in Moscow', 'Ukrainian sources')."""
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return resolve_source_phrase(subject, spans, context) if any(
+        t.pos_ == "PROPN" or t.ent_type_ for t in subject.subtree) else None
+
+
+def _indirect(clause, speaker: str, index: int, time_text: str | None) -> RawQuote | None:
+    tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
+    text = "".join(t.text_with_ws for t in tokens).strip(" ,")
+    if _words(text) < MIN_QUOTE_WORDS:
+        return None
+    return RawQuote(text, "indirect", speaker, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), index, time_text)
+
+
+def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | None:
+    phrase = set(t.i for t in according.subtree) | {according.i}
+    tokens = [t for t in sent if t.i not in phrase]
+    text = "".join(t.text_with_ws for t in tokens).strip(" ,.")
+    text = re.sub(r"^,\s*", "", text)
+    if _words(text) < MIN_QUOTE_WORDS:
+        return None
+    return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index)

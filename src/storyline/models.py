@@ -1,0 +1,151 @@
+"""Plain dataclasses passed between pipeline stages.
+
+Every stage is a set of pure functions over these records; only `store` and `pipeline`
+know about persistence. Fields mirror the export contract (../shared/contract/EXPORT.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawDocument:
+    """One readable input record, before cleaning."""
+
+    source: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Failure:
+    """An input that could not be ingested, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class Article:
+    id: str
+    source: str
+    title: str
+    text: str
+    content_hash: str
+    outlet: str | None = None
+    language: str | None = None
+    published: str | None = None
+    published_inferred: bool = False
+    duplicate_of: str | None = None
+    event_id: str | None = None
+    story_id: str | None = None
+
+
+@dataclass
+class Mention:
+    """A named-entity mention found in one article."""
+
+    text: str
+    label: str
+    article_id: str
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    article_ids: list[str]
+
+
+@dataclass
+class QuoteVariant:
+    article_id: str
+    text: str
+
+
+@dataclass
+class Quote:
+    """A statement, direct or reported, with every article that carries it."""
+
+    id: str
+    speaker: str | None
+    speaker_entity_id: str | None
+    kind: str
+    said_on: str | None
+    variants: list[QuoteVariant]
+
+
+@dataclass
+class Quantity:
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    hedge: str | None = None
+
+
+@dataclass
+class Claim:
+    """A figure somebody states, with who claims it and where."""
+
+    id: str
+    text: str
+    source: str | None
+    source_entity_id: str | None
+    quantity: Quantity
+    article_ids: list[str]
+
+
+@dataclass
+class Relation:
+    a: str
+    b: str
+    type: str
+    why: str
+
+
+@dataclass
+class TimelineEntry:
+    date: str
+    granularity: str
+    story_id: str
+    text: str
+    article_ids: list[str]
+    expected: bool = False
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    article_ids: list[str]
+
+
+@dataclass
+class Event:
+    id: str
+    story_id: str
+    title: str
+    start: str | None
+    end: str | None
+    article_ids: list[str]
+
+
+@dataclass
+class StoryAnalysis:
+    """Everything computed for one story; replaced as a whole when the story changes."""
+
+    story_id: str
+    title: str
+    summary: list[SummarySentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)

@@ -1,0 +1,327 @@
+"""The embedded store: SQLite in WAL mode, a versioned schema, FTS5 over article text.
+
+This module is the only one that speaks SQL. Its surface is small (open, transaction,
+and the read/write functions below) so that another backend can replace it without
+touching the stages. Every write happens inside `transaction`, so a crash or kill -9
+leaves either the whole unit of work or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from .cluster import Group
+from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
+                     StoryAnalysis, SummarySentence, TimelineEntry)
+
+DEFAULT_DB = "storyline.db"
+
+MIGRATIONS = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        language TEXT,
+        published_given TEXT,
+        published TEXT,
+        published_inferred INTEGER NOT NULL DEFAULT 0,
+        text TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        duplicate_of TEXT,
+        event_id TEXT,
+        story_id TEXT,
+        facts TEXT NOT NULL,
+        vector TEXT NOT NULL,
+        minhash BLOB,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_event ON articles(event_id);
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+    CREATE TABLE groups (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, members TEXT NOT NULL,
+        centroid TEXT NOT NULL, first TEXT, last TEXT
+    );
+    CREATE TABLE merges (kind TEXT NOT NULL, from_id TEXT NOT NULL, into_id TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, dirty INTEGER NOT NULL DEFAULT 1,
+                          updated_at TEXT);
+    CREATE TABLE events (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT, start TEXT, end TEXT,
+                         article_ids TEXT NOT NULL);
+    CREATE TABLE entities (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT,
+                           aliases TEXT NOT NULL, article_ids TEXT NOT NULL);
+    CREATE TABLE quotes (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, speaker TEXT, speaker_entity_id TEXT,
+                         kind TEXT NOT NULL, said_on TEXT, variants TEXT NOT NULL);
+    CREATE TABLE claims (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, text TEXT NOT NULL, source TEXT,
+                         source_entity_id TEXT, quantity TEXT NOT NULL, article_ids TEXT NOT NULL);
+    CREATE TABLE relations (story_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL,
+                            why TEXT NOT NULL);
+    CREATE TABLE timeline (story_id TEXT NOT NULL, date TEXT NOT NULL, granularity TEXT NOT NULL,
+                           text TEXT NOT NULL, article_ids TEXT NOT NULL, expected INTEGER NOT NULL);
+    CREATE TABLE failures (id INTEGER PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,
+                           at TEXT NOT NULL, UNIQUE(source, reason));
+    """,
+]
+STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_db_path(path: str | None) -> str:
+    return path or os.environ.get("STORYLINE_DB") or DEFAULT_DB
+
+
+def open_store(path: str | None = None) -> sqlite3.Connection:
+    """Open (creating or migrating) the store."""
+    conn = sqlite3.connect(resolve_db_path(path), isolation_level=None, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    migrate(conn)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Apply each migration newer than the store's version, each in its own transaction."""
+    for version, script in enumerate(MIGRATIONS, start=1):
+        if schema_version(conn) >= version:
+            continue
+        with transaction(conn):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(version),))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script on ';' outside trigger bodies."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    return statements
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# ------------------------------------------------------------------ articles
+
+def known_hashes(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start:start + 500]
+        rows = conn.execute(f"SELECT content_hash FROM articles WHERE content_hash IN ({','.join('?' * len(chunk))})",
+                            chunk)
+        found |= {r[0] for r in rows}
+    return found
+
+
+def insert_article(conn: sqlite3.Connection, article: Article, facts: dict, vector: dict, minhash: bytes | None) -> None:
+    conn.execute(
+        """INSERT INTO articles (id, source, title, outlet, language, published_given, published, published_inferred,
+           text, content_hash, duplicate_of, event_id, story_id, facts, vector, minhash, ingested_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+        (article.id, article.source, article.title, article.outlet, article.language, article.published,
+         article.published, int(article.published_inferred), article.text, article.content_hash,
+         article.duplicate_of, article.event_id, article.story_id, json.dumps(facts), json.dumps(vector),
+         minhash, now()))
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(id=row["id"], source=row["source"], title=row["title"], text=row["text"],
+                   content_hash=row["content_hash"], outlet=row["outlet"], language=row["language"],
+                   published=row["published"], published_inferred=bool(row["published_inferred"]),
+                   duplicate_of=row["duplicate_of"], event_id=row["event_id"], story_id=row["story_id"])
+
+
+def articles(conn: sqlite3.Connection, story_id: str | None = None) -> list[Article]:
+    if story_id:
+        rows = conn.execute("SELECT * FROM articles WHERE story_id=? ORDER BY rowid", (story_id,))
+    else:
+        rows = conn.execute("SELECT * FROM articles ORDER BY rowid")
+    return [_article(r) for r in rows]
+
+
+def article_facts(conn: sqlite3.Connection, story_id: str) -> dict[str, dict]:
+    rows = conn.execute("SELECT id, facts FROM articles WHERE story_id=?", (story_id,))
+    return {r["id"]: json.loads(r["facts"]) for r in rows}
+
+
+def published_given(conn: sqlite3.Connection, story_id: str) -> dict[str, str | None]:
+    rows = conn.execute("SELECT id, published_given FROM articles WHERE story_id=?", (story_id,))
+    return {r["id"]: r["published_given"] for r in rows}
+
+
+def set_published(conn: sqlite3.Connection, article_id: str, published: str | None, inferred: bool) -> None:
+    conn.execute("UPDATE articles SET published=?, published_inferred=? WHERE id=?",
+                 (published, int(inferred), article_id))
+
+
+def minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+    yield from conn.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL AND duplicate_of IS NULL")
+
+
+def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None, str | None]:
+    row = conn.execute("SELECT event_id, story_id FROM articles WHERE id=?", (article_id,)).fetchone()
+    return (row["event_id"], row["story_id"]) if row else (None, None)
+
+
+def search_articles(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Article]:
+    rows = conn.execute("""SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
+                           WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""", (query, limit))
+    return [_article(r) for r in rows]
+
+
+# ------------------------------------------------------------------ clustering state
+
+def document_frequencies(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+    df = {r[0]: r[1] for r in conn.execute("SELECT term, df FROM term_df")}
+    count = conn.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+    return df, count
+
+
+def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
+    conn.executemany("INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                     [(t,) for t in terms])
+
+
+def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
+    rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY id", (kind,))
+    return [Group(r["id"], json.loads(r["members"]), json.loads(r["centroid"]), r["first"], r["last"], r["parent"])
+            for r in rows]
+
+
+def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last) VALUES (?,?,?,?,?,?,?)",
+        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.centroid), g.first, g.last) for g in groups])
+
+
+def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:
+    conn.executemany("INSERT INTO merges (kind, from_id, into_id, at) VALUES (?,?,?,?)",
+                     [(kind, a, b, now()) for a, b in merges])
+    column = "event_id" if kind == "event" else "story_id"
+    conn.executemany(f"UPDATE articles SET {column}=? WHERE {column}=?", [(b, a) for a, b in merges])
+    if kind == "story":
+        conn.executemany("DELETE FROM stories WHERE id=?", [(a,) for a, _ in merges])
+        for table in STORY_TABLES:
+            conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
+
+
+def set_article_groups(conn: sqlite3.Connection, article_id: str, event_id: str, story_id: str) -> None:
+    conn.execute("UPDATE articles SET event_id=?, story_id=? WHERE id=?", (event_id, story_id, article_id))
+
+
+def mark_dirty(conn: sqlite3.Connection, story_ids: set[str]) -> None:
+    conn.executemany("INSERT INTO stories(id, dirty) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET dirty=1",
+                     [(s,) for s in story_ids])
+
+
+def dirty_stories(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM stories WHERE dirty=1 ORDER BY id")]
+
+
+# ------------------------------------------------------------------ story analysis
+
+def save_analysis(conn: sqlite3.Connection, analysis: StoryAnalysis, events: list[Event]) -> None:
+    """Replace everything known about one story (call inside a transaction)."""
+    sid = analysis.story_id
+    for table in STORY_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE story_id=?", (sid,))
+    conn.executemany("INSERT OR REPLACE INTO events VALUES (?,?,?,?,?,?)",
+                     [(e.id, sid, e.title, e.start, e.end, json.dumps(e.article_ids)) for e in events])
+    conn.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?)",
+                     [(e.id, sid, e.name, e.type, json.dumps(e.aliases), json.dumps(e.article_ids))
+                      for e in analysis.entities])
+    conn.executemany("INSERT OR REPLACE INTO quotes VALUES (?,?,?,?,?,?,?)",
+                     [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
+                       json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
+    conn.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
+                     [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity)),
+                       json.dumps(c.article_ids)) for c in analysis.claims])
+    conn.executemany("INSERT INTO relations VALUES (?,?,?,?,?)",
+                     [(sid, r.a, r.b, r.type, r.why) for r in analysis.relations])
+    conn.executemany("INSERT INTO timeline VALUES (?,?,?,?,?,?)",
+                     [(sid, t.date, t.granularity, t.text, json.dumps(t.article_ids), int(t.expected))
+                      for t in analysis.timeline])
+    conn.execute("UPDATE stories SET title=?, summary=?, dirty=0, updated_at=? WHERE id=?",
+                 (analysis.title, json.dumps([asdict(s) for s in analysis.summary]), now(), sid))
+
+
+def story_ids(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT s.id FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) ORDER BY s.id")]
+
+
+def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysis, list[Event]]:
+    row = conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
+    if row is None:
+        raise KeyError(story_id)
+    q = lambda sql: conn.execute(sql, (story_id,)).fetchall()  # noqa: E731
+    analysis = StoryAnalysis(
+        story_id=story_id, title=row["title"] or "",
+        summary=[SummarySentence(**s) for s in json.loads(row["summary"] or "[]")],
+        entities=[Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"]), json.loads(r["article_ids"]))
+                  for r in q("SELECT * FROM entities WHERE story_id=? ORDER BY rowid")],
+        quotes=[Quote(r["id"], r["speaker"], r["speaker_entity_id"], r["kind"], r["said_on"],
+                      [QuoteVariant(**v) for v in json.loads(r["variants"])])
+                for r in q("SELECT * FROM quotes WHERE story_id=? ORDER BY rowid")],
+        claims=[Claim(r["id"], r["text"], r["source"], r["source_entity_id"], Quantity(**json.loads(r["quantity"])),
+                      json.loads(r["article_ids"])) for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
+        relations=[Relation(r["a"], r["b"], r["type"], r["why"])
+                   for r in q("SELECT * FROM relations WHERE story_id=? ORDER BY rowid")],
+        timeline=[TimelineEntry(r["date"], r["granularity"], story_id, r["text"], json.loads(r["article_ids"]),
+                                bool(r["expected"])) for r in q("SELECT * FROM timeline WHERE story_id=? ORDER BY rowid")],
+    )
+    events = [Event(r["id"], story_id, r["title"], r["start"], r["end"], json.loads(r["article_ids"]))
+              for r in q("SELECT * FROM events WHERE story_id=? ORDER BY start, id")]
+    return analysis, events
+
+
+# ------------------------------------------------------------------ failures
+
+def record_failures(conn: sqlite3.Connection, failures: list[Failure]) -> None:
+    conn.executemany("INSERT OR REPLACE INTO failures (source, reason, at) VALUES (?,?,?)",
+                     [(f.source, f.reason, now()) for f in failures])
+
+
+def failures(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return [(r["source"], r["reason"], r["at"]) for r in conn.execute("SELECT * FROM failures ORDER BY id")]

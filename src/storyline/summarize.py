@@ -1,0 +1,59 @@
+"""Extractive story summaries whose every sentence cites all the articles that carry it.
+
+Sentences are scored by centrality (TF-IDF cosine to the story's centroid) and picked
+greedily with a redundancy penalty (maximal marginal relevance), so the summary covers
+distinct events instead of repeating the lead each outlet shares. A sentence is cited by
+every article holding a near-identical sentence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .models import SummarySentence
+from .text import STOPWORDS
+
+DEFAULT_SENTENCES = 5
+REDUNDANCY_WEIGHT = 0.7
+SAME_SENTENCE_COSINE = 0.6
+MIN_WORDS, MAX_WORDS = 8, 60
+
+
+def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) -> list[SummarySentence]:
+    """sentences: (article id, sentence) in article order; returns up to `count` cited sentences."""
+    usable = [(a, s) for a, s in sentences if MIN_WORDS <= len(s.split()) <= MAX_WORDS and not s.endswith(":")]
+    if not usable:
+        return []
+    texts = [s for _, s in usable]
+    try:
+        matrix = TfidfVectorizer(stop_words=list(STOPWORDS), sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # only stop words
+        return []
+    similarity = (matrix @ matrix.T).toarray()
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    centrality = matrix @ centroid
+    position_bonus = np.array([0.1 if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
+    scores = centrality / (centrality.max() or 1) + position_bonus
+    chosen: list[int] = []
+    while len(chosen) < min(count, len(usable)):
+        penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(usable))
+        marginal = scores - REDUNDANCY_WEIGHT * penalty
+        marginal[chosen] = -np.inf
+        best = int(np.argmax(marginal))
+        if chosen and penalty[best] > 0.9:
+            break
+        chosen.append(best)
+    chosen.sort(key=lambda i: i)
+    result = []
+    for i in chosen:
+        cited = sorted({usable[j][0] for j in range(len(usable)) if similarity[i, j] >= SAME_SENTENCE_COSINE})
+        result.append(SummarySentence(texts[i], cited))
+    return result
+
+
+def title_from(summary: list[SummarySentence], fallback: str) -> str:
+    """A story title: the lead summary sentence, shortened to a headline."""
+    text = summary[0].text if summary else fallback
+    words = text.split()
+    return " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")

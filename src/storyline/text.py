@@ -1,0 +1,49 @@
+"""Shared text primitives: sentences' content words, used by clustering, merging and comparison."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+NEGATIONS = {"no", "not", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS | {"said", "says", "say", "told", "according",
+                                                         "also", "would", "could", "one", "two"}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stem: enough to match plurals and tenses, cheap enough for every token."""
+    word = word.lower().replace("’", "'")
+    word = re.sub(r"'s?$", "", word)
+    for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 4), ("s", 3)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Stems of the words that carry meaning (no stop words, no negations, 3+ letters)."""
+    return {stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS
+            and w.lower() not in NEGATIONS}
+
+
+def word_list(text: str) -> list[str]:
+    return [stem(w) for w in WORD.findall(text) if len(w) > 2 and w.lower() not in STOPWORDS
+            and w.lower() not in NEGATIONS]
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set found in the larger (one statement quoting part of another)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def is_negated(text: str) -> bool:
+    words = {w.lower() for w in WORD.findall(text.replace("n't", " not"))}
+    return bool(words & NEGATIONS) or bool(re.search(r"\bden(?:y|ies|ied)\b", text, re.I))

@@ -1,0 +1,54 @@
+"""A story's dated timeline: what happened (or is expected) when, with the articles that say so.
+
+Each time expression of the narrative is resolved against its article's publication date;
+the sentence holding it is the entry. Entries on the same date with overlapping content
+from several articles merge into one entry citing all of them. Future or planned events
+are kept, marked `expected`.
+"""
+
+from __future__ import annotations
+
+from .dates import resolve, to_date
+from .extract import ArticleFacts
+from .models import TimelineEntry
+from .text import content_words, overlap
+
+MAX_ENTRY_CHARS = 280
+SAME_ENTRY_OVERLAP = 0.5
+MIN_SENTENCE_WORDS = 4
+
+
+def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dict[str, str | None]) -> list[TimelineEntry]:
+    entries: list[tuple[TimelineEntry, set[str]]] = []
+    for article_id in sorted(facts):
+        anchor = to_date(published.get(article_id))
+        article = facts[article_id]
+        for mention in article.times:
+            resolved = resolve(mention.expression(), anchor, future=mention.future)
+            if resolved is None:
+                continue
+            sentence = article.sentences[mention.sentence]
+            if len(sentence.split()) < MIN_SENTENCE_WORDS:
+                continue
+            expected = mention.future or (anchor is not None and resolved.first > anchor)
+            _add(entries, TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence),
+                                        [article_id], expected), content_words(sentence))
+    ordered = sorted((e for e, _ in entries), key=lambda e: (e.date, e.granularity != "day", e.text))
+    return ordered
+
+
+def _add(entries: list[tuple[TimelineEntry, set[str]]], entry: TimelineEntry, words: set[str]) -> None:
+    for existing, existing_words in entries:
+        if existing.date == entry.date and existing.granularity == entry.granularity and \
+                overlap(words, existing_words) >= SAME_ENTRY_OVERLAP:
+            for article_id in entry.article_ids:
+                if article_id not in existing.article_ids:
+                    existing.article_ids.append(article_id)
+            existing.expected = existing.expected and entry.expected
+            return
+    entries.append((entry, words))
+
+
+def _short(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= MAX_ENTRY_CHARS else sentence[: MAX_ENTRY_CHARS - 1].rsplit(" ", 1)[0] + "…"

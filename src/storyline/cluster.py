@@ -1,12 +1,16 @@
-"""Events (the same happening) and stories (related events over weeks), built online.
+"""Stories (related reports over weeks), built online, and events (the same happening) within them.
 
-Each article becomes a TF-IDF vector over content-word stems plus its named entities
-(names weigh more: two reports of one happening name the same people and places).
-Candidates come from an inverted index over the top terms of each event centroid, so an
-article is compared with a handful of events, never with all of them. An article joins
-the most similar candidate event above EVENT_THRESHOLD, else starts one; events join
-stories the same way with the looser STORY_THRESHOLD and a time window. After a batch,
-touched events that now resemble each other are merged (a later article can bridge them).
+Each article becomes a term vector over content-word stems plus its named entities (names
+weigh more: two reports of one happening name the same people and places), weighted by
+IDF from the whole store at comparison time, so early articles are not stuck with the
+IDF of a nearly empty store. Candidate stories come from an inverted index over the top
+terms of each story centroid: an article is compared with a handful of stories, never
+with all of them. After a batch, touched stories that now resemble each other merge (a
+later article can bridge them), and the store records the merge.
+
+Events are found inside one story, where the numbers are small enough for average-link
+clustering over a similarity that adds two signals text alone misses: the same quotation
+carried by both reports, and the distance between their dates.
 """
 
 from __future__ import annotations
@@ -16,11 +20,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .extract.entities import transliteration_key
-from .text import word_list
+import numpy as np
 
-EVENT_THRESHOLD = 0.30
+from .extract.entities import transliteration_key
+from .text import overlap, word_list
+
+EVENT_THRESHOLD = 0.2
 STORY_THRESHOLD = 0.12
+SHARED_QUOTE_BONUS = 0.25
+MAX_EXACT = 400
+SAME_DAY_SLACK = 2
+DATE_FADE_DAYS = 30
 STORY_WINDOW_DAYS = 120
 TOP_TERMS = 40
 QUERY_TERMS = 25
@@ -69,15 +79,29 @@ def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
     return terms
 
 
-def tfidf_vector(terms: Counter, document_frequency: dict[str, int], documents: int) -> dict[str, float]:
-    """Sublinear TF times smoothed IDF, entity terms boosted, L2-normalised, top terms kept."""
-    weights = {}
-    for term, count in terms.items():
-        idf = math.log((1 + documents) / (1 + document_frequency.get(term, 0))) + 1
-        weights[term] = (1 + math.log(count)) * idf * (ENTITY_WEIGHT if term.startswith("@") else 1.0)
-    top = sorted(weights.items(), key=lambda kv: -kv[1])[:VECTOR_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {term: w / norm for term, w in top}
+def tf_vector(terms: Counter) -> dict[str, float]:
+    """Sublinear term frequency, entity terms boosted, the strongest terms kept."""
+    weights = {t: (1 + math.log(c)) * (ENTITY_WEIGHT if t.startswith("@") else 1.0) for t, c in terms.items()}
+    return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:VECTOR_TERMS])
+
+
+@dataclass
+class CorpusStats:
+    """Document frequencies of the whole store, updated as articles arrive."""
+
+    df: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+
+    def idf(self, term: str) -> float:
+        return math.log((1 + self.documents) / (1 + self.df.get(term, 0))) + 1
+
+    def add(self, terms) -> None:
+        for term in terms:
+            self.df[term] = self.df.get(term, 0) + 1
+        self.documents += 1
+
+    def weighted(self, vector: dict[str, float]) -> dict[str, float]:
+        return {t: w * self.idf(t) for t, w in vector.items()}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -96,8 +120,8 @@ def top_terms(vector: dict[str, float], count: int) -> list[str]:
 class GroupIndex:
     """Groups with an inverted index from their top terms, for candidate lookup."""
 
-    def __init__(self, prefix: str, threshold: float, window_days: int | None = None):
-        self.prefix, self.threshold, self.window_days = prefix, threshold, window_days
+    def __init__(self, prefix: str, threshold: float, stats: CorpusStats, window_days: int | None = None):
+        self.prefix, self.threshold, self.window_days, self.stats = prefix, threshold, window_days, stats
         self.groups: dict[str, Group] = {}
         self.postings: dict[str, set[str]] = {}
         self.indexed_terms: dict[str, list[str]] = {}
@@ -111,24 +135,25 @@ class GroupIndex:
         self.changed.add(group.id)
         for term in self.indexed_terms.get(group.id, []):
             self.postings.get(term, set()).discard(group.id)
-        terms = top_terms(group.centroid, TOP_TERMS)
+        terms = top_terms(self.stats.weighted(group.centroid), TOP_TERMS)
         self.indexed_terms[group.id] = terms
         for term in terms:
             self.postings.setdefault(term, set()).add(group.id)
 
     def candidates(self, vector: dict[str, float]) -> set[str]:
         found: set[str] = set()
-        for term in top_terms(vector, QUERY_TERMS):
+        for term in top_terms(self.stats.weighted(vector), QUERY_TERMS):
             found |= self.postings.get(term, set())
         return found
 
     def best_match(self, vector: dict[str, float], when: str | None, exclude: str | None = None) -> tuple[str | None, float]:
         best, best_score = None, 0.0
+        weighted = self.stats.weighted(vector)
         for group_id in sorted(self.candidates(vector)):
             group = self.groups[group_id]
             if group_id == exclude or group.parent or not self._in_window(group, when):
                 continue
-            score = cosine(vector, group.centroid)
+            score = cosine(weighted, self.stats.weighted(group.centroid))
             if score > best_score:
                 best, best_score = group_id, score
         return (best, best_score) if best_score >= self.threshold else (None, best_score)
@@ -190,3 +215,79 @@ class GroupIndex:
         while self.groups[group_id].parent:
             group_id = self.groups[group_id].parent
         return group_id
+
+
+# ------------------------------------------------------------------ events inside a story
+
+@dataclass
+class EventEvidence:
+    """What event clustering knows of one article."""
+
+    article_id: str
+    vector: dict[str, float]
+    day: date | None
+    quotes: list[set[str]]
+    duplicate_of: str | None = None
+
+
+def _shares_quote(a: EventEvidence, b: EventEvidence) -> bool:
+    return any(overlap(qa, qb) >= 0.5 and len(qa & qb) >= 4 for qa in a.quotes for qb in b.quotes)
+
+
+def _date_factor(a: EventEvidence, b: EventEvidence) -> float:
+    if a.day is None or b.day is None:
+        return 1.0
+    gap = abs((a.day - b.day).days)
+    return max(0.0, 1.0 - max(0, gap - SAME_DAY_SLACK) / DATE_FADE_DAYS)
+
+
+def event_similarity(a: EventEvidence, b: EventEvidence, stats: CorpusStats) -> float:
+    text = cosine(stats.weighted(a.vector), stats.weighted(b.vector))
+    bonus = SHARED_QUOTE_BONUS if _shares_quote(a, b) else 0.0
+    return (text + bonus) * _date_factor(a, b)
+
+
+def cluster_events(evidence: list[EventEvidence], stats: CorpusStats) -> dict[str, str]:
+    """article id -> event id (the smallest member id, prefixed 'e'); copies join their original."""
+    originals = [e for e in evidence if not e.duplicate_of]
+    labels = _average_link(originals, stats)
+    members: dict[int, list[str]] = {}
+    for item, label in zip(originals, labels):
+        members.setdefault(label, []).append(item.article_id)
+    event_of = {aid: "e" + min(ids)[1:] for ids in members.values() for aid in ids}
+    for item in evidence:
+        if item.duplicate_of:
+            event_of[item.article_id] = event_of.get(item.duplicate_of, "e" + item.article_id[1:])
+    return event_of
+
+
+def _average_link(items: list[EventEvidence], stats: CorpusStats) -> list[int]:
+    """Average-link agglomerative clustering with a similarity threshold (online beyond MAX_EXACT)."""
+    if len(items) < 2:
+        return [0] * len(items)
+    if len(items) > MAX_EXACT:
+        return _online_events(items, stats)
+    from sklearn.cluster import AgglomerativeClustering
+
+    n = len(items)
+    distance = np.ones((n, n))
+    for i in range(n):
+        distance[i, i] = 0.0
+        for j in range(i + 1, n):
+            distance[i, j] = distance[j, i] = 1.0 - event_similarity(items[i], items[j], stats)
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=1.0 - EVENT_THRESHOLD)
+    return list(model.fit_predict(distance))
+
+
+def _online_events(items: list[EventEvidence], stats: CorpusStats) -> list[int]:
+    """Very large stories: each article joins its best candidate event via the inverted index."""
+    index = GroupIndex("e", EVENT_THRESHOLD, stats, window_days=SAME_DAY_SLACK + DATE_FADE_DAYS // 2)
+    ordered = sorted(range(len(items)), key=lambda i: (items[i].day or date.max, items[i].article_id))
+    labels: dict[str, int] = {}
+    assigned = [0] * len(items)
+    for i in ordered:
+        item = items[i]
+        group = index.assign(item.article_id, item.vector, item.day.isoformat() if item.day else None)
+        assigned[i] = labels.setdefault(group, len(labels))
+    return assigned

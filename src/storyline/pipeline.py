@@ -17,18 +17,21 @@ from dataclasses import dataclass, field
 
 from . import store
 from .clean import clean_text, split_title
-from .cluster import EVENT_THRESHOLD, STORY_THRESHOLD, STORY_WINDOW_DAYS, GroupIndex, article_terms, tfidf_vector
+from .cluster import (STORY_THRESHOLD, STORY_WINDOW_DAYS, CorpusStats, EventEvidence, GroupIndex, article_terms,
+                      cluster_events, tf_vector)
 from .compare import relate
 from .dedup import DuplicateIndex, from_bytes, signature, to_bytes
 from .extract import ArticleFacts, extract_facts
-from .extract.entities import resolve_entities
+from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
 from .ingest import iter_input_files, read_path
+from .dates import to_date
 from .language import detect_language
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
 from .nlp import parse_many
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize, title_from
+from .text import content_words
 from .timeline import build_timeline
 
 CHUNK = 64
@@ -85,90 +88,52 @@ class Ingestor:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.events = GroupIndex("e", EVENT_THRESHOLD)
-        self.stories = GroupIndex("s", STORY_THRESHOLD, STORY_WINDOW_DAYS)
-        for group in store.load_groups(conn, "event"):
-            self.events.load(group)
+        self.stats = store.corpus_stats(conn)
+        self.stories = GroupIndex("s", STORY_THRESHOLD, self.stats, STORY_WINDOW_DAYS)
         for group in store.load_groups(conn, "story"):
             self.stories.load(group)
         self.duplicates = DuplicateIndex()
         for article_id, data in store.minhashes(conn):
             self.duplicates.add(article_id, from_bytes(data))
-        self.event_story = {e.id: self._story_of(e.members) for e in self.events.groups.values() if not e.parent}
-
-    def _story_of(self, article_ids: list[str]) -> str | None:
-        _event, story = store.article_event(self.conn, article_ids[0]) if article_ids else (None, None)
-        return story
 
     def ingest_chunk(self, articles: list[Article], report: IngestReport) -> None:
         with Timer(report, "extract"):
             docs = list(parse_many([a.text for a in articles]))
             facts = [extract_facts(doc, a.id) for doc, a in zip(docs, articles)]
-        touched_events: set[str] = set()
+        touched: set[str] = set()
         with store.transaction(self.conn):
-            df, count = store.document_frequencies(self.conn)
             for article, fact in zip(articles, facts):
-                self._ingest_one(article, fact, df, count, report, touched_events)
+                self._ingest_one(article, fact, report, touched)
             with Timer(report, "cluster"):
-                self._merge_bridged(touched_events, report)
-                store.save_groups(self.conn, "event", self.events.take_changed())
+                merges = self.stories.merge_touched(touched)
+                store.record_merges(self.conn, "story", merges)
                 store.save_groups(self.conn, "story", self.stories.take_changed())
-            store.mark_dirty(self.conn, report.stories_touched)
+            report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
+            store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
 
-    def _ingest_one(self, article: Article, fact: ArticleFacts, df, count, report, touched_events) -> None:
+    def _ingest_one(self, article: Article, fact: ArticleFacts, report: IngestReport, touched: set[str]) -> None:
         with Timer(report, "dedup"):
             minhash = signature(article.text)
             original = self.duplicates.original_of(minhash)
         with Timer(report, "cluster"):
             terms = article_terms(article.title, article.text, [m.text for m in fact.mentions])
-            vector = tfidf_vector(terms, df, count + 1)
+            vector = tf_vector(terms)
             if original:
                 article.duplicate_of = original
                 article.event_id, article.story_id = store.article_event(self.conn, original)
+                article.story_id = self.stories.root(article.story_id)
                 report.near_duplicates += 1
             else:
                 self.duplicates.add(article.id, minhash)
-                article.event_id = self.events.assign(article.id, vector, article.published)
-                article.story_id = self._story_for(article.event_id, vector, article.published)
-                touched_events.add(article.event_id)
-                for term in terms:
-                    df[term] = df.get(term, 0) + 1
-                count += 1
+                self.stats.add(terms)
+                article.story_id = self.stories.assign(article.id, vector, article.published)
         with Timer(report, "store"):
             store.insert_article(self.conn, article, fact.to_dict(), vector,
                                  None if original else to_bytes(minhash))
             if not original:
                 store.add_document_frequencies(self.conn, set(terms))
         report.new += 1
-        report.stories_touched.add(article.story_id)
-
-    def _story_for(self, event_id: str, vector: dict[str, float], when: str | None) -> str:
-        story_id = self.event_story.get(event_id)
-        if story_id is None:
-            story_id = self.stories.assign(event_id, vector, when)
-            self.event_story[event_id] = story_id
-        else:
-            self.stories.add_vector(story_id, vector, when)
-        return story_id
-
-    def _merge_bridged(self, touched_events: set[str], report: IngestReport) -> None:
-        """Events (then stories) that a new article made similar are merged, and recorded."""
-        event_merges = self.events.merge_touched(touched_events)
-        story_merges = []
-        for gone, into in event_merges:
-            story_gone, story_into = self.event_story.pop(gone, None), self.event_story.get(into)
-            if story_gone and story_into and story_gone != story_into:
-                a, b = sorted((self.stories.root(story_gone), self.stories.root(story_into)))
-                if a != b:
-                    self.stories.absorb(a, b)
-                    story_merges.append((b, a))
-        touched_stories = {self.event_story[e] for e in touched_events if e in self.event_story}
-        story_merges += self.stories.merge_touched(touched_stories)
-        for event_id, story_id in list(self.event_story.items()):
-            self.event_story[event_id] = self.stories.root(story_id)
-        store.record_merges(self.conn, "event", event_merges)
-        store.record_merges(self.conn, "story", story_merges)
-        report.stories_touched = {self.stories.root(s) for s in report.stories_touched if s}
+        touched.add(article.story_id)
 
 
 def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, int], None] | None = None,
@@ -211,6 +176,7 @@ def _new_articles(conn: sqlite3.Connection, prepared: list[Article], report: Ing
 def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES) -> list[str]:
     """Re-analyse every story marked dirty, one transaction each."""
     done = []
+    stats = store.corpus_stats(conn)
     for story_id in store.dirty_stories(conn):
         articles = store.articles(conn, story_id)
         if not articles:
@@ -219,25 +185,37 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
             continue
         facts = {aid: ArticleFacts.from_dict(f) for aid, f in store.article_facts(conn, story_id).items()}
         given = store.published_given(conn, story_id)
-        analysis, events, published = analyse_story(story_id, articles, facts, given, summary_sentences)
+        vectors = store.article_vectors(conn, story_id)
+        analysis, events, published = analyse_story(story_id, articles, facts, given, vectors, stats,
+                                                    summary_sentences)
         with store.transaction(conn):
             for article_id, (day, inferred) in published.items():
                 store.set_published(conn, article_id, day, inferred)
+            for event in events:
+                store.set_event(conn, event.id, event.article_ids)
             store.save_analysis(conn, analysis, events)
         done.append(story_id)
     return done
 
 
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],
-                  given: dict[str, str | None], summary_sentences: int = DEFAULT_SENTENCES
+                  given: dict[str, str | None], vectors: dict[str, dict[str, float]], stats: CorpusStats,
+                  summary_sentences: int = DEFAULT_SENTENCES
                   ) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]]:
     """Everything a reader sees about one story, from its articles' stored facts."""
     originals = [a for a in articles if not a.duplicate_of]
-    event_of = {a.id: a.event_id for a in articles}
     times = {aid: f.times for aid, f in facts.items()}
+    own_dates = infer_publication_dates(given, times, {a.id: a.id for a in articles})
+    evidence = [EventEvidence(a.id, vectors[a.id], to_date(own_dates[a.id][0]),
+                              [content_words(q.text) for q in facts[a.id].quotes if q.kind == "direct"],
+                              a.duplicate_of) for a in articles]
+    event_of = cluster_events(evidence, stats)
+    for article in articles:
+        article.event_id = event_of[article.id]
     published = infer_publication_dates(given, times, event_of)
     day_of = {aid: d for aid, (d, _inferred) in published.items()}
     mentions = [m for a in originals for m in facts[a.id].mentions]
+    mentions += sweep_variants(mentions, [(a.id, w) for a in originals for w in facts[a.id].proper_words])
     entities, alias_map = resolve_entities(mentions, story_id)
     by_id = {e.id: e for e in entities}
     raw_quotes = [(a.id, q) for a in originals for q in facts[a.id].quotes]

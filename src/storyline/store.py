@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from .cluster import Group
+from .cluster import CorpusStats, Group
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
                      StoryAnalysis, SummarySentence, TimelineEntry)
 
@@ -212,10 +212,19 @@ def search_articles(conn: sqlite3.Connection, query: str, limit: int = 20) -> li
 
 # ------------------------------------------------------------------ clustering state
 
-def document_frequencies(conn: sqlite3.Connection) -> tuple[dict[str, int], int]:
+def corpus_stats(conn: sqlite3.Connection) -> CorpusStats:
     df = {r[0]: r[1] for r in conn.execute("SELECT term, df FROM term_df")}
     count = conn.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
-    return df, count
+    return CorpusStats(df, count)
+
+
+def article_vectors(conn: sqlite3.Connection, story_id: str) -> dict[str, dict[str, float]]:
+    return {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, vector FROM articles WHERE story_id=?",
+                                                           (story_id,))}
+
+
+def set_event(conn: sqlite3.Connection, event_id: str, article_ids: list[str]) -> None:
+    conn.executemany("UPDATE articles SET event_id=? WHERE id=?", [(event_id, a) for a in article_ids])
 
 
 def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:

@@ -37,6 +37,7 @@ class ArticleFacts:
     quotes: list[RawQuote] = field(default_factory=list)
     figures: list[RawFigure] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
+    proper_words: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -49,6 +50,7 @@ class ArticleFacts:
             quotes=[RawQuote(**q) for q in data["quotes"]],
             figures=[RawFigure(**f) for f in data["figures"]],
             times=[TimeMention(**t) for t in data["times"]],
+            proper_words=data.get("proper_words", []),
         )
 
 
@@ -66,6 +68,8 @@ def extract_facts(doc, article_id: str) -> ArticleFacts:
         quotes=extract_quotes(doc, context),
         figures=extract_figures(doc),
         times=[t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
+        proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
+                             and t.text[0].isupper() and len(t.text) >= 4}),
     )
 
 

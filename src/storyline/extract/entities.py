@@ -115,14 +115,50 @@ def _strip_vowel_end(key: str) -> str:
     return re.sub(r"[aeiou]+$", "", key)
 
 
+ADMINISTRATIVE_SUFFIX = re.compile(
+    r"\s+(?:People's Republics?|Republics?|Regions?|Oblast|Province|Governorate|District|Krai|Region)$")
+
+
+def derived_aliases(mentions: list[Mention]) -> list[Mention]:
+    """Short forms readers also meet: a region's base name ('Luhansk' of 'Luhansk People's Republic')."""
+    derived = []
+    for m in mentions:
+        base = ADMINISTRATIVE_SUFFIX.sub("", m.text)
+        if base != m.text and 1 <= len(base.split()) <= 2:
+            derived.append(Mention(base, "GPE", m.article_id))
+    return derived
+
+
+def sweep_variants(mentions: list[Mention], words: list[tuple[str, str]]) -> list[Mention]:
+    """Capitalised words the NER missed that spell a known one-word place or surname differently."""
+    known: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if " " not in m.text and m.label in ("GPE", "LOC"):
+            known[transliteration_key(m.text)[:2]].append(m)
+    found = []
+    for article_id, word in words:
+        for m in known.get(transliteration_key(word)[:2], []):
+            if word != m.text and same_spelling_variant(word, m.text):
+                found.append(Mention(word, m.label, article_id))
+                break
+    return found
+
+
 def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entity], dict[str, str]]:
     """Entities of one story and a map from every surface form to its entity id."""
+    mentions = mentions + derived_aliases(mentions)
     names = Counter(m.text for m in mentions)
     labels: dict[str, Counter] = defaultdict(Counter)
     articles: dict[str, set] = defaultdict(set)
     for m in mentions:
         labels[m.text][m.label] += 1
         articles[m.text].add(m.article_id)
+    people = [n for n in names if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    for surname, full_names in _unique_surnames(people).items():
+        names[surname] += 0
+        labels[surname].update(labels[full_names[0]])
+        for full in full_names:
+            articles[surname] |= articles[full]
     parent = {name: name for name in names}
 
     def find(x: str) -> str:
@@ -195,6 +231,19 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
         firsts = {transliteration_key(p.split()[0]) for p in candidates}
         if candidates and len(firsts) == 1:
             union(name, max(candidates, key=lambda p: names[p]))
+
+
+def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
+    """Surname -> full names, for surnames only one person (one first name) carries in the story."""
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        by_last[transliteration_key(person.split()[-1])].append(person)
+    unique = {}
+    for full_names in by_last.values():
+        if len({transliteration_key(p.split()[0]) for p in full_names}) == 1:
+            for person in full_names:
+                unique.setdefault(person.split()[-1], []).append(person)
+    return unique
 
 
 def _canonical_name(group: MentionGroup) -> str:

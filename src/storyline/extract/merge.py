@@ -10,6 +10,7 @@ Figures merge when the number is the same and they count the same kind of thing.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from ..dates import find_time_expressions, resolve, to_date
@@ -37,6 +38,7 @@ class _QuoteGroup:
     kind: str
     words: set[str]
     said_on: str | None
+    fragments: set[str]
     variants: list[QuoteVariant] = field(default_factory=list)
 
 
@@ -49,11 +51,13 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         key = entity_id or (speaker.lower() if speaker else None)
         words = content_words(quote.text)
         said_on = _said_on(quote.time_text, published.get(article_id))
-        group = _matching_group(groups, key, words)
+        fragments = quoted_fragments(quote.text)
+        group = _matching_group(groups, key, words, fragments)
         if group is None:
-            groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on,
+            groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on, fragments,
                                       [QuoteVariant(article_id, quote.text)]))
             continue
+        group.fragments |= fragments
         if not any(v.article_id == article_id and v.text == quote.text for v in group.variants):
             group.variants.append(QuoteVariant(article_id, quote.text))
         group.words |= words
@@ -66,11 +70,19 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
                   g.said_on, g.variants) for g in groups]
 
 
-def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str]) -> _QuoteGroup | None:
+def quoted_fragments(text: str) -> set[str]:
+    """The speaker's own words inside a reported statement: 'there were "no discussions" ...'."""
+    return {" ".join(f.lower().split()) for f in re.findall(r"[\"“«]([^\"”»]{3,80})[\"”»]", text)}
+
+
+def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str],
+                    fragments: set[str]) -> _QuoteGroup | None:
     best, best_score = None, 0.0
     for group in groups:
         if key is not None and group.speaker_key is not None and key != group.speaker_key:
             continue
+        if key is not None and key == group.speaker_key and fragments & group.fragments:
+            return group
         needed = SAME_SPEAKER_OVERLAP if key is not None and key == group.speaker_key else UNKNOWN_SPEAKER_OVERLAP
         score = overlap(words, group.words)
         if score >= needed and score > best_score and len(words & group.words) >= 2:

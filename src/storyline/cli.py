@@ -101,3 +101,7 @@ def failures(db: Optional[str] = DbOption) -> None:
     for row in store.failures(conn):
         table.add_row(*row)
     console.print(table)
+
+
+if __name__ == "__main__":
+    app()

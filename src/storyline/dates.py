@@ -33,6 +33,7 @@ HOLIDAYS = {
     "new year's eve": (12, 31), "new year's day": (1, 1), "christmas eve": (12, 24),
     "orthodox christmas": (1, 7), "christmas day": (12, 25), "christmas": (12, 25),
 }
+AFTER_ANCHOR_DAYS = 31
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -97,14 +98,15 @@ def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
             before_anchor: bool = False) -> ResolvedTime | None:
     """Resolve against the anchor (usually the publication date); None when it cannot be done.
 
-    before_anchor: a day without a year takes the latest year that keeps it on or before the
-    anchor (used when the anchor is the newest known date of a story, not the article's own).
+    before_anchor: a day without a year takes the latest year that keeps it at most
+    AFTER_ANCHOR_DAYS past the anchor (used when the anchor is the newest known date of a
+    story, not the article's own: an undated report may be a little newer than the rest).
     """
     handler = _RESOLVERS[expr.kind]
     try:
         if before_anchor and anchor is not None and expr.kind in ("md", "dm", "range_dm", "range_md", "part", "holiday"):
             resolved = handler(expr.groups, anchor, future)
-            while resolved and not resolved.explicit_year and resolved.first > anchor:
+            while resolved and not resolved.explicit_year and (resolved.first - anchor).days > AFTER_ANCHOR_DAYS:
                 resolved = _year_earlier(resolved)
             return resolved
         return handler(expr.groups, anchor, future)

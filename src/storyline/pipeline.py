@@ -34,7 +34,7 @@ from .summarize import DEFAULT_SENTENCES, summarize, title_from
 from .text import content_words
 from .timeline import build_timeline
 
-CHUNK = 64
+CHUNK = 16
 MIN_TEXT_CHARS = 40
 
 

@@ -54,6 +54,7 @@ def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) 
 
 def title_from(summary: list[SummarySentence], fallback: str) -> str:
     """A story title: the lead summary sentence, shortened to a headline."""
-    text = summary[0].text if summary else fallback
+    statements = [s.text for s in summary if not s.text.lstrip().startswith(('"', "“", "«", "„"))]
+    text = statements[0] if statements else fallback
     words = text.split()
     return " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")

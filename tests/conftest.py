@@ -1,0 +1,44 @@
+"""Shared fixtures: the seeds and the demo corpus ingested once per test session."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from storyline import export, store
+from storyline.pipeline import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SAMPLE = ROOT / "data" / "sample"
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score_export", SHARED / "eval" / "score_export.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ingest_into(db: Path, *paths: Path):
+    conn = store.open_store(str(db))
+    report = ingest(conn, [str(p) for p in paths])
+    return conn, report
+
+
+@pytest.fixture(scope="session")
+def seeds_export(tmp_path_factory) -> dict:
+    db = tmp_path_factory.mktemp("seeds") / "s.db"
+    conn, _report = ingest_into(db, SEEDS)
+    return json.loads(export.to_json(conn))
+
+
+@pytest.fixture(scope="session")
+def sample_conn(tmp_path_factory):
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    conn, report = ingest_into(db, SAMPLE)
+    return conn, report

@@ -1,0 +1,71 @@
+"""Bad input: one clear failure each, recorded, and the rest of the batch goes on."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, SEEDS, ingest_into
+from storyline import store
+
+GOOD = SEEDS / "001_e5a043452d34e579.txt"
+
+
+def make_bad_inputs(folder):
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    (folder / "latin1.txt").write_bytes("Caf\xe9 au lait is served at the caf\xe9 every morning.".encode("latin-1"))
+    with open(folder / "huge.txt", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    (folder / "lines.jsonl").write_text('{"title": "ok", "text": "' + "Council approves new budget for schools. " * 3
+                                        + '"}\n{not json}\n')
+    (folder / "nobody.html").write_text("<html><head><title>x</title></head><body><nav>Home</nav></body></html>")
+    empty_dir = folder / "nothing_here"
+    empty_dir.mkdir()
+    (empty_dir / "notes.bin").write_bytes(b"\x00")
+    return empty_dir
+
+
+def test_each_bad_input_fails_alone_with_path_and_reason(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    empty_dir = make_bad_inputs(bad)
+    conn, report = ingest_into(tmp_path / "s.db", bad, GOOD, tmp_path / "missing.txt", empty_dir)
+    reasons = {f.source.rsplit("/", 1)[-1]: f.reason for f in report.failures}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["binary.txt"].startswith("binary file")
+    assert reasons["latin1.txt"].startswith("not valid UTF-8")
+    assert reasons["huge.txt"].startswith("file too large")
+    assert reasons["lines.jsonl:2"].startswith("malformed JSON")
+    assert reasons["nobody.html"].startswith("no article")
+    assert reasons["missing.txt"] == "no such file or directory"
+    assert reasons["nothing_here"].startswith("directory holds no readable file")
+    assert report.new == 2  # the good seed and the good JSON line
+    recorded = {source.rsplit("/", 1)[-1] for source, _reason, _at in store.failures(conn)}
+    assert {"empty.txt", "binary.txt", "huge.txt", "missing.txt"} <= recorded
+
+
+def _cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_exit_code_is_nonzero_only_when_nothing_was_ingested(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    failed = _cli("ingest", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "a.db"))
+    assert failed.returncode != 0
+    assert "empty.txt" in failed.stderr and "empty file" in failed.stderr
+    mixed = _cli("ingest", str(tmp_path / "empty.txt"), str(GOOD), "--db", str(tmp_path / "b.db"))
+    assert mixed.returncode == 0, mixed.stderr
+    listed = _cli("failures", "--db", str(tmp_path / "b.db"))
+    assert "empty file" in listed.stdout
+
+
+def test_script_in_article_is_escaped_in_html(tmp_path):
+    hostile = tmp_path / "hostile.jsonl"
+    text = "The mayor said <script>alert(1)</script> would not <img src=x onerror=alert(2)> stop the vote. " * 3
+    hostile.write_text(json.dumps({"title": "<script>alert(3)</script>", "text": text}) + "\n")
+    conn, _report = ingest_into(tmp_path / "h.db", hostile)
+    from storyline.export import to_html
+
+    page = to_html(conn)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

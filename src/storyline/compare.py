@@ -14,16 +14,19 @@ Every relation carries a short `why`.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .models import Claim, Quote, Relation
 from .text import content_words, is_negated, jaccard
+from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
 ALIGN_SHARED = 3
 AGREE_JACCARD = 0.5
 FIGURE_JACCARD = 0.35
 NEARBY_SENTENCES = 4
+MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
                         r"concluded|halted|stopped)\b|\bno more\b|\bend(?:ed)? of\b", re.I)
 CONTINUATION = re.compile(r"\bstill\b|\bcontinu(?:e|es|ed|ing)\b|\bremain(?:s|ed)?\b|\bongoing\b", re.I)
@@ -56,14 +59,27 @@ def statements_from(quotes: list[Quote], claims: list[Claim],
 
 
 def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]]) -> list[Relation]:
+    """Relations between statements; candidates come from shared words and shared places, not all pairs."""
     statements = statements_from(quotes, claims, positions)
+    words = WordIndex()
+    at: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, statement in enumerate(statements):
+        words.add(i, statement.words)
+        for position in statement.positions:
+            at[position].append(i)
     relations: list[Relation] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[int, int]] = set()
     for i, a in enumerate(statements):
-        for b in statements[i + 1:]:
-            relation = _polarity_or_agreement(a, b) or _aspect(a, b)
-            if relation and (a.id, b.id) not in seen:
-                seen.add((a.id, b.id))
+        near = {j for article, sentence in a.positions for k in range(-NEARBY_SENTENCES, NEARBY_SENTENCES + 1)
+                for j in at.get((article, sentence + k), [])}
+        for j in sorted(set(words.candidates(a.words, min_shared=2)) | near):
+            pair = (min(i, j), max(i, j))
+            if i == j or pair in seen:
+                continue
+            seen.add(pair)
+            first, second = statements[pair[0]], statements[pair[1]]
+            relation = _polarity_or_agreement(first, second) or _aspect(first, second)
+            if relation:
                 relations.append(relation)
     relations += _figure_conflicts(claims)
     return relations
@@ -106,15 +122,20 @@ def _nearby(a: Statement, b: Statement) -> bool:
 def _figure_conflicts(claims: list[Claim]) -> list[Relation]:
     """Different numbers for the same thing counted, from different sources."""
     relations = []
-    for i, a in enumerate(claims):
-        for b in claims[i + 1:]:
-            qa, qb = a.quantity, b.quantity
-            if not qa.unit or qa.unit != qb.unit or a.source == b.source or set(a.article_ids) == set(b.article_ids):
-                continue
-            if _overlaps(qa, qb) or jaccard(content_words(a.text), content_words(b.text)) < FIGURE_JACCARD:
-                continue
-            relations.append(Relation(a.id, b.id, "contradicts",
-                                      f"different figures for {qa.unit}: {_show(qa)} vs. {_show(qb)}"))
+    by_unit: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.quantity.unit:
+            by_unit[claim.quantity.unit].append(claim)
+    pairs = [(a, b) for same in by_unit.values() if len(same) <= MAX_SAME_UNIT
+             for i, a in enumerate(same) for b in same[i + 1:]]
+    for a, b in pairs:
+        qa, qb = a.quantity, b.quantity
+        if not qa.unit or qa.unit != qb.unit or a.source == b.source or set(a.article_ids) == set(b.article_ids):
+            continue
+        if _overlaps(qa, qb) or jaccard(content_words(a.text), content_words(b.text)) < FIGURE_JACCARD:
+            continue
+        relations.append(Relation(a.id, b.id, "contradicts",
+                                  f"different figures for {qa.unit}: {_show(qa)} vs. {_show(qb)}"))
     return relations
 
 

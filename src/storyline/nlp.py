@@ -36,5 +36,6 @@ def parse(text: str):
     return english()(text[:MAX_CHARS])
 
 
-def parse_many(texts: list[str]):
-    return english().pipe((t[:MAX_CHARS] for t in texts), batch_size=16)
+def parse_many(texts, processes: int = 1):
+    """A lazy stream of parses; two processes pay off only for large batches (each loads the model)."""
+    return english().pipe((t[:MAX_CHARS] for t in texts), batch_size=16, n_process=processes)

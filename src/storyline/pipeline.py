@@ -35,6 +35,7 @@ from .text import content_words
 from .timeline import build_timeline
 
 CHUNK = 16
+PARALLEL_FROM = 200
 MIN_TEXT_CHARS = 40
 
 
@@ -96,10 +97,10 @@ class Ingestor:
         for article_id, data in store.minhashes(conn):
             self.duplicates.add(article_id, from_bytes(data))
 
-    def ingest_chunk(self, articles: list[Article], report: IngestReport) -> None:
+    def ingest_chunk(self, articles: list[Article], docs, report: IngestReport) -> None:
+        """One atomic unit: the chunk's articles, their facts and the clustering state they change."""
         with Timer(report, "extract"):
-            docs = list(parse_many([a.text for a in articles]))
-            facts = [extract_facts(doc, a.id) for doc, a in zip(docs, articles)]
+            facts = [extract_facts(next(docs), a.id) for a in articles]
         touched: set[str] = set()
         with store.transaction(self.conn):
             for article, fact in zip(articles, facts):
@@ -149,10 +150,11 @@ def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, 
         store.record_failures(conn, report.failures)
     fresh = _new_articles(conn, prepared, report)
     ingestor = Ingestor(conn)
+    docs = iter(parse_many((a.text for a in fresh), 2 if len(fresh) >= PARALLEL_FROM else 1))
     done = 0
     for start in range(0, len(fresh), CHUNK):
         chunk = fresh[start:start + CHUNK]
-        ingestor.ingest_chunk(chunk, report)
+        ingestor.ingest_chunk(chunk, docs, report)
         done += len(chunk)
         if progress:
             progress(done, len(fresh))
@@ -235,15 +237,18 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
 def _statement_positions(quotes, claims, raw_quotes, raw_figures) -> dict[str, set[tuple[str, int]]]:
     """Where each merged statement sits (article, sentence), for proximity cues."""
     positions: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    quote_at = defaultdict(set)
+    for article_id, raw in raw_quotes:
+        quote_at[(article_id, raw.text)].add(raw.sentence)
     for quote in quotes:
         for variant in quote.variants:
-            for article_id, raw in raw_quotes:
-                if article_id == variant.article_id and raw.text == variant.text:
-                    positions[quote.id].add((article_id, raw.sentence))
+            positions[quote.id] |= {(variant.article_id, s) for s in quote_at[(variant.article_id, variant.text)]}
+    figure_at = defaultdict(set)
+    for article_id, figure, _source in raw_figures:
+        figure_at[(article_id, figure.text[:400])].add(figure.sentence)
     for claim in claims:
-        for article_id, figure, _source in raw_figures:
-            if article_id in claim.article_ids and figure.text[:400] == claim.text:
-                positions[claim.id].add((article_id, figure.sentence))
+        for article_id in claim.article_ids:
+            positions[claim.id] |= {(article_id, s) for s in figure_at[(article_id, claim.text)]}
     return positions
 
 

@@ -39,10 +39,15 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
     anchor = max(known) if known else None
     bounds = {aid: latest_narrated_day(times.get(aid, []), anchor) for aid, d in given.items() if not d}
     result: dict[str, tuple[str | None, bool]] = {aid: (d, False) for aid, d in given.items() if d}
+    event_dates: dict[str | None, list[date]] = {}
+    for article_id, day in given.items():
+        known_day = to_date(day) or bounds.get(article_id)
+        if known_day:
+            event_dates.setdefault(event_of.get(article_id), []).append(known_day)
     for article_id, bound in bounds.items():
-        siblings = [to_date(given[o]) or bounds.get(o) for o in given
-                    if o != article_id and event_of.get(o) == event_of.get(article_id)]
-        siblings = [s for s in siblings if s]
+        siblings = list(event_dates.get(event_of.get(article_id), []))
+        if bound is not None:
+            siblings.remove(bound)
         candidates = [c for c in (bound, median_low(siblings) if siblings else None) if c]
         if bound is None:
             result[article_id] = (None, False)  # nothing in the text: do not borrow a date

@@ -18,6 +18,7 @@ DEFAULT_SENTENCES = 5
 REDUNDANCY_WEIGHT = 0.7
 SAME_SENTENCE_COSINE = 0.6
 MIN_WORDS, MAX_WORDS = 8, 60
+CANDIDATES = 300
 
 
 def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) -> list[SummarySentence]:
@@ -30,26 +31,25 @@ def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) 
         matrix = TfidfVectorizer(stop_words=list(STOPWORDS), sublinear_tf=True).fit_transform(texts)
     except ValueError:  # only stop words
         return []
-    similarity = (matrix @ matrix.T).toarray()
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
     centrality = matrix @ centroid
     position_bonus = np.array([0.1 if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
     scores = centrality / (centrality.max() or 1) + position_bonus
+    pool = np.argsort(-scores, kind="stable")[:CANDIDATES]  # MMR among the best, not among all pairs
+    similarity = (matrix[pool] @ matrix[pool].T).toarray()
     chosen: list[int] = []
-    while len(chosen) < min(count, len(usable)):
-        penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(usable))
-        marginal = scores - REDUNDANCY_WEIGHT * penalty
+    while len(chosen) < min(count, len(pool)):
+        penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(pool))
+        marginal = scores[pool] - REDUNDANCY_WEIGHT * penalty
         marginal[chosen] = -np.inf
         best = int(np.argmax(marginal))
         if chosen and penalty[best] > 0.9:
             break
         chosen.append(best)
-    chosen.sort(key=lambda i: i)
-    result = []
-    for i in chosen:
-        cited = sorted({usable[j][0] for j in range(len(usable)) if similarity[i, j] >= SAME_SENTENCE_COSINE})
-        result.append(SummarySentence(texts[i], cited))
-    return result
+    picked = sorted(int(pool[i]) for i in chosen)
+    carriers = (matrix @ matrix[picked].T).toarray()
+    return [SummarySentence(texts[i], sorted({usable[j][0] for j in np.flatnonzero(carriers[:, k] >= SAME_SENTENCE_COSINE)}))
+            for k, i in enumerate(picked)]
 
 
 def title_from(summary: list[SummarySentence], fallback: str) -> str:

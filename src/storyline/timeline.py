@@ -19,7 +19,7 @@ MIN_SENTENCE_WORDS = 4
 
 
 def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dict[str, str | None]) -> list[TimelineEntry]:
-    entries: list[tuple[TimelineEntry, set[str]]] = []
+    entries: dict[tuple[str, str], list[tuple[TimelineEntry, set[str]]]] = {}
     for article_id in sorted(facts):
         anchor = to_date(published.get(article_id))
         article = facts[article_id]
@@ -31,16 +31,16 @@ def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dic
             if len(sentence.split()) < MIN_SENTENCE_WORDS:
                 continue
             expected = mention.future or (anchor is not None and resolved.first > anchor)
-            _add(entries, TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence),
+            _add(entries.setdefault((resolved.iso, resolved.granularity), []), TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence),
                                         [article_id], expected), content_words(sentence))
-    ordered = sorted((e for e, _ in entries), key=lambda e: (e.date, e.granularity != "day", e.text))
+    ordered = sorted((e for bucket in entries.values() for e, _ in bucket), key=lambda e: (e.date, e.granularity != "day", e.text))
     return ordered
 
 
 def _add(entries: list[tuple[TimelineEntry, set[str]]], entry: TimelineEntry, words: set[str]) -> None:
+    """Merge into an entry of the same date and granularity that says the same, else append."""
     for existing, existing_words in entries:
-        if existing.date == entry.date and existing.granularity == entry.granularity and \
-                overlap(words, existing_words) >= SAME_ENTRY_OVERLAP:
+        if overlap(words, existing_words) >= SAME_ENTRY_OVERLAP:
             for article_id in entry.article_ids:
                 if article_id not in existing.article_ids:
                     existing.article_ids.append(article_id)

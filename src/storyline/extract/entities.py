@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from ..models import Entity, Mention
+from ..textindex import WordIndex
 
 ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
 # A quoted proper name right after a collective noun names an organisation: the group "X".
@@ -200,8 +201,14 @@ def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> No
                 if len(wa) == len(wb) and all(same_spelling_variant(x, y) for x, y in zip(wa, wb)):
                     union(a, b)
     organisations = [n for n in ordered if _main_label(labels[n]) == "ORG" and len(content_stems(n)) >= 2]
+    index = WordIndex()
+    for i, name in enumerate(organisations):
+        index.add(i, content_stems(name))
     for i, a in enumerate(organisations):
-        for b in organisations[i + 1:]:
+        for j in index.candidates(content_stems(a), min_shared=2):
+            if j <= i:
+                continue
+            b = organisations[j]
             sa, sb = content_stems(a), content_stems(b)
             small, large = sorted((sa, sb), key=len)
             if small <= large and len(large) - len(small) <= 1 and _is_qualifier_only(large - small):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, overlap
+from ..textindex import WordIndex
 from .figures import RawFigure
 from .quotes import RawQuote
 
@@ -45,6 +46,7 @@ class _QuoteGroup:
 def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict[str, str],
                  entities: dict[str, Entity], published: dict[str, str | None]) -> list[Quote]:
     groups: list[_QuoteGroup] = []
+    index = WordIndex()
     for article_id, quote in raw:
         entity_id = alias_map.get(quote.speaker or "")
         speaker = entities[entity_id].name if entity_id else quote.speaker
@@ -52,8 +54,10 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         words = content_words(quote.text)
         said_on = _said_on(quote.time_text, published.get(article_id))
         fragments = quoted_fragments(quote.text)
-        group = _matching_group(groups, key, words, fragments)
+        candidates = [groups[i] for i in index.candidates(words | {"“" + f for f in fragments})]
+        group = _matching_group(candidates, key, words, fragments)
         if group is None:
+            index.add(len(groups), words | {"“" + f for f in fragments})
             groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on, fragments,
                                       [QuoteVariant(article_id, quote.text)]))
             continue
@@ -123,10 +127,11 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], a
     """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
+    by_number: dict[tuple, list[Claim]] = {}
     for article_id, figure, source in raw:
-        match = next((c for c in claims if (c.quantity.value, c.quantity.low, c.quantity.high) ==
-                      (figure.value, figure.low, figure.high) and _same_kind(figure, units[c.id], figure.value or figure.high)),
-                     None)
+        number = (figure.value, figure.low, figure.high)
+        match = next((c for c in by_number.get(number, [])
+                      if _same_kind(figure, units[c.id], figure.value or figure.high)), None)
         entity_id = alias_map.get(source or "")
         source_name = entities[entity_id].name if entity_id else source
         if match is not None:
@@ -144,4 +149,5 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], a
                       [article_id])
         units[claim.id] = figure.unit
         claims.append(claim)
+        by_number.setdefault(number, []).append(claim)
     return claims

@@ -1,0 +1,74 @@
+"""Entities, quotes and figures on small real-style texts."""
+
+import pytest
+
+from storyline.extract import extract_facts
+from storyline.extract.entities import resolve_entities, same_spelling_variant
+from storyline.extract.figures import parse_number
+from storyline.models import Mention
+from storyline.nlp import parse
+
+
+def facts_of(text: str):
+    return extract_facts(parse(text), "a1")
+
+
+@pytest.mark.parametrize("a, b", [("Zelensky", "Zelenskyy"), ("Lugansk", "Luhansk"), ("Kharkov", "Kharkiv"),
+                                  ("Zaporozhye", "Zaporiye"), ("Zaporiye", "Zaporia"), ("Cherniak", "Chernyak")])
+def test_transliteration_variants_match(a, b):
+    assert same_spelling_variant(a, b)
+
+
+@pytest.mark.parametrize("a, b", [("Kherson", "Kharkiv"), ("Donetsk", "Donbass"), ("Moscow", "Minsk")])
+def test_different_places_do_not_match(a, b):
+    assert not same_spelling_variant(a, b)
+
+
+def test_surnames_join_the_one_person_who_carries_them():
+    mentions = [Mention(n, "PERSON", "a1") for n in ("Vladimir Putin", "Putin", "Vladimir Vladimirovich Putin",
+                                                     "Hunter Biden", "Joe Biden", "Biden")]
+    entities, alias_map = resolve_entities(mentions, "s1")
+    assert alias_map["Putin"] == alias_map["Vladimir Vladimirovich Putin"] == alias_map["Vladimir Putin"]
+    assert alias_map["Hunter Biden"] != alias_map["Joe Biden"]  # a shared surname is ambiguous: no merge
+
+
+def test_organisation_named_in_other_words_is_one_entity():
+    mentions = [Mention("Soldiers' Widows", "ORG", "a1"), Mention("Widows of Russian Soldiers", "ORG", "a2")]
+    entities, _ = resolve_entities(mentions, "s1")
+    assert len(entities) == 1 and set(entities[0].article_ids) == {"a1", "a2"}
+
+
+def test_quote_without_identifiable_speaker_keeps_speaker_null():
+    facts = facts_of('The letter was posted overnight.\n\n"Nobody has told us when the shelling will stop," '
+                     'the text of the message says.')
+    assert [q.speaker for q in facts.quotes if q.kind == "direct"] == [None]
+
+
+def test_pronoun_speaker_is_the_last_named_subject():
+    facts = facts_of('Anton Gerashchenko, an adviser to the ministry, posted on Twitter. '
+                     '"The soldiers drafted earlier are already exhausted," he wrote.')
+    assert facts.quotes[0].speaker == "Anton Gerashchenko"
+
+
+def test_headline_quote_and_according_to():
+    facts = facts_of('Zelensky: "They won\'t stop us"\n\nAccording to Ukrainian sources, Russia is preparing '
+                     'a second wave of mobilization in January.')
+    speakers = {q.speaker for q in facts.quotes}
+    assert {"Zelensky", "Ukrainian sources"} <= speakers
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("300,000", (300000, None, None, None)), ("Sixteen", (16, None, None, None)),
+    ("up to 70,000", (70000, None, None, "up to")), ("at least 50,000", (50000, None, None, "at least")),
+    ("500,000 to 700,000", (None, 500000, 700000, None)), ("about 1.5 million", (1500000, None, None, "about")),
+    ("tens of millions", (None, 10000000, 100000000, "vague")), ("89", (89, None, None, None)),
+])
+def test_numbers_in_words_and_digits(text, expected):
+    parsed = parse_number(text)
+    assert (parsed.value, parsed.low, parsed.high, parsed.hedge) == expected
+
+
+def test_dates_phones_and_ids_are_not_figures():
+    facts = facts_of("On 12 March 2024 the office at +44 20 7946 0958 said the AMX-10 vehicles and flight "
+                     "A321 were delayed, while 89 soldiers were killed.")
+    assert [(f.value, f.unit) for f in facts.figures] == [(89, "soldier")]

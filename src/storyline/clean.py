@@ -24,6 +24,8 @@ BOILERPLATE = re.compile(
 # A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
 CAPTION_CREDIT = re.compile(r"\((?:[^()]{2,80}/)+[^()]{2,80}\)\s*$")
 MAX_BOILERPLATE_CHARS = 200
+MAX_CAPTION_CHARS = 400
+WRAP_WIDTH = 100
 
 
 def clean_text(text: str) -> str:
@@ -56,15 +58,19 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _looks_like_separate_lines(lines: list[str]) -> bool:
-    """Lines that each end a sentence are separate paragraphs; wrapped lines are not."""
-    return len(lines) > 1 and all(re.search(r"[.!?\"”’:)]$", line) for line in lines[:-1])
+    """Hard-wrapped text has short lines that stop mid-sentence; anything else is one paragraph a line."""
+    if len(lines) < 2:
+        return False
+    wrapped = all(len(line) <= WRAP_WIDTH for line in lines[:-1]) and \
+        not all(re.search(r"[.!?\"”’:)]$", line) for line in lines[:-1])
+    return not wrapped
 
 
 def is_page_leftover(paragraph: str) -> bool:
     """A widget/footer line, or a photo caption with its credit."""
     if len(paragraph) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.match(paragraph.strip(" *.")):
         return True
-    return bool(CAPTION_CREDIT.search(paragraph))
+    return len(paragraph) <= MAX_CAPTION_CHARS and bool(CAPTION_CREDIT.search(paragraph))
 
 
 def drop_repeats(paragraphs: list[str]) -> list[str]:

@@ -67,8 +67,9 @@ def prepare(doc: RawDocument) -> Article | Failure:
     if len(body) < MIN_TEXT_CHARS:
         return Failure(doc.source, "no article text after removing page leftovers")
     content_hash = hashlib.sha256(body.encode()).hexdigest()
+    identity = hashlib.sha256(f"{doc.source}\n{content_hash}".encode()).hexdigest()
     title = title or body.split("\n\n")[0][:120]
-    return Article(id="a" + content_hash[:12], source=doc.source, title=title, text=body, content_hash=content_hash,
+    return Article(id="a" + identity[:12], source=doc.source, title=title, text=body, content_hash=content_hash,
                    outlet=doc.outlet, language=detect_language(body, doc.language), published=doc.published)
 
 
@@ -164,13 +165,14 @@ def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, 
 
 
 def _new_articles(conn: sqlite3.Connection, prepared: list[Article], report: IngestReport) -> list[Article]:
-    known = store.known_hashes(conn, [a.content_hash for a in prepared])
+    """Articles not yet stored; the same text from another source is a copy, stored and linked by dedup."""
+    known = store.known_ids(conn, [a.id for a in prepared])
     fresh, seen = [], set()
     for article in prepared:
-        if article.content_hash in known or article.content_hash in seen:
+        if article.id in known or article.id in seen:
             report.duplicates += 1
         else:
-            seen.add(article.content_hash)
+            seen.add(article.id)
             fresh.append(article)
     return fresh
 

@@ -36,7 +36,7 @@ MIGRATIONS = [
         published TEXT,
         published_inferred INTEGER NOT NULL DEFAULT 0,
         text TEXT NOT NULL,
-        content_hash TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
         duplicate_of TEXT,
         event_id TEXT,
         story_id TEXT,
@@ -144,12 +144,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 # ------------------------------------------------------------------ articles
 
-def known_hashes(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
+def known_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(hashes), 500):
-        chunk = hashes[start:start + 500]
-        rows = conn.execute(f"SELECT content_hash FROM articles WHERE content_hash IN ({','.join('?' * len(chunk))})",
-                            chunk)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
         found |= {r[0] for r in rows}
     return found
 

@@ -100,9 +100,20 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
         denial, claim = (a, b) if a.negated else (b, a)
         return Relation(denial.id, claim.id, "contradicts",
                         f"denial vs. assertion about {' '.join(sorted(shared)[:4])}")
-    if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles:
+    if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles and \
+            not _different_numbers(a.text, b.text):
         return Relation(a.id, b.id, "agrees", f"same statement from different sources ({len(shared)} shared terms)")
     return None
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", text)}
+
+
+def _different_numbers(a: str, b: str) -> bool:
+    """Both state figures and share none: not the same statement, whatever the words."""
+    na, nb = _numbers(a), _numbers(b)
+    return bool(na and nb and not na & nb)
 
 
 def _aspect(a: Statement, b: Statement) -> Relation | None:

@@ -59,7 +59,8 @@ def extract_facts(doc, article_id: str) -> ArticleFacts:
     spans = extract_mentions(doc, article_id)
     context = SpeakerContext([(start, end, m.text, m.label) for start, end, m in spans],
                              {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_}
-                             | {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass")})
+                             | {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
+                                (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))})
     sentences = list(doc.sents)
     quoted = quote_spans(doc.text)
     return ArticleFacts(

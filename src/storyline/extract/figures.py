@@ -23,6 +23,7 @@ HEDGES = [("up to", "up to"), ("as many as", "up to"), ("at least", "at least"),
           ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
           ("an estimated", "about"), ("estimated", "about")]
+HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 
@@ -53,6 +54,7 @@ class RawFigure:
 def parse_number(text: str) -> ParsedNumber | None:
     """'up to 70,000' / 'Sixteen' / '500,000 to 700,000' / 'tens of millions' -> numbers and hedge."""
     phrase = text.lower().replace("’", "'").strip()
+    phrase = re.sub(r"^between\s+", "", phrase)
     hedge = None
     for cue, name in HEDGES:
         if phrase.startswith(cue + " "):
@@ -75,14 +77,19 @@ def parse_number(text: str) -> ParsedNumber | None:
 
 
 def _single_number(phrase: str) -> float | None:
-    phrase = phrase.strip().rstrip("%").strip()
+    """Leading digits (with a scale word) or number words; a trailing unit ('percent', 'euros') is ignored."""
+    phrase = re.sub(r"\s*(?:%|per\s*cent|percent|pct)\.?$", "", phrase.strip()).strip()
     phrase = re.sub(r"^(?:[$€£]|us\$|usd|eur)\s*", "", phrase)
-    match = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|m|k)?\b.*", phrase)
-    if match and (match.group(2) or re.fullmatch(r"\d[\d,]*(?:\.\d+)?", phrase)):
+    match = re.match(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|m|k)?(?![\w.])", phrase)
+    if match:
         digits = match.group(1).replace(",", "")
-        value = float(digits) * SCALES.get(match.group(2) or "", 1)
-        return _tidy(value)
-    return _words_number(phrase)
+        return _tidy(float(digits) * SCALES.get(match.group(2) or "", 1))
+    words = phrase.split()
+    for end in range(len(words), 0, -1):  # 'sixteen anti-war groups' -> 'sixteen'
+        value = _words_number(" ".join(words[:end]))
+        if value is not None:
+            return value
+    return None
 
 
 def _words_number(phrase: str) -> float | None:
@@ -155,7 +162,7 @@ def _joined_ranges(doc):
             continue
         between = doc.text[ent.end_char:following.start_char] if following is not None else ""
         if following is not None and re.fullmatch(r"\s*(?:to|-|–|and)\s*", between) and \
-                following.start - ent.end <= 1:
+                following.start - ent.end <= 1 and all(t.like_num or t.lower_ in HEDGE_WORDS for t in ent):
             joined.append(doc[ent.start:following.end])
             skip = True
         else:

@@ -23,7 +23,13 @@ SPEECH_VERBS = {
     "announce", "insist", "warn", "emphasise", "emphasize", "argue", "comment", "reply", "respond",
     "confirm", "deny", "admit", "acknowledge", "report", "tweet", "post", "urge", "promise", "vow",
     "assure", "accuse", "blame", "predict", "estimate", "assert", "maintain", "allege", "recall",
+    "call", "describe",
 }
+# Institutions that speak: 'the fire service said', 'regional officials said'.
+SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "police", "army",
+                "military", "official", "spokesman", "spokeswoman", "spokesperson", "source", "report", "commission",
+                "court", "bank", "council", "committee", "authority", "union", "company", "administration",
+                "prosecutor", "investigator", "intelligence", "kremlin", "cabinet", "parliament"}
 REPORTING_VERBS = {"say", "tell", "claim", "state", "announce", "deny", "report", "warn", "write", "add",
                    "insist", "confirm", "assure", "promise", "predict", "estimate", "assert", "allege", "believe"}
 PERSON_PRONOUNS = {"he", "she"}
@@ -145,16 +151,17 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     speaker, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
         speaker = _headline_speaker(doc.text[paragraph_start:start])
-    if speaker is None and previous is not None and previous.speaker and \
-            _bare_quote_paragraph(doc.text, paragraph_start, start, end):
-        speaker = previous.speaker
+    if speaker is None and previous is not None and previous.speaker and (
+            _bare_quote_paragraph(doc.text, paragraph_start, start, end) or previous.start >= paragraph_start):
+        speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph
     return RawQuote(quoted, "direct", speaker, start, end, first, time_text)
 
 
 def _is_attribution_tail(sent, quote_end: int) -> bool:
-    """spaCy often splits '...,” he said.' after the closing mark: keep that tail with its quote."""
-    return sent.start_char - quote_end <= 3 and len(sent) <= 20 and \
-        any(t.lemma_ in SPEECH_VERBS for t in sent)
+    """spaCy often splits '...,” he said.' after the closing mark: keep that tail, not a new statement."""
+    verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
+    return sent.start_char - quote_end <= 3 and len(sent) <= 20 and bool(verbs) and \
+        not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
 
 
 def _headline_speaker(before: str) -> str | None:
@@ -207,8 +214,23 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     if lower in GROUP_PRONOUNS:
         return None
     if subject.pos_ == "NOUN":
-        return _role_reference(subject, position, context)
+        return _role_reference(subject, position, context) or _institution(subject)
+    if subject.pos_ == "PROPN":  # a name the entity model missed
+        return " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN") or None
     return None
+
+
+def _institution(subject) -> str | None:
+    """'The regional fire service' -> 'regional fire service' when the head names an institution."""
+    if subject.lemma_.lower() not in SOURCE_NOUNS:
+        return None
+    words = [t.text for t in subject.subtree if t.dep_ not in ("det", "poss", "punct") and t.i <= subject.i]
+    if len(words) == 1:  # 'the office' -> the last 'the national weather office' named before
+        earlier = re.findall(rf"\b[Tt]he ((?:[\w-]+ ){{1,3}}{re.escape(subject.text)})\b",
+                             subject.doc.text[:subject.idx])
+        if earlier:
+            return earlier[-1]
+    return " ".join(words) or None
 
 
 def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
@@ -289,7 +311,7 @@ def _indirect(clause, speaker: str, index: int, time_text: str | None) -> RawQuo
 def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | None:
     phrase = set(t.i for t in according.subtree) | {according.i}
     tokens = [t for t in sent if t.i not in phrase]
-    text = "".join(t.text_with_ws for t in tokens).strip(" ,.")
+    text = "".join(t.text_with_ws for t in tokens).strip(" ,.\n")
     text = re.sub(r"^,\s*", "", text)
     if _words(text) < MIN_QUOTE_WORDS:
         return None

@@ -1,0 +1,59 @@
+"""Agreement and contradiction between statements; timeline entries, expected ones marked."""
+
+from storyline.compare import relate
+from storyline.extract import extract_facts
+from storyline.models import Claim, Quantity, Quote, QuoteVariant
+from storyline.nlp import parse
+from storyline.timeline import build_timeline
+
+
+def quote(qid: str, speaker: str, article: str, text: str, sentence: int = 0) -> tuple[Quote, set]:
+    return Quote(qid, speaker, None, "indirect", None, [QuoteVariant(article, text)]), {(article, sentence)}
+
+
+def test_denial_against_assertion_contradicts_with_a_reason():
+    (a, pa), (b, pb) = (quote("q1", "Kremlin spokesman", "a1", "There are no discussions about a second wave of mobilization"),
+                        quote("q2", "Ukrainian sources", "a2", "Russia is preparing a second wave of mobilization in January"))
+    relations = relate([a, b], [], {"q1": pa, "q2": pb})
+    assert [(r.a, r.b, r.type) for r in relations] == [("q1", "q2", "contradicts")]
+    assert "denial" in relations[0].why
+
+
+def test_same_proposition_in_other_words_is_not_a_contradiction():
+    (a, pa), (b, pb) = (quote("q1", "Ministry", "a1", "The government has no plans to close the northern border crossings"),
+                        quote("q2", "Interior minister", "a2", "No closure of the northern border crossings is planned"))
+    relations = relate([a, b], [], {"q1": pa, "q2": pb})
+    assert all(r.type != "contradicts" for r in relations)
+
+
+def test_over_versus_still_going_on_contradicts():
+    (a, pa), (b, pb) = (quote("q1", "President", "a1", "the mobilization was over", 3),
+                        quote("q2", None, "a1", "Meanwhile, the Russians are still receiving summonses.", 5))
+    relations = relate([a, b], [], {"q1": pa, "q2": pb})
+    assert [r.type for r in relations] == ["contradicts"]
+
+
+def test_different_figures_for_one_quantity_contradict():
+    union = Claim("c1", "The union said 12,000 dock workers joined the strike at the port", "Union", None,
+                  Quantity(12000, unit="dock workers"), ["a1"])
+    port = Claim("c2", "The port authority said 4,000 dock workers joined the strike at the port", "Port authority",
+                 None, Quantity(4000, unit="dock workers"), ["a2"])
+    relations = relate([], [union, port], {})
+    assert [(r.type, r.why) for r in relations] == [("contradicts", "different figures for dock workers: 12,000 vs. 4,000")]
+
+
+def test_timeline_orders_entries_and_marks_planned_events_expected():
+    text = ("The union plans a march through the city centre on March 20. "
+            "The port authority announced on March 15 that the strike was over. "
+            "Dockers walked out on Tuesday.")
+    facts = extract_facts(parse(text), "a1")
+    entries = build_timeline("s1", {"a1": facts}, {"a1": "2025-03-16"})
+    assert [(e.date, e.expected) for e in entries] == [("2025-03-11", False), ("2025-03-15", False),
+                                                       ("2025-03-20", True)]
+    assert all(e.article_ids == ["a1"] for e in entries)
+
+
+def test_undated_article_gets_only_absolute_dates_on_the_timeline():
+    facts = extract_facts(parse("Russia launched the invasion on February 24, 2022. Troops moved on Tuesday."), "a1")
+    entries = build_timeline("s1", {"a1": facts}, {"a1": None})
+    assert [(e.date, e.granularity) for e in entries] == [("2022-02-24", "day")]

@@ -25,7 +25,7 @@ import numpy as np
 from .extract.entities import transliteration_key
 from .text import overlap, word_list
 
-EVENT_THRESHOLD = 0.2
+EVENT_THRESHOLD = 0.12
 STORY_THRESHOLD = 0.12
 SHARED_QUOTE_BONUS = 0.25
 MAX_EXACT = 400

@@ -1,0 +1,75 @@
+"""Event clustering on the labelled WikinewsSum dev file: storyline against the classic baseline.
+
+Runs `storyline ingest` + `storyline export` on ../shared/data/wikinewssum-dev.jsonl, scores the
+export with ../shared/eval/score_clusters.py, and in the same run the classic approach
+(TF-IDF, cosine, average-link agglomerative clustering, best threshold on this very file)
+on the same texts. Prints both BCubed F1s, their ratio, articles/s for each, and peak RSS.
+
+usage: python bench/cluster.py
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "data" / "wikinewssum-dev.jsonl"
+sys.path.insert(0, str(SHARED / "eval"))
+from score_clusters import bcubed  # noqa: E402
+
+
+def storyline_run(tmp: Path) -> tuple[float, float]:
+    db, export = tmp / "bench.db", tmp / "export.json"
+    binary = Path(sys.executable).parent / "storyline"
+    start = time.perf_counter()
+    subprocess.run([str(binary), "ingest", str(GOLD), "--db", str(db)], check=True, capture_output=True)
+    elapsed = time.perf_counter() - start
+    subprocess.run([str(binary), "export", "--db", str(db), "--format", "json", "-o", str(export)], check=True,
+                   capture_output=True)
+    scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score_clusters.py"), str(export), str(GOLD)],
+                            capture_output=True, text=True).stdout.strip().splitlines()
+    print("storyline:", " | ".join(scored))
+    return float(scored[-1].split("F1=")[1]), elapsed
+
+
+def baseline_run(rows: list[dict]) -> tuple[float, float, float]:
+    start = time.perf_counter()
+    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    distance = 1 - (matrix @ matrix.T).toarray()
+    gold = {r["url"]: r["event"] for r in rows}
+    best = (0.0, 0.0)
+    for threshold in np.arange(0.05, 0.95, 0.025):
+        labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                         distance_threshold=1 - threshold).fit_predict(distance)
+        f1 = bcubed({r["url"]: labels[i] for i, r in enumerate(rows)}, gold)[2]
+        best = max(best, (f1, threshold))
+    return best[0], best[1], time.perf_counter() - start
+
+
+def main() -> None:
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, our_seconds = storyline_run(Path(tmp))
+    base, threshold, base_seconds = baseline_run(rows)
+    print(f"baseline (TF-IDF avg-link, threshold {threshold:.3f} tuned on this file): F1={base:.3f}, "
+          f"{len(rows) / base_seconds:.0f} articles/s")
+    print(f"storyline: F1={ours:.3f}, {len(rows) / our_seconds:.1f} articles/s end to end (parse, extract, cluster, analyse)")
+    print(f"ratio storyline/baseline: {ours / base:.3f}")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (bench), "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB (storyline)")
+
+
+if __name__ == "__main__":
+    main()

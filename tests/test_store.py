@@ -74,3 +74,12 @@ def _count(db) -> int:
         return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+def test_full_text_search_finds_articles_and_their_story(sample_conn):
+    conn, _report = sample_conn
+    hits = store.search_articles(conn, "dockers Valmora")
+    assert hits and all("Valmora" in a.text for a in hits)
+    assert {a.story_id for a in hits} == {hits[0].story_id}
+    assert store.search_articles(conn, 'parliament" OR "x') is not None  # FTS syntax in a query is not an error
+    assert store.search_articles(conn, "zzzunknownword") == []

@@ -92,6 +92,19 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
 
 
 @app.command()
+def search(query: str, db: Optional[str] = DbOption,
+           limit: int = typer.Option(20, "--limit", help="at most this many articles")) -> None:
+    """Full-text search over article titles and text; shows each hit's story."""
+    conn = store.open_store(db)
+    table = Table(title=f"articles matching {query!r}")
+    for column in ("article", "story", "published", "title"):
+        table.add_column(column)
+    for article in store.search_articles(conn, query, limit):
+        table.add_row(article.id, article.story_id or "", article.published or "", article.title)
+    console.print(table)
+
+
+@app.command()
 def failures(db: Optional[str] = DbOption) -> None:
     """Inputs that could not be ingested, with the reason."""
     conn = store.open_store(db)

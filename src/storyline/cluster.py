@@ -176,14 +176,6 @@ class GroupIndex:
         self._reindex(group)
         return group_id
 
-    def add_vector(self, group_id: str, vector: dict[str, float], when: str | None) -> None:
-        """Another article of an existing member: the centroid moves, the members stay."""
-        group = self.groups[group_id]
-        for term, weight in vector.items():
-            group.centroid[term] = group.centroid.get(term, 0.0) + weight
-        group._widen(when, when)
-        self._reindex(group)
-
     def absorb(self, into: str, gone: str) -> None:
         self.groups[into].absorb(self.groups[gone])
         self.groups[gone].parent = into

@@ -9,7 +9,6 @@ naming the path and the reason, and the rest of the batch goes on.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,7 +205,3 @@ def _single(source: str, doc: RawDocument | Failure) -> ReadResult:
 def _append(result: ReadResult, doc: RawDocument | Failure) -> None:
     (result.failures if isinstance(doc, Failure) else result.documents).append(doc)
 
-
-def relative_source(source: str) -> str:
-    """Sources are stored as given; absolute paths are kept, relative ones normalised."""
-    return source if "://" in source else os.path.normpath(source)

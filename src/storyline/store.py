@@ -204,8 +204,13 @@ def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None
 
 
 def search_articles(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Article]:
+    """Full-text search (FTS5, best match first); the query is taken as plain words, not FTS syntax."""
+    words = [w for w in query.replace('"', " ").split() if w]
+    if not words:
+        return []
+    match = " ".join(f'"{w}"' for w in words)
     rows = conn.execute("""SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
-                           WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""", (query, limit))
+                           WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""", (match, limit))
     return [_article(r) for r in rows]
 
 
@@ -252,10 +257,6 @@ def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, s
         conn.executemany("DELETE FROM stories WHERE id=?", [(a,) for a, _ in merges])
         for table in STORY_TABLES:
             conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
-
-
-def set_article_groups(conn: sqlite3.Connection, article_id: str, event_id: str, story_id: str) -> None:
-    conn.execute("UPDATE articles SET event_id=?, story_id=? WHERE id=?", (event_id, story_id, article_id))
 
 
 def mark_dirty(conn: sqlite3.Connection, story_ids: set[str]) -> None:

@@ -20,7 +20,6 @@ demo: $(STAMP)
 	$(BIN)/storyline ingest data/sample --db demo.db
 	$(BIN)/storyline stories --db demo.db
 	$(BIN)/storyline export --db demo.db --format html -o report.html
-	@echo "wrote report.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

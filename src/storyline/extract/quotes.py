@@ -247,7 +247,7 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
 
 def _according_to(tokens, spans, context) -> str | None:
     for token in tokens:
-        if token.lower_ == "according" and token.nbor(1).lower_ == "to":
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
             objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
             if objects:
                 return resolve_source_phrase(objects[0], spans, context)

@@ -1,8 +1,5 @@
 """Idempotent re-ingest, incremental adds, and crash safety of the store."""
 
-import json
-import os
-import shutil
 import signal
 import sqlite3
 import subprocess

@@ -1,4 +1,5 @@
-"""The pipeline: read -> clean -> dedup -> extract -> cluster -> (per story) analyse -> store.
+"""The pipeline: read -> clean -> extract -> dedup -> story clustering -> (per story) events, dates,
+entities, quotes, figures, relations, timeline, summary -> store.
 
 Ingest works in chunks, each committed atomically with the clustering state it changed,
 and marks the stories it touched dirty; dirty stories are then re-analysed one

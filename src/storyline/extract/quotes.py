@@ -187,7 +187,7 @@ def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None
         speaker = resolve_subject(subject, start, spans, context)
         if speaker:
             return speaker, _time_phrase(verb)
-    return _according_to(tokens, spans, context), None
+    return _according_source(tokens, spans, context)[1], None
 
 
 def _time_phrase(verb) -> str | None:
@@ -245,13 +245,15 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
     return None
 
 
-def _according_to(tokens, spans, context) -> str | None:
+def _according_source(tokens, spans, context):
+    """The first 'according to X' among tokens: (the 'according' token, X as a speaker), or (None, None)."""
     for token in tokens:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
             objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
-            if objects:
-                return resolve_source_phrase(objects[0], spans, context)
-    return None
+            speaker = resolve_source_phrase(objects[0], spans, context) if objects else None
+            if speaker:
+                return token, speaker
+    return None, None
 
 
 def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
@@ -283,13 +285,8 @@ def _reported_speech(sent, index: int, spans, context) -> RawQuote | None:
             _named_source(subject, spans, context)
         if speaker:
             return _indirect(clause, speaker, index, _time_phrase(verb))
-    for token in sent:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
-            objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
-            speaker = resolve_source_phrase(objects[0], spans, context) if objects else None
-            if speaker:
-                return _according_clause(sent, token, speaker, index)
-    return None
+    according, speaker = _according_source(sent, spans, context)
+    return _according_clause(sent, according, speaker, index) if according is not None else None
 
 
 def _named_source(subject, spans, context) -> str | None:

@@ -3,7 +3,8 @@
 Runs `storyline ingest` + `storyline export` on ../shared/data/wikinewssum-dev.jsonl, scores the
 export with ../shared/eval/score_clusters.py, and in the same run the classic approach
 (TF-IDF, cosine, average-link agglomerative clustering, best threshold on this very file)
-on the same texts. Prints both BCubed F1s, their ratio, articles/s for each, and peak RSS.
+on the same texts. Prints both BCubed F1s, their ratio, articles/s for each, peak RSS, and how many non-English
+articles land in the same event as one of their English siblings.
 
 usage: python bench/cluster.py
 """
@@ -29,7 +30,7 @@ sys.path.insert(0, str(SHARED / "eval"))
 from score_clusters import bcubed  # noqa: E402
 
 
-def storyline_run(tmp: Path) -> tuple[float, float]:
+def storyline_run(tmp: Path) -> tuple[float, float, dict[str, str]]:
     db, export = tmp / "bench.db", tmp / "export.json"
     binary = Path(sys.executable).parent / "storyline"
     start = time.perf_counter()
@@ -40,7 +41,22 @@ def storyline_run(tmp: Path) -> tuple[float, float]:
     scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score_clusters.py"), str(export), str(GOLD)],
                             capture_output=True, text=True).stdout.strip().splitlines()
     print("storyline:", " | ".join(scored))
-    return float(scored[-1].split("F1=")[1]), elapsed
+    exported = json.loads(export.read_text(encoding="utf-8"))
+    event_of = {a["source"]: (a["event_id"], a["story_id"]) for a in exported["articles"]}
+    return float(scored[-1].split("F1=")[1]), elapsed, event_of
+
+
+def cross_language(rows: list[dict], event_of: dict[str, tuple[str, str]], level: int) -> tuple[int, int]:
+    """(joined, total): non-English articles with English siblings in the gold that share an event
+    (level 0) or a story (level 1) with one."""
+    joined = total = 0
+    for row in rows:
+        siblings = [r["url"] for r in rows if r["event"] == row["event"] and r["language"] == "en"]
+        if row["language"] == "en" or not siblings:
+            continue
+        total += 1
+        joined += any(event_of[s][level] == event_of[row["url"]][level] for s in siblings)
+    return joined, total
 
 
 def baseline_run(rows: list[dict]) -> tuple[float, float, float]:
@@ -61,12 +77,15 @@ def baseline_run(rows: list[dict]) -> tuple[float, float, float]:
 def main() -> None:
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        ours, our_seconds = storyline_run(Path(tmp))
+        ours, our_seconds, event_of = storyline_run(Path(tmp))
     base, threshold, base_seconds = baseline_run(rows)
     print(f"baseline (TF-IDF avg-link, threshold {threshold:.3f} tuned on this file): F1={base:.3f}, "
           f"{len(rows) / base_seconds:.0f} articles/s")
     print(f"storyline: F1={ours:.3f}, {len(rows) / our_seconds:.1f} articles/s end to end (parse, extract, cluster, analyse)")
     print(f"ratio storyline/baseline: {ours / base:.3f}")
+    for level, name in enumerate(("event", "story")):
+        joined, total = cross_language(rows, event_of, level)
+        print(f"cross-language: {joined} of {total} non-English articles share {name} with an English sibling")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (bench), "
           f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB (storyline)")
 

@@ -3,7 +3,9 @@
 Each article becomes a term vector over content-word stems plus its named entities (names
 weigh more: two reports of one happening name the same people and places), weighted by
 IDF from the whole store at comparison time, so early articles are not stuck with the
-IDF of a nearly empty store. Candidate stories come from an inverted index over the top
+IDF of a nearly empty store. Each article also carries a dense multilingual embedding of its
+lead (see `embed`); a match fuses the two, half each, so rewording and translation do not hide
+a shared event while names and numbers keep distinct events apart. Candidate stories come from an inverted index over the top
 terms of each story centroid: an article is compared with a handful of stories, never
 with all of them. After a batch, touched stories that now resemble each other merge (a
 later article can bridge them), and the store records the merge.
@@ -22,11 +24,12 @@ from datetime import date
 
 import numpy as np
 
+from .embed import dense_similarity
 from .extract.entities import transliteration_key
 from .text import overlap, word_list
 
-EVENT_THRESHOLD = 0.12
-STORY_THRESHOLD = 0.12
+EVENT_THRESHOLD = 0.16
+STORY_THRESHOLD = 0.16
 SHARED_QUOTE_BONUS = 0.25
 MAX_EXACT = 400
 SAME_DAY_SLACK = 2
@@ -37,6 +40,7 @@ QUERY_TERMS = 25
 VECTOR_TERMS = 300
 ENTITY_WEIGHT = 2.0
 TITLE_WEIGHT = 2
+TEXT_SHARE = 0.5
 
 
 @dataclass
@@ -49,18 +53,23 @@ class Group:
     first: str | None = None
     last: str | None = None
     parent: str | None = None
+    dense: np.ndarray | None = None
 
-    def add(self, vector: dict[str, float], member: str, when: str | None) -> None:
+    def add(self, vector: dict[str, float], dense: np.ndarray | None, member: str, when: str | None) -> None:
         self.members.append(member)
-        for term, weight in vector.items():
-            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        self._sum(vector, dense)
         self._widen(when, when)
 
     def absorb(self, other: "Group") -> None:
         self.members.extend(m for m in other.members if m not in self.members)
-        for term, weight in other.centroid.items():
-            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        self._sum(other.centroid, other.dense)
         self._widen(other.first, other.last)
+
+    def _sum(self, vector: dict[str, float], dense: np.ndarray | None) -> None:
+        for term, weight in vector.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        if dense is not None:
+            self.dense = dense.copy() if self.dense is None else self.dense + dense
 
     def _widen(self, first: str | None, last: str | None) -> None:
         if first:
@@ -113,6 +122,11 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / (na * nb)
 
 
+def fused_similarity(text: float, dense: float | None) -> float:
+    """Lexical and dense evidence, TEXT_SHARE of each; text alone for rows stored without an embedding."""
+    return text if dense is None else TEXT_SHARE * text + (1 - TEXT_SHARE) * dense
+
+
 def top_terms(vector: dict[str, float], count: int) -> list[str]:
     return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:count]]
 
@@ -146,14 +160,16 @@ class GroupIndex:
             found |= self.postings.get(term, set())
         return found
 
-    def best_match(self, vector: dict[str, float], when: str | None, exclude: str | None = None) -> tuple[str | None, float]:
+    def best_match(self, vector: dict[str, float], dense: np.ndarray | None, when: str | None,
+                   exclude: str | None = None) -> tuple[str | None, float]:
         best, best_score = None, 0.0
         weighted = self.stats.weighted(vector)
         for group_id in sorted(self.candidates(vector)):
             group = self.groups[group_id]
             if group_id == exclude or group.parent or not self._in_window(group, when):
                 continue
-            score = cosine(weighted, self.stats.weighted(group.centroid))
+            score = fused_similarity(cosine(weighted, self.stats.weighted(group.centroid)),
+                                     dense_similarity(dense, group.dense))
             if score > best_score:
                 best, best_score = group_id, score
         return (best, best_score) if best_score >= self.threshold else (None, best_score)
@@ -165,14 +181,14 @@ class GroupIndex:
         first, last = date.fromisoformat(group.first[:10]), date.fromisoformat(group.last[:10])
         return (first - day).days <= self.window_days and (day - last).days <= self.window_days
 
-    def assign(self, member: str, vector: dict[str, float], when: str | None) -> str:
+    def assign(self, member: str, vector: dict[str, float], dense: np.ndarray | None, when: str | None) -> str:
         """Put member into its best group or a new one; returns the group id."""
-        group_id, _score = self.best_match(vector, when)
+        group_id, _score = self.best_match(vector, dense, when)
         if group_id is None:
             group_id = self.prefix + member.lstrip("aes")
             self.groups[group_id] = Group(group_id, [])
         group = self.groups[group_id]
-        group.add(vector, member, when)
+        group.add(vector, dense, member, when)
         self._reindex(group)
         return group_id
 
@@ -196,7 +212,7 @@ class GroupIndex:
             group = self.groups.get(group_id)
             if group is None or group.parent:
                 continue
-            target, _score = self.best_match(group.centroid, group.first, exclude=group_id)
+            target, _score = self.best_match(group.centroid, group.dense, group.first, exclude=group_id)
             if target is not None:
                 into, gone = sorted((target, group_id))
                 self.absorb(into, gone)
@@ -219,6 +235,7 @@ class EventEvidence:
     vector: dict[str, float]
     day: date | None
     quotes: list[set[str]]
+    dense: np.ndarray | None = None
     duplicate_of: str | None = None
 
 
@@ -236,7 +253,7 @@ def _date_factor(a: EventEvidence, b: EventEvidence) -> float:
 def event_similarity(a: EventEvidence, b: EventEvidence, stats: CorpusStats) -> float:
     text = cosine(stats.weighted(a.vector), stats.weighted(b.vector))
     bonus = SHARED_QUOTE_BONUS if _shares_quote(a, b) else 0.0
-    return (text + bonus) * _date_factor(a, b)
+    return (fused_similarity(text, dense_similarity(a.dense, b.dense)) + bonus) * _date_factor(a, b)
 
 
 def cluster_events(evidence: list[EventEvidence], stats: CorpusStats) -> dict[str, str]:
@@ -280,6 +297,6 @@ def _online_events(items: list[EventEvidence], stats: CorpusStats) -> list[int]:
     assigned = [0] * len(items)
     for i in ordered:
         item = items[i]
-        group = index.assign(item.article_id, item.vector, item.day.isoformat() if item.day else None)
+        group = index.assign(item.article_id, item.vector, item.dense, item.day.isoformat() if item.day else None)
         assigned[i] = labels.setdefault(group, len(labels))
     return assigned

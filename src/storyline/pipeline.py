@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import store
+from . import embed, store
 from .clean import clean_text, split_title
 from .cluster import (STORY_THRESHOLD, STORY_WINDOW_DAYS, CorpusStats, EventEvidence, GroupIndex, article_terms,
                       cluster_events, tf_vector)
@@ -103,10 +103,12 @@ class Ingestor:
         """One atomic unit: the chunk's articles, their facts and the clustering state they change."""
         with Timer(report, "extract"):
             facts = [extract_facts(next(docs), a.id) for a in articles]
+        with Timer(report, "embed"):
+            dense = embed.embed_leads([embed.lead_text(a.title, a.text) for a in articles])
         touched: set[str] = set()
         with store.transaction(self.conn):
-            for article, fact in zip(articles, facts):
-                self._ingest_one(article, fact, report, touched)
+            for article, fact, vector in zip(articles, facts, dense):
+                self._ingest_one(article, fact, vector, report, touched)
             with Timer(report, "cluster"):
                 merges = self.stories.merge_touched(touched)
                 store.record_merges(self.conn, "story", merges)
@@ -114,7 +116,8 @@ class Ingestor:
             report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
             store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
 
-    def _ingest_one(self, article: Article, fact: ArticleFacts, report: IngestReport, touched: set[str]) -> None:
+    def _ingest_one(self, article: Article, fact: ArticleFacts, dense, report: IngestReport,
+                    touched: set[str]) -> None:
         with Timer(report, "dedup"):
             minhash = signature(article.text)
             original = self.duplicates.original_of(minhash)
@@ -129,10 +132,10 @@ class Ingestor:
             else:
                 self.duplicates.add(article.id, minhash)
                 self.stats.add(terms)
-                article.story_id = self.stories.assign(article.id, vector, article.published)
+                article.story_id = self.stories.assign(article.id, vector, dense, article.published)
         with Timer(report, "store"):
             store.insert_article(self.conn, article, fact.to_dict(), vector,
-                                 None if original else to_bytes(minhash))
+                                 None if original else to_bytes(minhash), embed.to_bytes(dense))
             if not original:
                 store.add_document_frequencies(self.conn, set(terms))
         report.new += 1
@@ -204,16 +207,17 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
 
 
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],
-                  given: dict[str, str | None], vectors: dict[str, dict[str, float]], stats: CorpusStats,
+                  given: dict[str, str | None], vectors: dict[str, tuple[dict[str, float], bytes | None]],
+                  stats: CorpusStats,
                   summary_sentences: int = DEFAULT_SENTENCES
                   ) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]]:
     """Everything a reader sees about one story, from its articles' stored facts."""
     originals = [a for a in articles if not a.duplicate_of]
     times = {aid: f.times for aid, f in facts.items()}
     own_dates = infer_publication_dates(given, times, {a.id: a.id for a in articles})
-    evidence = [EventEvidence(a.id, vectors[a.id], to_date(own_dates[a.id][0]),
+    evidence = [EventEvidence(a.id, vectors[a.id][0], to_date(own_dates[a.id][0]),
                               [content_words(q.text) for q in facts[a.id].quotes if q.kind == "direct"],
-                              a.duplicate_of) for a in articles]
+                              embed.from_bytes(vectors[a.id][1]), a.duplicate_of) for a in articles]
     event_of = cluster_events(evidence, stats)
     for article in articles:
         article.event_id = event_of[article.id]

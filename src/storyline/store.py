@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 
+from . import embed
 from .cluster import CorpusStats, Group
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
                      StoryAnalysis, SummarySentence, TimelineEntry)
@@ -76,6 +77,10 @@ MIGRATIONS = [
                            text TEXT NOT NULL, article_ids TEXT NOT NULL, expected INTEGER NOT NULL);
     CREATE TABLE failures (id INTEGER PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,
                            at TEXT NOT NULL, UNIQUE(source, reason));
+    """,
+    """
+    ALTER TABLE articles ADD COLUMN dense BLOB;
+    ALTER TABLE groups ADD COLUMN dense BLOB;
     """,
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
@@ -153,15 +158,16 @@ def known_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
     return found
 
 
-def insert_article(conn: sqlite3.Connection, article: Article, facts: dict, vector: dict, minhash: bytes | None) -> None:
+def insert_article(conn: sqlite3.Connection, article: Article, facts: dict, vector: dict, minhash: bytes | None,
+                   dense: bytes | None) -> None:
     conn.execute(
         """INSERT INTO articles (id, source, title, outlet, language, published_given, published, published_inferred,
-           text, content_hash, duplicate_of, event_id, story_id, facts, vector, minhash, ingested_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+           text, content_hash, duplicate_of, event_id, story_id, facts, vector, minhash, ingested_at, dense)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
         (article.id, article.source, article.title, article.outlet, article.language, article.published,
          article.published, int(article.published_inferred), article.text, article.content_hash,
          article.duplicate_of, article.event_id, article.story_id, json.dumps(facts), json.dumps(vector),
-         minhash, now()))
+         minhash, now(), dense))
 
 
 def _article(row: sqlite3.Row) -> Article:
@@ -222,9 +228,10 @@ def corpus_stats(conn: sqlite3.Connection) -> CorpusStats:
     return CorpusStats(df, count)
 
 
-def article_vectors(conn: sqlite3.Connection, story_id: str) -> dict[str, dict[str, float]]:
-    return {r[0]: json.loads(r[1]) for r in conn.execute("SELECT id, vector FROM articles WHERE story_id=?",
-                                                           (story_id,))}
+def article_vectors(conn: sqlite3.Connection, story_id: str) -> dict[str, tuple[dict[str, float], bytes | None]]:
+    """Term vector and dense embedding (bytes) of each article of a story."""
+    rows = conn.execute("SELECT id, vector, dense FROM articles WHERE story_id=?", (story_id,))
+    return {r[0]: (json.loads(r[1]), r[2]) for r in rows}
 
 
 def set_event(conn: sqlite3.Connection, event_id: str, article_ids: list[str]) -> None:
@@ -238,14 +245,15 @@ def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
 
 def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
     rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY id", (kind,))
-    return [Group(r["id"], json.loads(r["members"]), json.loads(r["centroid"]), r["first"], r["last"], r["parent"])
-            for r in rows]
+    return [Group(r["id"], json.loads(r["members"]), json.loads(r["centroid"]), r["first"], r["last"], r["parent"],
+                  embed.from_bytes(r["dense"])) for r in rows]
 
 
 def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last) VALUES (?,?,?,?,?,?,?)",
-        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.centroid), g.first, g.last) for g in groups])
+        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense) VALUES (?,?,?,?,?,?,?,?)",
+        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.centroid), g.first, g.last,
+          embed.to_bytes(g.dense)) for g in groups])
 
 
 def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:

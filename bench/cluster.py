@@ -6,13 +6,19 @@ export with ../shared/eval/score_clusters.py, and in the same run the classic ap
 on the same texts. Prints both BCubed F1s, their ratio, articles/s for each, peak RSS, and how many non-English
 articles land in the same event as one of their English siblings.
 
-usage: python bench/cluster.py
+With --batches N the storyline side ingests the file as N shuffled batches, one `ingest` each,
+as a live feed would, and also prints how many story merges the store recorded.
+
+usage: python bench/cluster.py [--batches N] [--seed S]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,12 +36,30 @@ sys.path.insert(0, str(SHARED / "eval"))
 from score_clusters import bcubed  # noqa: E402
 
 
-def storyline_run(tmp: Path) -> tuple[float, float, dict[str, str]]:
+def batch_files(rows: list[dict], batches: int, seed: int, tmp: Path) -> list[Path]:
+    """The labelled file shuffled and cut into `batches` JSONL files."""
+    if batches <= 1:
+        return [GOLD]
+    shuffled = rows[:]
+    random.Random(seed).shuffle(shuffled)
+    files = []
+    for number in range(batches):
+        path = tmp / f"batch{number:02d}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in shuffled[number::batches]), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def storyline_run(tmp: Path, inputs: list[Path]) -> tuple[float, float, dict[str, tuple[str, str]]]:
     db, export = tmp / "bench.db", tmp / "export.json"
     binary = Path(sys.executable).parent / "storyline"
     start = time.perf_counter()
-    subprocess.run([str(binary), "ingest", str(GOLD), "--db", str(db)], check=True, capture_output=True)
+    for path in inputs:
+        subprocess.run([str(binary), "ingest", str(path), "--db", str(db)], check=True, capture_output=True)
     elapsed = time.perf_counter() - start
+    if len(inputs) > 1:
+        merges = sqlite3.connect(db).execute("SELECT COUNT(*) FROM merges WHERE kind='story'").fetchone()[0]
+        print(f"streaming: {len(inputs)} shuffled batches, {merges} story merges recorded in the store")
     subprocess.run([str(binary), "export", "--db", str(db), "--format", "json", "-o", str(export)], check=True,
                    capture_output=True)
     scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score_clusters.py"), str(export), str(GOLD)],
@@ -75,9 +99,14 @@ def baseline_run(rows: list[dict]) -> tuple[float, float, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batches", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
-        ours, our_seconds, event_of = storyline_run(Path(tmp))
+        inputs = batch_files(rows, args.batches, args.seed, Path(tmp))
+        ours, our_seconds, event_of = storyline_run(Path(tmp), inputs)
     base, threshold, base_seconds = baseline_run(rows)
     print(f"baseline (TF-IDF avg-link, threshold {threshold:.3f} tuned on this file): F1={base:.3f}, "
           f"{len(rows) / base_seconds:.0f} articles/s")

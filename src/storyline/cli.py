@@ -1,4 +1,4 @@
-"""Command line: ingest, stories, show, export, failures."""
+"""Command line: ingest, stories, show, export, search, failures, serve."""
 
 from __future__ import annotations
 
@@ -114,6 +114,22 @@ def failures(db: Optional[str] = DbOption) -> None:
     for row in store.failures(conn):
         table.add_row(*row)
     console.print(table)
+
+
+@app.command()
+def serve(db: Optional[str] = DbOption,
+          host: str = typer.Option("127.0.0.1", "--host", help="address to bind (loopback unless told otherwise)"),
+          port: int = typer.Option(8000, "--port")) -> None:
+    """HTTP API (/api, docs at /docs) and web app; POST /api/articles needs $STORYLINE_TOKEN."""
+    import uvicorn
+
+    from .web import Settings, create_app
+
+    settings = Settings(store.resolve_db_path(db))
+    store.open_store(settings.db_path).close()
+    mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
+    err.print(f"serving {settings.db_path} on http://{host}:{port} — {mode}", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from html import escape
 
 from . import store
-from .models import Article, Event, StoryAnalysis
+from .models import Article, Event, Quantity, StoryAnalysis
 
 CONTRACT_VERSION = 1
 
@@ -63,7 +63,8 @@ def _by_id(articles: list[Article]) -> dict[str, Article]:
     return {a.id: a for a in articles}
 
 
-def _figure(q) -> str:
+def figure_text(q: Quantity) -> str:
+    """A figure as a reader writes it: hedge, number or range, unit ("about 12,000 workers")."""
     number = f"{q.value:,g}" if q.value is not None else f"{q.low:,g}–{q.high:,g}"
     return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit)))
 
@@ -96,7 +97,7 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], lookup: dict[st
     lines += [f"- **{q.speaker or 'unattributed'}** ({q.kind}{', ' + q.said_on if q.said_on else ''}): "
               f"“{q.variants[0].text}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
     lines += ["", "### Figures", ""]
-    lines += [f"- {_figure(c.quantity)} — {c.source or 'unattributed'} {cite(c.article_ids)}"
+    lines += [f"- {figure_text(c.quantity)} — {c.source or 'unattributed'} {cite(c.article_ids)}"
               for c in analysis.claims]
     lines += ["", "### Disputed and agreed", ""]
     lines += [f"- {r.type}: {statement_text(analysis, r.a)} ⟷ {statement_text(analysis, r.b)} ({r.why})"
@@ -141,7 +142,7 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], lookup: dict[str, 
                      f"<small>({e(q.kind)})</small></td><td>{e(q.said_on or '')}</td>"
                      f"<td>{_cite_html(sorted({v.article_id for v in q.variants}))}</td></tr>")
     parts.append("</table><h3>Figures</h3><table><tr><th>Figure</th><th>Claimed by</th><th>Context</th><th>Sources</th></tr>")
-    parts += [f"<tr><td>{e(_figure(c.quantity))}</td><td>{e(c.source or 'unattributed')}</td><td>{e(c.text)}</td>"
+    parts += [f"<tr><td>{e(figure_text(c.quantity))}</td><td>{e(c.source or 'unattributed')}</td><td>{e(c.text)}</td>"
               f"<td>{_cite_html(c.article_ids)}</td></tr>" for c in analysis.claims]
     parts.append("</table><h3>Entities</h3><ul>")
     parts += [f"<li><b>{e(n.name)}</b> ({e(n.type)}) — {e(', '.join(n.aliases))}</li>" for n in analysis.entities[:40]]

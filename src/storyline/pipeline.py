@@ -147,8 +147,18 @@ def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, 
     """Ingest files and folders; analyse every story they touched."""
     report = IngestReport()
     with Timer(report, "read+clean"):
+        documents = read_inputs(paths, report)
+    return ingest_documents(conn, documents, report, progress, summary_sentences)
+
+
+def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], report: IngestReport | None = None,
+                     progress: Callable[[int, int], None] | None = None,
+                     summary_sentences: int = DEFAULT_SENTENCES) -> IngestReport:
+    """Ingest documents already read (files, or records posted to the HTTP API); analyse touched stories."""
+    report = report or IngestReport()
+    with Timer(report, "read+clean"):
         prepared = []
-        for doc in read_inputs(paths, report):
+        for doc in documents:
             item = prepare(doc)
             (report.failures.append(item) if isinstance(item, Failure) else prepared.append(item))
     with store.transaction(conn):

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from . import embed
@@ -95,8 +95,12 @@ def resolve_db_path(path: str | None) -> str:
 
 
 def open_store(path: str | None = None) -> sqlite3.Connection:
-    """Open (creating or migrating) the store."""
-    conn = sqlite3.connect(resolve_db_path(path), isolation_level=None, timeout=30)
+    """Open (creating or migrating) the store.
+
+    The connection may move between threads (the web server hands a request's work to a pool)
+    but is only ever used by one request at a time.
+    """
+    conn = sqlite3.connect(resolve_db_path(path), isolation_level=None, timeout=30, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -209,12 +213,17 @@ def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None
     return (row["event_id"], row["story_id"]) if row else (None, None)
 
 
+def fts_match(query: str) -> str | None:
+    """Plain words as an FTS5 query (every word must occur); None when nothing is left to search."""
+    words = [w for w in query.replace('"', " ").split() if w]
+    return " ".join(f'"{w}"' for w in words) or None
+
+
 def search_articles(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Article]:
     """Full-text search (FTS5, best match first); the query is taken as plain words, not FTS syntax."""
-    words = [w for w in query.replace('"', " ").split() if w]
-    if not words:
+    match = fts_match(query)
+    if match is None:
         return []
-    match = " ".join(f'"{w}"' for w in words)
     rows = conn.execute("""SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
                            WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""", (match, limit))
     return [_article(r) for r in rows]
@@ -316,8 +325,7 @@ def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysi
     analysis = StoryAnalysis(
         story_id=story_id, title=row["title"] or "",
         summary=[SummarySentence(**s) for s in json.loads(row["summary"] or "[]")],
-        entities=[Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"]), json.loads(r["article_ids"]))
-                  for r in q("SELECT * FROM entities WHERE story_id=? ORDER BY rowid")],
+        entities=[_entity(r) for r in q("SELECT * FROM entities WHERE story_id=? ORDER BY rowid")],
         quotes=[Quote(r["id"], r["speaker"], r["speaker_entity_id"], r["kind"], r["said_on"],
                       [QuoteVariant(**v) for v in json.loads(r["variants"])])
                 for r in q("SELECT * FROM quotes WHERE story_id=? ORDER BY rowid")],
@@ -331,6 +339,122 @@ def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysi
     events = [Event(r["id"], story_id, r["title"], r["start"], r["end"], json.loads(r["article_ids"]))
               for r in q("SELECT * FROM events WHERE story_id=? ORDER BY start, id")]
     return analysis, events
+
+
+# ------------------------------------------------------------------ read side of the HTTP API
+
+@dataclass
+class StoryFilter:
+    """What a story listing is narrowed to; every field optional."""
+
+    query: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    entity: str | None = None
+
+
+@dataclass
+class StoryRow:
+    id: str
+    title: str
+    articles: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
+
+
+def story_rows(conn: sqlite3.Connection, where: StoryFilter, after: tuple[str, str] | None,
+               limit: int) -> list[StoryRow]:
+    """Stories newest first (by their latest article date, then id), after a cursor (sort key, id).
+
+    The order depends only on stored data, never on the request, so a cursor stays valid while
+    pages are fetched; a story that changes between pages moves as a whole.
+    """
+    clauses, params = ["s.dirty = 0"], []
+    if where.query:
+        match = fts_match(where.query)
+        clauses.append("s.id IN (SELECT a.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+                       "WHERE articles_fts MATCH ?)")
+        params.append(match or '""')
+    if where.outlet:
+        clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+        params.append(where.outlet)
+    if where.entity:
+        clauses.append("s.id IN (SELECT e.story_id FROM entities e, json_each(e.aliases) j "
+                       "WHERE lower(e.name) = lower(?) OR lower(j.value) = lower(?))")
+        params += [where.entity, where.entity]
+    having, having_params = [], []
+    if where.since:
+        having.append("COALESCE(MAX(a.published), '') >= ?")
+        having_params.append(where.since)
+    if where.until:
+        having.append("COALESCE(MIN(a.published), '9999') <= ?")
+        having_params.append(where.until)
+    sql = f"""SELECT * FROM (
+                SELECT s.id, s.title, COUNT(a.id) AS n, MIN(a.published) AS first, MAX(a.published) AS last,
+                       json_group_array(DISTINCT a.outlet) AS outlets, COALESCE(MAX(a.published), '') AS sort_key
+                FROM stories s JOIN articles a ON a.story_id = s.id
+                WHERE {' AND '.join(clauses)} GROUP BY s.id {('HAVING ' + ' AND '.join(having)) if having else ''})
+              {'WHERE sort_key < ? OR (sort_key = ? AND id > ?)' if after else ''}
+              ORDER BY sort_key DESC, id LIMIT ?"""
+    cursor_params = [after[0], after[0], after[1]] if after else []
+    rows = conn.execute(sql, params + having_params + cursor_params + [limit])
+    return [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
+                     r["first"], r["last"]) for r in rows]
+
+
+def story_sort_key(row: StoryRow) -> tuple[str, str]:
+    return (row.last or "", row.id)
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    row = conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+    return _article(row) if row else None
+
+
+def article_sentences(conn: sqlite3.Connection, article_id: str) -> list[str]:
+    row = conn.execute("SELECT facts FROM articles WHERE id=?", (article_id,)).fetchone()
+    return json.loads(row["facts"])["sentences"] if row else []
+
+
+def article_page(conn: sqlite3.Connection, story_id: str | None, after: int, limit: int) -> list[tuple[int, Article]]:
+    """Articles in ingest order after a rowid cursor, optionally of one story."""
+    sql = "SELECT * FROM articles WHERE rowid > ?" + (" AND story_id = ?" if story_id else "") + " ORDER BY rowid LIMIT ?"
+    rows = conn.execute(sql, (after, story_id, limit) if story_id else (after, limit))
+    return [(r["rowid"], _article(r)) for r in rows]
+
+
+def _entity(row: sqlite3.Row) -> Entity:
+    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["article_ids"]))
+
+
+def entity(conn: sqlite3.Connection, entity_id: str) -> tuple[Entity, str] | None:
+    """An entity and the story it belongs to."""
+    row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
+    return (_entity(row), row["story_id"]) if row else None
+
+
+def entities_named(conn: sqlite3.Connection, names: list[str]) -> list[tuple[Entity, str]]:
+    """Entities (in any story) whose name or an alias is one of `names`, case-insensitive."""
+    lowered = sorted({n.lower() for n in names})
+    marks = ",".join("?" * len(lowered))
+    rows = conn.execute(f"""SELECT DISTINCT e.* FROM entities e, json_each(e.aliases) j
+                            WHERE lower(e.name) IN ({marks}) OR lower(j.value) IN ({marks}) ORDER BY e.rowid""",
+                        lowered + lowered)
+    return [(_entity(r), r["story_id"]) for r in rows]
+
+
+def entity_page(conn: sqlite3.Connection, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
+    """Entities in store order after a rowid cursor, optionally whose name contains `query`."""
+    sql = "SELECT rowid, * FROM entities WHERE rowid > ?" + (" AND (name LIKE ? OR aliases LIKE ?)" if query else "")
+    pattern = f"%{query}%"
+    rows = conn.execute(sql + " ORDER BY rowid LIMIT ?", (after, pattern, pattern, limit) if query else (after, limit))
+    return [(r["rowid"], _entity(r), r["story_id"]) for r in rows]
+
+
+def outlets(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
 
 
 # ------------------------------------------------------------------ failures

@@ -1,0 +1,62 @@
+"""`storyline serve`: one process with the JSON API (/api, OpenAPI at /docs) and the web app.
+
+Read-only unless STORYLINE_TOKEN is set; then POST /api/articles ingests with the CLI's
+pipeline, one ingest at a time. Every 4xx answer is JSON `{"error": {"status", "message"}}`
+on /api and an HTML page elsewhere.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .api import router as api_router
+from .pages import render_error, router as pages_router
+from .settings import Settings
+from .views import BadRequest
+
+__all__ = ["create_app", "Settings"]
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="storyline", version="1", docs_url=None, redoc_url=None,
+                  description="Stories from raw news reports: events, quotes, figures, disputes, timelines, "
+                              "every statement traced to its articles.")
+    app.state.settings = settings
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Swagger UI from the swagger-ui-bundle package: the machine may have no internet."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="storyline API",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="")
+    app.include_router(api_router)
+    app.include_router(pages_router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest):
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p not in ('query', 'path'))}: {e['msg']}"
+                             for e in exc.errors())
+        return _error(request, 400, f"invalid request: {problems}")
+
+    return app
+
+
+def _error(request: Request, status: int, message: str, headers: dict | None = None):
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
+    return render_error(request, status, message)

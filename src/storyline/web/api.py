@@ -1,0 +1,173 @@
+"""JSON API under /api: stories (search and filters), one story, articles, entities, and
+POST /api/articles to ingest with the same pipeline as the CLI."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from .. import store
+from ..ingest import document_from_record
+from ..models import Failure, RawDocument
+from ..pipeline import IngestReport, ingest_documents
+from . import views
+from .settings import MAX_PAGE_SIZE, PAGE_SIZE, Settings
+
+router = APIRouter(prefix="/api", tags=["api"])
+INGEST_LOCK = threading.Lock()
+Limit = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="items per page")
+Cursor = Query(None, description="next_cursor from the previous page")
+
+
+def connection(request: Request) -> Iterator[sqlite3.Connection]:
+    """One store connection per request."""
+    conn = store.open_store(request.app.state.settings.db_path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def not_found(kind: str, item_id: str) -> HTTPException:
+    return HTTPException(404, f"no {kind} with id {item_id!r}")
+
+
+@router.get("/stories")
+def list_stories(conn: sqlite3.Connection = Depends(connection),
+                 q: str | None = Query(None, description="full-text search over the stories' articles"),
+                 since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD"),
+                 until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD"),
+                 outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
+                 cursor: str | None = Cursor, limit: int = Limit) -> dict:
+    """Stories, newest first; every filter narrows the list."""
+    page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity), cursor, limit)
+    return {"items": [views.story_row_json(r) for r in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/stories/{story_id}")
+def get_story(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+    """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
+    detail = views.story_detail(conn, story_id)
+    if detail is None:
+        raise not_found("story", story_id)
+    return views.story_json(detail)
+
+
+@router.get("/articles")
+def list_articles(conn: sqlite3.Connection = Depends(connection), story: str | None = None,
+                  cursor: str | None = Cursor, limit: int = Limit) -> dict:
+    """Articles with their clean text, in ingest order; optionally one story's."""
+    rows = store.article_page(conn, story, _after_rowid(cursor), limit + 1)
+    return _page([views.article_json(a) for _, a in rows], [r[0] for r in rows], limit)
+
+
+@router.get("/articles/{article_id}")
+def get_article(article_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+    """One article: clean text, its sentences (as citations count them), event and story."""
+    found = store.article(conn, article_id)
+    if found is None:
+        raise not_found("article", article_id)
+    return {**views.article_json(found), "sentences": store.article_sentences(conn, article_id)}
+
+
+@router.get("/entities")
+def list_entities(conn: sqlite3.Connection = Depends(connection),
+                  q: str | None = Query(None, description="part of a name or alias"),
+                  cursor: str | None = Cursor, limit: int = Limit) -> dict:
+    """People, organisations and places, each with its aliases and story."""
+    rows = store.entity_page(conn, q, _after_rowid(cursor), limit + 1)
+    return _page([views.entity_json(e, s) for _, e, s in rows], [r[0] for r in rows], limit)
+
+
+def _after_rowid(cursor: str | None) -> int:
+    after = views.decode_cursor(cursor, (int,))
+    return after[0] if after else 0
+
+
+def _page(items: list[dict], rowids: list[int], limit: int) -> dict:
+    """One page of `limit` items (one more was fetched to know whether another page follows)."""
+    more = len(items) > limit
+    return {"items": items[:limit], "next_cursor": views.encode_cursor(rowids[limit - 1]) if more else None}
+
+
+@router.get("/entities/{entity_id}")
+def get_entity(entity_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+    """One entity, its aliases, and the same name in other stories."""
+    found = store.entity(conn, entity_id)
+    if found is None:
+        raise not_found("entity", entity_id)
+    entity, story_id = found
+    return views.entity_json(entity, story_id, store.entities_named(conn, [entity.name, *entity.aliases]))
+
+
+@router.post("/articles", status_code=201)
+async def post_articles(request: Request) -> dict:
+    """Ingest one article (a JSON object as in the ingest JSONL format) or a list of them.
+
+    Needs `Authorization: Bearer <STORYLINE_TOKEN>`. Records that cannot be read are listed
+    under `failures` and recorded in the store; the others are ingested.
+    """
+    settings: Settings = request.app.state.settings
+    _authorise(request, settings)
+    body = await _read_limited(request, settings.max_body_bytes)
+    documents, failures = _documents(body)
+    report = await run_in_threadpool(_ingest, settings.db_path, documents, failures)
+    return {"new": report.new, "already_stored": report.duplicates, "syndicated_copies": report.near_duplicates,
+            "stories": sorted(report.stories_touched),
+            "failures": [{"source": f.source, "reason": f.reason} for f in report.failures]}
+
+
+def _authorise(request: Request, settings: Settings) -> None:
+    if not settings.token:
+        raise HTTPException(403, "this server is read-only: start it with STORYLINE_TOKEN set to accept articles")
+    supplied = request.headers.get("authorization", "")
+    if not hmac.compare_digest(supplied.encode(), f"Bearer {settings.token}".encode()):
+        raise HTTPException(401, "missing or wrong token: send 'Authorization: Bearer <STORYLINE_TOKEN>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    too_large = HTTPException(413, f"request body over the limit of {limit:,} bytes")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _documents(body: bytes) -> tuple[list[RawDocument], list[Failure]]:
+    try:
+        parsed = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, f"body is not JSON: {exc}") from None
+    records = parsed if isinstance(parsed, list) else [parsed]
+    if not records:
+        raise HTTPException(400, "body is an empty list: send an article object or a list of them")
+    documents, failures = [], []
+    for number, record in enumerate(records, 1):
+        doc = document_from_record(f"posted record {number}", record)
+        (failures if isinstance(doc, Failure) else documents).append(doc)
+    if not documents:
+        raise HTTPException(400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in failures))
+    return documents, failures
+
+
+def _ingest(db_path: str, documents: list[RawDocument], failures: list[Failure]) -> IngestReport:
+    with INGEST_LOCK:
+        conn = store.open_store(db_path)
+        try:
+            return ingest_documents(conn, documents, IngestReport(failures=failures))
+        finally:
+            conn.close()

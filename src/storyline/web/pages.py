@@ -1,0 +1,96 @@
+"""Server-rendered pages: the story list with search, a story, an article with the cited sentence
+highlighted, an entity. Jinja2 autoescapes everything, so article text is always shown as text."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from .. import store
+from ..export import figure_text
+from . import views
+from .api import connection
+from .settings import PAGE_SIZE
+
+router = APIRouter(include_in_schema=False)
+templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def article_link(article_id: str, cited: str) -> str:
+    """Where a citation mark points: the article, opened at the sentence it carries."""
+    return f"/articles/{article_id}?{urlencode({'cite': cited})}#cited"
+
+
+templates.globals.update(article_link=article_link, figure_text=figure_text)
+
+
+def page(name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(name).render(**context), status_code=status_code)
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    return page("error.html", status, status=status, message=message)
+
+
+@router.get("/", response_class=HTMLResponse)
+def story_list(conn: sqlite3.Connection = Depends(connection), q: str | None = None, since: str | None = None,
+               until: str | None = None, outlet: str | None = None, entity: str | None = None,
+               cursor: str | None = None) -> HTMLResponse:
+    where = views.story_filter(q, since, until, outlet, entity)
+    listing = views.list_stories(conn, where, cursor, PAGE_SIZE)
+    filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
+                                 ("entity", entity)) if v}
+    more = f"/?{urlencode({**filters, 'cursor': listing.next_cursor})}" if listing.next_cursor else None
+    return page("stories.html", listing=listing, filters=filters, outlets=store.outlets(conn), more=more,
+                title="Stories")
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> HTMLResponse:
+    detail = views.story_detail(conn, story_id)
+    if detail is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(article_id: str, conn: sqlite3.Connection = Depends(connection),
+                 cite: str | None = Query(None, max_length=5000)) -> HTMLResponse:
+    found = store.article(conn, article_id)
+    if found is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    span = views.highlight_span(found.text, store.article_sentences(conn, article_id), cite)
+    body = escape(found.text)
+    if span:
+        start, end = span
+        body = (escape(found.text[:start]) + Markup('<mark id="cited">') + escape(found.text[start:end])
+                + Markup("</mark>") + escape(found.text[end:]))
+    return page("article.html", article=found, body=body, cited=bool(span), asked=bool(cite), title=found.title)
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(entity_id: str, conn: sqlite3.Connection = Depends(connection)) -> HTMLResponse:
+    found = store.entity(conn, entity_id)
+    if found is None:
+        raise HTTPException(404, f"no entity with id {entity_id!r}")
+    entity, story_id = found
+    detail = views.story_detail(conn, story_id)
+    said = [s for s in detail.statements.values() if s.who_id == entity.id] if detail else []
+    others = [(e, s, _story_title(conn, s)) for e, s in store.entities_named(conn, [entity.name, *entity.aliases])
+              if e.id != entity.id]
+    return page("entity.html", entity=entity, story_id=story_id, story_title=_story_title(conn, story_id),
+                said=said, others=others, title=entity.name)
+
+
+def _story_title(conn: sqlite3.Connection, story_id: str) -> str:
+    try:
+        return store.load_analysis(conn, story_id)[0].title
+    except KeyError:
+        return story_id

@@ -1,0 +1,194 @@
+"""What the API and the pages show, assembled from the store once for both: story listings with
+cursors, a story with its statements numbered and cross-referenced, and where a cited sentence
+sits in its article."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from .. import store
+from ..export import figure_text
+from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis
+from ..store import StoryFilter, StoryRow
+
+HIGHLIGHT_MIN_SCORE = 80
+
+
+class BadRequest(ValueError):
+    """A request parameter that cannot be used; the message says which and why."""
+
+
+# ------------------------------------------------------------------ cursors and filters
+
+def encode_cursor(*parts: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
+    """The cursor's parts, checked against their expected types; None for the first page."""
+    if not cursor:
+        return None
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise BadRequest("cursor is not one this server issued") from None
+    if not isinstance(parts, list) or len(parts) != len(kinds) or not all(isinstance(p, k) for p, k in zip(parts, kinds)):
+        raise BadRequest("cursor is not one this server issued")
+    return parts
+
+
+def iso_day(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def story_filter(q: str | None, since: str | None, until: str | None, outlet: str | None,
+                 entity: str | None) -> StoryFilter:
+    where = StoryFilter(q or None, iso_day(since, "since"), iso_day(until, "until"), outlet or None, entity or None)
+    if where.since and where.until and where.since > where.until:
+        raise BadRequest("since is after until")
+    return where
+
+
+@dataclass
+class StoryPage:
+    items: list[StoryRow]
+    next_cursor: str | None
+
+
+def list_stories(conn: sqlite3.Connection, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
+    after = decode_cursor(cursor, (str, str))
+    rows = store.story_rows(conn, where, tuple(after) if after else None, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return StoryPage(rows, encode_cursor(*store.story_sort_key(rows[-1])) if more and rows else None)
+
+
+# ------------------------------------------------------------------ one story
+
+@dataclass
+class Citation:
+    """One article carrying a statement, in the words that article uses."""
+
+    article_id: str
+    number: int
+    text: str
+
+
+@dataclass
+class Statement:
+    """A quote or a claimed figure, as the reader sees it."""
+
+    id: str
+    kind: str
+    who: str
+    who_id: str | None
+    text: str
+    citations: list[Citation]
+
+
+@dataclass
+class StoryDetail:
+    analysis: StoryAnalysis
+    events: list[Event]
+    sources: list[Article]
+    number: dict[str, int]
+    statements: dict[str, Statement]
+    speakers: list[tuple[str, str | None, list[Statement]]] = field(default_factory=list)
+    disputes: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
+    agreements: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
+
+    def cite(self, article_ids: list[str], text: str) -> list[Citation]:
+        return [Citation(a, self.number[a], text) for a in article_ids if a in self.number]
+
+
+def story_detail(conn: sqlite3.Connection, story_id: str) -> StoryDetail | None:
+    try:
+        analysis, events = store.load_analysis(conn, story_id)
+    except KeyError:
+        return None
+    sources = sorted(store.articles(conn, story_id), key=lambda a: (a.published or "9999", a.id))
+    if not sources:
+        return None
+    detail = StoryDetail(analysis, events, sources, {a.id: n for n, a in enumerate(sources, 1)}, {})
+    for quote in analysis.quotes:
+        detail.statements[quote.id] = _quote_statement(detail, quote)
+    for claim in analysis.claims:
+        detail.statements[claim.id] = Statement(claim.id, "figure", claim.source or "unattributed",
+                                                claim.source_entity_id, f"{figure_text(claim.quantity)}: {claim.text}",
+                                                detail.cite(claim.article_ids, claim.text))
+    by_speaker: dict[tuple[str, str | None], list[Statement]] = defaultdict(list)
+    for quote in analysis.quotes:
+        by_speaker[(quote.speaker or "unattributed", quote.speaker_entity_id)].append(detail.statements[quote.id])
+    detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
+                             key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
+    for relation in analysis.relations:
+        pair = (relation, detail.statements.get(relation.a), detail.statements.get(relation.b))
+        if pair[1] and pair[2]:
+            (detail.agreements if relation.type == "agrees" else detail.disputes).append(pair)
+    return detail
+
+
+def _quote_statement(detail: StoryDetail, quote: Quote) -> Statement:
+    citations = [c for v in quote.variants for c in detail.cite([v.article_id], v.text)]
+    text = quote.variants[0].text if quote.variants else ""
+    return Statement(quote.id, quote.kind, quote.speaker or "unattributed", quote.speaker_entity_id, text, citations)
+
+
+# ------------------------------------------------------------------ JSON shapes
+
+def story_row_json(row: StoryRow) -> dict:
+    return asdict(row)
+
+
+def article_json(article: Article, with_text: bool = True) -> dict:
+    data = asdict(article)
+    data.pop("content_hash")
+    if not with_text:
+        data.pop("text")
+    return data
+
+
+def story_json(detail: StoryDetail) -> dict:
+    a = detail.analysis
+    return {"id": a.story_id, "title": a.title, "summary": [asdict(s) for s in a.summary],
+            "events": [asdict(e) for e in detail.events], "timeline": [asdict(t) for t in a.timeline],
+            "quotes": [asdict(q) for q in a.quotes], "claims": [asdict(c) for c in a.claims],
+            "relations": [asdict(r) for r in a.relations], "entities": [asdict(e) for e in a.entities],
+            "articles": [article_json(x, with_text=False) for x in detail.sources]}
+
+
+def entity_json(entity: Entity, story_id: str, others: list[tuple[Entity, str]] | None = None) -> dict:
+    data = {**asdict(entity), "story_id": story_id}
+    if others is not None:
+        data["also_in"] = [{"entity_id": e.id, "story_id": s} for e, s in others if e.id != entity.id]
+    return data
+
+
+# ------------------------------------------------------------------ the cited sentence
+
+def highlight_span(text: str, sentences: list[str], cited: str | None) -> tuple[int, int] | None:
+    """Where in `text` the sentence that best carries `cited` sits; None if none carries it well enough."""
+    if not cited:
+        return None
+    best, best_score = None, 0.0
+    for sentence in sentences:
+        score = fuzz.partial_ratio(cited, sentence) if len(cited) <= len(sentence) else fuzz.ratio(cited, sentence)
+        if score > best_score:
+            best, best_score = sentence, score
+    if best is None or best_score < HIGHLIGHT_MIN_SCORE:
+        return None
+    start = text.find(best)
+    return (start, start + len(best)) if start >= 0 else None

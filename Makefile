@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench chromium serve
 
 install: $(STAMP)
 
@@ -21,8 +21,16 @@ demo: $(STAMP)
 	$(BIN)/storyline stories --db demo.db
 	$(BIN)/storyline export --db demo.db --format html -o report.html
 
-test: $(STAMP)
+# the browser tests need Debian's Chromium: installed here when missing, never skipped
+chromium:
+	sh scripts/ensure-chromium.sh
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	test -f demo.db || $(MAKE) demo
+	$(BIN)/storyline serve --db demo.db
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py --n 1000

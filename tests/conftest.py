@@ -42,3 +42,16 @@ def sample_conn(tmp_path_factory):
     db = tmp_path_factory.mktemp("sample") / "sample.db"
     conn, report = ingest_into(db, SAMPLE)
     return conn, report
+
+
+WEB_FIXTURES = ROOT / "tests" / "fixtures" / "web"
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory) -> Path:
+    """The demo corpus plus a report whose text carries markup, ingested once; tests must not write to it."""
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    conn, _report = ingest_into(db, SAMPLE, WEB_FIXTURES / "hostile.jsonl")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return db

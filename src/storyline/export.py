@@ -65,8 +65,13 @@ def _by_id(articles: list[Article]) -> dict[str, Article]:
 
 def figure_text(q: Quantity) -> str:
     """A figure as a reader writes it: hedge, number or range, unit ("about 12,000 workers")."""
-    number = f"{q.value:,g}" if q.value is not None else f"{q.low:,g}–{q.high:,g}"
+    number = _number(q.value) if q.value is not None else f"{_number(q.low)}–{_number(q.high)}"
     return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit)))
+
+
+def _number(value: float) -> str:
+    """30000000 -> '30,000,000', 2.5 -> '2.5' (never the exponent notation of :g)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def statement_text(analysis: StoryAnalysis, item_id: str) -> str:

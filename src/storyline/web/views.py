@@ -18,8 +18,9 @@ from .. import store
 from ..export import figure_text
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis
 from ..store import StoryFilter, StoryRow
+from ..text import content_words, overlap
 
-HIGHLIGHT_MIN_SCORE = 80
+HIGHLIGHT_MIN_SCORE = 0.6
 
 
 class BadRequest(ValueError):
@@ -180,12 +181,17 @@ def entity_json(entity: Entity, story_id: str, others: list[tuple[Entity, str]] 
 # ------------------------------------------------------------------ the cited sentence
 
 def highlight_span(text: str, sentences: list[str], cited: str | None) -> tuple[int, int] | None:
-    """Where in `text` the sentence that best carries `cited` sits; None if none carries it well enough."""
+    """Where in `text` the sentence that best carries `cited` sits; None if none carries it well enough.
+
+    A statement is cited in every article that carries it, often in other words (another
+    translation of the same quote), so a sentence counts by its characters or by its content words.
+    """
     if not cited:
         return None
     best, best_score = None, 0.0
+    cited_words = content_words(cited)
     for sentence in sentences:
-        score = fuzz.partial_ratio(cited, sentence) if len(cited) <= len(sentence) else fuzz.ratio(cited, sentence)
+        score = max(fuzz.partial_ratio(cited, sentence) / 100, overlap(cited_words, content_words(sentence)))
         if score > best_score:
             best, best_score = sentence, score
     if best is None or best_score < HIGHLIGHT_MIN_SCORE:

@@ -1,0 +1,163 @@
+"""The HTTP API on the demo corpus: listing, search, filters, cursors, detail, ingest, and every 4xx."""
+
+import json
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.web import Settings, create_app
+
+TOKEN = "test-token-5f1c"
+
+
+@pytest.fixture(scope="module")
+def client(web_db):
+    return TestClient(create_app(Settings(str(web_db), token=None)))
+
+
+@pytest.fixture()
+def writable(web_db, tmp_path):
+    """A private copy of the store with writes enabled."""
+    db = tmp_path / "w.db"
+    shutil.copy(web_db, db)
+    return TestClient(create_app(Settings(str(db), token=TOKEN, max_body_bytes=64 * 1024)))
+
+
+def _error(response, status):
+    assert response.status_code == status
+    body = response.json()
+    assert body["error"]["status"] == status and body["error"]["message"]
+    return body["error"]["message"]
+
+
+def _story_id(client, **params):
+    items = client.get("/api/stories", params=params).json()["items"]
+    assert len(items) == 1, items
+    return items[0]["id"]
+
+
+def test_story_list_search_and_filters(client):
+    items = client.get("/api/stories").json()["items"]
+    assert len(items) == 2
+    strike = next(i for i in items if "Valmora" in i["title"] or "port" in i["title"])
+    assert strike["articles"] == 6 and "jornal-da-costa.example" in strike["outlets"]
+    assert _story_id(client, q="dockers union") == strike["id"]
+    assert _story_id(client, outlet="jornal-da-costa.example") == strike["id"]
+    election = _story_id(client, entity="sofia arnesen")
+    assert election != strike["id"]
+    assert _story_id(client, since="2025-03-13") == strike["id"]
+    assert _story_id(client, until="2025-03-10") == election
+    assert client.get("/api/stories", params={"q": "zeppelin"}).json()["items"] == []
+
+
+def test_story_cursor_pages_are_stable_and_complete(client):
+    first = client.get("/api/stories", params={"limit": 1}).json()
+    second = client.get("/api/stories", params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    again = client.get("/api/stories", params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert second == again and second["next_cursor"] is None
+    assert {first["items"][0]["id"], second["items"][0]["id"]} == {i["id"] for i in
+                                                                 client.get("/api/stories").json()["items"]}
+
+
+@pytest.mark.parametrize("params, says", [({"since": "13/03/2025"}, "since"), ({"cursor": "not-a-cursor"}, "cursor"),
+                                          ({"limit": 0}, "limit"), ({"limit": 1000}, "limit"),
+                                          ({"since": "2025-03-14", "until": "2025-03-01"}, "after")])
+def test_bad_listing_parameters_are_400_with_a_reason(client, params, says):
+    assert says in _error(client.get("/api/stories", params=params), 400)
+
+
+def test_story_detail_carries_everything_traced_to_articles(client):
+    story_id = _story_id(client, q="dockers")
+    story = client.get(f"/api/stories/{story_id}").json()
+    for key in ("summary", "events", "timeline", "quotes", "claims", "relations", "entities", "articles"):
+        assert story[key], key
+    article_ids = {a["id"] for a in story["articles"]}
+    assert all(set(s["article_ids"]) <= article_ids for s in story["summary"])
+    assert any(r["type"] == "contradicts" for r in story["relations"])
+    assert "text" not in story["articles"][0]
+    assert "story" in _error(client.get("/api/stories/s000000000000"), 404)
+
+
+def test_articles_with_clean_text_and_cursor(client):
+    story_id = _story_id(client, q="dockers")
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/articles", params={"story": story_id, "limit": 2, "cursor": cursor}).json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 6 == len({a["id"] for a in seen})
+    assert all(a["story_id"] == story_id and a["text"] for a in seen)
+    one = client.get(f"/api/articles/{seen[0]['id']}").json()
+    assert one["text"] == seen[0]["text"] and one["sentences"]
+    assert "Exit mobile version" not in " ".join(a["text"] for a in seen)
+    _error(client.get("/api/articles/a000000000000"), 404)
+
+
+def test_entities_with_aliases_and_stories(client):
+    items = client.get("/api/entities", params={"q": "Tkachenk"}).json()["items"]
+    person = next(i for i in items if i["type"] == "PERSON")
+    assert {"Tkachenko", "Tkachenka"} <= {a.split()[-1] for a in person["aliases"]}
+    detail = client.get(f"/api/entities/{person['id']}").json()
+    assert detail["story_id"] == person["story_id"] and "also_in" in detail
+    _error(client.get("/api/entities/n0000000000"), 404)
+
+
+def test_writes_refused_without_a_configured_token(client):
+    assert "read-only" in _error(client.post("/api/articles", json={"text": "x" * 100}), 403)
+
+
+POSTED = {"url": "https://posted.example/strike-day-three", "title": "Valmora strike enters third day",
+          "published": "2025-03-14", "outlet": "posted.example",
+          "text": "The dock workers' strike at the port of Valmora entered its third day on Friday. "
+                  "Union leader Oleksandr Tkachenko said 12,000 members were still on strike. "
+                  "\"We will not unload a single ship until the port authority pays,\" Tkachenko said."}
+
+
+def test_post_needs_the_token(writable):
+    assert "token" in _error(writable.post("/api/articles", json=POSTED), 401)
+    assert "token" in _error(writable.post("/api/articles", json=POSTED, headers={"Authorization": "Bearer nope"}), 401)
+
+
+def test_post_ingests_with_the_pipeline_and_is_idempotent(writable):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    response = writable.post("/api/articles", json=POSTED, headers=auth)
+    assert response.status_code == 201, response.text
+    result = response.json()
+    assert result["new"] == 1 and result["failures"] == []
+    posted = next(a for a in writable.get("/api/articles", params={"limit": 100}).json()["items"]
+                  if a["source"] == POSTED["url"])
+    strike = _story_id(writable, q="dockers union")
+    assert posted["story_id"] == strike and result["stories"] == [strike]
+    again = writable.post("/api/articles", json=[POSTED, {"title": "no text"}], headers=auth).json()
+    assert again["new"] == 0 and again["already_stored"] == 1
+    assert again["failures"] == [{"source": "posted record 2", "reason": "JSON record has neither text nor html"}]
+
+
+@pytest.mark.parametrize("body, status, says", [(b"{not json", 400, "JSON"), (b"[]", 400, "empty"),
+                                                (b'{"title": "only a title"}', 400, "neither text nor html"),
+                                                (b"[" + b'"x",' * 40000 + b'"x"]', 413, "limit")])
+def test_bad_posts_are_refused_with_a_reason(writable, body, status, says):
+    response = writable.post("/api/articles", content=body,
+                             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    assert says in _error(response, status)
+
+
+def test_pages_escape_article_text_and_errors_are_pages(client):
+    hostile = next(a for a in client.get("/api/articles", params={"limit": 100}).json()["items"]
+                   if a["source"].startswith("https://hostile.example"))
+    page = client.get(f"/articles/{hostile['id']}").text
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page
+    assert "<script>window.pwned" not in page and "<img src=x" not in page
+    missing = client.get("/stories/s000000000000")
+    assert missing.status_code == 404 and "no story" in missing.text and "<html" in missing.text
+
+
+def test_openapi_and_offline_docs(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/entities"} <= set(paths)
+    docs = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in docs and "cdn." not in docs
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200

@@ -103,12 +103,17 @@ class Ingestor:
         """One atomic unit: the chunk's articles, their facts and the clustering state they change."""
         with Timer(report, "extract"):
             facts = [extract_facts(next(docs), a.id) for a in articles]
+        with Timer(report, "dedup"):
+            minhashes = [signature(a.text) for a in articles]
+            originals = [self._original_or_register(a.id, m) for a, m in zip(articles, minhashes)]
         with Timer(report, "embed"):
-            dense = embed.embed_leads([embed.lead_text(a.title, a.text) for a in articles])
+            fresh = [a for a, original in zip(articles, originals) if original is None]
+            leads = embed.embed_leads([embed.lead_text(a.title, a.text) for a in fresh])
+            dense = {a.id: vector for a, vector in zip(fresh, leads)}
         touched: set[str] = set()
         with store.transaction(self.conn):
-            for article, fact, vector in zip(articles, facts, dense):
-                self._ingest_one(article, fact, vector, report, touched)
+            for article, fact, minhash, original in zip(articles, facts, minhashes, originals):
+                self._ingest_one(article, fact, minhash, original, dense.get(article.id), report, touched)
             with Timer(report, "cluster"):
                 merges = self.stories.merge_touched(touched)
                 store.record_merges(self.conn, "story", merges)
@@ -116,11 +121,19 @@ class Ingestor:
             report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
             store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
 
-    def _ingest_one(self, article: Article, fact: ArticleFacts, dense, report: IngestReport,
-                    touched: set[str]) -> None:
-        with Timer(report, "dedup"):
-            minhash = signature(article.text)
-            original = self.duplicates.original_of(minhash)
+    def _original_or_register(self, article_id: str, minhash) -> str | None:
+        """The article this one copies; None (after indexing it as an original) if it copies none.
+
+        Runs before embedding so that syndicated copies, which follow their original, cost no
+        embedding; a copy of an earlier article of the same chunk is caught too.
+        """
+        original = self.duplicates.original_of(minhash)
+        if original is None:
+            self.duplicates.add(article_id, minhash)
+        return original
+
+    def _ingest_one(self, article: Article, fact: ArticleFacts, minhash, original: str | None, dense,
+                    report: IngestReport, touched: set[str]) -> None:
         with Timer(report, "cluster"):
             terms = article_terms(article.title, article.text, [m.text for m in fact.mentions])
             vector = tf_vector(terms)
@@ -130,7 +143,6 @@ class Ingestor:
                 article.story_id = self.stories.root(article.story_id)
                 report.near_duplicates += 1
             else:
-                self.duplicates.add(article.id, minhash)
                 self.stats.add(terms)
                 article.story_id = self.stories.assign(article.id, vector, dense, article.published)
         with Timer(report, "store"):

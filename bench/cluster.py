@@ -9,7 +9,14 @@ articles land in the same event as one of their English siblings.
 With --batches N the storyline side ingests the file as N shuffled batches, one `ingest` each,
 as a live feed would, and also prints how many story merges the store recorded.
 
-usage: python bench/cluster.py [--batches N] [--seed S]
+With --scale N it instead measures the online story clustering alone (candidate lookup in
+the inverted index, fused term + dense scoring, assignment, merges) on N perturbed replicas of
+the labelled articles, as a feed of SCALE_PER_DAY articles a day: each replica keeps 30% of
+an article's terms as they are and renames the rest per replica (distinct happenings with the
+corpus's word statistics), and jitters its lead embedding. It prints the time per article
+at every tenfold checkpoint from 1,000 on; flat means no all-pairs work.
+
+usage: python bench/cluster.py [--batches N] [--seed S] | --scale N
 """
 
 from __future__ import annotations
@@ -98,12 +105,63 @@ def baseline_run(rows: list[dict]) -> tuple[float, float, float]:
     return best[0], best[1], time.perf_counter() - start
 
 
+SCALE_PER_DAY = 200
+SCALE_KEEP = 0.3
+SCALE_JITTER = 0.02
+
+
+def scale_run(rows: list[dict], total: int, seed: int) -> None:
+    from datetime import date, timedelta
+
+    from storyline.cluster import STORY_THRESHOLD, STORY_WINDOW_DAYS, CorpusStats, GroupIndex, article_terms, tf_vector
+    from storyline.embed import embed_leads, lead_text
+
+    rng = np.random.default_rng(seed)
+    bases = [article_terms(r.get("title") or "", r["text"], []) for r in rows]
+    leads = embed_leads([lead_text(r.get("title") or "", r["text"]) for r in rows])
+    stats = CorpusStats()
+    index = GroupIndex("s", STORY_THRESHOLD, stats, STORY_WINDOW_DAYS)
+    start_day, clock, done, last_mark = date(2020, 1, 1), 0.0, 0, (0, 0.0)
+    checkpoints = [n for n in (1_000, 3_000, 10_000, 30_000, 100_000, 300_000) if n < total] + [total]
+    print(f"scale: {total:,} replicas, {SCALE_PER_DAY} a day; story clustering only (index, scoring, merges)")
+    while done < total:
+        chunk = []
+        for _ in range(min(16, total - done)):
+            base = done % len(rows)
+            replica = done // len(rows)
+            terms = {(t if rng.random() < SCALE_KEEP else f"{t}#{replica}"): c for t, c in bases[base].items()}
+            dense = leads[base] + rng.normal(0, SCALE_JITTER, leads.shape[1]).astype(np.float32)
+            day = (start_day + timedelta(days=done // SCALE_PER_DAY)).isoformat()
+            chunk.append((f"a{done:012d}", terms, dense / np.linalg.norm(dense), day))
+            done += 1
+        began = time.perf_counter()
+        touched = set()
+        for article_id, terms, dense, day in chunk:
+            stats.add(terms)
+            touched.add(index.assign(article_id, tf_vector(terms), dense, day))
+        index.merge_touched(touched)
+        index.take_changed()
+        clock += time.perf_counter() - began
+        if done >= checkpoints[0]:
+            stories = sum(1 for g in index.groups.values() if not g.parent)
+            print(f"  N={done:>9,}: {clock / done * 1000:.3f} ms/article over all, "
+                  f"{(clock - last_mark[1]) / (done - last_mark[0]) * 1000:.3f} ms/article since N={last_mark[0]:,}, "
+                  f"{stories:,} stories, peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB",
+                  flush=True)
+            last_mark = (done, clock)
+            checkpoints.pop(0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--batches", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scale", type=int, default=0, help="replicas for the scale run (e.g. 100000)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.scale:
+        scale_run(rows, args.scale, args.seed)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         inputs = batch_files(rows, args.batches, args.seed, Path(tmp))
         ours, our_seconds, event_of = storyline_run(Path(tmp), inputs)

@@ -41,6 +41,7 @@ VECTOR_TERMS = 300
 ENTITY_WEIGHT = 2.0
 TITLE_WEIGHT = 2
 TEXT_SHARE = 0.5
+CENTROID_TERMS = 1000
 
 
 @dataclass
@@ -68,6 +69,9 @@ class Group:
     def _sum(self, vector: dict[str, float], dense: np.ndarray | None) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        if len(self.centroid) > 2 * CENTROID_TERMS:
+            # a long-running story keeps its strongest terms: scoring and indexing cost stays bounded
+            self.centroid = dict(sorted(self.centroid.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS])
         if dense is not None:
             self.dense = dense.copy() if self.dense is None else self.dense + dense
 

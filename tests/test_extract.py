@@ -72,3 +72,19 @@ def test_dates_phones_and_ids_are_not_figures():
     facts = facts_of("On 12 March 2024 the office at +44 20 7946 0958 said the AMX-10 vehicles and flight "
                      "A321 were delayed, while 89 soldiers were killed.")
     assert [(f.value, f.unit) for f in facts.figures] == [(89, "soldier")]
+
+
+@pytest.mark.parametrize("text, decimal_comma, value", [
+    ("12.000", True, 12000), ("1.250.000", True, 1250000), ("3,5", True, 3.5), ("12.000,75", True, 12000.75),
+    ("3.125", False, 3.125), ("12,000", False, 12000),
+])
+def test_digit_groups_follow_the_article_language(text, decimal_comma, value):
+    assert parse_number(text, decimal_comma).value == value
+
+
+def test_portuguese_report_counts_thousands_as_thousands():
+    text = ("O sindicato dos estivadores afirma que 12.000 membros aderiram à greve. "
+            "A autoridade portuária garante que 4.000 trabalhadores pararam.")
+    figures = sorted((f.value, f.unit) for f in extract_facts(parse(text), "a1", "pt").figures)
+    assert figures == [(4000, "trabalhadores"), (12000, "membros")]
+    assert sorted(f.value for f in extract_facts(parse(text), "a1", "en").figures) == [4, 12]

@@ -102,7 +102,7 @@ class Ingestor:
     def ingest_chunk(self, articles: list[Article], docs, report: IngestReport) -> None:
         """One atomic unit: the chunk's articles, their facts and the clustering state they change."""
         with Timer(report, "extract"):
-            facts = [extract_facts(next(docs), a.id) for a in articles]
+            facts = [extract_facts(next(docs), a.id, a.language) for a in articles]
         with Timer(report, "dedup"):
             minhashes = [signature(a.text) for a in articles]
             originals = [self._original_or_register(a.id, m) for a, m in zip(articles, minhashes)]

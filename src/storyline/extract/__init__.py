@@ -54,7 +54,7 @@ class ArticleFacts:
         )
 
 
-def extract_facts(doc, article_id: str) -> ArticleFacts:
+def extract_facts(doc, article_id: str, language: str | None = "en") -> ArticleFacts:
     """Mentions, statements, figures and time expressions of one parsed article."""
     spans = extract_mentions(doc, article_id)
     context = SpeakerContext([(start, end, m.text, m.label) for start, end, m in spans],
@@ -67,7 +67,7 @@ def extract_facts(doc, article_id: str) -> ArticleFacts:
         sentences=[s.text.strip() for s in sentences],
         mentions=[m for _start, _end, m in spans],
         quotes=extract_quotes(doc, context),
-        figures=extract_figures(doc),
+        figures=extract_figures(doc, language),
         times=[t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),

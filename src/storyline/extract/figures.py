@@ -24,6 +24,9 @@ HEDGES = [("up to", "up to"), ("as many as", "up to"), ("at least", "at least"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
           ("an estimated", "about"), ("estimated", "about")]
 HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
+# Languages that write 12.000 for twelve thousand and 3,5 for three and a half.
+DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
+                           "sk", "sl", "hr", "sr", "ro", "hu", "ru", "uk", "be", "bg", "tr", "id", "el", "ca"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 
@@ -51,9 +54,15 @@ class RawFigure:
     sentence: int
 
 
-def parse_number(text: str) -> ParsedNumber | None:
-    """'up to 70,000' / 'Sixteen' / '500,000 to 700,000' / 'tens of millions' -> numbers and hedge."""
+def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
+    """'up to 70,000' / 'Sixteen' / '500,000 to 700,000' / 'tens of millions' -> numbers and hedge.
+
+    With decimal_comma (the article's language writes '12.000,5') the separators swap meaning,
+    so a Portuguese '12.000 membros' is twelve thousand, not twelve.
+    """
     phrase = text.lower().replace("’", "'").strip()
+    if decimal_comma:
+        phrase = re.sub(r"\d[\d.,]*", _swap_separators, phrase)
     phrase = re.sub(r"^between\s+", "", phrase)
     hedge = None
     for cue, name in HEDGES:
@@ -74,6 +83,11 @@ def parse_number(text: str) -> ParsedNumber | None:
         return ParsedNumber(None, low, high, hedge) if low < high else None
     whole = _single_number(phrase)
     return ParsedNumber(whole, None, None, hedge) if whole is not None else None
+
+
+def _swap_separators(match: re.Match[str]) -> str:
+    """'12.000,5' -> '12,000.5': dots group thousands, the comma marks decimals."""
+    return match.group(0).replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _single_number(phrase: str) -> float | None:
@@ -135,15 +149,16 @@ def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) ->
     return value is not None and re.fullmatch(r"(1[89]|20)\d\d", raw.strip()) is not None
 
 
-def extract_figures(doc) -> list[RawFigure]:
-    """Figures of one parsed article with the noun they count."""
+def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
+    """Figures of one parsed article with the noun they count, digits read by the article's language."""
+    decimal_comma = language in DECIMAL_COMMA_LANGUAGES
     figures = []
     sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
     for ent in _joined_ranges(doc):
-        parsed = parse_number(ent.text)
+        parsed = parse_number(ent.text, decimal_comma)
         if parsed is None or is_not_a_figure(doc.text, ent.start_char, ent.end_char, parsed.value):
             continue
-        unit, counted = _counted_noun(ent)
+        unit, counted = _counted_noun(ent) if language in (None, "en") else _following_word(ent)
         if ent.root.ent_type_ == "PERCENT":
             unit = "%"
         sent = ent.sent
@@ -168,6 +183,16 @@ def _joined_ranges(doc):
         else:
             joined.append(ent)
     return joined
+
+
+def _following_word(ent) -> tuple[str | None, str | None]:
+    """Outside English the parse is unreliable; most languages put the counted noun right after the digits."""
+    numbers = [t.i for t in ent if t.like_num]
+    after = (numbers[-1] if numbers else ent.end - 1) + 1
+    following = ent.doc[after] if after < len(ent.doc) else None
+    if following is None or not following.is_alpha or following.is_stop:
+        return None, None
+    return following.lower_, following.text
 
 
 def _counted_noun(ent) -> tuple[str | None, str | None]:

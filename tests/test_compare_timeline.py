@@ -33,6 +33,12 @@ def test_over_versus_still_going_on_contradicts():
     assert [r.type for r in relations] == ["contradicts"]
 
 
+def test_walking_out_is_not_the_end_of_a_strike():
+    (a, pa), (b, pb) = (quote("q1", "port authority", "a1", "fewer than 4,000 workers had stopped work", 3),
+                        quote("q2", "union", "a1", "but its members are still on strike at the terminal", 4))
+    assert relate([a, b], [], {"q1": pa, "q2": pb}) == []
+
+
 def test_different_figures_for_one_quantity_contradict():
     union = Claim("c1", "The union said 12,000 dock workers joined the strike at the port", "Union", None,
                   Quantity(12000, unit="dock workers"), ["a1"])

@@ -88,3 +88,18 @@ def test_portuguese_report_counts_thousands_as_thousands():
     figures = sorted((f.value, f.unit) for f in extract_facts(parse(text), "a1", "pt").figures)
     assert figures == [(4000, "trabalhadores"), (12000, "membros")]
     assert sorted(f.value for f in extract_facts(parse(text), "a1", "en").figures) == [4, 12]
+
+
+def test_statements_with_different_figures_stay_apart_translations_merge():
+    from storyline.extract.merge import merge_quotes
+    from storyline.extract.quotes import RawQuote
+
+    def said(text: str) -> RawQuote:
+        return RawQuote(text, "indirect", "the union", 0, len(text), 0)
+
+    raw = [("a1", said("12,000 members joined the strike, the largest in the port's history")),
+           ("a2", said("its members are still on strike at the terminal")),
+           ("a3", said("12.000 members have joined the strike, the biggest in the history of the port")),
+           ("a4", said("the largest strike in the port's history"))]
+    quotes = merge_quotes("s1", raw, {}, {}, {})
+    assert sorted(sorted(v.article_id for v in q.variants) for q in quotes) == [["a1", "a3", "a4"], ["a2"]]

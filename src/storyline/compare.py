@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .models import Claim, Quote, Relation
-from .text import content_words, is_negated, jaccard
+from .text import content_words, is_negated, jaccard, numbers_in
 from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
@@ -27,8 +27,10 @@ AGREE_JACCARD = 0.5
 FIGURE_JACCARD = 0.35
 NEARBY_SENTENCES = 4
 MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
+# "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
-                        r"concluded|halted|stopped)\b|\bno more\b|\bend(?:ed)? of\b", re.I)
+                        r"concluded|halted|stopped)\b(?!\s+(?:work|working|production|operations|traffic))|"
+                        r"\bno more\b|\bend(?:ed)? of\b", re.I)
 CONTINUATION = re.compile(r"\bstill\b|\bcontinu(?:e|es|ed|ing)\b|\bremain(?:s|ed)?\b|\bongoing\b", re.I)
 CONTRAST = re.compile(r"\b(?:however|but|meanwhile|yet|nevertheless|despite|although|though|still)\b", re.I)
 
@@ -106,13 +108,9 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
     return None
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", text)}
-
-
 def _different_numbers(a: str, b: str) -> bool:
     """Both state figures and share none: not the same statement, whatever the words."""
-    na, nb = _numbers(a), _numbers(b)
+    na, nb = numbers_in(a), numbers_in(b)
     return bool(na and nb and not na & nb)
 
 

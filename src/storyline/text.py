@@ -44,6 +44,11 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def numbers_in(text: str) -> set[str]:
+    """The digits a statement carries, separators dropped: translations keep them, other statements differ."""
+    return {re.sub(r"[,.\s]", "", n) for n in re.findall(r"\d[\d,.]*\d|\d", text)}
+
+
 def is_negated(text: str) -> bool:
     words = {w.lower() for w in WORD.findall(text.replace("n't", " not"))}
     return bool(words & NEGATIONS) or bool(re.search(r"\bden(?:y|ies|ied)\b", text, re.I))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
-from ..text import content_words, overlap
+from ..text import content_words, numbers_in, overlap
 from ..textindex import WordIndex
 from .figures import RawFigure
 from .quotes import RawQuote
@@ -40,6 +40,7 @@ class _QuoteGroup:
     words: set[str]
     said_on: str | None
     fragments: set[str]
+    numbers: set[str]
     variants: list[QuoteVariant] = field(default_factory=list)
 
 
@@ -54,14 +55,16 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         words = content_words(quote.text)
         said_on = _said_on(quote.time_text, published.get(article_id))
         fragments = quoted_fragments(quote.text)
+        numbers = numbers_in(quote.text)
         candidates = [groups[i] for i in index.candidates(words | {"“" + f for f in fragments})]
-        group = _matching_group(candidates, key, words, fragments)
+        group = _matching_group(candidates, key, words, fragments, numbers)
         if group is None:
             index.add(len(groups), words | {"“" + f for f in fragments})
-            groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on, fragments,
+            groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on, fragments, numbers,
                                       [QuoteVariant(article_id, quote.text)]))
             continue
         group.fragments |= fragments
+        group.numbers |= numbers
         if not any(v.article_id == article_id and v.text == quote.text for v in group.variants):
             group.variants.append(QuoteVariant(article_id, quote.text))
         group.words |= words
@@ -80,16 +83,22 @@ def quoted_fragments(text: str) -> set[str]:
 
 
 def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str],
-                    fragments: set[str]) -> _QuoteGroup | None:
+                    fragments: set[str], numbers: set[str]) -> _QuoteGroup | None:
+    """The statement group these words repeat; differing figures mean a different statement."""
     best, best_score = None, 0.0
     for group in groups:
         if key is not None and group.speaker_key is not None and key != group.speaker_key:
             continue
+        if numbers and group.numbers and numbers.isdisjoint(group.numbers):
+            continue
         if key is not None and key == group.speaker_key and fragments & group.fragments:
             return group
         needed = SAME_SPEAKER_OVERLAP if key is not None and key == group.speaker_key else UNKNOWN_SPEAKER_OVERLAP
+        shared_needed = 2
+        if bool(numbers) != bool(group.numbers):  # one side names a figure the other lacks: a part quoted?
+            needed, shared_needed = UNKNOWN_SPEAKER_OVERLAP, 3
         score = overlap(words, group.words)
-        if score >= needed and score > best_score and len(words & group.words) >= 2:
+        if score >= needed and score > best_score and len(words & group.words) >= shared_needed:
             best, best_score = group, score
     return best
 

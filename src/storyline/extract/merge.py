@@ -123,24 +123,30 @@ def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> str | None:
     return None
 
 
-def _same_kind(a: RawFigure, b_unit: str | None, value: float | None) -> bool:
+def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_language: bool) -> bool:
+    """Same thing counted. Across languages the nouns differ ('members'/'membros'), so there,
+    as when one side names no noun, an exact figure of 100 or more is anchor enough."""
     if a.unit == b_unit:
         return True
-    if a.unit is None or b_unit is None:
+    if a.unit is None or b_unit is None or other_language:
         return (value or 0) >= 100
     return a.unit in PEOPLE_NOUNS and b_unit in PEOPLE_NOUNS
 
 
 def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], alias_map: dict[str, str],
-                  entities: dict[str, Entity], outlets: dict[str, str | None]) -> list[Claim]:
+                  entities: dict[str, Entity], outlets: dict[str, str | None],
+                  languages: dict[str, str | None] | None = None) -> list[Claim]:
     """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
+    languages = languages or {}
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
     by_number: dict[tuple, list[Claim]] = {}
     for article_id, figure, source in raw:
         number = (figure.value, figure.low, figure.high)
+        language = languages.get(article_id)
         match = next((c for c in by_number.get(number, [])
-                      if _same_kind(figure, units[c.id], figure.value or figure.high)), None)
+                      if _same_kind(figure, units[c.id], figure.value or figure.high,
+                                    language != languages.get(c.article_ids[0]))), None)
         entity_id = alias_map.get(source or "")
         source_name = entities[entity_id].name if entity_id else source
         if match is not None:

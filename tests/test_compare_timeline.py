@@ -63,3 +63,27 @@ def test_undated_article_gets_only_absolute_dates_on_the_timeline():
     facts = extract_facts(parse("Russia launched the invasion on February 24, 2022. Troops moved on Tuesday."), "a1")
     entries = build_timeline("s1", {"a1": facts}, {"a1": None})
     assert [(e.date, e.granularity) for e in entries] == [("2022-02-24", "day")]
+
+
+def people_count(cid: str, source: str, text: str, value: float, unit: str, hedge: str | None = None,
+                 articles: tuple[str, ...] = ("a1",)) -> Claim:
+    return Claim(cid, text, source, None, Quantity(value, unit=unit, hedge=hedge), list(articles))
+
+
+def test_rival_head_counts_set_side_by_side_contradict_with_their_hedges():
+    union = people_count("c1", "Union", "The union said 12,000 members joined the strike.", 12000, "members")
+    port = people_count("c2", "Port authority", "The port authority said fewer than 4,000 workers stopped work.",
+                        4000, "workers", "less than")
+    relations = relate([], [union, port], {"c1": {("a1", 2)}, "c2": {("a1", 3)}})
+    assert [(r.type, r.why) for r in relations] == [
+        ("contradicts", "different figures for the number of people: 12,000 vs. less than 4,000")]
+
+
+def test_compatible_or_vague_figures_do_not_contradict():
+    at_least = people_count("c1", "Union", "The union said at least 50,000 people marched.", 50000, "people",
+                            "at least")
+    exact = people_count("c2", "Police", "Police said 70,000 people marched.", 70000, "people", articles=("a2",))
+    vague = Claim("c3", "Thousands of people marched.", "Herald", None,
+                  Quantity(None, 1000, 10000, "people", "vague"), ["a1"])
+    positions = {"c1": {("a1", 1)}, "c2": {("a2", 1)}, "c3": {("a1", 2)}}
+    assert [r for r in relate([], [at_least, exact, vague], positions) if r.type == "contradicts"] == []

@@ -13,12 +13,14 @@ Every relation carries a short `why`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .extract.merge import PEOPLE_NOUNS
 from .models import Claim, Quote, Relation
-from .text import content_words, is_negated, jaccard, numbers_in
+from .text import content_words, is_negated, jaccard, numbers_in, stem
 from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
@@ -26,7 +28,9 @@ ALIGN_SHARED = 3
 AGREE_JACCARD = 0.5
 FIGURE_JACCARD = 0.35
 NEARBY_SENTENCES = 4
-MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
+MAX_SAME_UNIT = 200
+ABOUT_MARGIN = 0.1  # 'about 1.5 million' allows 1.35 to 1.65 million
+PEOPLE = "people"  # beyond this many figures of one unit, pairwise comparison is not worth it
 # "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
                         r"concluded|halted|stopped)\b(?!\s+(?:work|working|production|operations|traffic))|"
@@ -83,7 +87,7 @@ def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tu
             relation = _polarity_or_agreement(first, second) or _aspect(first, second)
             if relation:
                 relations.append(relation)
-    relations += _figure_conflicts(claims)
+    relations += _figure_conflicts(claims, positions)
     return relations
 
 
@@ -124,34 +128,60 @@ def _aspect(a: Statement, b: Statement) -> Relation | None:
 
 
 def _nearby(a: Statement, b: Statement) -> bool:
-    return any(article_a == article_b and abs(sa - sb) <= NEARBY_SENTENCES
-               for article_a, sa in a.positions for article_b, sb in b.positions)
+    return _positions_near(a.positions, b.positions)
 
 
-def _figure_conflicts(claims: list[Claim]) -> list[Relation]:
-    """Different numbers for the same thing counted, from different sources."""
+def _positions_near(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
+    return any(article_a == article_b and abs(sa - sb) <= NEARBY_SENTENCES for article_a, sa in a for article_b, sb in b)
+
+
+def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]]) -> list[Relation]:
+    """Different numbers for the same thing counted, from different sources.
+
+    The same noun in like sentences is the same quantity; so are two head counts ('12,000
+    members' / 'fewer than 4,000 workers') that one report sets side by side, as reporters do
+    with rival figures.
+    """
     relations = []
-    by_unit: dict[str, list[Claim]] = defaultdict(list)
+    by_kind: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.quantity.unit:
-            by_unit[claim.quantity.unit].append(claim)
-    pairs = [(a, b) for same in by_unit.values() if len(same) <= MAX_SAME_UNIT
+            by_kind[_kind(claim.quantity.unit)].append(claim)
+    pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= MAX_SAME_UNIT
              for i, a in enumerate(same) for b in same[i + 1:]]
-    for a, b in pairs:
+    for kind, a, b in pairs:
         qa, qb = a.quantity, b.quantity
-        if not qa.unit or qa.unit != qb.unit or a.source == b.source or set(a.article_ids) == set(b.article_ids):
+        if a.source == b.source or _overlaps(qa, qb):
             continue
-        if _overlaps(qa, qb) or jaccard(content_words(a.text), content_words(b.text)) < FIGURE_JACCARD:
-            continue
-        relations.append(Relation(a.id, b.id, "contradicts",
-                                  f"different figures for {qa.unit}: {_show(qa)} vs. {_show(qb)}"))
+        alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
+            jaccard(content_words(a.text), content_words(b.text)) >= FIGURE_JACCARD
+        side_by_side = kind == PEOPLE and _positions_near(positions.get(a.id, set()), positions.get(b.id, set()))
+        if alike or side_by_side:
+            relations.append(Relation(a.id, b.id, "contradicts", f"different figures for {_what(qa, qb)}: "
+                                                                 f"{_show(qa)} vs. {_show(qb)}"))
     return relations
 
 
+def _kind(unit: str) -> str:
+    return PEOPLE if stem(unit.split()[-1]) in PEOPLE_NOUNS else unit
+
+
+def _what(qa, qb) -> str:
+    return qa.unit if qa.unit == qb.unit else "the number of people"
+
+
 def _bounds(q) -> tuple[float, float]:
-    if q.value is not None:
-        return q.value, q.value
-    return q.low or 0, q.high or 0
+    """The values a hedged figure allows: 'fewer than 4,000' is anything up to 4,000, 'thousands' any
+    number from 1,000 on (reporters say it of 12,000 too)."""
+    if q.value is None:
+        return (q.low or 0, math.inf) if q.hedge == "vague" else (q.low or 0, q.high or 0)
+    if q.hedge in ("up to", "at most", "less than"):
+        return 0, q.value
+    if q.hedge in ("at least", "more than"):
+        return q.value, math.inf
+    if q.hedge == "about":
+        return q.value * (1 - ABOUT_MARGIN), q.value * (1 + ABOUT_MARGIN)
+    return q.value, q.value
 
 
 def _overlaps(qa, qb) -> bool:
@@ -160,4 +190,6 @@ def _overlaps(qa, qb) -> bool:
 
 
 def _show(q) -> str:
-    return f"{q.value:,.0f}" if q.value is not None else f"{q.low:,.0f}-{q.high:,.0f}"
+    """'fewer than 4,000', '500,000-700,000': the figure as claimed, hedge included."""
+    shown = f"{q.value:,.0f}" if q.value is not None else f"{q.low:,.0f}-{q.high:,.0f}"
+    return f"{q.hedge} {shown}" if q.hedge and q.hedge != "vague" else shown

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .extract.merge import PEOPLE_NOUNS
-from .models import Claim, Quote, Relation
+from .models import Claim, Quote, Relation, figure_text
 from .text import content_words, is_negated, jaccard, numbers_in, stem
 from .textindex import WordIndex
 
@@ -28,9 +28,9 @@ ALIGN_SHARED = 3
 AGREE_JACCARD = 0.5
 FIGURE_JACCARD = 0.35
 NEARBY_SENTENCES = 4
-MAX_SAME_UNIT = 200
+MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
 ABOUT_MARGIN = 0.1  # 'about 1.5 million' allows 1.35 to 1.65 million
-PEOPLE = "people"  # beyond this many figures of one unit, pairwise comparison is not worth it
+PEOPLE = "people"
 # "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
                         r"concluded|halted|stopped)\b(?!\s+(?:work|working|production|operations|traffic))|"
@@ -158,7 +158,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
         side_by_side = kind == PEOPLE and _positions_near(positions.get(a.id, set()), positions.get(b.id, set()))
         if alike or side_by_side:
             relations.append(Relation(a.id, b.id, "contradicts", f"different figures for {_what(qa, qb)}: "
-                                                                 f"{_show(qa)} vs. {_show(qb)}"))
+                                                                 f"{figure_text(qa, unit=False)} vs. {figure_text(qb, unit=False)}"))
     return relations
 
 
@@ -188,8 +188,3 @@ def _overlaps(qa, qb) -> bool:
     (la, ha), (lb, hb) = _bounds(qa), _bounds(qb)
     return la <= hb and lb <= ha
 
-
-def _show(q) -> str:
-    """'fewer than 4,000', '500,000-700,000': the figure as claimed, hedge included."""
-    shown = f"{q.value:,.0f}" if q.value is not None else f"{q.low:,.0f}-{q.high:,.0f}"
-    return f"{q.hedge} {shown}" if q.hedge and q.hedge != "vague" else shown

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from html import escape
 
 from . import store
-from .models import Article, Event, Quantity, StoryAnalysis
+from .models import Article, Event, StoryAnalysis, figure_text
 
 CONTRACT_VERSION = 1
 
@@ -61,17 +61,6 @@ def to_json(conn: sqlite3.Connection) -> str:
 
 def _by_id(articles: list[Article]) -> dict[str, Article]:
     return {a.id: a for a in articles}
-
-
-def figure_text(q: Quantity) -> str:
-    """A figure as a reader writes it: hedge, number or range, unit ("about 12,000 workers")."""
-    number = _number(q.value) if q.value is not None else f"{_number(q.low)}–{_number(q.high)}"
-    return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit)))
-
-
-def _number(value: float) -> str:
-    """30000000 -> '30,000,000', 2.5 -> '2.5' (never the exponent notation of :g)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def statement_text(analysis: StoryAnalysis, item_id: str) -> str:

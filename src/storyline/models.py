@@ -91,6 +91,17 @@ class Quantity:
     hedge: str | None = None
 
 
+def figure_text(q: Quantity, unit: bool = True) -> str:
+    """A figure as a reader writes it: hedge, number or range, unit ("about 12,000 workers")."""
+    number = _number(q.value) if q.value is not None else f"{_number(q.low)}–{_number(q.high)}"
+    return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit if unit else None)))
+
+
+def _number(value: float) -> str:
+    """30000000 -> '30,000,000', 2.5 -> '2.5' (never the exponent notation of :g)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 @dataclass
 class Claim:
     """A figure somebody states, with who claims it and where."""

@@ -54,8 +54,8 @@ class ArticleFacts:
         )
 
 
-def extract_facts(doc, article_id: str, language: str | None = "en") -> ArticleFacts:
-    """Mentions, statements, figures and time expressions of one parsed article."""
+def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleFacts:
+    """Mentions, statements, figures and time expressions of one parsed article (language None: English rules)."""
     spans = extract_mentions(doc, article_id)
     context = SpeakerContext([(start, end, m.text, m.label) for start, end, m in spans],
                              {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_}

@@ -135,9 +135,8 @@ def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_lang
 
 def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], alias_map: dict[str, str],
                   entities: dict[str, Entity], outlets: dict[str, str | None],
-                  languages: dict[str, str | None] | None = None) -> list[Claim]:
+                  languages: dict[str, str | None]) -> list[Claim]:
     """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
-    languages = languages or {}
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
     by_number: dict[tuple, list[Claim]] = {}

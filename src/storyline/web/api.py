@@ -63,8 +63,9 @@ def get_story(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> 
 def list_articles(conn: sqlite3.Connection = Depends(connection), story: str | None = None,
                   cursor: str | None = Cursor, limit: int = Limit) -> dict:
     """Articles with their clean text, in ingest order; optionally one story's."""
-    rows = store.article_page(conn, story, _after_rowid(cursor), limit + 1)
-    return _page([views.article_json(a) for _, a in rows], [r[0] for r in rows], limit)
+    rows, next_cursor = views.one_page(store.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
+                                       lambda row: (row[0],))
+    return {"items": [views.article_json(a) for _, a in rows], "next_cursor": next_cursor}
 
 
 @router.get("/articles/{article_id}")
@@ -81,19 +82,15 @@ def list_entities(conn: sqlite3.Connection = Depends(connection),
                   q: str | None = Query(None, description="part of a name or alias"),
                   cursor: str | None = Cursor, limit: int = Limit) -> dict:
     """People, organisations and places, each with its aliases and story."""
-    rows = store.entity_page(conn, q, _after_rowid(cursor), limit + 1)
-    return _page([views.entity_json(e, s) for _, e, s in rows], [r[0] for r in rows], limit)
+    rows, next_cursor = views.one_page(store.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
+                                       lambda row: (row[0],))
+    return {"items": [views.entity_json(e, s) for _, e, s in rows], "next_cursor": next_cursor}
 
 
 def _after_rowid(cursor: str | None) -> int:
     after = views.decode_cursor(cursor, (int,))
     return after[0] if after else 0
 
-
-def _page(items: list[dict], rowids: list[int], limit: int) -> dict:
-    """One page of `limit` items (one more was fetched to know whether another page follows)."""
-    more = len(items) > limit
-    return {"items": items[:limit], "next_cursor": views.encode_cursor(rowids[limit - 1]) if more else None}
 
 
 @router.get("/entities/{entity_id}")

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from .. import store
-from ..export import figure_text
+from ..models import figure_text
 from . import views
 from .api import connection
 from .settings import PAGE_SIZE

@@ -15,8 +15,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from .. import store
-from ..export import figure_text
-from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis
+from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..store import StoryFilter, StoryRow
 from ..text import content_words, overlap
 
@@ -69,12 +68,18 @@ class StoryPage:
     next_cursor: str | None
 
 
+def one_page(rows: list, limit: int, key) -> tuple[list, str | None]:
+    """The first `limit` of `limit + 1` fetched rows, and the cursor after the last one when the
+    extra row shows that another page follows."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(*key(rows[-1])) if more and rows else None
+
+
 def list_stories(conn: sqlite3.Connection, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
     after = decode_cursor(cursor, (str, str))
     rows = store.story_rows(conn, where, tuple(after) if after else None, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return StoryPage(rows, encode_cursor(*store.story_sort_key(rows[-1])) if more and rows else None)
+    return StoryPage(*one_page(rows, limit, store.story_sort_key))
 
 
 # ------------------------------------------------------------------ one story

@@ -21,11 +21,11 @@ BOILERPLATE = re.compile(
     r"(?:photo|image|picture|credit|source)s?\s*:.*)$",
     re.I,
 )
-# A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
-CAPTION_CREDIT = re.compile(r"\((?:[^()]{2,80}/)+[^()]{2,80}\)\s*$")
+CREDIT_PART_CHARS = (2, 80)
 MAX_BOILERPLATE_CHARS = 200
 MAX_CAPTION_CHARS = 400
 WRAP_WIDTH = 100
+MIN_OPENING_CHARS = 40
 
 
 def clean_text(text: str) -> str:
@@ -39,9 +39,30 @@ def fix_encoding(text: str) -> str:
     """Mojibake ('Russia‚Äôs') and odd whitespace fixed; typographic quotes kept."""
     fixed = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
     # ftfy leaves a line alone when it mixes mojibake with correct curly quotes; fix word by word.
-    fixed = re.sub(r"\S*[^\x00-\x7F]\S*", lambda m: ftfy.fix_encoding(m.group(0)), fixed)
+    # (`\S+` then a test, not `\S*[^ascii]\S*`: that pattern is quadratic on a long ASCII run.)
+    fixed = re.sub(r"\S+", _fix_word, fixed)
     fixed = re.sub(r"[ \t\u00a0]+", " ", fixed)
     return re.sub(r"([.!?…])(?:\s+\.)+", r"\1", fixed)
+
+
+def _fix_word(match: re.Match) -> str:
+    word = match.group(0)
+    return word if word.isascii() else ftfy.fix_encoding(word)
+
+
+def has_caption_credit(line: str) -> bool:
+    """A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
+
+    Written with string methods, not a regex: a nested repetition such as `(?:[^()]+/)+` backtracks
+    exponentially on a long "(a/a/a/..." without its closing bracket.
+    """
+    stripped = line.rstrip()
+    start = stripped.rfind("(")
+    if not stripped.endswith(")") or start < 0:
+        return False
+    parts = stripped[start + 1:-1].split("/")
+    low, high = CREDIT_PART_CHARS
+    return len(parts) >= 2 and all(low <= len(part) <= high and ")" not in part for part in parts)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -50,7 +71,7 @@ def split_paragraphs(text: str) -> list[str]:
     paragraphs = []
     for block in blocks:
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        if any(CAPTION_CREDIT.search(line) for line in lines):
+        if any(has_caption_credit(line) for line in lines):
             paragraphs.append(" ".join(lines))
         else:
             paragraphs.extend(lines if _looks_like_separate_lines(lines) else [" ".join(lines)])
@@ -70,21 +91,24 @@ def is_page_leftover(paragraph: str) -> bool:
     """A widget/footer line, or a photo caption with its credit."""
     if len(paragraph) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.match(paragraph.strip(" *.")):
         return True
-    return len(paragraph) <= MAX_CAPTION_CHARS and bool(CAPTION_CREDIT.search(paragraph))
+    return len(paragraph) <= MAX_CAPTION_CHARS and has_caption_credit(paragraph)
 
 
 def drop_repeats(paragraphs: list[str]) -> list[str]:
-    """Drop a paragraph that repeats, or is the opening of, another one (repeated titles and leads)."""
+    """Drop a paragraph that repeats, or is the opening of, another one (repeated titles and leads).
+
+    Sorted keys find every "opening of another" in n log n: the keys that start with a key
+    follow it directly in sorted order (a pairwise test is quadratic on a page of 100k lines).
+    """
     keys = [_key(p) for p in paragraphs]
-    kept = []
-    for index, (paragraph, key) in enumerate(zip(paragraphs, keys)):
-        if not key:
-            continue
-        if key in keys[:index]:
-            continue
-        if len(key) >= 40 and any(other != key and other.startswith(key) for other in keys):
-            continue
-        kept.append(paragraph)
+    distinct = sorted(set(keys))
+    openings = {key for key, following in zip(distinct, distinct[1:])
+                if len(key) >= MIN_OPENING_CHARS and following.startswith(key)}
+    kept, seen = [], set()
+    for paragraph, key in zip(paragraphs, keys):
+        if key and key not in seen and key not in openings:
+            kept.append(paragraph)
+        seen.add(key)
     return kept
 
 

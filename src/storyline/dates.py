@@ -34,6 +34,9 @@ HOLIDAYS = {
     "orthodox christmas": (1, 7), "christmas day": (12, 25), "christmas": (12, 25),
 }
 AFTER_ANCHOR_DAYS = 31
+# Years a publication date may carry (the text's YEAR pattern reads the same two centuries).
+PLAUSIBLE_YEARS = (1900, 2099)
+MAX_DATE_STRING_CHARS = 100
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -110,7 +113,7 @@ def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
                 resolved = _year_earlier(resolved)
             return resolved
         return handler(expr.groups, anchor, future)
-    except ValueError:  # 31 February and the like
+    except (ValueError, OverflowError):  # 31 February; "1000000 days ago"; "yesterday" of 0001-01-01
         return None
 
 
@@ -286,19 +289,35 @@ _RESOLVERS = {
 
 
 def parse_date_string(value: str | None) -> str | None:
-    """A metadata date string (ISO, RFC 2822, 'January 4, 2023 12:10 PM'...) as YYYY-MM-DD."""
-    if not value:
+    """A metadata date string (ISO, RFC 2822, 'January 4, 2023 12:10 PM'...) as YYYY-MM-DD.
+
+    Only absolute dates count: "yesterday" or "3 hours ago" in a metadata field says nothing
+    about the article without the moment it was scraped, and a year outside PLAUSIBLE_YEARS
+    (0001-01-01, the zero time scrapers write; 9999-12-31) is no publication date. Either reads
+    as missing, so the date is inferred and flagged as such.
+    """
+    if not value or len(value) > MAX_DATE_STRING_CHARS:
         return None
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
     if match:
         try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+            return _plausible(date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
         except ValueError:
             return None
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", value):
+        return None
     import dateparser
 
-    parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
-    return parsed.date().isoformat() if parsed else None
+    try:
+        parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    except (ValueError, OverflowError):
+        return None
+    return _plausible(parsed.date()) if parsed else None
+
+
+def _plausible(day: date) -> str | None:
+    first, last = PLAUSIBLE_YEARS
+    return day.isoformat() if first <= day.year <= last else None
 
 
 def to_date(iso: str | None) -> date | None:

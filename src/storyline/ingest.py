@@ -8,14 +8,19 @@ naming the path and the reason, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .dates import parse_date_string
+from .guard import guarded, path_text, safe_text
 from .models import Failure, RawDocument
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -23,6 +28,10 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+# Metadata longer than this is no title, date, url or name: dateparser alone takes seconds on 80 KB.
+MAX_FIELD_CHARS = {"title": 1000, "url": 2000, "outlet": 200, "language": 20, "published": 100}
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 # "date 2023-01-04 Some title Wednesday, January 4, 2023 12:10:00 PM" as scrapers write it.
 DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ T][\d:]+)?\s*(.*)$", re.I)
@@ -42,31 +51,79 @@ class ReadResult:
 
 
 def iter_input_files(paths: list[str]) -> Iterator[Path | Failure]:
-    """Expand paths (files and folders, recursively) in a stable order."""
+    """Expand paths (files and folders, recursively) in a stable order.
+
+    Anything that is not a readable regular file (a FIFO, which would block a read forever, a
+    device, a dangling or looping symbolic link, an unreadable folder) is a Failure, never a hang
+    or a silent skip. Hidden entries and files of other types inside folders are skipped.
+    """
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            yield Failure(str(path), "no such file or directory")
-        elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            if not found:
-                yield Failure(str(path), "directory holds no readable file (.txt, .html, .htm, .json, .jsonl)")
-            yield from found
+        problem = _not_a_file(path)
+        if problem == "directory":
+            yield from _folder_files(path)
+        elif problem:
+            yield Failure(path_text(path), problem)
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            yield Failure(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+            yield Failure(path_text(path), f"unsupported file type {path.suffix or '(none)'!r}")
         else:
             yield path
 
 
+def _not_a_file(path: Path) -> str | None:
+    """None for a regular file, "directory" for a folder, else why the path cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "dangling symbolic link" if path.is_symlink() else "no such file or directory"
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot open: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if not stat.S_ISREG(mode):
+        kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device or special file"
+        return f"not a regular file ({kind})"
+    return None
+
+
+def _folder_files(folder: Path) -> Iterator[Path | Failure]:
+    found: list[Path] = []
+    problems: list[Failure] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Failure(path_text(exc.filename or folder), f"cannot read folder: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = Path(root, name)
+            problem = _not_a_file(path)
+            if problem and problem != "directory":
+                problems.append(Failure(path_text(path), problem))
+            elif not problem and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(path)
+    if not found and not problems:
+        yield Failure(path_text(folder), "directory holds no readable file (.txt, .html, .htm, .json, .jsonl)")
+    yield from sorted(problems, key=lambda f: f.source)
+    yield from sorted(found)
+
+
 def read_path(path: Path) -> ReadResult:
-    """Read one file into documents; never raises for bad content."""
-    source = str(path)
+    """Read one file into documents; never raises: anything unexpected is the file's Failure."""
+    source = path_text(path)
+    result = guarded(source, "reading", lambda: _read_file(path, source))
+    return _fail(result.source, result.reason) if isinstance(result, Failure) else result
+
+
+def _read_file(path: Path, source: str) -> ReadResult:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return _fail(source, f"file too large ({size / 1e6:.1f} MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB)")
-        data = path.read_bytes()
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return _fail(source, f"cannot read file: {exc.strerror or exc}")
     text, problem = decode_text(data)
@@ -80,14 +137,26 @@ def read_path(path: Path) -> ReadResult:
     return _single(source, document_from_text(source, text))
 
 
+def _open_nonblocking(path: str, flags: int) -> int:
+    """Open without blocking: a path swapped for a FIFO after the check must not hang the batch."""
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
 def decode_text(data: bytes) -> tuple[str, str | None]:
-    """Decode UTF-8 strictly; say why not when the bytes are no text."""
+    """Decode by byte-order mark (UTF-8/16/32), else UTF-8 strictly; say why not when the bytes are no text."""
     if not data.strip():
         return "", "empty file"
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                return "", f"not valid {encoding.upper()} after its byte-order mark (offset {exc.start})"
+            return (text, None) if text.strip() else ("", "empty file")
     if b"\x00" in data[:8192]:
         return "", "binary file (contains NUL bytes)"
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         return "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
 
@@ -96,29 +165,34 @@ def document_from_text(source: str, text: str) -> RawDocument | Failure:
     """Plain text: leading metadata lines, then an optional title line, then the body."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     meta: dict[str, str] = {}
-    while lines and (not lines[0].strip() or _take_header(lines[0], meta)):
-        lines.pop(0)
-    body = "\n".join(lines).strip()
+    first_body = 0
+    while first_body < len(lines) and (not lines[first_body].strip() or _take_header(lines[first_body], meta)):
+        first_body += 1
+    body = "\n".join(lines[first_body:]).strip()
     if not body and not meta.get("title"):
         return Failure(source, "no text after the metadata lines")
-    return RawDocument(source=meta.get("url") or source, text=body, title=meta.get("title"),
-                       url=meta.get("url"), outlet=meta.get("outlet") or _outlet_of(meta.get("url")),
-                       published=parse_date_string(meta.get("date")), language=meta.get("language"))
+    url = _field(meta, "url")
+    return RawDocument(source=url or source, text=body, title=_field(meta, "title"), url=url,
+                       outlet=_field(meta, "outlet") or _outlet_of(url),
+                       published=parse_date_string(_field(meta, "published")), language=_field(meta, "language"),
+                       origin=source)
 
 
 def _take_header(line: str, meta: dict[str, str]) -> bool:
     """Consume one metadata line into meta; False when the line is body text."""
+    if len(line) > MAX_FIELD_CHARS["url"]:
+        return False
     match = DATE_HEADER.match(line)
     if match:
-        meta["date"] = match.group(1)
+        meta["published"] = match.group(1)
         title = TRAILING_DATETIME.sub("", match.group(2)).strip()
         if title:
             meta.setdefault("title", title)
         return True
     match = KEY_VALUE_HEADER.match(line)
     if match:
-        key = {"published": "date", "source": "url", "lang": "language"}.get(match.group(1).lower(),
-                                                                             match.group(1).lower())
+        key = {"date": "published", "source": "url", "lang": "language"}.get(match.group(1).lower(),
+                                                                           match.group(1).lower())
         meta[key] = match.group(2).strip()
         return True
     return False
@@ -131,20 +205,26 @@ def document_from_html(source: str, html: str, url: str | None = None) -> RawDoc
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
-        return Failure(source, f"malformed HTML: {exc}")
+        return Failure(source, f"malformed HTML: {safe_text(str(exc))[:200]}")
     if doc is None or not (doc.text or "").strip():
         return Failure(source, "no article body found in the HTML")
-    page_url = url or doc.url
-    return RawDocument(source=page_url or source, text=doc.text.replace("\n", "\n\n"), title=doc.title,
-                       url=page_url, outlet=doc.sitename or _outlet_of(page_url),
-                       published=parse_date_string(doc.date), language=doc.language)
+    found = {"url": url or doc.url, "title": doc.title, "outlet": doc.sitename, "language": doc.language}
+    page_url = _field(found, "url")
+    return RawDocument(source=page_url or source, text=safe_text(doc.text.replace("\n", "\n\n")),
+                       title=_field(found, "title"), url=page_url,
+                       outlet=_field(found, "outlet") or _outlet_of(page_url),
+                       published=parse_date_string(doc.date), language=_field(found, "language"), origin=source)
 
 
 def documents_from_json(source: str, text: str, one_per_line: bool) -> ReadResult:
-    """JSON objects with any of title, text or html, url, published, outlet, language."""
+    """JSON objects with any of title, text or html, url, published, outlet, language.
+
+    JSON Lines are split on "\\n" alone: U+2028, U+2029 and U+0085 are legal inside a JSON string
+    (str.splitlines would cut the record there).
+    """
     result = ReadResult([], [])
     if one_per_line:
-        records = [(f"{source}:{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        records = [(f"{source}:{n}", line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     else:
         records = [(source, text)]
     for where, chunk in records:
@@ -153,42 +233,62 @@ def documents_from_json(source: str, text: str, one_per_line: bool) -> ReadResul
         except json.JSONDecodeError as exc:
             result.failures.append(Failure(where, f"malformed JSON ({exc.msg} at column {exc.colno})"))
             continue
+        except (ValueError, RecursionError) as exc:  # 5,000-digit integers, nesting past the recursion limit
+            result.failures.append(Failure(where, f"unreadable JSON ({type(exc).__name__}: {str(exc)[:120]})"))
+            continue
         items = parsed if isinstance(parsed, list) else [parsed]
         for index, item in enumerate(items):
             label = where if len(items) == 1 else f"{where}[{index}]"
-            _append(result, document_from_record(label, item))
+            _append(result, guarded(label, "reading the record", lambda: document_from_record(label, item)))
     if not records:
         result.failures.append(Failure(source, "no JSON records"))
     return result
 
 
 def document_from_record(where: str, item: object) -> RawDocument | Failure:
+    """One JSON record; `where` (file:line, posted record) names it in any failure."""
     if not isinstance(item, dict):
         return Failure(where, "JSON record is not an object")
-    url = _string(item.get("url"))
-    if _string(item.get("text")):
-        doc: RawDocument | Failure = RawDocument(source=url or where, text=_string(item.get("text")) or "",
-                                                 url=url, outlet=_outlet_of(url))
-    elif _string(item.get("html")):
-        doc = document_from_html(where, _string(item.get("html")) or "", url)
+    url = _field(item, "url")
+    text = _field(item, "text", limit=None)
+    html = _field(item, "html", limit=None)
+    if text:
+        doc: RawDocument | Failure = RawDocument(source=url or where, text=text, url=url, outlet=_outlet_of(url),
+                                                 origin=where)
+    elif html:
+        doc = document_from_html(where, html, url)
     else:
         return Failure(where, "JSON record has neither text nor html")
     if isinstance(doc, RawDocument):
-        doc.title = _string(item.get("title")) or doc.title
-        doc.outlet = _string(item.get("outlet")) or doc.outlet
-        doc.language = _string(item.get("language")) or doc.language
-        doc.published = parse_date_string(_string(item.get("published"))) or doc.published
+        doc.title = _field(item, "title") or doc.title
+        doc.outlet = _field(item, "outlet") or doc.outlet
+        doc.language = _field(item, "language") or doc.language
+        doc.published = parse_date_string(_field(item, "published")) or doc.published
     return doc
 
 
-def _string(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+def _field(record: dict, key: str, limit: int | None = -1) -> str | None:
+    """A metadata value as clean text: a non-empty string, no lone surrogates, at most its size cap.
+
+    A value over the cap is no value of that kind (an 80 KB "date" is not a date) and reads as missing.
+    """
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    cap = MAX_FIELD_CHARS.get(key) if limit == -1 else limit
+    if cap is not None and len(value) > cap:
+        return None
+    return safe_text(value.strip())
 
 
 def _outlet_of(url: str | None) -> str | None:
+    """The host of a url, without "www."; None for no url or a malformed one ("http://[::1")."""
     if not url:
         return None
-    host = urlparse(url).netloc.lower()
+    try:
+        host = urlparse(url).netloc.lower()
+    except ValueError:
+        return None
     return host[4:] if host.startswith("www.") else host or None
 
 

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RawDocument:
-    """One readable input record, before cleaning."""
+    """One readable input record, before cleaning.
+
+    `source` is its identity (the url when known); `origin` is where it was read (file, file:line,
+    posted record), the place a failure must name so that the user can find the record.
+    """
 
     source: str
     text: str
@@ -20,6 +24,11 @@ class RawDocument:
     outlet: str | None = None
     published: str | None = None
     language: str | None = None
+    origin: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.origin or self.source
 
 
 @dataclass

@@ -25,6 +25,7 @@ from .dedup import DuplicateIndex, from_bytes, signature, to_bytes
 from .extract import ArticleFacts, extract_facts
 from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
+from .guard import guarded
 from .ingest import iter_input_files, read_path
 from .dates import to_date
 from .language import detect_language
@@ -63,10 +64,14 @@ class Timer:
 
 def prepare(doc: RawDocument) -> Article | Failure:
     """Clean one document into an article (id from its content, so re-ingest is a no-op)."""
+    return guarded(doc.where, "cleaning", lambda: _prepare(doc))
+
+
+def _prepare(doc: RawDocument) -> Article | Failure:
     cleaned = clean_text(doc.text)
     title, body = split_title(cleaned, doc.title)
     if len(body) < MIN_TEXT_CHARS:
-        return Failure(doc.source, "no article text after removing page leftovers")
+        return Failure(doc.where, "no article text after removing page leftovers")
     content_hash = hashlib.sha256(body.encode()).hexdigest()
     identity = hashlib.sha256(f"{doc.source}\n{content_hash}".encode()).hexdigest()
     title = title or body.split("\n\n")[0][:120]
@@ -100,9 +105,22 @@ class Ingestor:
             self.duplicates.add(article_id, from_bytes(data))
 
     def ingest_chunk(self, articles: list[Article], docs, report: IngestReport) -> None:
-        """One atomic unit: the chunk's articles, their facts and the clustering state they change."""
+        """One atomic unit: the chunk's articles, their facts and the clustering state they change.
+
+        An article whose extraction fails is a failure of its own; the rest of the chunk goes on.
+        """
         with Timer(report, "extract"):
-            facts = [extract_facts(next(docs), a.id, a.language) for a in articles]
+            extracted = [(a, guarded(a.source, "extraction", lambda: extract_facts(next(docs), a.id, a.language)))
+                         for a in articles]
+        failed = [f for _a, f in extracted if isinstance(f, Failure)]
+        report.failures += failed
+        kept = [(a, f) for a, f in extracted if not isinstance(f, Failure)]
+        if failed:
+            with store.transaction(self.conn):
+                store.record_failures(self.conn, failed)
+        if not kept:
+            return
+        articles, facts = [a for a, _f in kept], [f for _a, f in kept]
         with Timer(report, "dedup"):
             minhashes = [signature(a.text) for a in articles]
             originals = [self._original_or_register(a.id, m) for a, m in zip(articles, minhashes)]
@@ -186,7 +204,7 @@ def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], rep
         if progress:
             progress(done, len(fresh))
     with Timer(report, "analyse"):
-        analyse_dirty(conn, summary_sentences)
+        report.failures += analyse_dirty(conn, summary_sentences)
     return report
 
 
@@ -203,9 +221,9 @@ def _new_articles(conn: sqlite3.Connection, prepared: list[Article], report: Ing
     return fresh
 
 
-def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES) -> list[str]:
-    """Re-analyse every story marked dirty, one transaction each."""
-    done = []
+def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES) -> list[Failure]:
+    """Re-analyse every story marked dirty, one transaction each; a story that fails is a failure row."""
+    failed: list[Failure] = []
     stats = store.corpus_stats(conn)
     for story_id in store.dirty_stories(conn):
         articles = store.articles(conn, story_id)
@@ -216,16 +234,22 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
         facts = {aid: ArticleFacts.from_dict(f) for aid, f in store.article_facts(conn, story_id).items()}
         given = store.published_given(conn, story_id)
         vectors = store.article_vectors(conn, story_id)
-        analysis, events, published = analyse_story(story_id, articles, facts, given, vectors, stats,
-                                                    summary_sentences)
+        outcome = guarded(f"story {story_id}", "analysis", lambda: analyse_story(
+            story_id, articles, facts, given, vectors, stats, summary_sentences))
+        if isinstance(outcome, Failure):  # recorded; the story stays dirty and is retried by the next run
+            failed.append(outcome)
+            continue
+        analysis, events, published = outcome
         with store.transaction(conn):
             for article_id, (day, inferred) in published.items():
                 store.set_published(conn, article_id, day, inferred)
             for event in events:
                 store.set_event(conn, event.id, event.article_ids)
             store.save_analysis(conn, analysis, events)
-        done.append(story_id)
-    return done
+    if failed:
+        with store.transaction(conn):
+            store.record_failures(conn, failed)
+    return failed
 
 
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],

@@ -28,6 +28,7 @@ HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
                            "sk", "sl", "hr", "sr", "ro", "hu", "ru", "uk", "be", "bg", "tr", "id", "el", "ca"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
+MAX_FIGURE_DIGITS = 15
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 
 
@@ -97,6 +98,8 @@ def _single_number(phrase: str) -> float | None:
     match = re.match(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|m|k)?(?![\w.])", phrase)
     if match:
         digits = match.group(1).replace(",", "")
+        if len(digits.split(".")[0]) > MAX_FIGURE_DIGITS:
+            return None  # an identifier or a run of digits, not an amount (and 400 digits overflow a float)
         return _tidy(float(digits) * SCALES.get(match.group(2) or "", 1))
     words = phrase.split()
     for end in range(len(words), 0, -1):  # 'sixteen anti-war groups' -> 'sixteen'

@@ -1,0 +1,45 @@
+"""The one boundary between a single input and the batch it belongs to.
+
+Whatever goes wrong inside the work on one file, record, article or story (a library's
+RecursionError on deep JSON, an OverflowError on an absurd date, a bug of ours) becomes a
+Failure naming that input and the reason; the batch goes on and the store stays whole.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from .models import Failure
+
+T = TypeVar("T")
+MAX_REASON_CHARS = 300
+
+
+def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
+    """work(), or a Failure for `where` when it raises."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - the point of the boundary
+        return Failure(where, failure_reason(stage, exc))
+
+
+def failure_reason(stage: str, exc: BaseException) -> str:
+    detail = safe_text(str(exc)) or "no detail"
+    return f"{stage} failed: {type(exc).__name__}: {detail}"[:MAX_REASON_CHARS]
+
+
+def safe_text(value: str) -> str:
+    """The string with lone surrogates (from JSON '\\ud800' or undecodable file names) as U+FFFD.
+
+    SQLite, the HTML writer and every encoder refuse lone surrogates, so none may enter the store.
+    """
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def path_text(path: object) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) shown as \\xNN."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")

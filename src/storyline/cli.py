@@ -33,7 +33,8 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = run_ingest(conn, paths, advance, sentences)
+        report = run_ingest(conn, paths, advance, sentences,
+                            on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
     for failure in report.failures:
         err.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
     table = Table(title="ingest summary", show_header=False)

@@ -55,6 +55,7 @@ class Group:
     last: str | None = None
     parent: str | None = None
     dense: np.ndarray | None = None
+    indexed_terms: list[str] | None = None
 
     def add(self, vector: dict[str, float], dense: np.ndarray | None, member: str, when: str | None) -> None:
         self.members.append(member)
@@ -142,21 +143,34 @@ class GroupIndex:
         self.prefix, self.threshold, self.window_days, self.stats = prefix, threshold, window_days, stats
         self.groups: dict[str, Group] = {}
         self.postings: dict[str, set[str]] = {}
-        self.indexed_terms: dict[str, list[str]] = {}
         self.changed: set[str] = set()
 
     def load(self, group: Group) -> None:
+        """A stored group, indexed under the terms it had when stored.
+
+        Not re-ranked with today's IDF: a resumed or later run must find exactly the candidates
+        the uninterrupted run would have found, or a kill and resume would change the stories.
+        """
         self.groups[group.id] = group
-        self._reindex(group)
+        if group.indexed_terms is None:
+            self._reindex(group)
+        elif not group.parent:
+            self._index(group, group.indexed_terms)
 
     def _reindex(self, group: Group) -> None:
         self.changed.add(group.id)
-        for term in self.indexed_terms.get(group.id, []):
-            self.postings.get(term, set()).discard(group.id)
-        terms = top_terms(self.stats.weighted(group.centroid), TOP_TERMS)
-        self.indexed_terms[group.id] = terms
+        self._unindex(group)
+        self._index(group, top_terms(self.stats.weighted(group.centroid), TOP_TERMS))
+
+    def _index(self, group: Group, terms: list[str]) -> None:
+        group.indexed_terms = terms
         for term in terms:
             self.postings.setdefault(term, set()).add(group.id)
+
+    def _unindex(self, group: Group) -> None:
+        for term in group.indexed_terms or []:
+            self.postings.get(term, set()).discard(group.id)
+        group.indexed_terms = []
 
     def candidates(self, vector: dict[str, float]) -> set[str]:
         found: set[str] = set()
@@ -201,8 +215,7 @@ class GroupIndex:
         self.groups[gone].parent = into
         self.changed.add(gone)
         self._reindex(self.groups[into])
-        for term in self.indexed_terms.pop(gone, []):
-            self.postings.get(term, set()).discard(gone)
+        self._unindex(self.groups[gone])
 
     def take_changed(self) -> list[Group]:
         changed = [self.groups[g] for g in sorted(self.changed)]

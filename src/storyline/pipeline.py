@@ -133,8 +133,6 @@ class Ingestor:
             for article, fact, minhash, original in zip(articles, facts, minhashes, originals):
                 self._ingest_one(article, fact, minhash, original, dense.get(article.id), report, touched)
             with Timer(report, "cluster"):
-                merges = self.stories.merge_touched(touched)
-                store.record_merges(self.conn, "story", merges)
                 store.save_groups(self.conn, "story", self.stories.take_changed())
             report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
             store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
@@ -163,6 +161,11 @@ class Ingestor:
             else:
                 self.stats.add(terms)
                 article.story_id = self.stories.assign(article.id, vector, dense, article.published)
+                # merging right after each assignment (not per chunk) makes the stories independent of
+                # where chunks, runs or a kill and resume cut the input
+                merges = self.stories.merge_touched({article.story_id})
+                store.record_merges(self.conn, "story", merges)
+                article.story_id = self.stories.root(article.story_id)
         with Timer(report, "store"):
             store.insert_article(self.conn, article, fact.to_dict(), vector,
                                  None if original else to_bytes(minhash), embed.to_bytes(dense))
@@ -173,38 +176,44 @@ class Ingestor:
 
 
 def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, int], None] | None = None,
-           summary_sentences: int = DEFAULT_SENTENCES) -> IngestReport:
+           summary_sentences: int = DEFAULT_SENTENCES, on_wait: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest files and folders; analyse every story they touched."""
     report = IngestReport()
     with Timer(report, "read+clean"):
         documents = read_inputs(paths, report)
-    return ingest_documents(conn, documents, report, progress, summary_sentences)
+    return ingest_documents(conn, documents, report, progress, summary_sentences, on_wait)
 
 
 def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], report: IngestReport | None = None,
                      progress: Callable[[int, int], None] | None = None,
-                     summary_sentences: int = DEFAULT_SENTENCES) -> IngestReport:
-    """Ingest documents already read (files, or records posted to the HTTP API); analyse touched stories."""
+                     summary_sentences: int = DEFAULT_SENTENCES,
+                     on_wait: Callable[[str], None] | None = None) -> IngestReport:
+    """Ingest documents already read (files, or records posted to the HTTP API); analyse touched stories.
+
+    Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait)
+    and then finds this one's articles already stored.
+    """
     report = report or IngestReport()
     with Timer(report, "read+clean"):
         prepared = []
         for doc in documents:
             item = prepare(doc)
             (report.failures.append(item) if isinstance(item, Failure) else prepared.append(item))
-    with store.transaction(conn):
-        store.record_failures(conn, report.failures)
-    fresh = _new_articles(conn, prepared, report)
-    ingestor = Ingestor(conn)
-    docs = iter(parse_many((a.text for a in fresh), 2 if len(fresh) >= PARALLEL_FROM else 1))
-    done = 0
-    for start in range(0, len(fresh), CHUNK):
-        chunk = fresh[start:start + CHUNK]
-        ingestor.ingest_chunk(chunk, docs, report)
-        done += len(chunk)
-        if progress:
-            progress(done, len(fresh))
-    with Timer(report, "analyse"):
-        report.failures += analyse_dirty(conn, summary_sentences)
+    with store.writer_lock(conn, on_wait):
+        with store.transaction(conn):
+            store.record_failures(conn, report.failures)
+        fresh = _new_articles(conn, prepared, report)
+        ingestor = Ingestor(conn)
+        docs = iter(parse_many((a.text for a in fresh), 2 if len(fresh) >= PARALLEL_FROM else 1))
+        done = 0
+        for start in range(0, len(fresh), CHUNK):
+            chunk = fresh[start:start + CHUNK]
+            ingestor.ingest_chunk(chunk, docs, report)
+            done += len(chunk)
+            if progress:
+                progress(done, len(fresh))
+        with Timer(report, "analyse"):
+            report.failures += analyse_dirty(conn, summary_sentences)
     return report
 
 

@@ -8,10 +8,11 @@ leaves either the whole unit of work or none of it.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -82,6 +83,9 @@ MIGRATIONS = [
     ALTER TABLE articles ADD COLUMN dense BLOB;
     ALTER TABLE groups ADD COLUMN dense BLOB;
     """,
+    """
+    ALTER TABLE groups ADD COLUMN indexed_terms TEXT;
+    """,
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
 
@@ -149,6 +153,38 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextmanager
+def writer_lock(conn: sqlite3.Connection, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the store's one writer slot for a whole ingest; a second ingest waits here for the first.
+
+    Online clustering assigns each article against the groups the previous ones formed, so two
+    writers interleaving their chunks would each miss the other's groups (40 stories where one
+    run makes 35) or insert the same article twice. An flock on a file beside the store is
+    released by the kernel when its holder dies, so a kill -9 never leaves the store locked.
+    """
+    path = database_file(conn)
+    if path is None:
+        yield
+        return
+    with open(path + ".writer-lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(f"another ingest is writing to {path}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def database_file(conn: sqlite3.Connection) -> str | None:
+    """The store's file, None for an in-memory store."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row["file"] or None
 
 
 # ------------------------------------------------------------------ articles
@@ -255,14 +291,16 @@ def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
 def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
     rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY id", (kind,))
     return [Group(r["id"], json.loads(r["members"]), json.loads(r["centroid"]), r["first"], r["last"], r["parent"],
-                  embed.from_bytes(r["dense"])) for r in rows]
+                  embed.from_bytes(r["dense"]), json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
+            for r in rows]
 
 
 def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense) VALUES (?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms) "
+        "VALUES (?,?,?,?,?,?,?,?,?)",
         [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.centroid), g.first, g.last,
-          embed.to_bytes(g.dense)) for g in groups])
+          embed.to_bytes(g.dense), json.dumps(g.indexed_terms)) for g in groups])
 
 
 def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:

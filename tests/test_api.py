@@ -6,14 +6,16 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.web import Settings, create_app
+from storyline import store
+from storyline.web import Settings, create_app, views
 
 TOKEN = "test-token-5f1c"
+LOCAL = "http://127.0.0.1:8000"
 
 
 @pytest.fixture(scope="module")
 def client(web_db):
-    return TestClient(create_app(Settings(str(web_db), token=None)))
+    return TestClient(create_app(Settings(str(web_db), token=None)), base_url=LOCAL)
 
 
 @pytest.fixture()
@@ -21,7 +23,7 @@ def writable(web_db, tmp_path):
     """A private copy of the store with writes enabled."""
     db = tmp_path / "w.db"
     shutil.copy(web_db, db)
-    return TestClient(create_app(Settings(str(db), token=TOKEN, max_body_bytes=64 * 1024)))
+    return TestClient(create_app(Settings(str(db), token=TOKEN, max_body_bytes=64 * 1024)), base_url=LOCAL)
 
 
 def _error(response, status):
@@ -133,7 +135,11 @@ def test_post_ingests_with_the_pipeline_and_is_idempotent(writable):
     assert posted["story_id"] == strike and result["stories"] == [strike]
     again = writable.post("/api/articles", json=[POSTED, {"title": "no text"}], headers=auth).json()
     assert again["new"] == 0 and again["already_stored"] == 1
-    assert again["failures"] == [{"source": "posted record 2", "reason": "JSON record has neither text nor html"}]
+    [failure] = again["failures"]
+    assert failure["source"].startswith("POST ") and failure["source"].endswith(" record 2")
+    assert failure["reason"] == "JSON record has neither text nor html"
+    third = writable.post("/api/articles", json=[POSTED, {"title": "no text"}], headers=auth).json()
+    assert third["failures"][0]["source"] != failure["source"]  # each request's failures are kept, not overwritten
 
 
 @pytest.mark.parametrize("body, status, says", [(b"{not json", 400, "JSON"), (b"[]", 400, "empty"),
@@ -161,3 +167,30 @@ def test_openapi_and_offline_docs(client):
     docs = client.get("/docs").text
     assert "/docs-assets/swagger-ui-bundle.js" in docs and "cdn." not in docs
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_hostile_query_strings_and_cursors_are_400_or_empty_never_500(client):
+    assert client.get("/api/stories", params={"q": "\x00"}).json()["items"] == []
+    assert client.get("/api/stories", params={"q": "dockers\x00union"}).status_code == 200
+    huge = views.encode_cursor(2 ** 63)
+    assert "cursor" in _error(client.get("/api/articles", params={"cursor": huge}), 400)
+    assert "cursor" in _error(client.get("/api/entities", params={"cursor": views.encode_cursor(-1)}), 400)
+
+
+def test_unknown_host_header_is_refused(client):
+    """DNS rebinding: a hostile page whose name resolves to 127.0.0.1 must not read the store."""
+    assert client.get("/api/stories", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/api/stories", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_a_merged_away_story_id_redirects_to_the_story_it_joined(writable):
+    strike = _story_id(writable, q="dockers union")
+    conn = store.open_store(writable.app.state.settings.db_path)
+    with store.transaction(conn):
+        conn.execute("INSERT INTO merges (kind, from_id, into_id, at) VALUES ('story', 's0ld', 's0lder', 'now')")
+        conn.execute("INSERT INTO merges (kind, from_id, into_id, at) VALUES ('story', 's0lder', ?, 'now')", (strike,))
+    moved = writable.get("/api/stories/s0ld", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == f"/api/stories/{strike}"
+    assert writable.get("/api/stories/s0ld").json()["id"] == strike
+    page = writable.get("/stories/s0ld", follow_redirects=False)
+    assert page.status_code == 301 and page.headers["location"] == f"/stories/{strike}"

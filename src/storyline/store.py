@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -251,7 +252,7 @@ def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None
 
 def fts_match(query: str) -> str | None:
     """Plain words as an FTS5 query (every word must occur); None when nothing is left to search."""
-    words = [w for w in query.replace('"', " ").split() if w]
+    words = [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
     return " ".join(f'"{w}"' for w in words) or None
 
 
@@ -312,6 +313,18 @@ def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, s
         conn.executemany("DELETE FROM stories WHERE id=?", [(a,) for a, _ in merges])
         for table in STORY_TABLES:
             conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
+
+
+def merged_into(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """The live story a merged-away story id ended up in, following merges of merges; None if never merged."""
+    seen, current = {story_id}, story_id
+    while True:
+        row = conn.execute("SELECT into_id FROM merges WHERE kind='story' AND from_id=? ORDER BY rowid DESC LIMIT 1",
+                           (current,)).fetchone()
+        if row is None or row[0] in seen:
+            return None if current == story_id else current
+        current = row[0]
+        seen.add(current)
 
 
 def mark_dirty(conn: sqlite3.Connection, story_ids: set[str]) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,6 +29,8 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Stories from raw news reports: events, quotes, figures, disputes, timelines, "
                               "every statement traced to its articles.")
     app.state.settings = settings
+    # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends Host: evil.example
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
@@ -41,7 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None) or {}
+        if 300 <= exc.status_code < 400 and "Location" in headers:
+            return RedirectResponse(headers["Location"], status_code=exc.status_code)
+        return _error(request, exc.status_code, str(exc.detail), headers or None)
 
     @app.exception_handler(BadRequest)
     async def bad_request(request: Request, exc: BadRequest):

@@ -3,24 +3,32 @@ POST /api/articles to ingest with the same pipeline as the CLI."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import multiprocessing
+import os
 import sqlite3
-import threading
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from .. import store
+from ..guard import guarded
 from ..ingest import document_from_record
-from ..models import Failure, RawDocument
+from ..models import Failure
 from ..pipeline import IngestReport, ingest_documents
+from ..procs import die_with_parent
 from . import views
 from .settings import MAX_PAGE_SIZE, PAGE_SIZE, Settings
 
 router = APIRouter(prefix="/api", tags=["api"])
-INGEST_LOCK = threading.Lock()
+_POOL: ProcessPoolExecutor | None = None
 Limit = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="items per page")
 Cursor = Query(None, description="next_cursor from the previous page")
 
@@ -55,7 +63,7 @@ def get_story(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> 
     """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
     detail = views.story_detail(conn, story_id)
     if detail is None:
-        raise not_found("story", story_id)
+        raise views.moved_or_missing(conn, story_id, "/api/stories/")
     return views.story_json(detail)
 
 
@@ -104,20 +112,61 @@ def get_entity(entity_id: str, conn: sqlite3.Connection = Depends(connection)) -
 
 
 @router.post("/articles", status_code=201)
-async def post_articles(request: Request) -> dict:
+async def post_articles(request: Request) -> JSONResponse:
     """Ingest one article (a JSON object as in the ingest JSONL format) or a list of them.
 
     Needs `Authorization: Bearer <STORYLINE_TOKEN>`. Records that cannot be read are listed
-    under `failures` and recorded in the store; the others are ingested.
+    under `failures` (named "POST <request> record <n>") and recorded in the store; the others
+    are ingested. Parsing and ingesting run in a worker process, one request at a time, so a
+    hostile body never stalls the server's other requests.
     """
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
     body = await _read_limited(request, settings.max_body_bytes)
-    documents, failures = _documents(body)
-    report = await run_in_threadpool(_ingest, settings.db_path, documents, failures)
-    return {"new": report.new, "already_stored": report.duplicates, "syndicated_copies": report.near_duplicates,
-            "stories": sorted(report.stories_touched),
-            "failures": [{"source": f.source, "reason": f.reason} for f in report.failures]}
+    label = f"POST {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
+    status, payload = await _in_worker(ingest_posted, settings.db_path, body, label)
+    if status != 201:
+        raise HTTPException(status, payload)
+    return JSONResponse(payload, status_code=201)
+
+
+def ingest_posted(db_path: str, body: bytes, label: str) -> tuple[int, dict | str]:
+    """Runs in the ingest worker: (201, report) or (400, why)."""
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return 400, f"body is not JSON: {type(exc).__name__}: {str(exc)[:200]}"
+    records = parsed if isinstance(parsed, list) else [parsed]
+    if not records:
+        return 400, "body is an empty list: send an article object or a list of them"
+    documents, failures = [], []
+    for number, record in enumerate(records, 1):
+        where = f"{label} record {number}"
+        doc = guarded(where, "reading the record", lambda: document_from_record(where, record))
+        (failures if isinstance(doc, Failure) else documents).append(doc)
+    if not documents:
+        return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in failures)
+    conn = store.open_store(db_path)
+    try:
+        report = ingest_documents(conn, documents, IngestReport(failures=failures))
+    finally:
+        conn.close()
+    return 201, {"new": report.new, "already_stored": report.duplicates,
+                 "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
+                 "failures": [{"source": f.source, "reason": f.reason} for f in report.failures]}
+
+
+async def _in_worker(function, *args):
+    """Run in the one ingest worker process (created on first use, models loaded once there)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        return await asyncio.wrap_future(_POOL.submit(function, *args))
+    except BrokenProcessPool:
+        _POOL = None
+        raise HTTPException(503, "the ingest worker stopped; send the request again") from None
 
 
 def _authorise(request: Request, settings: Settings) -> None:
@@ -142,29 +191,3 @@ async def _read_limited(request: Request, limit: int) -> bytes:
             raise too_large
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _documents(body: bytes) -> tuple[list[RawDocument], list[Failure]]:
-    try:
-        parsed = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise HTTPException(400, f"body is not JSON: {exc}") from None
-    records = parsed if isinstance(parsed, list) else [parsed]
-    if not records:
-        raise HTTPException(400, "body is an empty list: send an article object or a list of them")
-    documents, failures = [], []
-    for number, record in enumerate(records, 1):
-        doc = document_from_record(f"posted record {number}", record)
-        (failures if isinstance(doc, Failure) else documents).append(doc)
-    if not documents:
-        raise HTTPException(400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in failures))
-    return documents, failures
-
-
-def _ingest(db_path: str, documents: list[RawDocument], failures: list[Failure]) -> IngestReport:
-    with INGEST_LOCK:
-        conn = store.open_store(db_path)
-        try:
-            return ingest_documents(conn, documents, IngestReport(failures=failures))
-        finally:
-            conn.close()

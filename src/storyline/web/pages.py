@@ -56,7 +56,7 @@ def story_list(conn: sqlite3.Connection = Depends(connection), q: str | None = N
 def story_page(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> HTMLResponse:
     detail = views.story_detail(conn, story_id)
     if detail is None:
-        raise HTTPException(404, f"no story with id {story_id!r}")
+        raise views.moved_or_missing(conn, story_id, "/stories/")
     return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title)
 
 

@@ -12,6 +12,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from urllib.parse import quote
+
+from fastapi import HTTPException
 from rapidfuzz import fuzz
 
 from .. import store
@@ -20,6 +23,7 @@ from ..store import StoryFilter, StoryRow
 from ..text import content_words, overlap
 
 HIGHLIGHT_MIN_SCORE = 0.6
+SQLITE_MAX_INTEGER = 2 ** 63
 
 
 class BadRequest(ValueError):
@@ -42,7 +46,18 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
         raise BadRequest("cursor is not one this server issued") from None
     if not isinstance(parts, list) or len(parts) != len(kinds) or not all(isinstance(p, k) for p, k in zip(parts, kinds)):
         raise BadRequest("cursor is not one this server issued")
+    if any(isinstance(p, int) and not 0 <= p < SQLITE_MAX_INTEGER for p in parts):
+        raise BadRequest("cursor is not one this server issued")
     return parts
+
+
+def moved_or_missing(conn: sqlite3.Connection, story_id: str, prefix: str) -> HTTPException:
+    """301 to the story a merged-away id joined (links and bookmarks outlive merges), else 404."""
+    into = store.merged_into(conn, story_id)
+    if into:
+        return HTTPException(301, f"story {story_id!r} was merged into {into!r}",
+                             headers={"Location": prefix + quote(into)})
+    return HTTPException(404, f"no story with id {story_id!r}")
 
 
 def iso_day(value: str | None, name: str) -> str | None:

@@ -1,0 +1,16 @@
+"""An ingest that can be started at a known moment: loads its models, says "ready", waits for a
+line on stdin, then ingests. Lets a test kill it during the work rather than during start-up."""
+
+import sys
+
+from storyline import embed, store
+from storyline.nlp import english
+from storyline.pipeline import ingest
+
+if __name__ == "__main__":
+    english()
+    embed.embed_leads(["warm up"])
+    print("ready", flush=True)
+    sys.stdin.readline()
+    ingest(store.open_store(sys.argv[1]), sys.argv[2:])
+    print("done", flush=True)

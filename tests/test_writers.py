@@ -1,0 +1,158 @@
+"""Writers that cannot collide: kill -9 at random moments then resume, concurrent ingests, and
+worker processes that die with their parent. Each outcome must equal one clean ingest."""
+
+import fcntl
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHARED
+from storyline import export, store
+from storyline.pipeline import ingest
+
+CHILD = Path(__file__).with_name("ingest_child.py")
+GVC = SHARED / "data" / "gvc-dev.jsonl"
+
+
+def _records(folder: Path, name: str, first: int, last: int) -> Path:
+    """Records first..last (1-based) of the labelled Gun Violence Corpus file: real, short, several stories."""
+    lines = GVC.read_text(encoding="utf-8").splitlines()[first - 1:last]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def outcome(db: Path) -> dict:
+    """What a reader gets: each article's event, story and date; events; stories with title and members."""
+    document = json.loads(export.to_json(store.open_store(str(db))))
+    return {"articles": sorted((a["id"], a["event_id"], a["story_id"], a["published"], a["duplicate_of"])
+                               for a in document["articles"]),
+            "events": sorted((e["id"], tuple(e["article_ids"])) for e in document["events"]),
+            "stories": sorted((s["id"], s["title"], tuple(s["article_ids"])) for s in document["stories"])}
+
+
+class Child:
+    """An ingest subprocess with its models loaded, started on go()."""
+
+    def __init__(self, db: Path, *inputs: Path):
+        self.process = subprocess.Popen([sys.executable, str(CHILD), str(db), *map(str, inputs)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def go(self) -> None:
+        assert self.process.stdout.readline().strip() == "ready"
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+def test_kill_at_ten_random_moments_then_resume_equals_the_clean_run(tmp_path):
+    corpus = _records(tmp_path, "gvc.jsonl", 1, 24)
+    started = time.perf_counter()
+    ingest(store.open_store(str(tmp_path / "clean.db")), [str(corpus)])
+    work_seconds = time.perf_counter() - started
+    clean = outcome(tmp_path / "clean.db")
+    rng = random.Random(11)
+    children = [Child(tmp_path / "t0.db", corpus)]
+    interrupted = 0
+    for trial in range(10):
+        db = tmp_path / f"t{trial}.db"
+        child = children[trial]
+        child.go()
+        if trial + 1 < 10:  # the next one loads its models meanwhile
+            children.append(Child(tmp_path / f"t{trial + 1}.db", corpus))
+        time.sleep(rng.uniform(0, work_seconds))
+        child.kill()
+        conn = store.open_store(str(db))
+        stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        interrupted += stored < len(clean["articles"]) or bool(store.dirty_stories(conn))
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ingest(conn, [str(corpus)])
+        assert outcome(db) == clean, f"trial {trial}: resumed store differs from the clean run"
+    assert interrupted >= 5, f"only {interrupted} of 10 kills landed before the work was done"
+
+
+def test_two_concurrent_ingests_of_overlapping_inputs_equal_one_ingest(tmp_path):
+    first, second = _records(tmp_path, "a.jsonl", 1, 20), _records(tmp_path, "b.jsonl", 11, 30)
+    db = tmp_path / "both.db"
+    store.open_store(str(db)).close()
+    a, b = Child(db, first), Child(db, second)
+    a.go()
+    with open(f"{db}.writer-lock", "a+") as lock:  # b starts only once a is writing
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                time.sleep(0.01)
+            except BlockingIOError:
+                break
+    b.go()
+    assert a.process.wait(timeout=300) == 0 and b.process.wait(timeout=300) == 0
+    ingest(store.open_store(str(tmp_path / "one.db")), [str(first), str(second)])
+    assert outcome(db) == outcome(tmp_path / "one.db")
+
+
+def test_a_second_ingest_waits_for_the_first_and_says_so(tmp_path):
+    corpus = _records(tmp_path, "few.jsonl", 1, 2)
+    db = tmp_path / "s.db"
+    conn = store.open_store(str(db))
+    with store.writer_lock(conn):
+        waiting = subprocess.Popen([sys.executable, "-m", "storyline.cli", "ingest", str(corpus), "--db", str(db)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        time.sleep(8)
+        assert waiting.poll() is None, "the second ingest did not wait for the lock"
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+    _out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "another ingest is writing" in err
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_worker_processes_die_with_their_parent(start, tmp_path):
+    """fork: spaCy's parse workers (after-fork hook); spawn: the web server's ingest worker (initializer)."""
+    script = f"""
+import multiprocessing, os, time
+from storyline.procs import die_with_parent, forked_children_die_with_parent
+def work():
+    if "{start}" == "spawn":
+        die_with_parent(os.getppid())
+    time.sleep(120)
+if __name__ == "__main__":
+    forked_children_die_with_parent()
+    child = multiprocessing.get_context("{start}").Process(target=work)
+    child.start()
+    print(child.pid, flush=True)
+    time.sleep(120)
+"""
+    (tmp_path / "parent.py").write_text(script)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    child_pid = int(parent.stdout.readline())
+    time.sleep(2)
+    assert _alive(child_pid)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and _alive(child_pid):
+        time.sleep(0.1)
+    alive = _alive(child_pid)
+    if alive:
+        os.kill(child_pid, signal.SIGKILL)
+    assert not alive, "the worker outlived its killed parent"

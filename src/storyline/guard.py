@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from .models import Failure
+from .text import safe_text
 
 T = TypeVar("T")
 MAX_REASON_CHARS = 300
@@ -30,14 +31,8 @@ def failure_reason(stage: str, exc: BaseException) -> str:
     return f"{stage} failed: {type(exc).__name__}: {detail}"[:MAX_REASON_CHARS]
 
 
-def safe_text(value: str) -> str:
-    """The string with lone surrogates (from JSON '\\ud800' or undecodable file names) as U+FFFD.
-
-    SQLite, the HTML writer and every encoder refuse lone surrogates, so none may enter the store.
-    """
-    if value.isascii():
-        return value
-    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+def optional(value: str | None) -> str | None:
+    return safe_text(value) if value else None
 
 
 def path_text(path: object) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .dates import parse_date_string
-from .guard import guarded, path_text, safe_text
+from .guard import guarded, path_text
+from .text import safe_text
 from .models import Failure, RawDocument
 
 MAX_FILE_BYTES = 20 * 1024 * 1024

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .text import safe_text
+
 
 @dataclass
 class RawDocument:
@@ -33,10 +35,13 @@ class RawDocument:
 
 @dataclass
 class Failure:
-    """An input that could not be ingested, and why."""
+    """An input that could not be ingested, and why (as text any store or page can hold)."""
 
     source: str
     reason: str
+
+    def __post_init__(self) -> None:
+        self.source, self.reason = safe_text(self.source), safe_text(self.reason)
 
 
 @dataclass

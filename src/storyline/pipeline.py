@@ -25,7 +25,7 @@ from .dedup import DuplicateIndex, from_bytes, signature, to_bytes
 from .extract import ArticleFacts, extract_facts
 from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
-from .guard import guarded
+from .guard import guarded, optional
 from .ingest import iter_input_files, read_path
 from .dates import to_date
 from .language import detect_language
@@ -33,7 +33,7 @@ from .models import Article, Event, Failure, RawDocument, StoryAnalysis
 from .nlp import parse_many
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize, title_from
-from .text import content_words
+from .text import content_words, safe_text
 from .timeline import build_timeline
 
 CHUNK = 16
@@ -68,15 +68,17 @@ def prepare(doc: RawDocument) -> Article | Failure:
 
 
 def _prepare(doc: RawDocument) -> Article | Failure:
-    cleaned = clean_text(doc.text)
-    title, body = split_title(cleaned, doc.title)
+    cleaned = clean_text(safe_text(doc.text))
+    title, body = split_title(cleaned, optional(doc.title))
     if len(body) < MIN_TEXT_CHARS:
         return Failure(doc.where, "no article text after removing page leftovers")
+    source = safe_text(doc.source)
     content_hash = hashlib.sha256(body.encode()).hexdigest()
-    identity = hashlib.sha256(f"{doc.source}\n{content_hash}".encode()).hexdigest()
+    identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
     title = title or body.split("\n\n")[0][:120]
-    return Article(id="a" + identity[:12], source=doc.source, title=title, text=body, content_hash=content_hash,
-                   outlet=doc.outlet, language=detect_language(body, doc.language), published=doc.published)
+    return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
+                   outlet=optional(doc.outlet), language=detect_language(body, optional(doc.language)),
+                   published=optional(doc.published))
 
 
 def read_inputs(paths: list[str], report: IngestReport) -> list[RawDocument]:

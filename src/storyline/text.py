@@ -52,3 +52,13 @@ def numbers_in(text: str) -> set[str]:
 def is_negated(text: str) -> bool:
     words = {w.lower() for w in WORD.findall(text.replace("n't", " not"))}
     return bool(words & NEGATIONS) or bool(re.search(r"\bden(?:y|ies|ied)\b", text, re.I))
+
+
+def safe_text(value: str) -> str:
+    """The string with lone surrogates (from JSON '\\ud800' or undecodable file names) as U+FFFD.
+
+    SQLite, the HTML writer and every encoder refuse lone surrogates, so none may enter the store.
+    """
+    if value.isascii():
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -1,0 +1,145 @@
+"""Fuzz properties shared by the short run in `make test` (tests/test_fuzz.py) and the long one
+(bench/fuzz.py): hypothesis strategies for each stage's input and one check per stage.
+
+The property everywhere: a document either becomes an article or a named failure, nothing
+raises, no text that SQLite or JSON cannot hold gets through, and the store stays analysable
+(no story left dirty, an export that is strict JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from storyline import export, store
+from storyline.dates import find_time_expressions, parse_date_string, resolve
+from storyline.extract import extract_facts
+from storyline.ingest import document_from_record, read_path
+from storyline.models import Article, Failure, RawDocument
+from storyline.nlp import parse
+from storyline.pipeline import ingest_documents, prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))] + \
+             [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "sample").glob("*.txt"))]
+FIELDS = ["title", "text", "html", "url", "published", "outlet", "language"]
+NASTY = ["\ud800", "\udfff", "\x00", "\u2028", "\u2029", "\u0085", "\ufeff", "\u202e", "‚Äô", "Ã©", "\r", "\t",
+         "0001-01-01", "9999-12-31", "yesterday", "1000000 days ago", "31 February", "1" * 400, "9" * 30 + "%",
+         "$" + "9" * 20 + " billion", "(" * 300, "“" * 300, "x" * 3000, "http://[::1", "<script>", "&#0;",
+         "Mr. ", " said ", "\"", "'", "\n\n", "Share this article", "(Ana/Reuters)", "January 1, 2023",
+         "on Monday", "last month", "next year", "per cent", "12.000,5", "½", "٣", "𝟘"]
+
+texts = st.text(st.characters(codec=None, categories=None), max_size=300) | \
+    st.lists(st.sampled_from(NASTY) | st.text(max_size=20), max_size=30).map("".join)
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | texts,
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+                           max_leaves=12)
+records = st.dictionaries(st.sampled_from(FIELDS), json_values | texts, max_size=7)
+
+
+@st.composite
+def mutated_articles(draw) -> str:
+    """A real report, cut, spliced and sprinkled with hostile pieces."""
+    text = draw(st.sampled_from(REAL_TEXTS))
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "duplicate"]))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from(NASTY) | texts) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(0, 400)):]
+        else:
+            text = text[:at] + text[max(0, at - 300):at] + text[at:]
+    return text
+
+
+file_inputs = st.tuples(st.sampled_from([".txt", ".json", ".jsonl", ".html"]),
+                        st.binary(max_size=400) | mutated_articles().map(lambda t: t.encode("utf-8", "surrogatepass")) |
+                        st.lists(records, max_size=3).map(lambda rs: "\n".join(
+                            json.dumps(r, ensure_ascii=False) for r in rs).encode("utf-8", "surrogatepass")))
+documents = st.builds(RawDocument, source=texts, text=mutated_articles() | texts, title=st.none() | texts,
+                      url=st.none() | texts, outlet=st.none() | texts, published=st.none() | texts,
+                      language=st.none() | st.sampled_from(["en", "pt", "xx", ""]))
+
+
+def storable(value: object) -> None:
+    """Every string SQLite and the JSON export will be given must encode as UTF-8."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, (RawDocument, Article, Failure)):
+        for field in vars(value).values():
+            storable(field)
+
+
+def check_read(suffix: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"input{suffix}"
+        path.write_bytes(data)
+        result = read_path(path)
+    for item in result.documents + result.failures:
+        storable(item)
+    assert all(f.source and f.reason for f in result.failures)
+
+
+def check_record(record: dict) -> None:
+    result = document_from_record("fuzz.jsonl:1", record)
+    storable(result)
+    assert isinstance(result, (RawDocument, Failure))
+
+
+def check_prepare(doc: RawDocument) -> None:
+    result = prepare(doc)
+    storable(result)
+    assert isinstance(result, (Article, Failure))
+
+
+def check_dates(text: str, anchor: date | None) -> None:
+    for expression in find_time_expressions(text):
+        resolve(expression, anchor)
+        resolve(expression, anchor, before_anchor=True)
+        resolve(expression, anchor, future=True)
+    parse_date_string(text)
+
+
+def check_extract(text: str) -> None:
+    facts = extract_facts(parse(text), "afuzz", "en")
+    json.dumps(facts.to_dict(), allow_nan=False)
+
+
+def check_ingest(texts_and_dates: list[tuple[str, str | None]]) -> None:
+    """Mutated real articles through the whole pipeline into a fresh store."""
+    documents = [RawDocument(source=f"fuzz://{n}", text=text, published=published, origin=f"fuzz:{n}")
+                 for n, (text, published) in enumerate(texts_and_dates)]
+    conn = store.open_store(":memory:")
+    report = ingest_documents(conn, documents)
+    assert not [f for f in report.failures if f.source.startswith("story ")], report.failures
+    assert report.new + report.duplicates + len(report.failures) == len(documents)
+    assert store.dirty_stories(conn) == []
+    strict_json(export.to_json(conn))
+    conn.close()
+
+
+def strict_json(text: str) -> object:
+    def refuse(name: str):
+        raise ValueError(f"{name} in an export is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+anchors = st.none() | st.dates(min_value=date.min, max_value=date.max)
+ingest_batches = st.lists(st.tuples(mutated_articles(), st.none() | st.sampled_from(
+    ["2023-01-04", "0001-01-01", "9999-12-31", "1900-01-01", "2099-12-31"])),
+    min_size=1, max_size=4)
+
+# stage name -> (strategy of the check's arguments, check)
+PROPERTIES = {
+    "read": (file_inputs, lambda args: check_read(*args)),
+    "record": (records, check_record),
+    "clean": (documents, check_prepare),
+    "dates": (st.tuples(texts | mutated_articles(), anchors), lambda args: check_dates(*args)),
+    "extract": (texts | mutated_articles(), check_extract),
+    "ingest": (ingest_batches, check_ingest),
+}

@@ -3,7 +3,9 @@
 Builds the demo corpus into a temporary store, starts the server as its own process, then
 runs --clients threads, each with its own keep-alive connection, for --seconds per target:
 the story page (HTML) and the search endpoint (/api/stories?q=...). Prints requests/s and
-p50/p95 latency per target, and the server's peak RSS.
+p50/p95 latency per target, and the server's peak RSS. Then it POSTs hostile records (a 50 KB
+"word" without spaces, an 80 KB `published` value) and prints how long GET /api/stories takes
+while each is being ingested: ingest runs in a worker process, so reads must not stall.
 
 usage: python bench/serve.py [--clients 8] [--seconds 10]
 """
@@ -11,6 +13,7 @@ usage: python bench/serve.py [--clients 8] [--seconds 10]
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -23,6 +26,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-token"
+LEAD = "The harbour board met on Tuesday and said the strike at the port would go on for a week. "
+HOSTILE_POSTS = {"a 50 KB word": {"title": "Long word", "text": LEAD + "x" * 50_000},
+                 "an 80 KB published": {"title": "Long date", "text": LEAD * 3, "published": "2" * 80_000}}
 SEARCHES = ["strike", "port authority", "dockers union", "election", "parliament", "ships"]
 
 
@@ -34,7 +41,8 @@ def free_port() -> int:
 
 def start_server(db: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "STORYLINE_TOKEN": TOKEN})
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/stories", timeout=1)
@@ -74,6 +82,29 @@ def hammer(base: str, paths: list[str], clients: int, seconds: float) -> tuple[i
     return len(latencies), latencies, errors[0]
 
 
+def reads_during_post(base: str, record: dict) -> tuple[float, list[float], int]:
+    """(seconds the POST took, latencies of GET /api/stories sent meanwhile in ms, POST status)."""
+    outcome: dict = {}
+
+    def post() -> None:
+        start = time.perf_counter()
+        response = httpx.post(f"{base}/api/articles", json={**record, "url": f"https://bench.example/{time.time()}"},
+                              headers={"Authorization": f"Bearer {TOKEN}"}, timeout=600)
+        outcome.update(seconds=time.perf_counter() - start, status=response.status_code)
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    latencies = []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        while poster.is_alive():
+            start = time.perf_counter()
+            http.get("/api/stories")
+            latencies.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.05)
+    poster.join()
+    return outcome["seconds"], latencies, outcome["status"]
+
+
 def server_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -103,6 +134,10 @@ def main() -> None:
                 p95 = statistics.quantiles(latencies, n=20)[-1]
                 print(f"{name:>10}: {count / args.seconds:7.1f} requests/s, p50 {statistics.median(latencies):6.1f} ms, "
                       f"p95 {p95:6.1f} ms, {errors} errors")
+            for name, record in HOSTILE_POSTS.items():
+                seconds, latencies, status = reads_during_post(base, record)
+                print(f"POST of {name}: {status} in {seconds:.1f} s; meanwhile {len(latencies)} GET /api/stories, "
+                      f"max {max(latencies, default=0):.0f} ms, p50 {statistics.median(latencies or [0]):.0f} ms")
             print(f"server peak RSS: {server_rss_mb(server.pid):.0f} MB")
         finally:
             server.terminate()

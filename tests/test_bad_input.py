@@ -1,6 +1,7 @@
 """Bad input: one clear failure each, recorded, and the rest of the batch goes on."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -69,3 +70,20 @@ def test_script_in_article_is_escaped_in_html(tmp_path):
     page = to_html(conn)
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_bad_store_path_is_one_line_not_a_traceback(tmp_path):
+    result = _cli("stories", "--db", str(tmp_path / "no" / "such" / "dir" / "s.db"))
+    assert result.returncode == 2
+    assert "cannot open store" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "notes.db").write_text("these are notes, not a database " * 100)
+    garbage = _cli("ingest", str(GOOD), "--db", str(tmp_path / "notes.db"))
+    assert garbage.returncode == 2 and "cannot open store" in garbage.stderr and "Traceback" not in garbage.stderr
+
+
+def test_serving_beyond_loopback_needs_a_token(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "STORYLINE_TOKEN"}
+    refused = subprocess.run([sys.executable, "-m", "storyline.cli", "serve", "--db", str(tmp_path / "s.db"),
+                              "--host", "0.0.0.0", "--port", "1"], capture_output=True, text=True, cwd=ROOT, env=env,
+                             timeout=60)
+    assert refused.returncode == 2 and "refusing to serve on 0.0.0.0" in refused.stderr

@@ -1,6 +1,5 @@
 """The HTTP API on the demo corpus: listing, search, filters, cursors, detail, ingest, and every 4xx."""
 
-import json
 import shutil
 
 import pytest

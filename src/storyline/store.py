@@ -315,6 +315,21 @@ def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, s
             conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
 
 
+def article_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def unmerged(conn: sqlite3.Connection) -> set[str]:
+    """Stories touched since the last merge check (see pipeline.Ingestor._merge_at_store_boundary)."""
+    row = conn.execute("SELECT value FROM meta WHERE key='unmerged_stories'").fetchone()
+    return set(json.loads(row[0])) if row else set()
+
+
+def set_unmerged(conn: sqlite3.Connection, story_ids: set[str]) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('unmerged_stories', ?)",
+                 (json.dumps(sorted(story_ids)),))
+
+
 def merged_into(conn: sqlite3.Connection, story_id: str) -> str | None:
     """The live story a merged-away story id ended up in, following merges of merges; None if never merged."""
     seen, current = {story_id}, story_id

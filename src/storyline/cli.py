@@ -137,8 +137,8 @@ def serve(db: Optional[str] = DbOption,
 
     _open(db).close()
     names = tuple(allowed_host) or LOOPBACK_NAMES
-    if not is_loopback(host):
-        names = tuple(dict.fromkeys([*names, *([host] if host not in ("0.0.0.0", "::") else [])]))
+    if not is_loopback(host) and host not in ("0.0.0.0", "::", *names):
+        names += (host,)
     settings = Settings(store.resolve_db_path(db), allowed_hosts=names)
     if not is_loopback(host):
         if not settings.token:

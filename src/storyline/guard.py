@@ -23,12 +23,7 @@ def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
     try:
         return work()
     except Exception as exc:  # noqa: BLE001 - the point of the boundary
-        return Failure(where, failure_reason(stage, exc))
-
-
-def failure_reason(stage: str, exc: BaseException) -> str:
-    detail = safe_text(str(exc)) or "no detail"
-    return f"{stage} failed: {type(exc).__name__}: {detail}"[:MAX_REASON_CHARS]
+        return Failure(where, f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"[:MAX_REASON_CHARS])
 
 
 def optional(value: str | None) -> str | None:

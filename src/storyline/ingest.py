@@ -30,7 +30,8 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 # Metadata longer than this is no title, date, url or name: dateparser alone takes seconds on 80 KB.
-MAX_FIELD_CHARS = {"title": 1000, "url": 2000, "outlet": 200, "language": 20, "published": 100}
+# (`published` has its own cap in dates.parse_date_string.)
+MAX_FIELD_CHARS = {"title": 1000, "url": 2000, "outlet": 200, "language": 20}
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -206,7 +207,7 @@ def document_from_html(source: str, html: str, url: str | None = None) -> RawDoc
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
-        return Failure(source, f"malformed HTML: {safe_text(str(exc))[:200]}")
+        return Failure(source, f"malformed HTML: {str(exc)[:200]}")
     if doc is None or not (doc.text or "").strip():
         return Failure(source, "no article body found in the HTML")
     found = {"url": url or doc.url, "title": doc.title, "outlet": doc.sitename, "language": doc.language}
@@ -251,8 +252,8 @@ def document_from_record(where: str, item: object) -> RawDocument | Failure:
     if not isinstance(item, dict):
         return Failure(where, "JSON record is not an object")
     url = _field(item, "url")
-    text = _field(item, "text", limit=None)
-    html = _field(item, "html", limit=None)
+    text = _field(item, "text")
+    html = _field(item, "html")
     if text:
         doc: RawDocument | Failure = RawDocument(source=url or where, text=text, url=url, outlet=_outlet_of(url),
                                                  origin=where)
@@ -268,7 +269,7 @@ def document_from_record(where: str, item: object) -> RawDocument | Failure:
     return doc
 
 
-def _field(record: dict, key: str, limit: int | None = -1) -> str | None:
+def _field(record: dict, key: str) -> str | None:
     """A metadata value as clean text: a non-empty string, no lone surrogates, at most its size cap.
 
     A value over the cap is no value of that kind (an 80 KB "date" is not a date) and reads as missing.
@@ -276,7 +277,7 @@ def _field(record: dict, key: str, limit: int | None = -1) -> str | None:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
         return None
-    cap = MAX_FIELD_CHARS.get(key) if limit == -1 else limit
+    cap = MAX_FIELD_CHARS.get(key)
     if cap is not None and len(value) > cap:
         return None
     return safe_text(value.strip())

@@ -97,7 +97,7 @@ def read_inputs(paths: list[str], report: IngestReport) -> list[RawDocument]:
 class Ingestor:
     """Holds the loaded clustering and duplicate indexes for one ingest run."""
 
-    def __init__(self, conn: sqlite3.Connection, report: IngestReport):
+    def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.stats = store.corpus_stats(conn)
         self.stories = GroupIndex("s", STORY_THRESHOLD, self.stats, STORY_WINDOW_DAYS)
@@ -108,7 +108,6 @@ class Ingestor:
             self.duplicates.add(article_id, from_bytes(data))
         self.stored = store.article_count(conn)
         self.unmerged = store.unmerged(conn)
-        self.report = report
 
     def ingest_chunk(self, articles: list[Article], docs, report: IngestReport) -> None:
         """One atomic unit: the chunk's articles, their facts and the clustering state they change.
@@ -138,14 +137,14 @@ class Ingestor:
         with store.transaction(self.conn):
             for article, fact, minhash, original in zip(articles, facts, minhashes, originals):
                 self._ingest_one(article, fact, minhash, original, dense.get(article.id), report, touched)
-                self._merge_at_store_boundary(article.story_id, touched)
+                self._merge_at_store_boundary(article.story_id, touched, report)
             with Timer(report, "cluster"):
                 store.set_unmerged(self.conn, self.unmerged)
                 store.save_groups(self.conn, "story", self.stories.take_changed())
             report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
             store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
 
-    def _merge_at_store_boundary(self, story_id: str, touched: set[str]) -> None:
+    def _merge_at_store_boundary(self, story_id: str, touched: set[str], report: IngestReport) -> None:
         """Merge the stories touched since the last check each time the store reaches a multiple of MERGE_EVERY.
 
         The schedule counts the store's articles, not this run's: where a run, a chunk or a kill cuts
@@ -158,7 +157,7 @@ class Ingestor:
         self.stored += 1
         if self.stored % MERGE_EVERY:
             return
-        with Timer(self.report, "cluster"):
+        with Timer(report, "cluster"):
             merges = self.stories.merge_touched(self.unmerged)
             store.record_merges(self.conn, "story", merges)
             touched |= {into for _gone, into in merges}
@@ -225,7 +224,7 @@ def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], rep
         with store.transaction(conn):
             store.record_failures(conn, report.failures)
         fresh = _new_articles(conn, prepared, report)
-        ingestor = Ingestor(conn, report)
+        ingestor = Ingestor(conn)
         docs = iter(parse_many((a.text for a in fresh), 2 if len(fresh) >= PARALLEL_FROM else 1))
         done = 0
         for start in range(0, len(fresh), CHUNK):

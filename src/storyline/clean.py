@@ -39,8 +39,9 @@ def fix_encoding(text: str) -> str:
     """Mojibake ('Russia‚Äôs') and odd whitespace fixed; typographic quotes kept."""
     fixed = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
     # ftfy leaves a line alone when it mixes mojibake with correct curly quotes; fix word by word.
-    # (`\S+` then a test, not `\S*[^ascii]\S*`: that pattern is quadratic on a long ASCII run.)
-    fixed = re.sub(r"\S+", _fix_word, fixed)
+    # A word is a run of anything but ASCII whitespace, so "Ã\xa0" (mojibake of "à") stays one
+    # word; runs then a test, not `\S*[^ascii]\S*`: that pattern is quadratic on a long ASCII run.
+    fixed = re.sub(r"[^ \t\n\r\f\v\x1c-\x1f]+", _fix_word, fixed)
     fixed = re.sub(r"[ \t\u00a0]+", " ", fixed)
     return re.sub(r"([.!?…])(?:\s+\.)+", r"\1", fixed)
 

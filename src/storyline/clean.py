@@ -54,16 +54,22 @@ def _fix_word(match: re.Match) -> str:
 def has_caption_credit(line: str) -> bool:
     """A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
 
-    Written with string methods, not a regex: a nested repetition such as `(?:[^()]+/)+` backtracks
-    exponentially on a long "(a/a/a/..." without its closing bracket.
+    The bracket must split at some of its slashes into two or more parts of CREDIT_PART_CHARS
+    characters (a part may keep other slashes: "(www.x.com/a/b)"). Decided by one pass over the
+    slashes, not a regex: `\((?:[^()]{2,80}/)+[^()]{2,80}\)$` backtracks exponentially on a long
+    "(a/a/a/..." without its closing bracket.
     """
     stripped = line.rstrip()
     start = stripped.rfind("(")
-    if not stripped.endswith(")") or start < 0:
+    if not stripped.endswith(")") or start < 0 or ")" in stripped[start + 1:-1]:
         return False
-    parts = stripped[start + 1:-1].split("/")
+    inner = stripped[start + 1:-1]
     low, high = CREDIT_PART_CHARS
-    return len(parts) >= 2 and all(low <= len(part) <= high and ")" not in part for part in parts)
+    part_starts = [0]  # where a part may begin: the start, or just after a slash that may end a part
+    for slash in (i for i, char in enumerate(inner) if char == "/"):
+        if any(low <= slash - begin <= high for begin in part_starts[-high:]):
+            part_starts.append(slash + 1)
+    return any(low <= len(inner) - begin <= high for begin in part_starts[1:])
 
 
 def split_paragraphs(text: str) -> list[str]:

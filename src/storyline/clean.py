@@ -56,7 +56,7 @@ def has_caption_credit(line: str) -> bool:
 
     The bracket must split at some of its slashes into two or more parts of CREDIT_PART_CHARS
     characters (a part may keep other slashes: "(www.x.com/a/b)"). Decided by one pass over the
-    slashes, not a regex: `\((?:[^()]{2,80}/)+[^()]{2,80}\)$` backtracks exponentially on a long
+    slashes, not a regex: a nested repetition like `(?:[^()]{2,80}/)+` backtracks exponentially on a long
     "(a/a/a/..." without its closing bracket.
     """
     stripped = line.rstrip()

@@ -137,3 +137,34 @@ def split_title(text: str, title: str | None) -> tuple[str | None, str]:
 def _is_headline(paragraph: str) -> bool:
     """Short, a single sentence at most: what a headline looks like."""
     return len(paragraph) <= 160 and len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1
+
+
+WIRE_PREFIX = re.compile(
+    r"^\s*(?:(?:UPDATE|CORRECTED|CORRECTION|REFILE|RPT|BREAKING(?: NEWS)?|EXCLUSIVE|WRAPUP|URGENT|FLASH)\b\s*\d*\s*"
+    r"(?:[-:–—|]|\s-)\s*)+", re.I)
+TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]{1,2}\s+|\s*\|\s*")
+SITE_NAME_WORDS = 6
+
+
+def headline(title: str) -> str:
+    """The headline in an input title: without wire prefixes ("UPDATE 2-", "Update 12:") and without the
+    site's and section's names after it ("| Reuters", "- BBC News", "- azfamily.com 3TV | Phoenix News").
+
+    A trailing part is a name when it is short and every word in it is capitalised or a web address:
+    "Obama - the first 100 days" keeps its second part, "Reuters" and "The Kansas City Star" go.
+    """
+    title = WIRE_PREFIX.sub("", title).strip()
+    separators = list(TITLE_SEPARATOR.finditer(title))
+    end = len(title)
+    for separator in reversed(separators):
+        tail = title[separator.end():end]
+        if not _is_site_name(tail):
+            break
+        end = separator.start()
+    return title[:end].strip() or title
+
+
+def _is_site_name(part: str) -> bool:
+    words = part.split()
+    return 0 < len(words) <= SITE_NAME_WORDS and all(
+        w[0].isupper() or w[0].isdigit() or "." in w or not w[0].isalpha() for w in words)

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 from . import embed
 from .cluster import CorpusStats, Group
+from .linking import Profile
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
                      StoryAnalysis, SummarySentence, TimelineEntry)
 
@@ -290,18 +291,27 @@ def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
 
 
 def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
+    """Stored events or stories; `centroid` holds the group's whole linking profile (older stores: its terms)."""
     rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY id", (kind,))
-    return [Group(r["id"], json.loads(r["members"]), json.loads(r["centroid"]), r["first"], r["last"], r["parent"],
-                  embed.from_bytes(r["dense"]), json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
+    return [Group(r["id"], json.loads(r["members"]), _profile(r), r["parent"],
+                  json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
             for r in rows]
+
+
+def _profile(row: sqlite3.Row) -> Profile:
+    data, dense = json.loads(row["centroid"]), embed.from_bytes(row["dense"])
+    if "size" in data and isinstance(data.get("terms"), dict):
+        return Profile.from_dict(data, dense)
+    members = len(json.loads(row["members"]))
+    return Profile(terms=data, dense=dense, first=row["first"], last=row["last"], size=members)
 
 
 def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> None:
     conn.executemany(
         "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
-        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.centroid), g.first, g.last,
-          embed.to_bytes(g.dense), json.dumps(g.indexed_terms)) for g in groups])
+        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.profile.to_dict()), g.profile.first,
+          g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms)) for g in groups])
 
 
 def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:

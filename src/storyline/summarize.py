@@ -50,11 +50,3 @@ def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) 
     carriers = (matrix @ matrix[picked].T).toarray()
     return [SummarySentence(texts[i], sorted({usable[j][0] for j in np.flatnonzero(carriers[:, k] >= SAME_SENTENCE_COSINE)}))
             for k, i in enumerate(picked)]
-
-
-def title_from(summary: list[SummarySentence], fallback: str) -> str:
-    """A story title: the lead summary sentence, shortened to a headline."""
-    statements = [s.text for s in summary if not s.text.lstrip().startswith(('"', "“", "«", "„"))]
-    text = statements[0] if statements else fallback
-    words = text.split()
-    return " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")

@@ -1,0 +1,143 @@
+"""Grouping quality on every labelled corpus in ../shared/data, against the classic baseline.
+
+For each corpus: `storyline ingest` (in one go, or as --batches N shuffled batches, one ingest
+each, as a live feed), `storyline export`, then ../shared/eval/score_clusters.py at event and
+story level. In the same run the classic baseline is computed on the same articles: TF-IDF
+(sublinear tf, English stop words) over title + text, cosine distance, average-link
+agglomerative clustering cut at distance 0.85 (fixed in advance, as in data/README.md). One
+table: corpus, level, BCubed P, R, F1, baseline F1, ratio, articles/s end to end. Also printed:
+what the not-an-article filter removed, story merges recorded, and on WikinewsSum how many
+non-English reports share an event / a story with an English sibling.
+
+usage: python bench/quality.py [--corpus NAME] [--batches N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(SHARED / "eval"))
+from score_clusters import bcubed  # noqa: E402
+
+CORPORA = ("wikinewssum", "ecbplus", "gvc", "gva", "mlcrisis")
+STORY_ONLY = {"mlcrisis"}  # crisis labels: story level only
+BASELINE_DISTANCE = 0.85
+
+
+def corpus_rows(name: str) -> list[dict]:
+    path = SHARED / "data" / f"{name}-dev.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def batch_files(rows: list[dict], batches: int, seed: int, tmp: Path) -> list[Path]:
+    """The rows as `batches` JSONL files: in file order when 1, shuffled and dealt out otherwise."""
+    rows = rows[:]
+    if batches > 1:
+        random.Random(seed).shuffle(rows)
+    files = []
+    for number in range(batches):
+        path = tmp / f"batch{number:02d}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows[number::batches]), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def storyline_run(rows: list[dict], batches: int, seed: int) -> tuple[dict[str, tuple[str, str]], float, dict]:
+    """source -> (event, story) for every exported article, seconds, and what the store recorded."""
+    binary = Path(sys.executable).parent / "storyline"
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        db, export = tmp / "bench.db", tmp / "export.json"
+        start = time.perf_counter()
+        for path in batch_files(rows, batches, seed, tmp):
+            subprocess.run([str(binary), "ingest", str(path), "--db", str(db)], check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        subprocess.run([str(binary), "export", "--db", str(db), "--format", "json", "-o", str(export)], check=True,
+                       capture_output=True)
+        exported = json.loads(export.read_text(encoding="utf-8"))
+        conn = sqlite3.connect(db)
+        recorded = {"merges": conn.execute("SELECT COUNT(*) FROM merges WHERE kind='story'").fetchone()[0],
+                    "not articles": Counter(r[0] for r in conn.execute(
+                        "SELECT reason FROM failures WHERE reason LIKE 'not a news article%'"))}
+    articles = {a["id"]: a for a in exported["articles"]}
+    assigned = {}
+    for article in articles.values():
+        root = article
+        while root.get("duplicate_of") in articles:
+            root = articles[root["duplicate_of"]]
+        assigned[article["source"]] = (root["event_id"], root["story_id"])
+    return assigned, seconds, recorded
+
+
+def scores(rows: list[dict], assigned: dict[str, tuple[str, str]], level: int) -> tuple[float, float, float]:
+    """BCubed as score_clusters.py computes it: articles missing from the export are singletons."""
+    gold = {r["url"]: r["event"] for r in rows}
+    predicted = {url: assigned[url][level] if url in assigned else f"missing:{url}" for url in gold}
+    return bcubed(predicted, gold)
+
+
+def baseline(rows: list[dict]) -> float:
+    texts = [f"{r.get('title') or ''}\n{r['text']}" for r in rows]
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    distance = 1 - (matrix @ matrix.T).toarray()
+    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                     distance_threshold=BASELINE_DISTANCE).fit_predict(distance)
+    return bcubed({r["url"]: labels[i] for i, r in enumerate(rows)}, {r["url"]: r["event"] for r in rows})[2]
+
+
+def cross_language(rows: list[dict], assigned: dict[str, tuple[str, str]], level: int) -> tuple[int, int]:
+    """(joined, total): non-English articles with an English sibling in the gold sharing their group."""
+    joined = total = 0
+    for row in rows:
+        siblings = [r["url"] for r in rows if r["event"] == row["event"] and r["language"] == "en"]
+        if row["language"] == "en" or not siblings or row["url"] not in assigned:
+            continue
+        total += 1
+        joined += any(s in assigned and assigned[s][level] == assigned[row["url"]][level] for s in siblings)
+    return joined, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", choices=CORPORA, action="append")
+    parser.add_argument("--batches", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(f"{'corpus':<12} {'level':<6} {'P':>6} {'R':>6} {'F1':>6} {'baseline':>8} {'ratio':>6} {'art/s':>6}"
+          f"   ({args.batches} batch{'es' if args.batches > 1 else ''})")
+    for name in args.corpus or CORPORA:
+        rows = corpus_rows(name)
+        assigned, seconds, recorded = storyline_run(rows, args.batches, args.seed)
+        base = baseline(rows)
+        for position, level in enumerate(("event", "story")):
+            if level == "event" and name in STORY_ONLY:
+                continue
+            p, r, f = scores(rows, assigned, position)
+            print(f"{name:<12} {level:<6} {p:>6.3f} {r:>6.3f} {f:>6.3f} {base:>8.3f} {f / base:>6.3f} "
+                  f"{len(rows) / seconds:>6.1f}", flush=True)
+        removed = ", ".join(f"{n} {reason.split(': ', 1)[1]}" for reason, n in recorded["not articles"].items())
+        print(f"    {len(assigned)} of {len(rows)} exported; not-an-article filter: {removed or 'none'}; "
+              f"{recorded['merges']} story merges recorded")
+        if name == "wikinewssum":
+            for position, level in enumerate(("event", "story")):
+                joined, total = cross_language(rows, assigned, position)
+                print(f"    cross-language: {joined} of {total} non-English reports share their {level} "
+                      "with an English sibling")
+
+
+if __name__ == "__main__":
+    main()

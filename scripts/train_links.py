@@ -1,0 +1,168 @@
+"""Fit the event and story link models on the labelled dev corpora; report in-corpus and
+leave-one-corpus-out (LOCO) grouping quality.
+
+Rows come from replaying each corpus in file order, as `storyline ingest` reads it, against the
+*gold* groups formed so far (teacher forcing): each arriving article is compared with the
+candidate groups the inverted index returns, exactly as at run time, and a row is labelled 1
+when the candidate is the article's own gold group. Event and story rows come from the corpora
+with event labels (an event is its own story there, and two same-kind events are two stories);
+see NOT_FITTED for the crisis corpus. Each corpus weighs the same. The event model is fitted on
+(article, event so far) pairs and applied to pairs of reports inside a story (a group of one).
+
+The grouping is then replayed with the fitted models through `storyline.cluster` (the code the
+pipeline runs) and scored with BCubed: in-corpus (fitted on all corpora) and LOCO (fitted
+without the corpus scored). LOCO figures predict the held-out parts.
+
+usage: python scripts/train_links.py [--write] [--threshold EVENT STORY]
+    --write   store the models fitted on all corpora in src/storyline/link_models.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grouping_data import CORPORA, ROOT, SHARED, STORY_ONLY, Labelled, load  # noqa: E402
+
+sys.path.insert(0, str(SHARED / "eval"))
+from score_clusters import bcubed  # noqa: E402
+
+from storyline.cluster import CorpusStats, GroupIndex, cluster_events  # noqa: E402
+from storyline.linking import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector  # noqa: E402
+
+MERGE_EVERY = 16
+LEVELS = ("event", "story")
+# The crisis corpus's stories are whole wars (Syria 2012-2019). Taught that, the story model joins
+# any two reports of one kind of news: with it, one story takes nearly all of the Gun Violence
+# Archive (story F1 0.03-0.16 at story thresholds 0.5-0.7). It is replayed and scored, never fitted on.
+NOT_FITTED = {"story": {"mlcrisis"}, "event": STORY_ONLY}
+# Chosen on leave-one-corpus-out F1 from {0.5, 0.6, 0.7, 0.75, 0.85, 0.9, 0.95}: mean LOCO event F1 is
+# 0.862 at 0.85 and 0.857 at 0.75, but at 0.85 two reports of one day's speech and letter in the seeds
+# (probability 0.76) stay apart. The story threshold is the highest keeping the seeds' one story together.
+THRESHOLDS = (0.75, 0.5)
+MODEL_PATH = ROOT / "src" / "storyline" / "link_models.json"
+NEVER = LinkModel((), (), 0.0, (), (), 2.0)  # links nothing: teacher forcing only needs the candidates
+
+
+def profiles(items: list[Labelled]):
+    """(item, terms, profile) for each article cleaning kept, in file order."""
+    for item in items:
+        if item.article is None:
+            continue
+        a = item.article
+        terms = article_terms(a.title, a.text, [m.text for m in item.facts.mentions])
+        yield item, terms, article_profile(a.title, tf_vector(terms), item.dense, a.published, a.language, item.facts)
+
+
+def rows_for(corpus: str, items: list[Labelled]) -> dict[str, tuple[list, list]]:
+    """Teacher-forced (features, labels) per level, and how often the gold group was a candidate."""
+    stats = CorpusStats()
+    out = {level: ([], []) for level in LEVELS}
+    indexes = {"event": GroupIndex("e", NEVER, stats), "story": GroupIndex("s", NEVER, stats)}
+    gold_group: dict[str, dict[str, str]] = {level: {} for level in LEVELS}
+    found = defaultdict(lambda: [0, 0])
+    for item, terms, profile in profiles(items):
+        stats.add(terms)
+        for level in LEVELS:
+            if corpus in NOT_FITTED[level]:
+                continue
+            index, own = indexes[level], gold_group[level].get(item.label)
+            candidates = index.candidates(profile)
+            for group_id in candidates:
+                out[level][0].append(link_features(profile, index.groups[group_id].profile, stats.idf))
+                out[level][1].append(int(group_id == own))
+            if own is not None:
+                found[level][0] += own in candidates
+                found[level][1] += 1
+                index.join(own, item.article.id, profile)
+            else:
+                gold_group[level][item.label] = index.start(item.article.id, profile)
+    for level, (hit, total) in found.items():
+        print(f"  {corpus} {level}: gold group among candidates for {hit}/{total} joining articles", flush=True)
+    return out
+
+
+def fit(rows: dict[str, dict[str, tuple[list, list]]], corpora: list[str], level: str, threshold: float) -> LinkModel:
+    """Logistic regression on standardised features; every corpus carries the same total weight."""
+    x, y, w = [], [], []
+    for corpus in corpora:
+        values, labels = rows[corpus][level]
+        if not labels:
+            continue
+        x += values
+        y += labels
+        w += [1.0 / len(labels)] * len(labels)
+    x, y, w = np.array(x), np.array(y), np.array(w) * len(y)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y, sample_weight=w)
+    return LinkModel(FEATURES, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
+                     tuple(map(float, mean)), tuple(map(float, scale)), threshold)
+
+
+def replay(items: list[Labelled], models: dict[str, LinkModel]) -> dict[str, tuple[str, str]]:
+    """source -> (event, story) as the pipeline groups them: stories online with merges every MERGE_EVERY
+    articles, then events inside each story (given dates only: the pipeline also infers missing ones)."""
+    stats = CorpusStats()
+    stories = GroupIndex("s", models["story"], stats)
+    story_of, profile_of, unmerged = {}, {}, set()
+    for count, (item, terms, profile) in enumerate(profiles(items), start=1):
+        stats.add(terms)
+        profile_of[item.source] = profile
+        story_of[item.source] = stories.assign(item.article.id, profile)
+        unmerged.add(story_of[item.source])
+        if count % MERGE_EVERY == 0:
+            stories.merge_touched(unmerged)
+            unmerged = set()
+    members = defaultdict(list)
+    for source, story in story_of.items():
+        members[stories.root(story)].append(source)
+    assigned = {}
+    for story, sources in members.items():
+        labels = cluster_events([(s, profile_of[s]) for s in sources], models["event"], stats)
+        assigned.update({s: (f"{story}/{label}", story) for s, label in zip(sources, labels)})
+    return assigned
+
+
+def score(items: list[Labelled], assigned: dict[str, tuple[str, str]], level: int) -> tuple[float, float, float]:
+    gold = {i.source: i.label for i in items}
+    predicted = {s: assigned[s][level] if s in assigned else f"missing:{s}" for s in gold}
+    return bcubed(predicted, gold)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--threshold", type=float, nargs=2, default=THRESHOLDS, metavar=("EVENT", "STORY"))
+    args = parser.parse_args()
+    corpora = {name: load(name) for name in CORPORA}
+    rows = {name: rows_for(name, items) for name, items in corpora.items()}
+    thresholds = dict(zip(LEVELS, args.threshold))
+    everything = {level: fit(rows, list(CORPORA), level, thresholds[level]) for level in LEVELS}
+    for level, model in everything.items():
+        print(f"{level} model: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(model.features, model.coef)))
+    print(f"{'corpus':<12} {'level':<6} {'in-corpus P':>11} {'R':>6} {'F1':>6}   {'LOCO P':>6} {'R':>6} {'F1':>6}")
+    for name, items in corpora.items():
+        loco = {level: fit(rows, [c for c in CORPORA if c != name], level, thresholds[level]) for level in LEVELS}
+        inside, outside = replay(items, everything), replay(items, loco)
+        for position, level in enumerate(LEVELS):
+            if level == "event" and name in STORY_ONLY:
+                continue
+            p, r, f = score(items, inside, position)
+            lp, lr, lf = score(items, outside, position)
+            print(f"{name:<12} {level:<6} {p:>11.3f} {r:>6.3f} {f:>6.3f}   {lp:>6.3f} {lr:>6.3f} {lf:>6.3f}", flush=True)
+    if args.write:
+        MODEL_PATH.write_text(json.dumps({level: m.to_dict() for level, m in everything.items()}, indent=1) + "\n",
+                              encoding="utf-8")
+        print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""Same-event and same-story decisions, learned from labelled news instead of hand-set thresholds.
+
+What an article or a group of articles is known by is one `Profile`: its term vector (content
+stems and entity keys), title terms, summed lead embedding, the span of its publication dates,
+the days its texts name, its figures and its languages. A group's profile is the sum of its
+members', so an article is compared with an event or a story *as a whole* (centroid link):
+it joins because it resembles the group, never because it resembles one member, which is
+what let one shooting report chain two dozen others together.
+
+`link_features` turns an (article, group) pair into a few numbers; a logistic model per level
+(event, story), fitted on the labelled dev corpora by `scripts/train_links.py` and shipped in
+`link_models.json`, turns them into a probability. Dates, places and figures enter as features,
+so the data decides how far apart two same-kind happenings must be to stay apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .dates import resolve, to_date
+from .text import word_list
+
+FEATURES = ("text", "entities", "entities_covered", "title", "dense", "dense_cross_language", "cross_language", "numbers",
+            "named_days", "days_apart", "both_dated", "size")
+SMALL_NUMBER = 10          # counts up to ten ("two people", "3 suspects") are shared by unrelated reports
+VECTOR_TERMS = 300
+CENTROID_TERMS = 1000
+TITLE_WEIGHT = 2
+ENTITY_WEIGHT = 2.0
+
+
+def sublinear(counts: Counter) -> dict[str, float]:
+    return {t: 1 + math.log(c) for t, c in counts.items() if c > 0}
+
+
+def strongest(weights: dict[str, float], count: int) -> dict[str, float]:
+    return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:count])
+
+
+@dataclass
+class Profile:
+    """What linking knows of an article, or (summed) of a group of articles."""
+
+    terms: dict[str, float] = field(default_factory=dict)
+    title: dict[str, float] = field(default_factory=dict)
+    dense: np.ndarray | None = None
+    first: str | None = None
+    last: str | None = None
+    named_days: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    size: int = 0
+
+    def add(self, other: "Profile") -> None:
+        for mine, theirs in ((self.terms, other.terms), (self.title, other.title)):
+            for term, weight in theirs.items():
+                mine[term] = mine.get(term, 0.0) + weight
+        for mine, theirs in ((self.named_days, other.named_days), (self.numbers, other.numbers),
+                             (self.languages, other.languages)):
+            for key, count in theirs.items():
+                mine[key] = mine.get(key, 0) + count
+        if len(self.terms) > 2 * CENTROID_TERMS:
+            # a long-running story keeps its strongest terms: scoring and indexing cost stays bounded
+            self.terms = strongest(self.terms, CENTROID_TERMS)
+        if len(self.title) > 2 * CENTROID_TERMS:
+            self.title = strongest(self.title, CENTROID_TERMS)
+        if other.dense is not None:
+            self.dense = other.dense.copy() if self.dense is None else self.dense + other.dense
+        self.first = min(filter(None, (self.first, other.first)), default=None)
+        self.last = max(filter(None, (self.last, other.last)), default=None)
+        self.size += other.size
+
+    def to_dict(self) -> dict:
+        """Everything but the embedding (stored apart, as bytes)."""
+        return {"terms": self.terms, "title": self.title, "first": self.first, "last": self.last,
+                "named_days": self.named_days, "numbers": self.numbers, "languages": self.languages,
+                "size": self.size}
+
+    @classmethod
+    def from_dict(cls, data: dict, dense: np.ndarray | None) -> "Profile":
+        return cls(data["terms"], data["title"], dense, data["first"], data["last"], data["named_days"],
+                   data["numbers"], data["languages"], data["size"])
+
+
+def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
+    """Term counts: content stems (title counted TITLE_WEIGHT more times) and entity keys."""
+    from .extract.entities import transliteration_key
+
+    terms = Counter(word_list(text))
+    for word in word_list(title):
+        terms[word] += TITLE_WEIGHT
+    for name in entity_names:
+        terms["@" + transliteration_key(name)] += 1
+    return terms
+
+
+def tf_vector(terms: Counter) -> dict[str, float]:
+    """Sublinear term frequency, entity terms boosted, the strongest terms kept."""
+    weights = {t: w * (ENTITY_WEIGHT if t.startswith("@") else 1.0) for t, w in sublinear(terms).items()}
+    return strongest(weights, VECTOR_TERMS)
+
+
+def article_profile(title: str, vector: dict[str, float], dense: np.ndarray | None, published: str | None,
+                    language: str | None, facts) -> Profile:
+    """One article's profile from its term vector (`tf_vector`) and what extraction found in it
+    (facts: extract.ArticleFacts); published: its date, given or inferred, if any."""
+    anchor = to_date(published)
+    return Profile(terms=vector, title=sublinear(Counter(word_list(title))), dense=dense,
+                   first=published, last=published, named_days=dict(Counter(_named_days(facts.times, anchor))),
+                   numbers=dict(Counter(_figure_values(facts.figures))), languages={language or "?": 1}, size=1)
+
+
+def _named_days(times, anchor: date | None) -> list[str]:
+    """Single days the narrative names (future ones included: both reports announce the same date)."""
+    days = []
+    for mention in times:
+        resolved = resolve(mention.expression(), anchor, mention.future)
+        if resolved is not None and resolved.first == resolved.last and (anchor or resolved.explicit_year):
+            days.append(resolved.first.isoformat())
+    return days
+
+
+def _figure_values(figures) -> list[str]:
+    return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > SMALL_NUMBER]
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], idf, only_entities: bool = False) -> float:
+    if only_entities:
+        a = {t: w for t, w in a.items() if t.startswith("@")}
+        b = {t: w for t, w in b.items() if t.startswith("@")}
+    if not a or not b:
+        return 0.0
+    weights = {t: idf(t) for t in a.keys() & b.keys()}
+    dot = sum(a[t] * b[t] * w * w for t, w in weights.items())
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum((w * idf(t)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf(t)) ** 2 for t, w in b.items()))
+    return dot / (na * nb)
+
+
+def _covered(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]) -> float:
+    """Share of a's named entities (IDF-weighted) that b names too: a report of another happening names
+    other people and places, however alike its words; 0 when a names none."""
+    names = {t: w * idf(t) for t, w in a.items() if t.startswith("@")}
+    total = sum(names.values())
+    return sum(w for t, w in names.items() if t in b) / total if total else 0.0
+
+
+def _dense_cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b)) or 1.0
+    return float(a @ b) / norm
+
+
+def _shared(mine: dict[str, int], theirs: dict[str, int]) -> float:
+    """Share of one side's items (figures, named days) the other side also has; 0 when it has none."""
+    if not mine or not theirs:
+        return 0.0
+    return sum(1 for key in mine if key in theirs) / len(mine)
+
+
+def _days_apart(a: Profile, b: Profile) -> float | None:
+    if not (a.first and b.first):
+        return None
+    a_first, a_last, b_first, b_last = (date.fromisoformat(d[:10]) for d in (a.first, a.last, b.first, b.last))
+    return float(max(0, (a_first - b_last).days, (b_first - a_last).days))
+
+
+def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[float]:
+    """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store."""
+    same_language = sum(b.languages.get(lang, 0) for lang in a.languages) / max(1, b.size) if a.size == 1 else \
+        sum(min(a.languages.get(k, 0) / a.size, c / b.size) for k, c in b.languages.items())
+    dense = _dense_cosine(a.dense, b.dense)
+    gap = _days_apart(a, b)
+    return [
+        _cosine(a.terms, b.terms, idf),
+        _cosine(a.terms, b.terms, idf, only_entities=True),
+        _covered(a.terms, b.terms, idf),
+        _cosine(a.title, b.title, idf),
+        dense,
+        dense * (1.0 - same_language),
+        1.0 - same_language,
+        _shared(a.numbers, b.numbers),
+        _shared(a.named_days, b.named_days),
+        math.log1p(gap) if gap is not None else 0.0,
+        1.0 if gap is not None else 0.0,
+        math.log1p(b.size),
+    ]
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """A fitted logistic model over some of the FEATURES (standardised), and the probability a link needs."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+
+    def __post_init__(self) -> None:
+        unknown = set(self.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"link model uses features this code does not compute: {sorted(unknown)}")
+        object.__setattr__(self, "_columns", tuple(FEATURES.index(f) for f in self.features))
+
+    def probability(self, features: list[float]) -> float:
+        z = self.intercept + sum(c * (features[i] - m) / s
+                                 for c, i, m, s in zip(self.coef, self._columns, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "coef": list(self.coef), "intercept": self.intercept,
+                "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LinkModel":
+        return cls(tuple(data["features"]), tuple(data["coef"]), data["intercept"], tuple(data["mean"]),
+                   tuple(data["scale"]), data["threshold"])
+
+
+MODEL_FILE = "link_models.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_models() -> dict[str, LinkModel]:
+    """The event and story models fitted by scripts/train_links.py, shipped inside the package."""
+    data = json.loads(resources.files("storyline").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return {level: LinkModel.from_dict(data[level]) for level in ("event", "story")}

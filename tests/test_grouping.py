@@ -1,0 +1,115 @@
+"""Grouping on real labelled news: events of one kind stay apart, translations join, pages that are
+not articles are failures, and titles are real headlines."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from storyline import store
+from storyline.clean import headline
+from storyline.cluster import CorpusStats
+from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
+from storyline.pagekind import not_an_article
+from storyline.pipeline import ingest
+
+from conftest import SHARED
+
+DATA = SHARED / "data"
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / f"{name}-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _ingest_rows(tmp_path, rows: list[dict]):
+    path = tmp_path / "input.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    conn = store.open_store(str(tmp_path / "store.db"))
+    return conn, ingest(conn, [str(path)])
+
+
+@pytest.fixture(scope="session")
+def wikinews(tmp_path_factory):
+    """The WikinewsSum dev file ingested once: 102 cited sources of 45 Wikinews events, six languages."""
+    folder = tmp_path_factory.mktemp("wikinews")
+    rows = _rows("wikinewssum")
+    conn, report = _ingest_rows(folder, rows)
+    return conn, report, rows
+
+
+def test_headline_drops_wire_prefixes_and_site_names():
+    assert headline("UPDATE 2-Oil rises as supply fears grow | Reuters") == "Oil rises as supply fears grow"
+    assert headline("Update 12: Quake kills 40 - BBC News") == "Quake kills 40"
+    assert headline("Glendale man faces manslaughter charge - azfamily.com 3TV | Phoenix Breaking News, Weather") \
+        == "Glendale man faces manslaughter charge"
+    assert headline("Obama - the first 100 days") == "Obama - the first 100 days"
+    assert headline("Iraq: US troops leave Falluja") == "Iraq: US troops leave Falluja"
+
+
+def test_notices_and_section_pages_are_not_articles_but_reports_quoting_them_are():
+    assert not_an_article("Are you a robot?", "Why did this happen? Please make sure your browser supports "
+                          "JavaScript and cookies and that you are not blocking them from loading.") == "robot check"
+    assert not_an_article("Oops", "We are unable to process your request at this time. Please try again.") \
+        == "error page"
+    assert not_an_article("Latest News & Headlines | Example Times", "Storm hits coast. Markets fall.") \
+        == "home or section page"
+    report = " ".join(["The hackers' page read: 'Access denied'. Investigators said the attack began on Monday."] * 20)
+    assert not_an_article("Hackers lock city computers", report) is None
+
+
+def test_an_error_page_is_a_failure_with_its_reason_and_the_batch_goes_on(tmp_path):
+    article = next(r for r in _rows("gvc") if len(r["text"]) > 1500)
+    robot = {"url": "https://example.org/robot", "title": "Are you a robot?",
+             "text": "Why did this happen?\nPlease make sure your browser supports JavaScript and cookies and that "
+                     "you are not blocking them from loading. For more information you can review our Terms."}
+    conn, report = _ingest_rows(tmp_path, [robot, article])
+    assert [(f.source, f.reason) for f in report.failures] == [
+        (f"{tmp_path / 'input.jsonl'}:1", "not a news article: robot check")]
+    assert [a.source for a in store.articles(conn)] == [article["url"]]
+
+
+def test_shipped_models_cover_the_features_and_link_a_report_to_its_own_group():
+    models = shipped_models()
+    assert set(models) == {"event", "story"}
+    stats = CorpusStats({"quake": 1, "@padang": 1, "rescuers": 1}, 50)
+    report = Profile(terms={"quake": 2.0, "@padang": 2.0, "rescuers": 1.0}, title={"quake": 1.0},
+                     first="2009-09-30", last="2009-09-30", languages={"en": 1}, size=1)
+    unrelated = Profile(terms={"election": 2.0, "@ohio": 2.0}, title={"vote": 1.0},
+                        first="2009-10-02", last="2009-10-02", languages={"en": 1}, size=1)
+    for model in models.values():
+        assert set(model.features) <= set(FEATURES)
+        assert model.probability(link_features(report, report, stats.idf)) >= model.threshold
+        assert model.probability(link_features(report, unrelated, stats.idf)) < model.threshold
+    assert LinkModel.from_dict(models["event"].to_dict()) == models["event"]
+
+
+def test_story_titles_are_headlines_of_their_own_articles(wikinews):
+    conn, _report, _rows_ = wikinews
+    for story_id in store.story_ids(conn):
+        analysis, events = store.load_analysis(conn, story_id)
+        headlines = {headline(a.title) for a in store.articles(conn, story_id)}
+        assert analysis.title in headlines
+        assert all(e.title in headlines for e in events)
+
+
+def test_non_english_reports_join_an_english_sibling(wikinews):
+    conn, _report, rows = wikinews
+    story_of = {a.source: a.story_id for a in store.articles(conn)}
+    siblings = defaultdict(list)
+    for row in rows:
+        if row["language"] == "en":
+            siblings[row["event"]].append(row["url"])
+    foreign = [r for r in rows if r["language"] != "en" and siblings[r["event"]] and r["url"] in story_of]
+    joined = [r for r in foreign if any(story_of.get(s) == story_of[r["url"]] for s in siblings[r["event"]])]
+    assert len(foreign) == 5 and len(joined) >= 4
+
+
+def test_pages_that_are_not_articles_are_recorded_not_grouped(wikinews):
+    conn, report, _rows_ = wikinews
+    kinds = sorted(f.reason for f in report.failures)
+    assert kinds and all(k.startswith("not a news article: ") for k in kinds)
+    stored = {a.source for a in store.articles(conn)}
+    assert not stored & {f.source.rsplit(":", 1)[0] for f in report.failures}

@@ -86,6 +86,21 @@ def test_shipped_models_cover_the_features_and_link_a_report_to_its_own_group():
     assert LinkModel.from_dict(models["event"].to_dict()) == models["event"]
 
 
+@pytest.mark.parametrize("topic", ["1", "21"])
+def test_two_happenings_of_one_kind_at_different_places_stay_apart(tmp_path, topic):
+    """ECB+ topic 1: Tara Reid's and Lindsay Lohan's stays in rehab; 21: hit-and-runs in Bloomington and Queens."""
+    rows = [r for r in _rows("ecbplus") if r["topic"] == topic]
+    chosen = [r for label in (f"{topic}ecb", f"{topic}ecbplus") for r in [r for r in rows if r["event"] == label][:4]]
+    conn, _report = _ingest_rows(tmp_path, chosen)
+    label_of = {r["url"]: r["event"] for r in chosen}
+    for column in ("event_id", "story_id"):
+        groups = defaultdict(set)
+        for article in store.articles(conn):
+            groups[getattr(article, column)].add(label_of[article.source])
+        assert all(len(labels) == 1 for labels in groups.values()), (column, dict(groups))
+    assert len({a.event_id for a in store.articles(conn)}) < len(chosen)
+
+
 def test_story_titles_are_headlines_of_their_own_articles(wikinews):
     conn, _report, _rows_ = wikinews
     for story_id in store.story_ids(conn):

@@ -1,12 +1,12 @@
 """Online grouping at scale: time per article from 1,000 to N articles.
 
-Measures `cluster.Grouper` alone (candidate lookup in the inverted index and among the recently
-active groups' embeddings, the learned event and story decisions, story merges every 16
-articles) on N perturbed replicas of the WikinewsSum dev articles, as a feed of SCALE_PER_DAY
+Measures the online story grouping alone (`cluster.GroupIndex`: candidate lookup in the inverted
+index and among the recently active stories' embeddings, the learned story decision, merges every 16
+articles; events are found later, inside each story) on N perturbed replicas of the WikinewsSum dev articles, as a feed of SCALE_PER_DAY
 articles a day: each replica keeps SCALE_KEEP of an article's terms as they are and renames the
 rest per replica (distinct happenings with the corpus's word statistics), and jitters its lead
 embedding. Prints the time per article at every checkpoint (overall and since the last one),
-the number of events and stories, and peak RSS; flat means no all-pairs work.
+the number of stories, and peak RSS; flat means no all-pairs work.
 
 Grouping quality on the labelled corpora is bench/quality.py.
 
@@ -34,7 +34,7 @@ MERGE_EVERY = 16
 
 
 def scale_run(rows: list[dict], total: int, seed: int) -> None:
-    from storyline.cluster import CorpusStats, Grouper
+    from storyline.cluster import CorpusStats, GroupIndex
     from storyline.embed import embed_leads, lead_text
     from storyline.linking import Profile, article_terms, shipped_models, sublinear, tf_vector
     from storyline.text import word_list
@@ -44,10 +44,10 @@ def scale_run(rows: list[dict], total: int, seed: int) -> None:
     titles = [Counter(word_list(r.get("title") or "")) for r in rows]
     leads = embed_leads([lead_text(r.get("title") or "", r["text"]) for r in rows])
     stats = CorpusStats()
-    grouper = Grouper(stats, shipped_models())
+    stories = GroupIndex("s", shipped_models()["story"], stats)
     start_day, clock, done, last_mark, unmerged = date(2020, 1, 1), 0.0, 0, (0, 0.0), set()
     checkpoints = [n for n in (1_000, 3_000, 10_000, 30_000, 100_000, 300_000) if n < total] + [total]
-    print(f"scale: {total:,} replicas, {SCALE_PER_DAY} a day; grouping only (index, learned decisions, merges)")
+    print(f"scale: {total:,} replicas, {SCALE_PER_DAY} a day; story grouping only (index, learned decision, merges)")
     while done < total:
         base, replica = done % len(rows), done // len(rows)
         rename = lambda t: t if rng.random() < SCALE_KEEP else f"{t}#{replica}"  # noqa: E731
@@ -59,20 +59,18 @@ def scale_run(rows: list[dict], total: int, seed: int) -> None:
                           languages={rows[base].get("language") or "?": 1}, size=1)
         began = time.perf_counter()
         stats.add(terms)
-        unmerged.add(grouper.assign(f"a{done:012d}", profile)[1])
+        unmerged.add(stories.assign(f"a{done:012d}", profile))
         done += 1
         if done % MERGE_EVERY == 0:
-            grouper.stories.merge_touched(unmerged)
+            stories.merge_touched(unmerged)
             unmerged = set()
-            grouper.events.take_changed()
-            grouper.stories.take_changed()
+            stories.take_changed()
         clock += time.perf_counter() - began
         if done >= checkpoints[0]:
-            events = sum(1 for g in grouper.events.groups.values() if not g.parent)
-            stories = sum(1 for g in grouper.stories.groups.values() if not g.parent)
+            live = sum(1 for g in stories.groups.values() if not g.parent)
             print(f"  N={done:>9,}: {clock / done * 1000:.3f} ms/article over all, "
                   f"{(clock - last_mark[1]) / (done - last_mark[0]) * 1000:.3f} ms/article since N={last_mark[0]:,}, "
-                  f"{events:,} events, {stories:,} stories, "
+                  f"{live:,} stories, "
                   f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB", flush=True)
             last_mark = (done, clock)
             checkpoints.pop(0)

@@ -28,7 +28,6 @@ from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
 from .guard import guarded, optional
 from .ingest import iter_input_files, read_path
-from .dates import to_date
 from .language import detect_language
 from .linking import article_profile, article_terms, shipped_models, tf_vector
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis

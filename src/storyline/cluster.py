@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .embed import DIMENSIONS
 from .linking import LinkModel, Profile, link_features
 
 TOP_TERMS = 40           # index terms of a group
@@ -87,7 +88,9 @@ class GroupIndex:
         self.prefix, self.model, self.stats = prefix, model, stats
         self.groups: dict[str, Group] = {}
         self.postings: dict[str, dict[str, None]] = {}
-        self.recent: dict[str, None] = {}
+        self.recent: dict[str, int] = {}  # group id -> its row of unit lead embeddings, least recent first
+        self.units = np.zeros((RECENT_GROUPS, DIMENSIONS), dtype=np.float32)
+        self.free_rows = list(range(RECENT_GROUPS - 1, -1, -1))
         self.changed: set[str] = set()
 
     def load(self, group: Group) -> None:
@@ -101,14 +104,29 @@ class GroupIndex:
             self._reindex(group)
         elif not group.parent:
             self._index(group, group.indexed_terms)
+            self._mark_recent(group)
 
     def _reindex(self, group: Group) -> None:
         self.changed.add(group.id)
         self._unindex(group)
-        self.recent[group.id] = None
-        if len(self.recent) > RECENT_GROUPS:
-            del self.recent[next(iter(self.recent))]
+        self._mark_recent(group)
         self._index(group, top_terms(self.stats.weighted(group.profile.terms), TOP_TERMS))
+
+    def _mark_recent(self, group: Group) -> None:
+        """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
+        if len(self.recent) == RECENT_GROUPS:
+            self._forget(next(iter(self.recent)))
+        row = self.free_rows.pop()
+        self.recent[group.id] = row
+        dense = group.profile.dense
+        norm = float(np.linalg.norm(dense)) if dense is not None else 0.0
+        self.units[row] = dense / norm if norm else 0.0
+
+    def _forget(self, group_id: str) -> None:
+        row = self.recent.pop(group_id, None)
+        if row is not None:
+            self.units[row] = 0.0
+            self.free_rows.append(row)
 
     def _index(self, group: Group, terms: list[str]) -> None:
         group.indexed_terms = terms
@@ -119,7 +137,7 @@ class GroupIndex:
                 del posting[next(iter(posting))]
 
     def _unindex(self, group: Group) -> None:
-        self.recent.pop(group.id, None)
+        self._forget(group.id)
         for term in group.indexed_terms or []:
             self.postings.get(term, {}).pop(group.id, None)
         group.indexed_terms = []
@@ -137,14 +155,14 @@ class GroupIndex:
         return group_id != exclude and not self.groups[group_id].parent
 
     def _nearest(self, profile: Profile) -> list[str]:
-        """Recently joined groups by cosine of summed lead embeddings, nearest first."""
-        ids = [g for g in self.recent if self.groups[g].profile.dense is not None]
-        if profile.dense is None or not ids:
+        """Recently active groups by cosine of lead embeddings (summed for a group), nearest first."""
+        norm = float(np.linalg.norm(profile.dense)) if profile.dense is not None else 0.0
+        if not norm or not self.recent:
             return []
-        matrix = np.stack([self.groups[g].profile.dense for g in ids])
-        cosines = matrix @ profile.dense / (np.linalg.norm(matrix, axis=1) * (np.linalg.norm(profile.dense) or 1.0) + 1e-9)
-        order = np.argsort(-cosines, kind="stable")[:2 * DENSE_CANDIDATES]
-        return [ids[i] for i in order]
+        owner = {row: group_id for group_id, row in self.recent.items()}
+        cosines = self.units @ (profile.dense / norm)
+        nearest = (owner[row] for row in np.argsort(-cosines, kind="stable") if row in owner)
+        return [group_id for group_id, _ in zip(nearest, range(2 * DENSE_CANDIDATES))]
 
     def best_match(self, profile: Profile, exclude: str | None = None) -> tuple[str | None, float]:
         """The candidate the model links with the highest probability, if that reaches its threshold."""

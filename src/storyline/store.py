@@ -291,8 +291,10 @@ def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
 
 
 def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
-    """Stored events or stories; `centroid` holds the group's whole linking profile (older stores: its terms)."""
-    rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY id", (kind,))
+    """Stored stories in the order they were last saved (INSERT OR REPLACE moves a row to the end), so the
+    index's most recently active groups are the same after a reload; `centroid` holds the group's whole
+    linking profile (older stores: its terms)."""
+    rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY rowid", (kind,))  # last saved last
     return [Group(r["id"], json.loads(r["members"]), _profile(r), r["parent"],
                   json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
             for r in rows]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+import numpy as np
 import pytest
 
 from storyline import store
 from storyline.clean import headline
-from storyline.cluster import CorpusStats
+from storyline.cluster import RECENT_GROUPS, CorpusStats, GroupIndex
 from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
 from storyline.pagekind import not_an_article
 from storyline.pipeline import ingest
@@ -99,6 +100,19 @@ def test_two_happenings_of_one_kind_at_different_places_stay_apart(tmp_path, top
             groups[getattr(article, column)].add(label_of[article.source])
         assert all(len(labels) == 1 for labels in groups.values()), (column, dict(groups))
     assert len({a.event_id for a in store.articles(conn)}) < len(chosen)
+
+
+def test_a_translation_sharing_no_word_is_found_through_the_embedding():
+    stats = CorpusStats()
+    index = GroupIndex("s", shipped_models()["story"], stats)
+    rng = np.random.default_rng(0)
+    strike = rng.normal(size=512).astype(np.float32)
+    for number in range(3 * RECENT_GROUPS // 100):
+        index.start(f"a{number}", Profile(terms={f"word{number}": 1.0}, dense=rng.normal(size=512).astype(np.float32),
+                                          languages={"en": 1}, size=1))
+    index.start("a9999", Profile(terms={"strike": 1.0}, dense=strike, languages={"en": 1}, size=1))
+    portuguese = Profile(terms={"greve": 1.0}, dense=strike + 0.05, languages={"pt": 1}, size=1)
+    assert "s9999" in index.candidates(portuguese)
 
 
 def test_story_titles_are_headlines_of_their_own_articles(wikinews):

@@ -202,8 +202,7 @@ def _days_apart(a: Profile, b: Profile) -> float | None:
 
 def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[float]:
     """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store."""
-    same_language = sum(b.languages.get(lang, 0) for lang in a.languages) / max(1, b.size) if a.size == 1 else \
-        sum(min(a.languages.get(k, 0) / a.size, c / b.size) for k, c in b.languages.items())
+    same_language = sum(min(a.languages.get(k, 0) / max(1, a.size), c / max(1, b.size)) for k, c in b.languages.items())
     dense = _dense_cosine(a.dense, b.dense)
     gap = _days_apart(a, b)
     text, names, names_covered = _term_similarities(a.terms, b.terms, idf)

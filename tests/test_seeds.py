@@ -24,7 +24,10 @@ def test_translations_of_one_statement_are_one_quote(seeds_export):
 def test_every_article_has_clean_text_and_contract_fields(seeds_export):
     for article in seeds_export["articles"]:
         assert {"id", "source", "title", "outlet", "language", "published", "published_inferred", "text",
-                "event_id", "story_id", "duplicate_of"} <= set(article)
+                "event_id", "story_id", "duplicate_of", "times"} <= set(article)
+        for time in article["times"]:  # contract 1.1: a mention of the text, its date cut to its granularity
+            assert time["text"] in article["text"]
+            assert len(time["value"]) == {"year": 4, "month": 7, "day": 10}[time["granularity"]]
         assert "Exit mobile version" not in article["text"]
         assert article["language"] == "en"
 

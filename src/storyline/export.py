@@ -12,6 +12,7 @@ from dataclasses import asdict
 from html import escape
 
 from . import store
+from .dates import article_times
 from .models import Article, Event, StoryAnalysis, figure_text
 
 CONTRACT_VERSION = 1
@@ -34,7 +35,8 @@ def to_json_document(conn: sqlite3.Connection) -> dict:
         document["articles"].append({
             "id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet, "language": a.language,
             "published": a.published, "published_inferred": a.published_inferred, "text": a.text,
-            "event_id": a.event_id, "story_id": a.story_id, "duplicate_of": a.duplicate_of})
+            "event_id": a.event_id, "story_id": a.story_id, "duplicate_of": a.duplicate_of,
+            "times": [asdict(t) for t in article_times(a.text, a.published, a.language)]})
     for analysis, events in stories:
         sid = analysis.story_id
         document["events"] += [{"id": e.id, "story_id": sid, "title": e.title, "start": e.start, "end": e.end,

@@ -80,8 +80,11 @@ class Entity:
 
 @dataclass
 class QuoteVariant:
+    """One article's wording of a statement; speaker_text is the speaker as that article names them."""
+
     article_id: str
     text: str
+    speaker_text: str | None = None
 
 
 @dataclass

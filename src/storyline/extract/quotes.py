@@ -23,18 +23,39 @@ SPEECH_VERBS = {
     "announce", "insist", "warn", "emphasise", "emphasize", "argue", "comment", "reply", "respond",
     "confirm", "deny", "admit", "acknowledge", "report", "tweet", "post", "urge", "promise", "vow",
     "assure", "accuse", "blame", "predict", "estimate", "assert", "maintain", "allege", "recall",
-    "call", "describe",
+    "call", "describe", "shout", "chant", "exclaim", "joke", "quip", "scream", "yell", "reiterate", "echo",
+    "testify", "boast", "retort", "counter", "concede",
 }
 # Institutions that speak: 'the fire service said', 'regional officials said'.
 SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "police", "army",
                 "military", "official", "spokesman", "spokeswoman", "spokesperson", "source", "report", "commission",
                 "court", "bank", "council", "committee", "authority", "union", "company", "administration",
                 "prosecutor", "investigator", "intelligence", "kremlin", "cabinet", "parliament"}
-REPORTING_VERBS = {"say", "tell", "claim", "state", "announce", "deny", "report", "warn", "write", "add",
-                   "insist", "confirm", "assure", "promise", "predict", "estimate", "assert", "allege", "believe"}
+# Verbs whose clause (ccomp) is a statement, a belief or a finding credited to their subject.
+# Bodies that speak for themselves ('the port authority of Valmora said'), unlike a spokesman or an official.
+INSTITUTION_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "commission", "court",
+                     "council", "committee", "authority", "union", "company", "administration", "cabinet",
+                     "parliament"}
+REPORTING_VERBS = SPEECH_VERBS - {"call", "describe", "accuse", "blame", "ask", "post"} | {
+    "believe", "think", "suggest", "contend", "testify", "indicate", "show", "reveal", "find", "conclude",
+    "fear", "worry", "hope", "agree", "complain", "concede", "signal", "wonder", "point", "know", "feel",
+    "acknowledge", "mention", "charge", "caution", "boast", "concede", "observe", "remark", "speculate",
+    "suspect", "recognize", "recognise", "realize", "realise", "understand", "expect", "guess", "figure", "bet"}
+# Verbs that credit a characterisation: 'called Clinton a "champion"', 'likened him to a "vicious snake"'.
+NAMING_VERBS = {"call", "describe", "label", "brand", "liken", "dub", "term", "condemn", "denounce", "praise",
+                "criticize", "criticise", "slam", "blast", "accuse", "compare", "characterize", "characterise",
+                "attack", "mock", "laud", "hail", "tout", "dismiss", "deride", "ridicule"}
+# Verbs whose 'to ...' complement is the statement: a pledge, a call, a demand.
+PLEDGE_VERBS = {"urge", "pledge", "vow", "promise", "threaten", "ask", "demand", "plan", "refuse", "decide",
+                "want", "call", "encourage", "propose", "intend", "offer", "agree", "aim", "seek", "push"}
+ATTRIBUTING_VERBS = SPEECH_VERBS | REPORTING_VERBS | NAMING_VERBS | PLEDGE_VERBS
 PERSON_PRONOUNS = {"he", "she"}
 GROUP_PRONOUNS = {"they", "we"}
-HEADLINE_SPEAKER = re.compile(r"^([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*:\s*$")
+# 'Name:' or 'Name ―' before a quote, and a transcript's 'NAME: words' paragraph.
+HEADLINE_SPEAKER = re.compile(r"^([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?::|―|—|–)\s*$")
+TRAILING_SPEAKER = re.compile(r"^[\s,.]*(?:―|—|–|--)\s*([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?:\n|$)")
+TRANSCRIPT_LINE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s+(\S.*)$", re.S)
+MAX_SPEAKER_TEXT_WORDS = 12
 
 
 @dataclass
@@ -48,6 +69,7 @@ class RawQuote:
     end: int
     sentence: int
     time_text: str | None = None
+    speaker_text: str | None = None
 
 
 @dataclass
@@ -117,19 +139,41 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     spans = quote_spans(text)
     sentences = list(doc.sents)
     direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])]
-    quotes: list[RawQuote] = []
+    quotes: list[RawQuote] = _transcript_statements(text, sentences, spans)
     previous: RawQuote | None = None
     for start, end in direct:
+        if any(q.start <= start < q.end for q in quotes):
+            continue
         quote = _attribute_direct(doc, sentences, start, end, spans, context, previous)
         quotes.append(quote)
         previous = quote
-    covered = {_sentence_index(sentences, p) for s, e in direct for p in range(s, e)}
+    verbatim = [(q.start, q.end) for q in quotes]
     for index, sent in enumerate(sentences):
-        if index not in covered:
-            reported = _reported_speech(sent, index, spans, context)
-            if reported:
+        for reported in _reported_speech(sent, index, spans, context):
+            if _share_inside(reported.start, reported.end, verbatim) < 0.5:
                 quotes.append(reported)
     return sorted(quotes, key=lambda q: q.start)
+
+
+def _share_inside(start: int, end: int, spans: list[tuple[int, int]]) -> float:
+    """How much of start..end lies inside the spans: a clause already given as a direct quote."""
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return inside / max(1, end - start)
+
+
+def _transcript_statements(text: str, sentences, spans) -> list[RawQuote]:
+    """'WALLACE: If I may, sir ...': a transcript line is the named speaker's verbatim words."""
+    found, offset = [], 0
+    for paragraph in text.split("\n"):
+        match = TRANSCRIPT_LINE.match(paragraph)
+        if match and _words(match.group(2)) >= MIN_QUOTE_WORDS:
+            start = offset + match.start(2)
+            end = offset + len(paragraph.rstrip())
+            name = match.group(1).title()
+            found.append(RawQuote(text[start:end], "direct", name, start, end, _sentence_index(sentences, start),
+                                  None, match.group(1)))
+        offset += len(paragraph) + 1
+    return found
 
 
 def _sentence_index(sentences, position: int) -> int:
@@ -148,13 +192,22 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     tokens = [t for i in window for t in sentences[i] if not _within(t.idx, spans)]
     paragraph_start = doc.text.rfind("\n\n", 0, start) + 2 if "\n\n" in doc.text[:start] else 0
     quoted = doc.text[start:end].strip()
-    speaker, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
+    speaker, speaker_text, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
-        speaker = _headline_speaker(doc.text[paragraph_start:start])
+        speaker = speaker_text = _headline_speaker(doc.text[paragraph_start:start]) or \
+            _trailing_speaker(doc.text[end + 1:end + 80])
+    if speaker is None:  # '"It's heartbreaking," Ryan said. "And this country ...': the paragraph's speaker
+        rest = [i for i in range(first - 1, -1, -1) if sentences[i].end_char > paragraph_start]
+        for i in rest[:2]:
+            found = _speaker_from_tokens([t for t in sentences[i] if not _within(t.idx, spans)], start, end, spans,
+                                         context)
+            if found[0]:
+                speaker, speaker_text = found[0], found[1]
+                break
     if speaker is None and previous is not None and previous.speaker and (
             _bare_quote_paragraph(doc.text, paragraph_start, start, end) or previous.start >= paragraph_start):
         speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph
-    return RawQuote(quoted, "direct", speaker, start, end, first, time_text)
+    return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text)
 
 
 def _is_attribution_tail(sent, quote_end: int) -> bool:
@@ -162,6 +215,12 @@ def _is_attribution_tail(sent, quote_end: int) -> bool:
     verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
     return sent.start_char - quote_end <= 3 and len(sent) <= 20 and bool(verbs) and \
         not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
+
+
+def _trailing_speaker(after: str) -> str | None:
+    """'"...." ― Adriana Rodarte': a name after a dash that closes the quote's line."""
+    match = TRAILING_SPEAKER.match(after)
+    return match.group(1) if match else None
 
 
 def _headline_speaker(before: str) -> str | None:
@@ -176,18 +235,40 @@ def _bare_quote_paragraph(text: str, paragraph_start: int, start: int, end: int)
     return _words(outside) == 0
 
 
-def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None]:
-    """Speaker of the speech verb nearest the quote, and the verb's time phrase."""
-    verbs = [t for t in tokens if t.lemma_ in SPEECH_VERBS and t.pos_ in ("VERB", "AUX")]
-    verbs.sort(key=lambda t: min(abs(t.idx - end), abs(t.idx - start)))
+def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None]:
+    """Speaker of the speech verb nearest the quote, as resolved and as written, and the verb's time phrase."""
+    verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
     for verb in verbs:
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = _subject_of(verb)
         if subject is None:
             continue
         speaker = resolve_subject(subject, start, spans, context)
         if speaker:
-            return speaker, _time_phrase(verb)
-    return _according_source(tokens, spans, context)[1], None
+            return speaker, speaker_text(subject, speaker), _time_phrase(verb)
+    source = _according_source(tokens, spans, context)[1]
+    return source, source, None
+
+
+def _subject_of(verb):
+    """The verb's subject, or for 'X said Tuesday, adding that ...' / 'X wrote, saying ...' its head's."""
+    node = verb
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or node.dep_ not in ("advcl", "conj", "xcomp") or node.head is node:
+            return subject
+        node = node.head
+    return None
+
+
+def speaker_text(subject, speaker: str | None) -> str | None:
+    """The speaker as this article names them: the subject phrase, or for a pronoun the name it stands for."""
+    if subject.pos_ == "PRON":
+        return speaker
+    words = [t for t in subject.subtree if t.dep_ not in ("relcl", "punct") and not any(
+        a.dep_ == "relcl" for a in t.ancestors if a in subject.subtree)]
+    phrase = " ".join(t.text for t in words).strip()
+    return phrase if phrase and _words(phrase) <= MAX_SPEAKER_TEXT_WORDS else speaker
 
 
 def _time_phrase(verb) -> str | None:
@@ -204,6 +285,9 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     sub_start = min(t.idx for t in subject.subtree)
     sub_end = max(t.idx + len(t) for t in subject.subtree)
     inside = [m for m in context.inside(sub_start, sub_end) if m[3] in ("PERSON", "ORG", "GPE")]
+    if inside and subject.pos_ == "NOUN" and subject.lemma_.lower() in INSTITUTION_NOUNS and \
+            not any(m[0] <= subject.idx < m[1] for m in inside):
+        return _institution(subject)  # 'the port authority of Valmora' is the authority, not the town
     if inside:
         inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1, "GPE": 2}[m[3]], -(m[1] - m[0])))
         return inside[0][2]
@@ -240,7 +324,8 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
     for start, end, name, label in reversed(context.mentions):
         if start >= position:
             continue
-        if stem and (stem in name.lower() or stem in text[max(0, start - 40):start].lower()):
+        titled = stem in text[max(0, start - 40):start].lower() and stem not in SOURCE_NOUNS  # 'spokesman X'
+        if stem and (stem in name.lower() or titled):
             return name
     return None
 
@@ -272,21 +357,44 @@ def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
     return phrase if 0 < _words(phrase) <= 6 else None
 
 
-def _reported_speech(sent, index: int, spans, context) -> RawQuote | None:
-    """'X said (that) P', 'P, X said', 'according to X, P' as an indirect quote of P."""
+def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:
+    """'X said (that) P', 'P, X said', 'X urged Y to P', 'X called for P', 'according to X, P': indirect
+    statements of P, one per reporting verb; the speaker stays None when the subject names no one."""
+    found = []
     for verb in sent:
-        if verb.lemma_ not in REPORTING_VERBS or verb.pos_ not in ("VERB", "AUX"):
+        if verb.pos_ not in ("VERB", "AUX"):
             continue
+        content = _reported_content(verb)
+        subject = _subject_of(verb) if content is not None else None
+        if subject is None:
+            continue
+        speaker = resolve_subject(subject, sent.start_char, spans, context) or _named_source(subject, spans, context)
+        quote = _indirect(content, verb, speaker, speaker_text(subject, speaker), index, _time_phrase(verb))
+        if quote:
+            found.append(quote)
+    if not found:
+        according, speaker = _according_source(sent, spans, context)
+        quote = _according_clause(sent, according, speaker, index) if according is not None else None
+        found += [quote] if quote else []
+    return found
+
+
+def _reported_content(verb) -> list | None:
+    """The tokens a reporting verb credits: its ccomp, a pledge's 'to ...', 'called for X', or a
+    characterisation's object and complement ('called Clinton a "champion"')."""
+    if verb.lemma_ in REPORTING_VERBS:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if clause is None or subject is None:
-            continue
-        speaker = resolve_subject(subject, sent.start_char, spans, context) or \
-            _named_source(subject, spans, context)
-        if speaker:
-            return _indirect(clause, speaker, index, _time_phrase(verb))
-    according, speaker = _according_source(sent, spans, context)
-    return _according_clause(sent, according, speaker, index) if according is not None else None
+        if clause is not None:
+            return list(clause.subtree)
+    if verb.lemma_ in PLEDGE_VERBS:
+        for child in verb.children:
+            if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_ == "call"):
+                return list(child.subtree)
+    if verb.lemma_ in NAMING_VERBS:
+        parts = [c for c in verb.children if c.i > verb.i and c.dep_ in ("dobj", "oprd", "prep", "advcl", "ccomp")]
+        if any(c.dep_ == "dobj" for c in parts) and len(parts) >= 2:
+            return [t for c in parts for t in c.subtree]
+    return None
 
 
 def _named_source(subject, spans, context) -> str | None:
@@ -297,12 +405,19 @@ def _named_source(subject, spans, context) -> str | None:
         t.pos_ == "PROPN" or t.ent_type_ for t in subject.subtree) else None
 
 
-def _indirect(clause, speaker: str, index: int, time_text: str | None) -> RawQuote | None:
-    tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
+def _indirect(content: list, verb, speaker: str | None, named_as: str | None, index: int,
+              time_text: str | None) -> RawQuote | None:
+    """The content's words (without 'that', and never running into its reporting verb's own words)."""
+    tokens = sorted((t for t in content if not (t.dep_ == "mark" and t.head.dep_ == "ccomp")), key=lambda t: t.i)
+    after = sum(t.i > verb.i for t in tokens) * 2 >= len(tokens)
+    tokens = [t for t in tokens if (t.i > verb.i) == after]
+    if not tokens:
+        return None
     text = "".join(t.text_with_ws for t in tokens).strip(" ,")
     if _words(text) < MIN_QUOTE_WORDS:
         return None
-    return RawQuote(text, "indirect", speaker, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), index, time_text)
+    return RawQuote(text, "indirect", speaker, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), index, time_text,
+                    named_as)
 
 
 def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | None:
@@ -312,4 +427,4 @@ def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | N
     text = re.sub(r"^,\s*", "", text)
     if _words(text) < MIN_QUOTE_WORDS:
         return None
-    return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index)
+    return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index, None, speaker)

@@ -45,7 +45,60 @@ def test_different_figures_for_one_quantity_contradict():
     port = Claim("c2", "The port authority said 4,000 dock workers joined the strike at the port", "Port authority",
                  None, Quantity(4000, unit="dock workers"), ["a2"])
     relations = relate([], [union, port], {})
-    assert [(r.type, r.why) for r in relations] == [("contradicts", "different figures for dock workers: 12,000 vs. 4,000")]
+    assert [(r.type, r.why) for r in relations] == [
+        ("contradicts", "different figures for dock workers: Union says 12,000, Port authority says 4,000")]
+
+
+def money(cid: str, source: str, text: str, value: float, subject: str | None, hedge: str | None = None,
+          article: str = "a1", unit: str = "USD", measure: str | None = None) -> Claim:
+    return Claim(cid, text, source, None, Quantity(value, unit=unit, hedge=hedge, subject=subject, measure=measure),
+                 [article])
+
+
+def test_figures_of_different_subjects_never_contradict():
+    sears = money("c1", "reuters.com", "Sears shares rose 17 percent on the news.", 17, "Sears shares", unit="%",
+                  measure="rise")
+    kmart = money("c2", "apnews.com", "Kmart shares rose 15 percent on the news.", 15, "Kmart shares", unit="%",
+                  measure="rise", article="a2")
+    assert relate([], [sears, kmart], {}) == []
+
+
+def test_the_same_deal_at_two_prices_contradicts_but_rounding_does_not():
+    eleven = money("c1", "reuters.com", "Kmart will buy Sears for $11 billion.", 11e9, "Kmart", measure="buy")
+    more = money("c2", "apnews.com", "Kmart will buy Sears for $11.5 billion.", 11.5e9, "Kmart", article="a2",
+                 measure="buy")
+    rounded = money("c3", "cnn.com", "Kmart will buy Sears for $11.3 billion.", 11.3e9, "Kmart", article="a3",
+                    measure="buy")
+    pairs = {(r.a, r.b) for r in relate([], [eleven, more, rounded], {}) if r.type == "contradicts"}
+    assert pairs == {("c1", "c2"), ("c2", "c3")}  # 11.3 rounds to 11; 11.5 does not, nor is it 11.3
+
+
+def test_a_floor_far_below_a_figure_contradicts_it():
+    about = money("c1", "reuters.com", "The chain will close about 600 stores.", 600, None, "about", unit="stores",
+                  measure="close")
+    floor = money("c2", "apnews.com", "The chain will close more than 300 stores.", 300, None, "more than",
+                  article="a2", unit="stores", measure="close")
+    near = money("c3", "cnn.com", "The chain will close more than 550 stores.", 550, None, "more than",
+                 article="a3", unit="stores", measure="close")
+    pairs = {(r.a, r.b) for r in relate([], [about, floor, near], {}) if r.type == "contradicts"}
+    assert pairs == {("c1", "c2"), ("c2", "c3")}
+
+
+def test_figures_for_two_different_weekends_do_not_contradict():
+    first = money("c1", "lsj.com", "The film earned $42.8 million over the weekend.", 42.8e6, "film", measure="earn")
+    second = money("c2", "taipeitimes.com", "The film earned $44.7 million over the weekend.", 44.7e6, "film",
+                   article="a2", measure="earn")
+    published = {"a1": "2005-01-04", "a2": "2004-12-28"}
+    assert relate([], [first, second], {}, published) == []
+    assert len(relate([], [first, second], {}, {"a1": "2005-01-04", "a2": "2005-01-04"})) == 1
+
+
+def test_a_denial_must_bear_on_what_the_other_side_asserts():
+    (a, pa), (b, pb) = (quote("q1", "James Cason", "a1", "any action by Cuba would not affect his determination to "
+                                                          "draw attention to human rights"),
+                        quote("q2", "US", "a2", "it wants to draw attention to human rights"))
+    assert relate([a, b], [], {"q1": pa, "q2": pb}) == [] or \
+        all(r.type != "contradicts" for r in relate([a, b], [], {"q1": pa, "q2": pb}))
 
 
 def test_timeline_orders_entries_and_marks_planned_events_expected():
@@ -76,7 +129,8 @@ def test_rival_head_counts_set_side_by_side_contradict_with_their_hedges():
                         4000, "workers", "less than")
     relations = relate([], [union, port], {"c1": {("a1", 2)}, "c2": {("a1", 3)}})
     assert [(r.type, r.why) for r in relations] == [
-        ("contradicts", "different figures for the number of people: 12,000 vs. less than 4,000")]
+        ("contradicts", "different figures for the number of people: Union says 12,000, Port authority says less "
+                        "than 4,000")]
 
 
 def test_compatible_or_vague_figures_do_not_contradict():

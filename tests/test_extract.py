@@ -112,9 +112,9 @@ def test_same_figure_across_languages_is_one_claim_other_nouns_in_one_language_a
     def figure(value: float, unit: str, text: str) -> RawFigure:
         return RawFigure(value, None, None, None, unit, unit, text, 0, 0)
 
-    raw = [("en1", figure(12000, "member", "The union said 12,000 members joined the strike."), "the union"),
-           ("pt1", figure(12000, "membros", "O sindicato afirma que 12.000 membros aderiram à greve."), None),
-           ("en2", figure(12000, "euro", "The strike costs 12,000 euros an hour."), None)]
+    raw = [("en1", figure(12000, "member", "The union said 12,000 members joined the strike."), ("the union", "speaker")),
+           ("pt1", figure(12000, "membros", "O sindicato afirma que 12.000 membros aderiram à greve."), (None, None)),
+           ("en2", figure(12000, "euro", "The strike costs 12,000 euros an hour."), (None, None))]
     claims = merge_figures("s1", raw, {}, {}, {}, {"en1": "en", "pt1": "pt", "en2": "en"})
     assert sorted(c.article_ids for c in claims) == [["en1", "pt1"], ["en2"]]
     assert next(c for c in claims if "pt1" in c.article_ids).source == "the union"

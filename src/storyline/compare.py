@@ -2,13 +2,17 @@
 
 Statements are aligned by their content words (the proposition: who does what to what),
 then related by cues over the aligned pair:
-- polarity: one side denies what the other asserts ("no discussions about a second wave"
-  vs. "preparing a second wave") -> contradicts;
+- polarity: one named source denies what another asserts, the denial's negation bearing on
+  the words they share ("does not launch denial of service attacks" vs. "enabling its users
+  to launch a denial of service attack") -> contradicts;
 - aspect: one side says a process is over, the other, close by and with a contrast
   marker, that it still goes on -> contradicts;
-- numbers: different figures for the same quantity from different sources -> contradicts;
+- numbers: different figures for the same quantity from different sources -> contradicts, where
+  the same quantity means the same subject ("Sears shares" never disputes "Kmart shares"), the
+  same measure and unit, and no two different dates; hedges ("more than", "about") and
+  rounding ($11 billion for $11.3 billion) are respected;
 - the same proposition from different sources with the same polarity -> agrees.
-Every relation carries a short `why`.
+Every relation carries a short `why` in the sources' own words.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .extract.merge import PEOPLE_NOUNS
-from .models import Claim, Quote, Relation, figure_text
-from .text import content_words, is_negated, jaccard, numbers_in, stem
+from .dates import article_times
+from .models import Claim, Quantity, Quote, Relation, figure_text
+from .text import NEGATIONS, WORD, content_words, is_negated, jaccard, numbers_in, stem
 from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
@@ -30,6 +35,11 @@ FIGURE_JACCARD = 0.35
 NEARBY_SENTENCES = 4
 MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
 ABOUT_MARGIN = 0.1  # 'about 1.5 million' allows 1.35 to 1.65 million
+# 'more than 300' is said of 310 or 400, not of 600: a floor reporters set near the figure
+FLOOR_CEILING = 1.5
+# a denial bears on what follows its negation within this many words ('does not launch ... attacks')
+NEGATION_SCOPE = 4
+EXCERPT_WORDS = 12
 PEOPLE = "people"
 # "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
@@ -64,8 +74,12 @@ def statements_from(quotes: list[Quote], claims: list[Claim],
     return found
 
 
-def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]]) -> list[Relation]:
-    """Relations between statements; candidates come from shared words and shared places, not all pairs."""
+def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]],
+           published: dict[str, str | None] | None = None) -> list[Relation]:
+    """Relations between statements; candidates come from shared words and shared places, not all pairs.
+
+    published (article id -> date) lets figures' dates be compared: a weekend's takings never
+    dispute another weekend's."""
     statements = statements_from(quotes, claims, positions)
     words = WordIndex()
     at: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -87,7 +101,7 @@ def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tu
             relation = _polarity_or_agreement(first, second) or _aspect(first, second)
             if relation:
                 relations.append(relation)
-    relations += _figure_conflicts(claims, positions)
+    relations += _figure_conflicts(claims, positions, published or {})
     return relations
 
 
@@ -102,14 +116,39 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
     similarity = jaccard(a.words, b.words)
     if len(shared) < ALIGN_SHARED and similarity < ALIGN_JACCARD:
         return None
-    if a.negated != b.negated and len(shared) >= 2 and similarity >= ALIGN_JACCARD:
+    if a.negated != b.negated and a.source and b.source and len(shared) >= ALIGN_SHARED and \
+            similarity >= ALIGN_JACCARD:
         denial, claim = (a, b) if a.negated else (b, a)
-        return Relation(denial.id, claim.id, "contradicts",
-                        f"denial vs. assertion about {' '.join(sorted(shared)[:4])}")
+        if _negation_bears_on(denial.text, shared):
+            return Relation(denial.id, claim.id, "contradicts",
+                            f"denial vs. assertion: {denial.source}: “{_excerpt(denial.text, shared)}”; "
+                            f"{claim.source}: “{_excerpt(claim.text, shared)}”")
     if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles and \
             not _different_numbers(a.text, b.text):
         return Relation(a.id, b.id, "agrees", f"same statement from different sources ({len(shared)} shared terms)")
     return None
+
+
+def _negation_bears_on(text: str, shared: set[str]) -> bool:
+    """A negation with a shared word right after it: 'does not launch ... attacks', not 'would not
+    affect his determination to draw attention' against 'wants to draw attention'."""
+    words = WORD.findall(text.replace("n't", " not"))
+    for i, word in enumerate(words):
+        if word.lower() in NEGATIONS or re.fullmatch(r"den(?:y|ies|ied)", word, re.I):
+            if any(stem(w) in shared for w in words[i + 1:i + 1 + NEGATION_SCOPE]):
+                return True
+    return False
+
+
+def _excerpt(text: str, shared: set[str]) -> str:
+    """At most EXCERPT_WORDS words of a statement, from just before the first word it shares with
+    the other (or its negation, if earlier), as written."""
+    words = text.split()
+    marks = [i for i, w in enumerate(words) if any(stem(t) in shared or t.lower() in NEGATIONS
+                                                   for t in WORD.findall(w.replace("n't", " not")))] or [0]
+    start = max(0, min(marks) - 2)
+    end = start + EXCERPT_WORDS
+    return ("… " if start else "") + " ".join(words[start:end]).strip(" ,.;") + (" …" if end < len(words) else "")
 
 
 def _different_numbers(a: str, b: str) -> bool:
@@ -135,12 +174,13 @@ def _positions_near(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
     return any(article_a == article_b and abs(sa - sb) <= NEARBY_SENTENCES for article_a, sa in a for article_b, sb in b)
 
 
-def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]]) -> list[Relation]:
-    """Different numbers for the same thing counted, from different sources.
+def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]],
+                      published: dict[str, str | None]) -> list[Relation]:
+    """Different figures for the same quantity from different sources.
 
-    The same noun in like sentences is the same quantity; so are two head counts ('12,000
-    members' / 'fewer than 4,000 workers') that one report sets side by side, as reporters do
-    with rival figures.
+    The same quantity: the same unit (currency, %, the noun counted), no different subjects or
+    measures, no different dates; and either the same subject named on both sides, or like
+    sentences in different reports, or two head counts one report sets side by side.
     """
     relations = []
     by_kind: dict[str, list[Claim]] = defaultdict(list)
@@ -151,15 +191,46 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
              for i, a in enumerate(same) for b in same[i + 1:]]
     for kind, a, b in pairs:
         qa, qb = a.quantity, b.quantity
-        if a.source == b.source or _overlaps(qa, qb):
+        if a.source == b.source or _overlaps(qa, qb) or not _same_quantity(qa, qb) or \
+                not _same_time(a, b, published):
             continue
+        named_alike = bool(qa.subject and qb.subject)
         alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
             jaccard(content_words(a.text), content_words(b.text)) >= FIGURE_JACCARD
         side_by_side = kind == PEOPLE and _positions_near(positions.get(a.id, set()), positions.get(b.id, set()))
-        if alike or side_by_side:
-            relations.append(Relation(a.id, b.id, "contradicts", f"different figures for {_what(qa, qb)}: "
-                                                                 f"{figure_text(qa, unit=False)} vs. {figure_text(qb, unit=False)}"))
+        if named_alike or alike or side_by_side:
+            relations.append(Relation(a.id, b.id, "contradicts",
+                                      f"different figures for {_what(qa, qb)}: {a.source or 'one report'} says "
+                                      f"{figure_text(qa, unit=False)}, {b.source or 'another'} says "
+                                      f"{figure_text(qb, unit=False)}"))
     return relations
+
+
+def _same_quantity(qa: Quantity, qb: Quantity) -> bool:
+    """No sign of two different things: subjects that name different bodies, different measures."""
+    if qa.measure and qb.measure and qa.measure != qb.measure:
+        return False
+    if qa.subject and qb.subject:
+        names_a, names_b = _names(qa.subject), _names(qb.subject)
+        if names_a or names_b:
+            return bool(names_a & names_b) and (names_a <= names_b or names_b <= names_a)
+        return bool(content_words(qa.subject) & content_words(qb.subject))
+    return True
+
+
+def _names(phrase: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(phrase) if w[:1].isupper()}
+
+
+def _same_time(a: Claim, b: Claim, published: dict[str, str | None]) -> bool:
+    """False when both sentences date their figure and the dates differ (two weekends' takings)."""
+    dates_a, dates_b = _dates(a, published), _dates(b, published)
+    return not (dates_a and dates_b) or bool(dates_a & dates_b)
+
+
+def _dates(claim: Claim, published: dict[str, str | None]) -> set[str]:
+    day = published.get(claim.article_ids[0])
+    return {t.value for t in article_times(claim.text, day)} if day else set()
 
 
 def _kind(unit: str) -> str:
@@ -167,7 +238,8 @@ def _kind(unit: str) -> str:
 
 
 def _what(qa, qb) -> str:
-    return qa.unit if qa.unit == qb.unit else "the number of people"
+    what = qa.unit if qa.unit == qb.unit else "the number of people"
+    return f"{qa.subject} ({what})" if qa.subject and qb.subject and qa.subject == qb.subject else what
 
 
 def _bounds(q) -> tuple[float, float]:
@@ -178,7 +250,7 @@ def _bounds(q) -> tuple[float, float]:
     if q.hedge in ("up to", "at most", "less than"):
         return 0, q.value
     if q.hedge in ("at least", "more than"):
-        return q.value, math.inf
+        return q.value, q.value * FLOOR_CEILING
     if q.hedge == "about":
         return q.value * (1 - ABOUT_MARGIN), q.value * (1 + ABOUT_MARGIN)
     return q.value, q.value
@@ -186,5 +258,18 @@ def _bounds(q) -> tuple[float, float]:
 
 def _overlaps(qa, qb) -> bool:
     (la, ha), (lb, hb) = _bounds(qa), _bounds(qb)
+    if qa.value is not None and qb.value is not None and not qa.hedge and not qb.hedge:
+        return _rounds_to(qa.value, qb.value) or _rounds_to(qb.value, qa.value)
     return la <= hb and lb <= ha
+
+
+def _rounds_to(precise: float, rounded: float) -> bool:
+    """'$11.3 billion' reported as '$11 billion': the same figure rounded to the other's last digit."""
+    if precise == rounded:
+        return True
+    digits = f"{rounded:.0f}".rstrip("0") if float(rounded).is_integer() else None
+    if not digits or rounded == 0:
+        return False
+    step = 10 ** (len(f"{rounded:.0f}") - len(digits))
+    return math.floor(precise / step + 0.5) * step == rounded
 

@@ -49,7 +49,7 @@ def to_json_document(conn: sqlite3.Connection) -> dict:
         document["quotes"] += [{"id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
                                 "kind": q.kind, "said_on": q.said_on, "story_id": sid,
                                 "variants": [asdict(v) for v in q.variants]} for q in analysis.quotes]
-        document["claims"] += [{"id": c.id, "text": c.text, "source": c.source,
+        document["claims"] += [{"id": c.id, "text": c.text, "source": c.source, "source_kind": c.source_kind,
                                 "source_entity_id": c.source_entity_id, "quantity": _quantity(c.quantity),
                                 "article_ids": c.article_ids, "story_id": sid} for c in analysis.claims]
         document["relations"] += [{**asdict(r), "story_id": sid} for r in analysis.relations]

@@ -106,6 +106,8 @@ class Quantity:
     high: float | None = None
     unit: str | None = None
     hedge: str | None = None
+    subject: str | None = None  # whose quantity: 'Sears shares'
+    measure: str | None = None  # what is measured: the verb or noun it attaches to ('rise')
 
 
 def figure_text(q: Quantity, unit: bool = True) -> str:
@@ -129,6 +131,7 @@ class Claim:
     source_entity_id: str | None
     quantity: Quantity
     article_ids: list[str]
+    source_kind: str | None = None  # speaker | attributed ('according to') | outlet (the report itself)
 
 
 @dataclass

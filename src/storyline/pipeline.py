@@ -309,7 +309,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     claims = merge_figures(story_id, raw_figures, alias_map, by_id, {a.id: a.outlet for a in articles},
                            {a.id: a.language for a in articles})
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)
-    relations = relate(quotes, claims, positions)
+    relations = relate(quotes, claims, positions, day_of)
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
     summary = summarize(sentences, summary_sentences)

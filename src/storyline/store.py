@@ -88,6 +88,9 @@ MIGRATIONS = [
     """
     ALTER TABLE groups ADD COLUMN indexed_terms TEXT;
     """,
+    """
+    ALTER TABLE claims ADD COLUMN source_kind TEXT;
+    """,
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
 
@@ -378,9 +381,9 @@ def save_analysis(conn: sqlite3.Connection, analysis: StoryAnalysis, events: lis
     conn.executemany("INSERT OR REPLACE INTO quotes VALUES (?,?,?,?,?,?,?)",
                      [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
                        json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
-    conn.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?)",
+    conn.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?,?)",
                      [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity)),
-                       json.dumps(c.article_ids)) for c in analysis.claims])
+                       json.dumps(c.article_ids), c.source_kind) for c in analysis.claims])
     conn.executemany("INSERT INTO relations VALUES (?,?,?,?,?)",
                      [(sid, r.a, r.b, r.type, r.why) for r in analysis.relations])
     conn.executemany("INSERT INTO timeline VALUES (?,?,?,?,?,?)",
@@ -408,7 +411,7 @@ def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysi
                       [QuoteVariant(**v) for v in json.loads(r["variants"])])
                 for r in q("SELECT * FROM quotes WHERE story_id=? ORDER BY rowid")],
         claims=[Claim(r["id"], r["text"], r["source"], r["source_entity_id"], Quantity(**json.loads(r["quantity"])),
-                      json.loads(r["article_ids"])) for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
+                      json.loads(r["article_ids"]), r["source_kind"]) for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
         relations=[Relation(r["a"], r["b"], r["type"], r["why"])
                    for r in q("SELECT * FROM relations WHERE story_id=? ORDER BY rowid")],
         timeline=[TimelineEntry(r["date"], r["granularity"], story_id, r["text"], json.loads(r["article_ids"]),

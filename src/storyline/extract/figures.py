@@ -1,7 +1,12 @@
 """Numeric claims: the figure (digits or words, ranges, hedges), what it counts, who claims it.
 
 A figure is a CARDINAL/QUANTITY/MONEY/PERCENT span of the parse that is not part of a
-date, a year, a phone number or an identifier ("AMX-10", "A321").
+date, a year, a phone number, an identifier ("AMX-10", "A321") or a name ("12 Update",
+"Ocean's Twelve"). The span is widened to the currency sign and scale the parser leaves
+out ("$500m" is tagged "500"). What it counts comes from the syntax: the noun the number
+modifies, or for money and percentages the currency and "%"; whose quantity it is (the
+subject) and what is measured (the verb or noun it attaches to) come from the parse too,
+so that a dispute is only ever between figures for the same thing.
 """
 
 from __future__ import annotations
@@ -14,8 +19,16 @@ SMALL = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen".split())}
 TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
+CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
+              "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
+              "sterling": "GBP", "¥": "JPY", "yen": "JPY", "rs": "INR", "rs.": "INR", "₹": "INR", "rupees": "INR",
+              "kronor": "SEK", "krona": "SEK", "yuan": "CNY", "renminbi": "CNY", "francs": "CHF", "a$": "AUD",
+              "c$": "CAD", "hk$": "HKD"}
+PERCENT_WORDS = {"%", "percent", "pc", "pct"}
+# Nouns that say when or how long, not what: '18 hours', 'a 12-day run' are durations.
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
+          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "mn": 1_000_000,
+          "crore": 10_000_000, "lakh": 100_000}
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
          "billions": 1_000_000_000}
 HEDGES = [("up to", "up to"), ("as many as", "up to"), ("at least", "at least"), ("more than", "more than"),
@@ -53,6 +66,9 @@ class RawFigure:
     text: str
     start: int
     sentence: int
+    subject: str | None = None
+    measure: str | None = None
+    attributed_to: str | None = None
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
@@ -94,8 +110,9 @@ def _swap_separators(match: re.Match[str]) -> str:
 def _single_number(phrase: str) -> float | None:
     """Leading digits (with a scale word) or number words; a trailing unit ('percent', 'euros') is ignored."""
     phrase = re.sub(r"\s*(?:%|per\s*cent|percent|pct)\.?$", "", phrase.strip()).strip()
-    phrase = re.sub(r"^(?:[$€£]|us\$|usd|eur)\s*", "", phrase)
-    match = re.match(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|m|k)?(?![\w.])", phrase)
+    phrase = re.sub(r"^(?:[a-z]{0,2}[$€£¥₹]|usd|eur|gbp|rs\.?)\s*", "", phrase)
+    match = re.match(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|mn|m|k|crore|lakh)?"
+                     r"(?![\w.])", phrase)
     if match:
         digits = match.group(1).replace(",", "")
         if len(digits.split(".")[0]) > MAX_FIGURE_DIGITS:
@@ -155,19 +172,88 @@ def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) ->
 def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     """Figures of one parsed article with the noun they count, digits read by the article's language."""
     decimal_comma = language in DECIMAL_COMMA_LANGUAGES
+    english = language in (None, "en")
     figures = []
     sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
     for ent in _joined_ranges(doc):
-        parsed = parse_number(ent.text, decimal_comma)
-        if parsed is None or is_not_a_figure(doc.text, ent.start_char, ent.end_char, parsed.value):
+        span = _widened(ent)
+        parsed = parse_number(span.text, decimal_comma)
+        if parsed is None or is_not_a_figure(doc.text, span.start_char, span.end_char, parsed.value) or \
+                (english and _names_something(span)):
             continue
-        unit, counted = _counted_noun(ent) if language in (None, "en") else _following_word(ent)
-        if ent.root.ent_type_ == "PERCENT":
-            unit = "%"
-        sent = ent.sent
+        unit, counted = _counted_noun(span) if english else _following_word(span)
+        percent = _is_percent(span)
+        currency = None if percent else _currency(span)
+        if currency or percent:
+            unit = counted = currency or "%"
+        sent = span.sent
         figures.append(RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted,
-                                 sent.text.strip(), ent.start_char, sentence_of[sent.start]))
+                                 sent.text.strip(), span.start_char, sentence_of[sent.start],
+                                 *(_subject_and_measure(span) if english else (None, None)),
+                                 _according_to(sent) if english else None))
     return figures
+
+
+def _widened(ent):
+    """The figure span with the currency sign before it and the scale or unit after it ('$' '500' 'm')."""
+    doc, start, end = ent.doc, ent.start, ent.end
+    while start > ent.sent.start and (doc[start - 1].lower_ in CURRENCIES or doc[start - 1].text in ("US", "A", "C")
+                                      and start < len(doc) and doc[start].text == "$"):
+        start -= 1
+    while end < ent.sent.end and (doc[end].lower_ in SCALES and doc[end].lower_ != "hundred"
+                                  or doc[end].lower_ in PERCENT_WORDS or doc[end].lower_ in CURRENCIES):
+        end += 1
+    return doc[start:end]
+
+
+def _currency(span) -> str | None:
+    """The currency code of a money figure, from its sign or the currency word after it."""
+    following = span.doc[span.end:span.end + 1]
+    for word in [t.lower_ for t in span] + [t.lower_ for t in following if t.is_alpha]:
+        if word in CURRENCIES:
+            return CURRENCIES[word]
+    match = re.match(r"([a-z]{0,2}[$€£¥₹])", span.text.lower())
+    return CURRENCIES.get(match.group(1)) if match else None
+
+
+def _is_percent(span) -> bool:
+    return any(t.lower_ in PERCENT_WORDS or t.ent_type_ == "PERCENT" for t in span)
+
+
+def _names_something(span) -> bool:
+    """'12 Update', 'Ocean's Twelve', 'TV2': a number that is part of a title or name, not an amount."""
+    numbers = [t for t in span if t.like_num]
+    root = numbers[-1] if numbers else span.root
+    head = root.head
+    return root.dep_ == "nummod" and head.pos_ == "PROPN" and head.text[:1].isupper() and \
+        not head.lower_ in CURRENCIES and head.ent_type_ not in ("NORP",) and not head.tag_ == "NNPS"
+
+
+def _subject_and_measure(span) -> tuple[str | None, str | None]:
+    """Whose quantity ('Sears shares rose 17%' -> 'Sears shares') and what is measured ('rise')."""
+    node = span.root
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            break
+        node = node.head
+    if node.pos_ not in ("VERB", "AUX"):
+        return None, None
+    subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ == "PRON" or any(span.start <= t.i < span.end for t in subject.subtree):
+        return None, node.lemma_.lower()
+    words = [t.text for t in subject.subtree if t.dep_ not in ("det", "punct", "relcl") and t.i <= subject.i]
+    return " ".join(words) or None, node.lemma_.lower()
+
+
+def _according_to(sent) -> str | None:
+    """'according to X' in the figure's sentence: X as written (a name, 'studio estimates')."""
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
+            objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
+            if objects:
+                phrase = "".join(t.text_with_ws for t in objects[0].subtree).strip(" ,.")
+                return re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I) or None
+    return None
 
 
 def _joined_ranges(doc):

@@ -114,13 +114,16 @@ def _said_on(time_text: str | None, published: str | None) -> str | None:
     return None
 
 
-def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> str | None:
-    """Who claims a figure: the speaker of the statement that holds it."""
+def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> tuple[str | None, str | None]:
+    """Who claims a figure, and how we know: the speaker of the statement that holds it, else the
+    'according to' source of its sentence; (None, None) when the report states it itself."""
     for quote in quotes:
         if quote.speaker and (quote.start <= figure.start < quote.end or
                               (quote.kind == "indirect" and quote.sentence == figure.sentence)):
-            return quote.speaker
-    return None
+            return quote.speaker, "speaker"
+    if figure.attributed_to:
+        return figure.attributed_to, "attributed"
+    return None, None
 
 
 def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_language: bool) -> bool:
@@ -133,14 +136,15 @@ def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_lang
     return a.unit in PEOPLE_NOUNS and b_unit in PEOPLE_NOUNS
 
 
-def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], alias_map: dict[str, str],
+def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | None, str | None]]],
+                  alias_map: dict[str, str],
                   entities: dict[str, Entity], outlets: dict[str, str | None],
                   languages: dict[str, str | None]) -> list[Claim]:
     """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
     by_number: dict[tuple, list[Claim]] = {}
-    for article_id, figure, source in raw:
+    for article_id, figure, (source, kind) in raw:
         number = (figure.value, figure.low, figure.high)
         language = languages.get(article_id)
         match = next((c for c in by_number.get(number, [])
@@ -151,16 +155,18 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, str | None]], a
         if match is not None:
             if article_id not in match.article_ids:
                 match.article_ids.append(article_id)
-            if match.source is None and source_name:
-                match.source, match.source_entity_id = source_name, entity_id
+            if match.source_kind in (None, "outlet") and source_name:
+                match.source, match.source_entity_id, match.source_kind = source_name, entity_id, kind
             if units[match.id] is None and figure.unit:
                 units[match.id] = figure.unit
                 match.quantity.unit = figure.counted or figure.unit
             continue
+        outlet = outlets.get(article_id)
         claim = Claim(_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
-                      source_name or outlets.get(article_id), entity_id,
-                      Quantity(figure.value, figure.low, figure.high, figure.counted or figure.unit, figure.hedge),
-                      [article_id])
+                      source_name or outlet, entity_id,
+                      Quantity(figure.value, figure.low, figure.high, figure.counted or figure.unit, figure.hedge,
+                               figure.subject, figure.measure),
+                      [article_id], kind if source_name else "outlet" if outlet else None)
         units[claim.id] = figure.unit
         claims.append(claim)
         by_number.setdefault(number, []).append(claim)

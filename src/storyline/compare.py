@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .extract.merge import PEOPLE_NOUNS
 from .dates import article_times
 from .models import Claim, Quantity, Quote, Relation, figure_text
-from .text import NEGATIONS, WORD, content_words, is_negated, jaccard, numbers_in, stem
+from .text import NEGATIONS, RANK, STOPWORDS, WORD, content_words, is_negated, jaccard, numbers_in, stem
 from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
@@ -40,11 +40,14 @@ FLOOR_CEILING = 1.5
 # a denial bears on what follows its negation within this many words ('does not launch ... attacks')
 NEGATION_SCOPE = 4
 EXCERPT_WORDS = 12
+TOPIC_PREPOSITIONS = {"about", "of", "on"}
+# a short quoted name ('the "Make love not spam" campaign') whose words deny nothing
+QUOTED_TITLE = re.compile(r"[\"“«]\W*(?:\w+\W+){0,5}\w+\W*[\"”»]")
 PEOPLE = "people"
 # "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
                         r"concluded|halted|stopped)\b(?!\s+(?:work|working|production|operations|traffic))|"
-                        r"\bno more\b|\bend(?:ed)? of\b", re.I)
+                        r"\bno more\b", re.I)
 CONTINUATION = re.compile(r"\bstill\b|\bcontinu(?:e|es|ed|ing)\b|\bremain(?:s|ed)?\b|\bongoing\b", re.I)
 CONTRAST = re.compile(r"\b(?:however|but|meanwhile|yet|nevertheless|despite|although|though|still)\b", re.I)
 
@@ -52,7 +55,8 @@ CONTRAST = re.compile(r"\b(?:however|but|meanwhile|yet|nevertheless|despite|alth
 @dataclass
 class Statement:
     id: str
-    source: str | None
+    source: str | None  # the entity id when known: what 'same source' compares
+    name: str | None  # the source as a reader reads it
     text: str
     articles: set[str]
     positions: set[tuple[str, int]]  # (article id, sentence index)
@@ -65,11 +69,12 @@ def statements_from(quotes: list[Quote], claims: list[Claim],
     found = []
     for quote in quotes:
         text = " / ".join(v.text for v in quote.variants)
-        found.append(Statement(quote.id, quote.speaker_entity_id or quote.speaker, text,
+        found.append(Statement(quote.id, quote.speaker_entity_id or quote.speaker, quote.speaker, text,
                                {v.article_id for v in quote.variants}, positions.get(quote.id, set()),
                                content_words(text), any(is_negated(v.text) for v in quote.variants)))
     for claim in claims:
-        found.append(Statement(claim.id, claim.source_entity_id or claim.source, claim.text, set(claim.article_ids),
+        found.append(Statement(claim.id, claim.source_entity_id or claim.source, claim.source, claim.text,
+                               set(claim.article_ids),
                                positions.get(claim.id, set()), content_words(claim.text), is_negated(claim.text)))
     return found
 
@@ -121,8 +126,8 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
         denial, claim = (a, b) if a.negated else (b, a)
         if _negation_bears_on(denial.text, shared):
             return Relation(denial.id, claim.id, "contradicts",
-                            f"denial vs. assertion: {denial.source}: “{_excerpt(denial.text, shared)}”; "
-                            f"{claim.source}: “{_excerpt(claim.text, shared)}”")
+                            f"denial vs. assertion: {denial.name}: “{_excerpt(denial.text, shared)}”; "
+                            f"{claim.name}: “{_excerpt(claim.text, shared)}”")
     if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles and \
             not _different_numbers(a.text, b.text):
         return Relation(a.id, b.id, "agrees", f"same statement from different sources ({len(shared)} shared terms)")
@@ -130,13 +135,22 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
 
 
 def _negation_bears_on(text: str, shared: set[str]) -> bool:
-    """A negation with a shared word right after it: 'does not launch ... attacks', not 'would not
-    affect his determination to draw attention' against 'wants to draw attention'."""
-    words = WORD.findall(text.replace("n't", " not"))
+    """The negation denies what the other side says: the first word it governs is one they share
+    ('does not launch ... attacks'), or names a topic of one ('no discussions about a second wave');
+    not 'would not affect his determination to draw attention' against 'wants to draw attention'."""
+    words = WORD.findall(RANK.sub(" ", QUOTED_TITLE.sub(" ", text)).replace("n't", " not"))
     for i, word in enumerate(words):
         if word.lower() in NEGATIONS or re.fullmatch(r"den(?:y|ies|ied)", word, re.I):
-            if any(stem(w) in shared for w in words[i + 1:i + 1 + NEGATION_SCOPE]):
+            governed = [w for w in words[i + 1:i + 1 + NEGATION_SCOPE] if w.lower() not in STOPWORDS]
+            if governed and stem(governed[0]) in shared:
                 return True
+            if not governed:
+                continue
+            after = words[words.index(governed[0], i + 1) + 1:]
+            if after and after[0].lower() in TOPIC_PREPOSITIONS:  # 'no discussions about <topic>'
+                topic = [t for t in after[1:1 + NEGATION_SCOPE] if t.lower() not in STOPWORDS]
+                if topic and stem(topic[0]) in shared:
+                    return True
     return False
 
 
@@ -214,7 +228,7 @@ def _same_quantity(qa: Quantity, qb: Quantity) -> bool:
         names_a, names_b = _names(qa.subject), _names(qb.subject)
         if names_a or names_b:
             return bool(names_a & names_b) and (names_a <= names_b or names_b <= names_a)
-        return bool(content_words(qa.subject) & content_words(qb.subject))
+        return content_words(qa.subject) == content_words(qb.subject)  # 'the film' is not 'the top 12 films'
     return True
 
 

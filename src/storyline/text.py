@@ -8,6 +8,7 @@ from functools import lru_cache
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+RANK = re.compile(r"\bNo\.\s*\d")
 NEGATIONS = {"no", "not", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS | {"said", "says", "say", "told", "according",
                                                          "also", "would", "could", "one", "two"}
@@ -50,7 +51,8 @@ def numbers_in(text: str) -> set[str]:
 
 
 def is_negated(text: str) -> bool:
-    words = {w.lower() for w in WORD.findall(text.replace("n't", " not"))}
+    """A negation word or a denial verb; 'No. 1' is a rank, not a 'no'."""
+    words = {w.lower() for w in WORD.findall(RANK.sub(" ", text).replace("n't", " not"))}
     return bool(words & NEGATIONS) or bool(re.search(r"\bden(?:y|ies|ied)\b", text, re.I))
 
 

@@ -25,13 +25,15 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars"
               "kronor": "SEK", "krona": "SEK", "yuan": "CNY", "renminbi": "CNY", "francs": "CHF", "a$": "AUD",
               "c$": "CAD", "hk$": "HKD"}
 PERCENT_WORDS = {"%", "percent", "pc", "pct"}
+# 'milliondollars': a scale and a currency run together by a careless page
+GLUED_SCALE = re.compile(r"(thousand|million|billion|trillion)(dollars|euros|pounds|yen)")
 # Nouns that say when or how long, not what: '18 hours', 'a 12-day run' are durations.
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "mn": 1_000_000,
           "crore": 10_000_000, "lakh": 100_000}
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
          "billions": 1_000_000_000}
-HEDGES = [("up to", "up to"), ("as many as", "up to"), ("at least", "at least"), ("more than", "more than"),
+HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), ("at least", "at least"), ("more than", "more than"),
           ("over", "more than"), ("at most", "at most"), ("less than", "less than"), ("fewer than", "less than"),
           ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
@@ -43,6 +45,7 @@ DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb",
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
 MAX_FIGURE_DIGITS = 15
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
+RANKED = re.compile(r"(?:\bNo\.|\b[Nn]umber|\btop)\s*$")
 
 
 @dataclass
@@ -77,7 +80,7 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
     With decimal_comma (the article's language writes '12.000,5') the separators swap meaning,
     so a Portuguese '12.000 membros' is twelve thousand, not twelve.
     """
-    phrase = text.lower().replace("’", "'").strip()
+    phrase = GLUED_SCALE.sub(r"\1 \2", text.lower().replace("’", "'").strip())
     if decimal_comma:
         phrase = re.sub(r"\d[\d.,]*", _swap_separators, phrase)
     phrase = re.sub(r"^between\s+", "", phrase)
@@ -86,6 +89,10 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
         if phrase.startswith(cue + " "):
             hedge, phrase = name, phrase[len(cue) + 1:]
             break
+    few = re.fullmatch(r"(?:a few|several|a couple of|some)\s+(hundred|thousand|million|billion)", phrase)
+    if few:
+        scale = SCALES[few.group(1)]
+        return ParsedNumber(None, 2 * scale, 9 * scale, "vague")
     vague = re.fullmatch(r"(tens|hundreds|dozens|scores|thousands|millions|billions)(?: of (thousands|millions|billions))?",
                          phrase)
     if vague:
@@ -162,6 +169,8 @@ def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) ->
         return True
     if re.search(r"[A-Za-z]-?$", doc_text[max(0, start - 2):start]) or before in ("#", "№"):
         return True
+    if RANKED.search(doc_text[max(0, start - 8):start]):
+        return True  # 'No. 1 slot', 'the top 10': a rank, not an amount
     window = doc_text[max(0, start - 6):min(len(doc_text), end + 6)]
     if PHONE.search(window) and len(re.sub(r"\D", "", window)) >= 8:
         return True
@@ -179,9 +188,11 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
         if parsed is None or is_not_a_figure(doc.text, span.start_char, span.end_char, parsed.value) or \
-                (english and _names_something(span)):
+                (english and _names_something(span)) or _pronoun_one(span, parsed):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
+        if parsed.hedge == "about" and span[0].lower_ == "about" and span[0].dep_ == "prep":
+            parsed.hedge = None  # 'a movie about two men': a preposition, not a hedge
         percent = _is_percent(span)
         currency = None if percent else _currency(span)
         if currency or percent:
@@ -194,6 +205,11 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     return figures
 
 
+def _pronoun_one(span, parsed: ParsedNumber) -> bool:
+    """'one of the eight charities', 'one senior official said': the word 'one' picks out, it does not count."""
+    return parsed.value == 1 and not parsed.hedge and span.text.lower().strip() in ("one", "a", "an")
+
+
 def _widened(ent):
     """The figure span with the currency sign before it and the scale or unit after it ('$' '500' 'm')."""
     doc, start, end = ent.doc, ent.start, ent.end
@@ -201,7 +217,8 @@ def _widened(ent):
                                       and start < len(doc) and doc[start].text == "$"):
         start -= 1
     while end < ent.sent.end and (doc[end].lower_ in SCALES and doc[end].lower_ != "hundred"
-                                  or doc[end].lower_ in PERCENT_WORDS or doc[end].lower_ in CURRENCIES):
+                                  or doc[end].lower_ in PERCENT_WORDS or doc[end].lower_ in CURRENCIES
+                                  or GLUED_SCALE.fullmatch(doc[end].lower_)):
         end += 1
     return doc[start:end]
 
@@ -210,6 +227,7 @@ def _currency(span) -> str | None:
     """The currency code of a money figure, from its sign or the currency word after it."""
     following = span.doc[span.end:span.end + 1]
     for word in [t.lower_ for t in span] + [t.lower_ for t in following if t.is_alpha]:
+        word = GLUED_SCALE.sub(r"\2", word)
         if word in CURRENCIES:
             return CURRENCIES[word]
     match = re.match(r"([a-z]{0,2}[$€£¥₹])", span.text.lower())
@@ -217,7 +235,9 @@ def _currency(span) -> str | None:
 
 
 def _is_percent(span) -> bool:
-    return any(t.lower_ in PERCENT_WORDS or t.ent_type_ == "PERCENT" for t in span)
+    after = span.doc[span.end:span.end + 2]
+    return any(t.lower_ in PERCENT_WORDS or t.ent_type_ == "PERCENT" for t in span) or \
+        [t.lower_ for t in after] == ["per", "cent"]
 
 
 def _names_something(span) -> bool:

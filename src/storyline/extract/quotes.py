@@ -17,6 +17,10 @@ import re
 from dataclasses import dataclass, field
 
 MIN_QUOTE_WORDS = 4
+MAX_NAME_WORDS = 6
+# A person named this close before 'he said' is its antecedent even when not a subject
+# ('... according to Wessel van Rensburg. "We're prepared," he said').
+RECENT_CHARS = 250
 OPENERS = {"“": "”", "«": "»", "„": "“"}
 SPEECH_VERBS = {
     "say", "tell", "write", "add", "stress", "note", "claim", "state", "ask", "declare", "explain",
@@ -32,6 +36,8 @@ SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "govern
                 "court", "bank", "council", "committee", "authority", "union", "company", "administration",
                 "prosecutor", "investigator", "intelligence", "kremlin", "cabinet", "parliament"}
 # Verbs whose clause (ccomp) is a statement, a belief or a finding credited to their subject.
+# Verbs whose clause the subject rejects: the statement keeps the verb, so it reads as a denial.
+DENIAL_VERBS = {"deny", "dismiss", "reject", "refute", "dispute"}
 # Bodies that speak for themselves ('the port authority of Valmora said'), unlike a spokesman or an official.
 INSTITUTION_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "commission", "court",
                      "council", "committee", "authority", "union", "company", "administration", "cabinet",
@@ -40,7 +46,10 @@ REPORTING_VERBS = SPEECH_VERBS - {"call", "describe", "accuse", "blame", "ask", 
     "believe", "think", "suggest", "contend", "testify", "indicate", "show", "reveal", "find", "conclude",
     "fear", "worry", "hope", "agree", "complain", "concede", "signal", "wonder", "point", "know", "feel",
     "acknowledge", "mention", "charge", "caution", "boast", "concede", "observe", "remark", "speculate",
-    "suspect", "recognize", "recognise", "realize", "realise", "understand", "expect", "guess", "figure", "bet"}
+    "suspect", "recognize", "recognise", "realize", "realise", "understand", "expect", "guess", "figure", "bet"
+} | DENIAL_VERBS
+# Verbs by which a study or figures state something: 'figures showed revenue topped ...'.
+EVIDENCE_VERBS = {"show", "find", "reveal", "indicate", "suggest"}
 # Verbs that credit a characterisation: 'called Clinton a "champion"', 'likened him to a "vicious snake"'.
 NAMING_VERBS = {"call", "describe", "label", "brand", "liken", "dub", "term", "condemn", "denounce", "praise",
                 "criticize", "criticise", "slam", "blast", "accuse", "compare", "characterize", "characterise",
@@ -79,14 +88,22 @@ class SpeakerContext:
     mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, label
     subjects: set[int] = field(default_factory=set)  # starts of mentions that are grammatical subjects
 
+    def person_like(self, name: str) -> bool:
+        """A full name, or the surname of one this article gives in full."""
+        return " " in name.strip() or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
+                                          for m in self.mentions)
+
     def inside(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
         return [m for m in self.mentions if m[0] >= start and m[1] <= end]
 
     def last_before(self, position: int, labels: set[str], quotes: list[tuple[int, int]]) -> str | None:
         """The last such mention outside quotes, preferring subjects (the usual antecedent of 'he')."""
         earlier = [m for m in self.mentions if m[1] <= position and m[3] in labels and not _within(m[0], quotes)]
-        subjects = [m for m in earlier if m[0] in self.subjects]
-        chosen = (subjects or earlier)[-1:]
+        if "PERSON" in labels:  # 'Yahoo', 'Lycos' tagged PERSON alone are weaker antecedents than a person's name
+            earlier = [m for m in earlier if self.person_like(m[2])] or earlier
+        recent = [m for m in earlier if position - m[1] <= RECENT_CHARS]
+        subjects = [m for m in recent if m[0] in self.subjects] or [m for m in earlier if m[0] in self.subjects]
+        chosen = (subjects if not recent or subjects and subjects[-1] in recent else recent)[-1:] or earlier[-1:]
         return chosen[0][2] if chosen else None
 
 
@@ -104,12 +121,15 @@ def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
     spans, open_at, closer = [], None, None
     for i, ch in enumerate(paragraph):
         if open_at is None:
-            if ch in OPENERS:
+            closes = ch in "”»" or (ch == '"' and i > 0 and paragraph[i - 1] in ",.?!" and
+                                    re.match(r"\s+(?:said|says|he|she|they|added|according)\b", paragraph[i + 1:i + 12]))
+            if closes:  # closing mark with no opening: the quote began before, at a sentence start at the latest
+                begun = max(spans[-1][1] + 1 if spans else 0, paragraph.rfind(". ", 0, i - 1) + 2 if spans else 0)
+                spans.append((begun, i))
+            elif ch in OPENERS:
                 open_at, closer = i + 1, OPENERS[ch]
             elif ch == '"':
                 open_at, closer = i + 1, '"'
-            elif ch in "”»" and not spans:
-                spans.append((0, i))  # closing mark with no opening: the quote began before this paragraph
         elif ch == closer or (closer == '"' and ch in "”") or (closer == "”" and ch == '"'):
             spans.append((open_at, i))
             open_at = None
@@ -119,10 +139,22 @@ def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
 
 
 def _is_title(quoted: str) -> bool:
-    """A quoted name or title ("Widows of Russian Soldiers", "Not a Step Back"), not a statement."""
+    """A quoted name or title ("Widows of Russian Soldiers", "Make Love, Not Spam,"), not a statement."""
     words = re.findall(r"[\w'’]+", quoted)
-    return not re.search(r"[.!?,;]\W*$", quoted.strip()) and \
+    return not re.search(r"[.!?;]\W*$", quoted.strip()) and \
         all(w[0].isupper() or len(w) <= 3 for w in words)
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """A short quoted phrase that names something ('Lycos's "Make love not spam" screensaver'): no
+    closing punctuation, no colon or comma before it, and a word, not a clause, right after it."""
+    quoted = text[start:end].strip()
+    if _words(quoted) > MAX_NAME_WORDS or re.search(r"[.!?,;]\W*$", quoted):
+        return False
+    before = text[max(0, start - 3):start - 1].strip()
+    after = text[end + 1:end + 30]
+    return not before.endswith((":", ",")) and re.match(r"\s+[a-z]+\b", after) is not None and \
+        not re.match(r"\s+(?:he|she|they|it|we|i|said|says|and|but|or|to|in|on|at|for|with|as|is|was)\b", after)
 
 
 def _within(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -138,7 +170,8 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     text = doc.text
     spans = quote_spans(text)
     sentences = list(doc.sents)
-    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])]
+    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])
+              and not _is_name(text, *s)]
     quotes: list[RawQuote] = _transcript_statements(text, sentences, spans)
     previous: RawQuote | None = None
     for start, end in direct:
@@ -386,6 +419,14 @@ def _reported_content(verb) -> list | None:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         if clause is not None:
             return list(clause.subtree)
+        rest = list(verb.doc[verb.i + 1:verb.sent.end])
+        if rest and rest[0].lower_ == "that" and any(t.pos_ in ("VERB", "AUX") for t in rest[1:]):
+            return rest[1:]  # 'reported that ...' that the parser read as a noun phrase
+        tail = _trailing_attribution(verb)
+        if tail:
+            return tail
+        if verb.lemma_ in EVIDENCE_VERBS and any(t.pos_ == "VERB" and t.dep_ == "conj" and t.head == verb for t in rest):
+            return rest  # 'figures showed revenue topped $9.4 billion', parsed as two verbs
     if verb.lemma_ in PLEDGE_VERBS:
         for child in verb.children:
             if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_ == "call"):
@@ -405,6 +446,18 @@ def _named_source(subject, spans, context) -> str | None:
         t.pos_ == "PROPN" or t.ent_type_ for t in subject.subtree) else None
 
 
+def _trailing_attribution(verb) -> list | None:
+    """'P, he said.' parsed with 'said' hanging off P: the words before the comma."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    sent = verb.sent
+    if subject is None or verb.lemma_ not in SPEECH_VERBS or verb.i < sent.end - 4 or verb.dep_ == "ROOT":
+        return None
+    first = min(t.i for t in subject.subtree)
+    if first == sent.start or verb.doc[first - 1].text != ",":
+        return None
+    return list(verb.doc[sent.start:first - 1])
+
+
 def _indirect(content: list, verb, speaker: str | None, named_as: str | None, index: int,
               time_text: str | None) -> RawQuote | None:
     """The content's words (without 'that', and never running into its reporting verb's own words)."""
@@ -416,6 +469,8 @@ def _indirect(content: list, verb, speaker: str | None, named_as: str | None, in
     text = "".join(t.text_with_ws for t in tokens).strip(" ,")
     if _words(text) < MIN_QUOTE_WORDS:
         return None
+    if verb.lemma_ in DENIAL_VERBS and after:
+        text = f"{verb.text} {text}"  # 'denied it had brought down two sites': the statement is a denial
     return RawQuote(text, "indirect", speaker, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), index, time_text,
                     named_as)
 

@@ -118,3 +118,69 @@ def test_same_figure_across_languages_is_one_claim_other_nouns_in_one_language_a
     claims = merge_figures("s1", raw, {}, {}, {}, {"en1": "en", "pt1": "pt", "en2": "en"})
     assert sorted(c.article_ids for c in claims) == [["en1", "pt1"], ["en2"]]
     assert next(c for c in claims if "pt1" in c.article_ids).source == "the union"
+
+
+def test_company_names_with_and_without_legal_form_are_one_entity():
+    forms = [("Kmart Holding Corp", "a1"), ("Kmart", "a2"), ("Wal-Mart Stores Inc", "a1"), ("Wal-Mart", "a2"),
+             ("Bain & Co", "a1"), ("Bain & Company", "a2"), ("ESL Investment Inc", "a1"), ("ESL Investment", "a2")]
+    entities, alias_map = resolve_entities([Mention(n, "ORG", a) for n, a in forms], "s1")
+    assert sorted(e.name for e in entities) == ["Bain & Co", "ESL Investment", "Kmart", "Wal-Mart"]
+    assert alias_map["Kmart Holding Corp"] == alias_map["Kmart"]
+
+
+def test_a_person_is_never_merged_into_an_organisation_or_a_lookalike():
+    mentions = [Mention("Michael Sears", "PERSON", "a1"), Mention("Sears", "ORG", "a1"), Mention("Sears", "ORG", "a2"),
+                Mention("North", "LOC", "a1"), Mention("Northrop", "ORG", "a1"), Mention("God", "PERSON", "a1"),
+                Mention("Good", "ORG", "a2")]
+    _entities, alias_map = resolve_entities(mentions, "s1")
+    assert len({alias_map[n] for n in ("Michael Sears", "Sears", "North", "Northrop", "God", "Good")}) == 6
+
+
+def test_a_place_is_never_a_speaker():
+    facts = facts_of("Officials in Kyiv said on Tuesday that the bridge had been repaired. "
+                     "Russia claims that the strike hit a barracks near the port.")
+    assert all(q.speaker not in ("Kyiv", "Russia") for q in facts.quotes)
+
+
+def test_he_said_resolves_to_the_person_just_named_not_an_older_subject():
+    facts = facts_of('Anne Mitchell said the tool was illegal. The company expects no trouble, according to '
+                     'Wessel van Rensburg, head of e-mail at Lycos UK. "If there are any legal issues, we\'re '
+                     'prepared to deal with them," he said.')
+    direct = [q for q in facts.quotes if q.kind == "direct"]
+    assert [q.speaker for q in direct] == ["Wessel van Rensburg"]
+
+
+def test_transcript_lines_and_dash_signatures_name_their_speakers():
+    facts = facts_of("WALLACE: If I may, sir, because we have got limited time, will she be there?\n\n"
+                     "“He can’t even answer a question without scaring people first.” ― Esther Tapia\n")
+    assert {q.speaker for q in facts.quotes if q.kind == "direct"} == {"Wallace", "Esther Tapia"}
+
+
+def test_every_variant_keeps_the_speaker_as_the_article_names_them():
+    facts = facts_of("The former secretary of state said she wanted to speak directly to voters in the state.")
+    assert [(q.speaker, q.speaker_text) for q in facts.quotes] == [("former secretary of state",
+                                                                    "The former secretary of state")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Kmart agreed to pay $11.5 billion for the retailer.", 11.5e9, "USD"),
+    ("The plan saves $500m a year.", 500e6, "USD"),
+    ("Turnout reached 42.11% on Sunday.", 42.11, "%"),
+    ("The prize is worth 10 million Swedish kronor.", 10e6, "SEK"),
+    ("Sales fell 3 per cent in March.", 3, "%"),
+])
+def test_money_and_percentages_carry_currency_and_scale(text, value, unit):
+    figures = facts_of(text).figures
+    assert [(f.value, f.unit) for f in figures] == [(value, unit)]
+
+
+def test_numbers_in_titles_and_ranks_are_not_figures():
+    assert facts_of("12 Update on merger talks").figures == []
+    assert facts_of('"Meet the Fockers" held its No. 1 slot among the top 10 films.').figures == []
+
+
+def test_what_a_figure_counts_comes_from_the_syntax_not_the_next_capitalised_word():
+    figure = facts_of("Kmart to buy Sears in $11 billion Deal").figures[0]
+    assert (figure.value, figure.unit, figure.subject) == (11e9, "USD", "Kmart")
+    shares = facts_of("Sears shares rose 17 percent.").figures[0]
+    assert (shares.subject, shares.measure) == ("Sears shares", "rise")

@@ -24,13 +24,18 @@ from rapidfuzz.distance import Levenshtein
 from ..models import Entity, Mention
 from ..textindex import WordIndex
 
-ENTITY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
+# spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
+ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
 # A quoted proper name right after a collective noun names an organisation: the group "X".
 QUOTED_GROUP = re.compile(
     r"\b(?:group|organi[sz]ation|movement|association|channel|party|union|committee|network|"
     r"community|collective|campaign|initiative)\s+(?:(?:called|named|known as|calling itself)\s+)?"
     r"[\"“«]([A-Z][^\"”»\n]{2,60}?)[\"”»]")
+LOCATIVE_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
 NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
+# Names shorter than this are compared letter for letter, never as transliteration variants.
+SHORTEST_VARIANT = 6
+NAME_PARTICLE = re.compile(r"(?:van|von|de|da|di|del|della|der|den|la|le|bin|ibn|al|el|ben)\s+[A-Z]")
 NAME_PREFIXES = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 # Transliteration pairs that differ between Russian- and Ukrainian-based spellings and between
@@ -54,7 +59,8 @@ def clean_mention(text: str) -> str | None:
     name = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" \"“”«»'.,;:-")
     name = NAME_PREFIXES.sub("", name)
     name = re.sub(r"'s?$", "", name).strip()
-    if not name or len(name) > 60 or not name[0].isupper() or re.search(r"[\d/@#]", name):
+    capitalised = name[:1].isupper() or NAME_PARTICLE.match(name) is not None  # 'van Rensburg', 'de Gaulle'
+    if not name or len(name) > 60 or not capitalised or re.search(r"[\d/@#]", name):
         return None
     if len(name) < 3 and not name.isupper():
         return None
@@ -65,7 +71,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
     """Entity mentions with their character spans, plus quoted organisation names the model misses."""
     mentions = []
     for ent in doc.ents:
-        label = ENTITY_LABELS.get(ent.label_)
+        label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text) if label else None
         if name:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
@@ -87,6 +93,19 @@ def transliteration_key(name: str) -> str:
     return " ".join(words)
 
 
+def _place_vote(ent, label: str | None) -> str | None:
+    """The small model tags many places PERSON ('in Kherson', "Donetsk People's Republic"): a name with
+    an administrative suffix, or the object of 'in'/'near'/'across', votes for a place instead."""
+    if label != "PERSON":
+        return label
+    if ADMINISTRATIVE_SUFFIX.search(ent.text.replace("’", "'")):
+        return "GPE"
+    head = ent.root.head
+    if ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPOSITIONS:
+        return "GPE"
+    return label
+
+
 def word_stem(word: str) -> str:
     """Plural and possessive folded: Soldiers' -> soldier."""
     word = word.lower().strip("'")
@@ -100,6 +119,8 @@ def content_stems(name: str) -> frozenset[str]:
 
 def same_spelling_variant(a: str, b: str) -> bool:
     """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
+    if min(len(a), len(b)) < SHORTEST_VARIANT:
+        return a.lower() == b.lower()  # 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
     if ka == kb:
         return True
@@ -114,6 +135,18 @@ def same_spelling_variant(a: str, b: str) -> bool:
 
 def _strip_vowel_end(key: str) -> str:
     return re.sub(r"[aeiou]+$", "", key)
+
+
+# Legal forms a company's registered name carries and its everyday name drops.
+LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:&\s*|and\s+)?(?:Co|Company|Cos|Companies)\.?|,?\s+(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|"
+    r"LLC|L\.L\.C|PLC|plc|AG|SA|S\.A|NV|N\.V|GmbH|SpA|S\.p\.A|BV|AB|ASA|Oyj|LP|L\.P|LLP|Pty|Holdings?|Group)\.?)+$")
+
+
+def legal_base(name: str) -> str:
+    """'Kmart Holding Corp' -> 'Kmart', 'Bain & Company' -> 'Bain', 'ESL Investment Inc.' -> 'ESL Investment'."""
+    base = LEGAL_FORM.sub("", name).strip(" ,")
+    return base or name
 
 
 ADMINISTRATIVE_SUFFIX = re.compile(
@@ -169,12 +202,21 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
         return x
 
     def union(a: str, b: str) -> None:
+        """Join two names' groups, never a named person ('Michael Sears') with a group the mentions
+        call an organisation or a place ('Sears'); a lone word tagged PERSON may be a misread place."""
         ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb or (people[ra] and _main_label(kinds[rb]) != "PERSON") or \
+                (people[rb] and _main_label(kinds[ra]) != "PERSON"):
+            return
+        parent[max(ra, rb)] = min(ra, rb)
+        kinds[min(ra, rb)] = kinds[ra] + kinds[rb]
+        people[min(ra, rb)] = people[ra] or people[rb]
 
+    kinds = {name: Counter(labels[name]) for name in names}
+    people = {name: " " in name and _main_label(labels[name]) == "PERSON" for name in names}
     ordered = sorted(names)
     _merge_variants(ordered, labels, union)
+    _merge_legal_names(ordered, labels, union)
     _merge_surnames(ordered, labels, names, union)
     groups: dict[str, MentionGroup] = {}
     for name in ordered:
@@ -215,6 +257,29 @@ def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> No
                 union(a, b)
 
 
+def _merge_legal_names(ordered: list[str], labels: dict[str, Counter], union) -> None:
+    """A company under its registered and its everyday name: 'Wal-Mart Stores Inc' / 'Wal-Mart',
+    'Bain & Co' / 'Bain & Company': equal once legal forms go, or a registered name (it carries a
+    legal form) that begins with the everyday one."""
+    organisations = [n for n in ordered if _main_label(labels[n]) == "ORG"]
+    by_base: dict[str, list[str]] = defaultdict(list)
+    for name in organisations:
+        by_base[legal_base(name).lower()].append(name)
+    for same in by_base.values():
+        for other in same[1:]:
+            union(same[0], other)
+    for name in organisations:
+        base = legal_base(name)
+        if base == name:
+            continue
+        words = re.split(r"[\s,]+", base)
+        for cut in range(len(words) - 1, 0, -1):
+            short = " ".join(words[:cut]).lower()
+            if short in by_base:
+                union(name, by_base[short][0])
+                break
+
+
 def _is_qualifier_only(extra: frozenset[str]) -> bool:
     """The one extra word of the longer organisation name is an adjective of place (Russian, French)."""
     return all(word.endswith(("an", "ian", "ese", "ish", "ic", "i")) for word in extra)
@@ -232,8 +297,8 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
                 if same_spelling_variant(a.split()[0], b.split()[0]):
                     union(a, b)
     for name in ordered:
-        if len(name.split()) != 1:
-            continue
+        if len(name.split()) != 1 or _main_label(labels[name]) != "PERSON":
+            continue  # 'Sears' the retailer is not Michael Sears
         candidates = {p for key, group in by_last.items() if same_spelling_variant(key, name) for p in group}
         firsts = {transliteration_key(p.split()[0]) for p in candidates}
         if candidates and len(firsts) == 1:
@@ -254,8 +319,10 @@ def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
 
 
 def _canonical_name(group: MentionGroup) -> str:
-    """The most frequent multi-word form, else the most frequent form; ties go to the shorter."""
-    forms = sorted(group.names.items(), key=lambda kv: (-(len(kv[0].split()) > 1), -kv[1], len(kv[0]), kv[0]))
+    """The most frequent multi-word form, else the most frequent form; ties go to the shorter. A
+    company's registered form ('Kmart Holding Corp') gives way to the name readers use ('Kmart')."""
+    forms = sorted(group.names.items(), key=lambda kv: (legal_base(kv[0]) != kv[0], -(len(kv[0].split()) > 1),
+                                                        -kv[1], len(kv[0]), kv[0]))
     return forms[0][0]
 
 

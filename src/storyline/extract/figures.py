@@ -25,6 +25,7 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars"
               "kronor": "SEK", "krona": "SEK", "yuan": "CNY", "renminbi": "CNY", "francs": "CHF", "a$": "AUD",
               "c$": "CAD", "hk$": "HKD"}
 PERCENT_WORDS = {"%", "percent", "pc", "pct"}
+PERCENT_TEXT = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bpct\b|\d\s*pc\b")
 # 'milliondollars': a scale and a currency run together by a careless page
 GLUED_SCALE = re.compile(r"(thousand|million|billion|trillion)(dollars|euros|pounds|yen)")
 # Nouns that say when or how long, not what: '18 hours', 'a 12-day run' are durations.
@@ -235,9 +236,9 @@ def _currency(span) -> str | None:
 
 
 def _is_percent(span) -> bool:
-    after = span.doc[span.end:span.end + 2]
-    return any(t.lower_ in PERCENT_WORDS or t.ent_type_ == "PERCENT" for t in span) or \
-        [t.lower_ for t in after] == ["per", "cent"]
+    """'17%', '1.3 pc', '3 per cent' (which the parser may tag MONEY), 'percent' just after the span."""
+    words = span.text.lower() + " " + " ".join(t.lower_ for t in span.doc[span.end:span.end + 2])
+    return any(t.ent_type_ == "PERCENT" for t in span) or PERCENT_TEXT.search(words) is not None
 
 
 def _names_something(span) -> bool:

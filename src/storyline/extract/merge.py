@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
@@ -20,6 +20,7 @@ from ..textindex import WordIndex
 from .figures import RawFigure
 from .quotes import RawQuote
 
+PLACE_TYPES = {"GPE", "LOC"}
 SAME_SPEAKER_OVERLAP = 0.4
 UNKNOWN_SPEAKER_OVERLAP = 0.6
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
@@ -50,6 +51,9 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
     index = WordIndex()
     for article_id, quote in raw:
         entity_id = alias_map.get(quote.speaker or "")
+        if entity_id and entities[entity_id].type in PLACE_TYPES:
+            entity_id = None  # the story's mentions call it a place: 'Kyiv said' names no speaker
+            quote = replace(quote, speaker=None, speaker_text=None)
         speaker = entities[entity_id].name if entity_id else quote.speaker
         key = entity_id or (speaker.lower() if speaker else None)
         words = content_words(quote.text)

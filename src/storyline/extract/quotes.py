@@ -58,6 +58,9 @@ NAMING_VERBS = {"call", "describe", "label", "brand", "liken", "dub", "term", "c
 PLEDGE_VERBS = {"urge", "pledge", "vow", "promise", "threaten", "ask", "demand", "plan", "refuse", "decide",
                 "want", "call", "encourage", "propose", "intend", "offer", "agree", "aim", "seek", "push"}
 ATTRIBUTING_VERBS = SPEECH_VERBS | REPORTING_VERBS | NAMING_VERBS | PLEDGE_VERBS
+# A speaker is a person or an organisation, never a place or a date.
+SPEAKER_LABELS = ("PERSON", "ORG")
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "from", "across"}
 PERSON_PRONOUNS = {"he", "she"}
 GROUP_PRONOUNS = {"they", "we"}
 # 'Name:' or 'Name ―' before a quote, and a transcript's 'NAME: words' paragraph.
@@ -88,6 +91,11 @@ class SpeakerContext:
     mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, label
     subjects: set[int] = field(default_factory=set)  # starts of mentions that are grammatical subjects
 
+    def is_place(self, name: str) -> bool:
+        """The article only ever tags this name as a place."""
+        labels = {m[3] for m in self.mentions if m[2] == name}
+        return bool(labels) and labels <= {"GPE", "LOC"}
+
     def person_like(self, name: str) -> bool:
         """A full name, or the surname of one this article gives in full."""
         return " " in name.strip() or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
@@ -102,8 +110,8 @@ class SpeakerContext:
         if "PERSON" in labels:  # 'Yahoo', 'Lycos' tagged PERSON alone are weaker antecedents than a person's name
             earlier = [m for m in earlier if self.person_like(m[2])] or earlier
         recent = [m for m in earlier if position - m[1] <= RECENT_CHARS]
-        subjects = [m for m in recent if m[0] in self.subjects] or [m for m in earlier if m[0] in self.subjects]
-        chosen = (subjects if not recent or subjects and subjects[-1] in recent else recent)[-1:] or earlier[-1:]
+        subjects = [m for m in earlier if m[0] in self.subjects]
+        chosen = (recent or subjects or earlier)[-1:]
         return chosen[0][2] if chosen else None
 
 
@@ -185,6 +193,9 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
         for reported in _reported_speech(sent, index, spans, context):
             if _share_inside(reported.start, reported.end, verbatim) < 0.5:
                 quotes.append(reported)
+    for quote in quotes:
+        if quote.speaker and context.is_place(quote.speaker):
+            quote.speaker = quote.speaker_text = None  # 'Kyiv said': a place is no speaker
     return sorted(quotes, key=lambda q: q.start)
 
 
@@ -317,13 +328,15 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     """A subject phrase to a speaker name: entity inside, pronoun, or role noun."""
     sub_start = min(t.idx for t in subject.subtree)
     sub_end = max(t.idx + len(t) for t in subject.subtree)
-    inside = [m for m in context.inside(sub_start, sub_end) if m[3] in ("PERSON", "ORG", "GPE")]
+    inside = _who_inside(subject, context)
     if inside and subject.pos_ == "NOUN" and subject.lemma_.lower() in INSTITUTION_NOUNS and \
             not any(m[0] <= subject.idx < m[1] for m in inside):
         return _institution(subject)  # 'the port authority of Valmora' is the authority, not the town
     if inside:
-        inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1, "GPE": 2}[m[3]], -(m[1] - m[0])))
+        inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1}[m[3]], -(m[1] - m[0])))
         return inside[0][2]
+    if context.inside(sub_start, sub_end):
+        return None  # 'Kyiv said', 'Russia claims': a place is no speaker
     lower = subject.text.lower()
     position = min(quote_start, sub_start)
     if lower in PERSON_PRONOUNS:
@@ -335,6 +348,15 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     if subject.pos_ == "PROPN":  # a name the entity model missed
         return " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN") or None
     return None
+
+
+def _who_inside(phrase, context: SpeakerContext) -> list[tuple[int, int, str, str]]:
+    """Persons and organisations named in a phrase, except where they are a place ('officials in Kyiv')."""
+    start = min(t.idx for t in phrase.subtree)
+    end = max(t.idx + len(t) for t in phrase.subtree)
+    located = {t.idx for t in phrase.subtree if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPOSITIONS}
+    return [m for m in context.inside(start, end) if m[3] in SPEAKER_LABELS and
+            not any(m[0] <= i < m[1] for i in located)]
 
 
 def _institution(subject) -> str | None:
@@ -355,9 +377,10 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
     stem = noun.lemma_.lower()
     text = noun.doc.text
     for start, end, name, label in reversed(context.mentions):
-        if start >= position:
+        if start >= position or label not in SPEAKER_LABELS:
             continue
-        titled = stem in text[max(0, start - 40):start].lower() and stem not in SOURCE_NOUNS  # 'spokesman X'
+        titled = stem not in SOURCE_NOUNS and re.search(  # 'spokesman X', 'the widows' leader X'
+            rf"\b{re.escape(stem)}\w*\W+(?:\w+\W+)?$", text[max(0, start - 40):start].lower()) is not None
         if stem and (stem in name.lower() or titled):
             return name
     return None
@@ -377,8 +400,7 @@ def _according_source(tokens, spans, context):
 def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
     """'according to X': an entity inside X, or X itself when it names a source ('Ukrainian sources')."""
     sub_start = min(t.idx for t in head.subtree)
-    sub_end = max(t.idx + len(t) for t in head.subtree)
-    inside = [m for m in context.inside(sub_start, sub_end) if m[3] in ("PERSON", "ORG")]
+    inside = _who_inside(head, context)
     if inside:
         return inside[0][2]
     if head.pos_ == "NOUN":
@@ -405,7 +427,8 @@ def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:
         quote = _indirect(content, verb, speaker, speaker_text(subject, speaker), index, _time_phrase(verb))
         if quote:
             found.append(quote)
-    if not found:
+    found = [q for q in found if not any(o is not q and o.start <= q.start and q.end <= o.end for o in found)]
+    if not found:  # 'said she wanted to speak ...': the inner clause is part of the outer statement
         according, speaker = _according_source(sent, spans, context)
         quote = _according_clause(sent, according, speaker, index) if according is not None else None
         found += [quote] if quote else []

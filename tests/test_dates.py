@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from storyline.dates import find_time_expressions, parse_date_string, resolve
+from storyline.dates import date_from_url, find_time_expressions, parse_date_string, resolve
 from storyline.extract import TimeMention
 from storyline.published import infer_publication_dates
 
@@ -78,3 +78,32 @@ def test_future_references_do_not_date_a_report():
     january = _mention("in January", "md", ["January", "15", None, None], future=True)
     result = infer_publication_dates({"a": "2022-11-01", "b": None}, {"a": [], "b": [january]}, {"a": "x", "b": "y"})
     assert result["b"] == (None, False)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://www.cnn.com/2004/ALLPOLITICS/11/16/rice.powell/index.html", "2004-11-16"),
+    ("http://articles.latimes.com/2004/nov/14/world/fg-mideast14", "2004-11-14"),
+    ("http://www.signonsandiego.com/news/nation/20041104-1415-providencemayor-reporter.html", "2004-11-04"),
+    ("http://www.csmonitor.com/2004/1129/dailyUpdate.html", "2004-11-29"),
+    ("http://news.xinhuanet.com/english/2005-01/01/content_2403810.htm", "2005-01-01"),
+    ("http://www.estadao.com.br/agestado/noticias/2004/dez/04/50.htm", "2004-12-04"),
+    ("http://web.archive.org/web/20051107132950/http://www.abc.net.au:80/news/newsitems/200411/s1.htm", None),
+    ("http://www.reuters.com/newsArticle.jhtml?type=sportsNews&storyID=6875173", None),
+])
+def test_publication_date_from_the_url(url, expected):
+    assert date_from_url(url) == expected
+
+
+def test_a_dateline_dates_an_undated_report_and_stays_flagged():
+    dateline = TimeMention(0, "md", "Dec. 31", ["Dec.", "31", None, None], False, True)
+    result = infer_publication_dates({"a": "2005-01-04", "b": None}, {"a": [], "b": [dateline]}, {"a": "e", "b": "e"})
+    assert result["b"] == ("2004-12-31", True)
+
+
+def test_an_inferred_date_past_what_the_corpus_knows_or_far_from_its_event_is_dropped():
+    future = _mention("on December 13, 2029", "md", ["December", "13", "2029", None])
+    background = _mention("on September 11, 2001", "md", ["September", "11", "2001", None])
+    result = infer_publication_dates({"a": "2004-12-20", "b": None, "c": None},
+                                     {"a": [], "b": [future], "c": [background]}, {"a": "e", "b": "e", "c": "e"})
+    assert result["b"] == (None, False)
+    assert result["c"] == ("2004-12-20", True)  # the narrated day is only a floor; its event dates it

@@ -33,6 +33,7 @@ from .linking import article_profile, article_terms, shipped_models, tf_vector
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
 from .nlp import parse_many
 from .pagekind import not_an_article
+from .dates import date_from_url
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize
 from .text import safe_text
@@ -84,7 +85,7 @@ def _prepare(doc: RawDocument) -> Article | Failure:
     title = title or body.split("\n\n")[0][:120]
     return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
                    outlet=optional(doc.outlet), language=detect_language(body, optional(doc.language)),
-                   published=optional(doc.published))
+                   published=optional(doc.published) or date_from_url(doc.url or source))
 
 
 def read_inputs(paths: list[str], report: IngestReport) -> list[RawDocument]:

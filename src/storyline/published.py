@@ -1,29 +1,32 @@
 """Publication dates: given ones kept, missing ones inferred from the text and its event.
 
-An undated report still pins its date down: it cannot predate the latest day it narrates
+A dateline ('WASHINGTON, Dec. 31 (Xinhuanet) --') is the day the report was filed. Otherwise an
+undated report still pins its date down: it cannot predate the latest day it narrates
 as past ("On October 31, Putin announced..."), and reports of one event appear close
 together. So the inferred date is the later of (a) the end of the latest past day or
 part-month the text names, years taken from the story's known dates, and (b) the median
 date of the other reports of the same event. When the text names nothing, the result is
-None: a date is never invented.
+None: a date is never invented; nor is one kept that lies past what the corpus can know (its
+newest given date, plus a month) or far from its event's other reports (background, not news).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from statistics import median_low
 
-from .dates import resolve, to_date
+from .dates import AFTER_ANCHOR_DAYS, resolve, to_date
 from .extract import TimeMention
 
 BOUND_KINDS = {"iso", "md", "dm", "range_dm", "range_md", "holiday", "part"}
+FAR_FROM_EVENT_DAYS = 90
 
 
 def latest_narrated_day(times: list[TimeMention], anchor: date | None) -> date | None:
     """End of the latest past day or part of a month the article narrates."""
     days = []
     for mention in times:
-        if mention.future or mention.kind not in BOUND_KINDS:
+        if mention.future or mention.dateline or mention.kind not in BOUND_KINDS:
             continue
         resolved = resolve(mention.expression(), anchor, before_anchor=True)
         if resolved is None or (anchor is None and not resolved.explicit_year):
@@ -44,13 +47,26 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
         known_day = to_date(day) or bounds.get(article_id)
         if known_day:
             event_dates.setdefault(event_of.get(article_id), []).append(known_day)
+    ceiling = anchor + timedelta(days=AFTER_ANCHOR_DAYS) if anchor else date.today()
     for article_id, bound in bounds.items():
         siblings = list(event_dates.get(event_of.get(article_id), []))
         if bound is not None:
             siblings.remove(bound)
+        filed = dateline_day(times.get(article_id, []), anchor)
         candidates = [c for c in (bound, median_low(siblings) if siblings else None) if c]
-        if bound is None:
-            result[article_id] = (None, False)  # nothing in the text: do not borrow a date
-        else:
-            result[article_id] = (max(candidates).isoformat(), True)
+        day = filed or (max(candidates) if bound is not None else None)  # nothing in the text: borrow nothing
+        if day is not None and (day > ceiling or (siblings and abs((day - median_low(siblings)).days) >
+                                                  FAR_FROM_EVENT_DAYS)):
+            day = None
+        result[article_id] = (day.isoformat(), True) if day else (None, False)
     return result
+
+
+def dateline_day(times: list[TimeMention], anchor: date | None) -> date | None:
+    """The day of the report's dateline, its year from the dateline or the story's newest known date."""
+    for mention in times:
+        if mention.dateline:
+            resolved = resolve(mention.expression(), anchor, before_anchor=True)
+            if resolved is not None and (resolved.explicit_year or anchor is not None):
+                return resolved.first
+    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ..dates import TimeExpression, find_time_expressions
+from ..dates import TimeExpression, dateline_expression, find_time_expressions
 from ..models import Mention
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
@@ -25,6 +25,7 @@ class TimeMention:
     text: str
     groups: list
     future: bool
+    dateline: bool = False  # the date the report was filed ('WASHINGTON, Dec. 31 (Xinhuanet) --')
 
     def expression(self) -> TimeExpression:
         return TimeExpression(self.kind, self.text, 0, len(self.text), tuple(self.groups))
@@ -68,10 +69,15 @@ def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleF
         mentions=[m for _start, _end, m in spans],
         quotes=extract_quotes(doc, context),
         figures=extract_figures(doc, language),
-        times=[t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
+        times=_dateline(doc.text, language) + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),
     )
+
+
+def _dateline(text: str, language: str | None) -> list[TimeMention]:
+    expr = dateline_expression(text, language)
+    return [TimeMention(0, expr.kind, expr.text, list(expr.groups), False, True)] if expr else []
 
 
 def _time_mentions(sent, index: int, quoted: list[tuple[int, int]]) -> list[TimeMention]:

@@ -47,7 +47,7 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
         known_day = to_date(day) or bounds.get(article_id)
         if known_day:
             event_dates.setdefault(event_of.get(article_id), []).append(known_day)
-    ceiling = anchor + timedelta(days=AFTER_ANCHOR_DAYS) if anchor else date.today()
+    ceiling = _later(anchor, AFTER_ANCHOR_DAYS) if anchor else date.today()
     for article_id, bound in bounds.items():
         siblings = list(event_dates.get(event_of.get(article_id), []))
         if bound is not None:
@@ -60,6 +60,11 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
             day = None
         result[article_id] = (day.isoformat(), True) if day else (None, False)
     return result
+
+
+def _later(day: date, days: int) -> date:
+    """day + days, or the last day the calendar has."""
+    return day + timedelta(days=days) if (date.max - day).days > days else date.max
 
 
 def dateline_day(times: list[TimeMention], anchor: date | None) -> date | None:

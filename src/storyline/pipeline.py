@@ -232,7 +232,8 @@ def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], rep
             store.record_failures(conn, report.failures)
         fresh = _new_articles(conn, prepared, report)
         ingestor = Ingestor(conn)
-        docs = iter(parse_many((a.text for a in fresh), 2 if len(fresh) >= PARALLEL_FROM else 1))
+        docs = iter(parse_many([a.text for a in fresh], 2 if len(fresh) >= PARALLEL_FROM else 1,
+                               [a.language for a in fresh]))
         done = 0
         for start in range(0, len(fresh), CHUNK):
             chunk = fresh[start:start + CHUNK]

@@ -185,7 +185,7 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     english = language in (None, "en")
     figures = []
     sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
-    for ent in _joined_ranges(doc):
+    for ent in _joined_ranges(doc, english):
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
         if parsed is None or is_not_a_figure(doc.text, span.start_char, span.end_char, parsed.value) or \
@@ -277,9 +277,10 @@ def _according_to(sent) -> str | None:
     return None
 
 
-def _joined_ranges(doc):
-    """Figure spans, with '500,000 to 700,000' joined when the parser tagged two numbers."""
-    ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
+def _joined_ranges(doc, english: bool = True):
+    """Figure spans, with '500,000 to 700,000' joined when the parser tagged two numbers. The French
+    and Spanish models tag no numbers, and the blank pipeline nothing: there, every run of digits."""
+    ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS] if english else _digit_runs(doc)
     joined, skip = [], False
     for ent, following in zip(ents, ents[1:] + [None]):
         if skip:
@@ -293,6 +294,18 @@ def _joined_ranges(doc):
         else:
             joined.append(ent)
     return joined
+
+
+def _digit_runs(doc) -> list:
+    runs, start = [], None
+    for token in list(doc) + [None]:
+        numeric = token is not None and token.like_num and any(c.isdigit() for c in token.text)
+        if numeric and start is None:
+            start = token.i
+        elif not numeric and start is not None:
+            runs.append(doc[start:token.i if token is not None else len(doc)])
+            start = None
+    return runs
 
 
 def _following_word(ent) -> tuple[str | None, str | None]:

@@ -29,6 +29,10 @@ SPEECH_VERBS = {
     "assure", "accuse", "blame", "predict", "estimate", "assert", "maintain", "allege", "recall",
     "call", "describe", "shout", "chant", "exclaim", "joke", "quip", "scream", "yell", "reiterate", "echo",
     "testify", "boast", "retort", "counter", "concede",
+    # the French and Spanish pipelines' lemmas of the same verbs
+    "dire", "déclarer", "affirmer", "ajouter", "expliquer", "indiquer", "estimer", "souligner", "assurer", "annoncer",
+    "confirmer", "démentir", "préciser", "décir", "decir", "afirmar", "declarar", "señalar", "asegurar", "explicar",
+    "añadir", "indicar", "anunciar", "confirmar", "negar", "advertir", "subrayar", "precisar",
 }
 # Institutions that speak: 'the fire service said', 'regional officials said'.
 SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "police", "army",

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench chromium serve
+.PHONY: demo test install clean bench bench-deps quality chromium serve
 
 install: $(STAMP)
 
@@ -34,6 +34,13 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py --n 1000
+
+# the peer tools the quality bench compares against (textacy, HeidelTime); not needed otherwise
+bench-deps: $(STAMP)
+	$(BIN)/pip install -q -r requirements-bench.txt
+
+quality: bench-deps
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) demo.db* report.html

@@ -9,7 +9,12 @@ table: corpus, level, BCubed P, R, F1, baseline F1, ratio, articles/s end to end
 what the not-an-article filter removed, story merges recorded, and on WikinewsSum how many
 non-English reports share an event / a story with an English sibling.
 
-usage: python bench/quality.py [--corpus NAME] [--batches N] [--seed S]
+Then the extraction figures (bench/extraction_quality.py): dates on TempEval-3 and MEANTIME /
+Spanish TimeBank beside HeidelTime, quotes and speakers on PolNeAR beside textacy, figures and
+disputes on the project's own annotated WikinewsSum fixture.
+
+usage: python bench/quality.py [--corpus NAME] [--batches N] [--seed S] [--only grouping|extraction]
+                               [--skip-peers]
 """
 
 from __future__ import annotations
@@ -116,7 +121,19 @@ def main() -> None:
     parser.add_argument("--corpus", choices=CORPORA, action="append")
     parser.add_argument("--batches", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", choices=("grouping", "extraction"))
+    parser.add_argument("--skip-peers", action="store_true", help="extraction: do not run HeidelTime and textacy")
     args = parser.parse_args()
+    if args.only != "extraction":
+        grouping_table(args)
+    if args.only != "grouping":
+        from extraction_quality import extraction_table
+
+        print()
+        extraction_table(skip_peers=args.skip_peers)
+
+
+def grouping_table(args) -> None:
     print(f"{'corpus':<12} {'level':<6} {'P':>6} {'R':>6} {'F1':>6} {'baseline':>8} {'ratio':>6} {'art/s':>6}"
           f"   ({args.batches} batch{'es' if args.batches > 1 else ''})")
     for name in args.corpus or CORPORA:

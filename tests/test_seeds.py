@@ -26,7 +26,7 @@ def test_every_article_has_clean_text_and_contract_fields(seeds_export):
         assert {"id", "source", "title", "outlet", "language", "published", "published_inferred", "text",
                 "event_id", "story_id", "duplicate_of", "times"} <= set(article)
         for time in article["times"]:  # contract 1.1: a mention of the text, its date cut to its granularity
-            assert time["text"] in article["text"]
+            assert time["text"] in article["title"] + "\n" + article["text"]
             assert len(time["value"]) == {"year": 4, "month": 7, "day": 10}[time["granularity"]]
         assert "Exit mobile version" not in article["text"]
         assert article["language"] == "en"

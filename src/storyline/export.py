@@ -36,7 +36,7 @@ def to_json_document(conn: sqlite3.Connection) -> dict:
             "id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet, "language": a.language,
             "published": a.published, "published_inferred": a.published_inferred, "text": a.text,
             "event_id": a.event_id, "story_id": a.story_id, "duplicate_of": a.duplicate_of,
-            "times": [asdict(t) for t in article_times(a.text, a.published, a.language)]})
+            "times": [asdict(t) for t in article_times(_with_headline(a), a.published, a.language)]})
     for analysis, events in stories:
         sid = analysis.story_id
         document["events"] += [{"id": e.id, "story_id": sid, "title": e.title, "start": e.start, "end": e.end,
@@ -55,6 +55,11 @@ def to_json_document(conn: sqlite3.Connection) -> dict:
         document["relations"] += [{**asdict(r), "story_id": sid} for r in analysis.relations]
         document["timeline"] += [asdict(t) for t in analysis.timeline]
     return document
+
+
+def _with_headline(article: Article) -> str:
+    """The headline is part of what the article says ('Apple to give refunds Friday'): its dates count too."""
+    return article.text if article.text.startswith(article.title) else f"{article.title}\n{article.text}"
 
 
 def to_json(conn: sqlite3.Connection) -> str:

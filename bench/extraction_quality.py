@@ -101,14 +101,20 @@ def textacy_export() -> dict | None:
         return None
     from storyline.nlp import parse
 
-    articles, quotes = [], []
+    articles, quotes, refused = [], [], 0
     for index, row in enumerate(rows("polnear")):
         articles.append({"id": f"a{index}", "source": row["url"]})
-        for number, triple in enumerate(direct_quotations(parse(row["text"]))):
+        try:
+            triples = list(direct_quotations(parse(row["text"])))
+        except ValueError:  # textacy refuses an article with an odd number of quotation marks
+            refused += 1
+            continue
+        for number, triple in enumerate(triples):
             speaker = " ".join(t.text for t in triple.speaker)
             quotes.append({"id": f"q{index}.{number}", "speaker": speaker, "kind": "direct",
                            "variants": [{"article_id": f"a{index}", "text": triple.content.text,
                                          "speaker_text": speaker}]})
+    print(f"{'':<12} textacy refused {refused} of {len(articles)} articles (unbalanced quotation marks)")
     return {"version": 1, "articles": articles, "quotes": quotes}
 
 

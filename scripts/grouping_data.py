@@ -55,7 +55,7 @@ def build(name: str) -> list[Labelled]:
     docs = read_path(corpus_file(name)).documents
     prepared = [prepare(doc) for doc in docs]
     kept = [a for a in prepared if not isinstance(a, Failure)]
-    parsed = parse_many((a.text for a in kept), 2)
+    parsed = parse_many([a.text for a in kept], 2, [a.language for a in kept])
     facts = {a.id: extract_facts(doc, a.id, a.language) for a, doc in zip(kept, parsed)}
     dense = dict(zip([a.id for a in kept], embed.embed_leads([embed.lead_text(a.title, a.text) for a in kept])))
     result = []

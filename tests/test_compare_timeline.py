@@ -141,3 +141,9 @@ def test_compatible_or_vague_figures_do_not_contradict():
                   Quantity(None, 1000, 10000, "people", "vague"), ["a1"])
     positions = {"c1": {("a1", 1)}, "c2": {("a2", 1)}, "c3": {("a1", 2)}}
     assert [r for r in relate([], [at_least, exact, vague], positions) if r.type == "contradicts"] == []
+
+
+def test_a_sentence_is_entered_under_one_date_its_finest():
+    facts = extract_facts(parse("In 2022, after talks in September, the two sides signed the deal on March 3."), "a1")
+    entries = build_timeline("s1", {"a1": facts}, {"a1": "2023-03-05"})
+    assert [(e.date, e.granularity) for e in entries] == [("2023-03-03", "day")]

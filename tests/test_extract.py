@@ -184,3 +184,29 @@ def test_what_a_figure_counts_comes_from_the_syntax_not_the_next_capitalised_wor
     assert (figure.value, figure.unit, figure.subject) == (11e9, "USD", "Kmart")
     shares = facts_of("Sears shares rose 17 percent.").figures[0]
     assert (shares.subject, shares.measure) == ("Sears shares", "rise")
+
+
+def test_a_platform_named_near_a_role_noun_is_not_its_speaker():
+    facts = facts_of('A certain group called "Soldiers\' Widows" published an open letter on Telegram, in which '
+                     'they demanded a general mobilization. "Mobilization is what will give them the opportunity to '
+                     'be saved," the widows wrote.')
+    assert "Telegram" not in {q.speaker for q in facts.quotes}
+
+
+def test_a_figure_no_one_is_quoted_stating_is_the_outlets_and_marked_so():
+    from storyline.extract.merge import figure_source, merge_figures
+
+    facts = facts_of("The chain will close about 600 stores. Kmart said the deal was worth $11 billion.")
+    raw = [("a1", f, figure_source(f, facts.quotes)) for f in facts.figures]
+    claims = merge_figures("s1", raw, {}, {}, {"a1": "example.com"}, {"a1": "en"})
+    assert [(c.quantity.value, c.source, c.source_kind) for c in claims] == [
+        (600, "example.com", "outlet"), (11e9, "Kmart", "speaker")]
+
+
+def test_a_portuguese_report_is_never_parsed_by_the_english_model():
+    from storyline.nlp import parse as parse_in
+
+    doc = parse_in("O presidente Lula disse ontem em Brasília que 12.000 membros aderiram à greve.", "pt")
+    assert doc.lang_ == "xx" and not doc.ents
+    facts = extract_facts(doc, "a1", "pt")
+    assert [(f.value, f.unit) for f in facts.figures] == [(12000, "membros")]

@@ -1,7 +1,8 @@
 """A story's dated timeline: what happened (or is expected) when, with the articles that say so.
 
 Each time expression of the narrative is resolved against its article's publication date;
-the sentence holding it is the entry. Entries on the same date with overlapping content
+the sentence holding it is the entry, under one date only: its finest (a day before a month
+before a year), the first of equals. A dateline dates the report, not an event. Entries on the same date with overlapping content
 from several articles merge into one entry citing all of them. Future or planned events
 are kept, marked `expected`.
 """
@@ -16,6 +17,7 @@ from .text import content_words, overlap
 MAX_ENTRY_CHARS = 280
 SAME_ENTRY_OVERLAP = 0.5
 MIN_SENTENCE_WORDS = 4
+FINENESS = {"year": 0, "month": 1, "day": 2}
 
 
 def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dict[str, str | None]) -> list[TimelineEntry]:
@@ -23,11 +25,14 @@ def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dic
     for article_id in sorted(facts):
         anchor = to_date(published.get(article_id))
         article = facts[article_id]
+        dated: dict[int, tuple] = {}
         for mention in article.times:
-            resolved = resolve(mention.expression(), anchor, future=mention.future)
-            if resolved is None:
-                continue
-            sentence = article.sentences[mention.sentence]
+            resolved = None if mention.dateline else resolve(mention.expression(), anchor, future=mention.future)
+            if resolved is not None and (mention.sentence not in dated or FINENESS[resolved.granularity] >
+                                         FINENESS[dated[mention.sentence][1].granularity]):
+                dated[mention.sentence] = (mention, resolved)
+        for index, (mention, resolved) in sorted(dated.items()):
+            sentence = article.sentences[index]
             if len(sentence.split()) < MIN_SENTENCE_WORDS:
                 continue
             expected = mention.future or (anchor is not None and resolved.first > anchor)

@@ -243,7 +243,9 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     speaker, speaker_text, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
         speaker = speaker_text = _headline_speaker(doc.text[paragraph_start:start]) or \
-            _trailing_speaker(doc.text[end + 1:end + 80])
+            _trailing_speaker(doc.text[end + 1:end + 80]) or _transcript_speaker(quoted)
+    if speaker is None and doc.text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
+        speaker, speaker_text = _colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
     if speaker is None:  # '"It's heartbreaking," Ryan said. "And this country ...': the paragraph's speaker
         rest = [i for i in range(first - 1, -1, -1) if sentences[i].end_char > paragraph_start]
         for i in rest[:2]:
@@ -263,6 +265,26 @@ def _is_attribution_tail(sent, quote_end: int) -> bool:
     verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
     return sent.start_char - quote_end <= 3 and len(sent) <= 20 and bool(verbs) and \
         not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
+
+
+def _transcript_speaker(quoted: str) -> str | None:
+    """'"PENCE: Well, the question ..."': a quoted transcript line names its speaker."""
+    match = TRANSCRIPT_LINE.match(quoted)
+    return match.group(1).title() if match else None
+
+
+def _colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | None]:
+    """The subject of the last verb before the colon that opens the quote, whatever the verb."""
+    colon = doc.text.rfind(":", 0, start)
+    verbs = [t for t in doc.char_span(max(0, colon - 200), colon, alignment_mode="contract") or []
+             if t.pos_ in ("VERB", "AUX") and t.sent.start_char <= colon]
+    for verb in reversed(verbs):
+        subject = _subject_of(verb, spans)
+        if subject is not None:
+            speaker = resolve_subject(subject, start, spans, context)
+            if speaker:
+                return speaker, speaker_text(subject, speaker)
+    return None, None
 
 
 def _trailing_speaker(after: str) -> str | None:
@@ -288,7 +310,7 @@ def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None
     verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX")]
     verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
     for verb in verbs:
-        subject = _subject_of(verb)
+        subject = _subject_of(verb, spans)
         if subject is None:
             continue
         speaker = resolve_subject(subject, start, spans, context)
@@ -298,11 +320,13 @@ def _speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None
     return source, source, None
 
 
-def _subject_of(verb):
-    """The verb's subject, or for 'X said Tuesday, adding that ...' / 'X wrote, saying ...' its head's."""
+def _subject_of(verb, spans=()):
+    """The verb's subject, or for 'X said Tuesday, adding that ...' / 'X wrote, saying ...' its head's;
+    of two ('"... Full panic mode," said Leslie Wimes'), the one outside the quotation marks."""
     node = verb
     for _ in range(3):
-        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subject = next((c for c in subjects if not _within(c.idx, spans)), subjects[0] if subjects else None)
         if subject is not None or node.dep_ not in ("advcl", "conj", "xcomp") or node.head is node:
             return subject
         node = node.head
@@ -424,7 +448,7 @@ def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:
         if verb.pos_ not in ("VERB", "AUX"):
             continue
         content = _reported_content(verb)
-        subject = _subject_of(verb) if content is not None else None
+        subject = _subject_of(verb, spans) if content is not None else None
         if subject is None:
             continue
         speaker = resolve_subject(subject, sent.start_char, spans, context) or _named_source(subject, spans, context)

@@ -18,6 +18,7 @@ usage: python bench/extraction_quality.py [--skip-peers]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import subprocess
@@ -68,7 +69,8 @@ def heideltime_export(name: str) -> dict | None:
     articles = []
     for index, row in enumerate(rows(name)):
         language = {"en": "english", "es": "spanish"}[row.get("language") or "en"]
-        found = heideltime(row["text"], language=language, document_type="news", dct=row.get("published"))
+        with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):  # it writes config.props here
+            found = heideltime(row["text"], language=language, document_type="news", dct=row.get("published"))
         times = [{"text": t["text"], "value": value[0], "granularity": value[1]} for t in found
                  if t.get("type") in ("DATE", "TIME") and (value := contract_value(t.get("value", "")))]
         articles.append({"id": f"a{index}", "source": row["url"], "times": times})

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from .extract.merge import PEOPLE_NOUNS
 from .dates import article_times
 from .models import Claim, Quantity, Quote, Relation, figure_text
-from .text import NEGATIONS, RANK, STOPWORDS, WORD, content_words, is_negated, jaccard, numbers_in, stem
+from .text import (NEGATIONS, STOPWORDS, WORD, content_words, is_negated, is_negation, jaccard, negation_words,
+                   numbers_in, stem)
 from .textindex import WordIndex
 
 ALIGN_JACCARD = 0.2
@@ -138,19 +139,21 @@ def _negation_bears_on(text: str, shared: set[str]) -> bool:
     """The negation denies what the other side says: the first word it governs is one they share
     ('does not launch ... attacks'), or names a topic of one ('no discussions about a second wave');
     not 'would not affect his determination to draw attention' against 'wants to draw attention'."""
-    words = WORD.findall(RANK.sub(" ", QUOTED_TITLE.sub(" ", text)).replace("n't", " not"))
+    words = negation_words(QUOTED_TITLE.sub(" ", text))
     for i, word in enumerate(words):
-        if word.lower() in NEGATIONS or re.fullmatch(r"den(?:y|ies|ied)", word, re.I):
-            governed = [w for w in words[i + 1:i + 1 + NEGATION_SCOPE] if w.lower() not in STOPWORDS]
-            if governed and stem(governed[0]) in shared:
+        if not is_negation(word):
+            continue
+        governed = next((j for j in range(i + 1, min(len(words), i + 1 + NEGATION_SCOPE))
+                         if words[j].lower() not in STOPWORDS), None)
+        if governed is None:
+            continue
+        if stem(words[governed]) in shared:
+            return True
+        after = words[governed + 1:]
+        if after and after[0].lower() in TOPIC_PREPOSITIONS:  # 'no discussions about <topic>'
+            topic = [t for t in after[1:1 + NEGATION_SCOPE] if t.lower() not in STOPWORDS]
+            if topic and stem(topic[0]) in shared:
                 return True
-            if not governed:
-                continue
-            after = words[words.index(governed[0], i + 1) + 1:]
-            if after and after[0].lower() in TOPIC_PREPOSITIONS:  # 'no discussions about <topic>'
-                topic = [t for t in after[1:1 + NEGATION_SCOPE] if t.lower() not in STOPWORDS]
-                if topic and stem(topic[0]) in shared:
-                    return True
     return False
 
 
@@ -159,7 +162,7 @@ def _excerpt(text: str, shared: set[str]) -> str:
     the other (or its negation, if earlier), as written."""
     words = text.split()
     marks = [i for i, w in enumerate(words) if any(stem(t) in shared or t.lower() in NEGATIONS
-                                                   for t in WORD.findall(w.replace("n't", " not")))] or [0]
+                                                   for t in negation_words(w))] or [0]
     start = max(0, min(marks) - 2)
     end = start + EXCERPT_WORDS
     return ("… " if start else "") + " ".join(words[start:end]).strip(" ,.;") + (" …" if end < len(words) else "")
@@ -203,11 +206,14 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
             by_kind[_kind(claim.quantity.unit)].append(claim)
     pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= MAX_SAME_UNIT
              for i, a in enumerate(same) for b in same[i + 1:]]
+    dated: dict[str, set[str]] = {}
     for kind, a, b in pairs:
         qa, qb = a.quantity, b.quantity
-        if a.source == b.source or _overlaps(qa, qb) or not _same_quantity(qa, qb) or \
-                not _same_time(a, b, published):
+        if a.source == b.source or _overlaps(qa, qb) or not _same_quantity(qa, qb):
             continue
+        dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
+        if dates_a and dates_b and not dates_a & dates_b:
+            continue  # both sentences date their figure, differently: two weekends' takings
         named_alike = bool(qa.subject and qb.subject)
         alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
             jaccard(content_words(a.text), content_words(b.text)) >= FIGURE_JACCARD
@@ -236,15 +242,12 @@ def _names(phrase: str) -> set[str]:
     return {w.lower() for w in WORD.findall(phrase) if w[:1].isupper()}
 
 
-def _same_time(a: Claim, b: Claim, published: dict[str, str | None]) -> bool:
-    """False when both sentences date their figure and the dates differ (two weekends' takings)."""
-    dates_a, dates_b = _dates(a, published), _dates(b, published)
-    return not (dates_a and dates_b) or bool(dates_a & dates_b)
-
-
-def _dates(claim: Claim, published: dict[str, str | None]) -> set[str]:
-    day = published.get(claim.article_ids[0])
-    return {t.value for t in article_times(claim.text, day)} if day else set()
+def _dates(claim: Claim, published: dict[str, str | None], known: dict[str, set[str]]) -> set[str]:
+    """The dates a claim's sentence names, read once per claim (known holds those read so far)."""
+    if claim.id not in known:
+        day = published.get(claim.article_ids[0])
+        known[claim.id] = {t.value for t in article_times(claim.text, day)} if day else set()
+    return known[claim.id]
 
 
 def _kind(unit: str) -> str:

@@ -63,7 +63,7 @@ UNITS = {"día": "day", "días": "day", "dia": "day", "dias": "day", "semana": "
 DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "this morning": 0, "this afternoon": 0,
                "this evening": 0, "last night": -1, "earlier today": 0, "later today": 0, "ayer": -1, "hoy": 0,
                "anteayer": -2, "antier": -2, "anoche": -1, "mañana": 1, "pasado mañana": 2, "esta mañana": 0,
-               "esta tarde": 0, "esta noche": 0, "el día de hoy": 0, "this past weekend": None}
+               "esta tarde": 0, "esta noche": 0, "el día de hoy": 0}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
             "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4}
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11),
@@ -144,7 +144,6 @@ SPANISH: list[tuple[str, re.Pattern[str]]] = [
     ("es_weekday", _p(rf"\b(?:(?:el|este|esta|del|al)\s+)?(?:(pasado|próximo)\s+)?{DIA}(?:\s+(pasado|próximo|que\s+viene))?\b")),
     ("es_year", _p(rf"\b(?:(?:el|del|en|desde|hasta|año)\s+)?{BARE_YEAR}")),
 ]
-PATTERNS = ENGLISH
 PATTERNS_BY_LANGUAGE = {"en": ENGLISH, "es": SPANISH}
 # Words that put a sentence's dates ahead of its publication (a plan, a schedule) or behind it.
 FUTURE_CUES = {
@@ -537,7 +536,7 @@ def _period(anchor: date, unit: str, step: int) -> ResolvedTime:
 
 
 def _ago(anchor: date, count: int, unit: str) -> ResolvedTime:
-    unit = UNITS.get(unit, unit).rstrip("s") if unit not in UNITS else UNITS[unit]
+    unit = UNITS.get(unit) or unit.rstrip("s")
     if unit in ("day", "week"):
         return _on(anchor - timedelta(days=count * (7 if unit == "week" else 1)))
     if unit == "month":
@@ -568,7 +567,7 @@ def _es_month(groups, anchor, tense):
 def _es_period(groups, anchor, tense):
     if anchor is None:
         return None
-    cue = CUES.get((groups[0] or groups[2] or "").lower(), "this" if (groups[0] or "").lower() in ("este", "esta") else None)
+    cue = CUES.get((groups[0] or groups[2] or "").lower())
     unit = UNITS.get(groups[1].lower())
     if groups[1].lower().startswith("fin"):
         return _weekend(({"last": "last", "next": "next", "this": "this"}.get(cue, "the"),), anchor, tense)

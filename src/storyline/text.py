@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 RANK = re.compile(r"\bNo\.\s*\d")
+DENIAL = re.compile(r"den(?:y|ies|ied)", re.I)
 NEGATIONS = {"no", "not", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"}
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) - NEGATIONS | {"said", "says", "say", "told", "according",
                                                          "also", "would", "could", "one", "two"}
@@ -50,10 +51,18 @@ def numbers_in(text: str) -> set[str]:
     return {re.sub(r"[,.\s]", "", n) for n in re.findall(r"\d[\d,.]*\d|\d", text)}
 
 
+def negation_words(text: str) -> list[str]:
+    """The words of a text as negation sees them: "n't" is "not", 'No. 1' is a rank, not a 'no'."""
+    return WORD.findall(RANK.sub(" ", text).replace("n't", " not"))
+
+
+def is_negation(word: str) -> bool:
+    """A negation word or a denial verb."""
+    return word.lower() in NEGATIONS or DENIAL.fullmatch(word) is not None
+
+
 def is_negated(text: str) -> bool:
-    """A negation word or a denial verb; 'No. 1' is a rank, not a 'no'."""
-    words = {w.lower() for w in WORD.findall(RANK.sub(" ", text).replace("n't", " not"))}
-    return bool(words & NEGATIONS) or bool(re.search(r"\bden(?:y|ies|ied)\b", text, re.I))
+    return any(is_negation(w) for w in negation_words(text))
 
 
 def safe_text(value: str) -> str:

@@ -26,12 +26,15 @@ from ..textindex import WordIndex
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 # A quoted proper name right after a collective noun names an organisation: the group "X".
 QUOTED_GROUP = re.compile(
     r"\b(?:group|organi[sz]ation|movement|association|channel|party|union|committee|network|"
     r"community|collective|campaign|initiative)\s+(?:(?:called|named|known as|calling itself)\s+)?"
     r"[\"“«]([A-Z][^\"”»\n]{2,60}?)[\"”»]")
-LOCATIVE_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
+# Prepositions whose object is a place even when the model tags it a person ('in Kherson'); not
+# 'from' or 'at', which also take people ('a letter from Putin').
+PLACE_ONLY_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
 NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
 # Names shorter than this are compared letter for letter, never as transliteration variants.
 SHORTEST_VARIANT = 6
@@ -101,7 +104,7 @@ def _place_vote(ent, label: str | None) -> str | None:
     if ADMINISTRATIVE_SUFFIX.search(ent.text.replace("’", "'")):
         return "GPE"
     head = ent.root.head
-    if ent.root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPOSITIONS:
+    if ent.root.dep_ == "pobj" and head.lower_ in PLACE_ONLY_PREPOSITIONS:
         return "GPE"
     return label
 
@@ -167,7 +170,7 @@ def sweep_variants(mentions: list[Mention], words: list[tuple[str, str]]) -> lis
     """Capitalised words the NER missed that spell a known one-word place or surname differently."""
     known: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        if " " not in m.text and m.label in ("GPE", "LOC"):
+        if " " not in m.text and m.label in PLACE_LABELS:
             known[transliteration_key(m.text)[:2]].append(m)
     found = []
     for article_id, word in words:

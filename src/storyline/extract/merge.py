@@ -17,10 +17,10 @@ from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, numbers_in, overlap
 from ..textindex import WordIndex
+from .entities import PLACE_LABELS
 from .figures import RawFigure
 from .quotes import RawQuote
 
-PLACE_TYPES = {"GPE", "LOC"}
 SAME_SPEAKER_OVERLAP = 0.4
 UNKNOWN_SPEAKER_OVERLAP = 0.6
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
@@ -51,7 +51,7 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
     index = WordIndex()
     for article_id, quote in raw:
         entity_id = alias_map.get(quote.speaker or "")
-        if entity_id and entities[entity_id].type in PLACE_TYPES:
+        if entity_id and entities[entity_id].type in PLACE_LABELS:
             entity_id = None  # the story's mentions call it a place: 'Kyiv said' names no speaker
             quote = replace(quote, speaker=None, speaker_text=None)
         speaker = entities[entity_id].name if entity_id else quote.speaker

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .entities import PLACE_LABELS
+
 MIN_QUOTE_WORDS = 4
 MAX_NAME_WORDS = 6
 # A person named this close before 'he said' is its antecedent even when not a subject
@@ -47,9 +49,9 @@ INSTITUTION_NOUNS = {"service", "office", "agency", "ministry", "department", "g
                      "council", "committee", "authority", "union", "company", "administration", "cabinet",
                      "parliament"}
 REPORTING_VERBS = SPEECH_VERBS - {"call", "describe", "accuse", "blame", "ask", "post"} | {
-    "believe", "think", "suggest", "contend", "testify", "indicate", "show", "reveal", "find", "conclude",
-    "fear", "worry", "hope", "agree", "complain", "concede", "signal", "wonder", "point", "know", "feel",
-    "acknowledge", "mention", "charge", "caution", "boast", "concede", "observe", "remark", "speculate",
+    "believe", "think", "suggest", "contend", "indicate", "show", "reveal", "find", "conclude",
+    "fear", "worry", "hope", "agree", "complain", "signal", "wonder", "point", "know", "feel",
+    "acknowledge", "mention", "charge", "caution", "observe", "remark", "speculate",
     "suspect", "recognize", "recognise", "realize", "realise", "understand", "expect", "guess", "figure", "bet"
 } | DENIAL_VERBS
 # Verbs by which a study or figures state something: 'figures showed revenue topped ...'.
@@ -64,7 +66,8 @@ PLEDGE_VERBS = {"urge", "pledge", "vow", "promise", "threaten", "ask", "demand",
 ATTRIBUTING_VERBS = SPEECH_VERBS | REPORTING_VERBS | NAMING_VERBS | PLEDGE_VERBS
 # A speaker is a person or an organisation, never a place or a date.
 SPEAKER_LABELS = ("PERSON", "ORG")
-LOCATIVE_PREPOSITIONS = {"in", "at", "near", "from", "across"}
+# Prepositions that say where someone is: 'officials in Kyiv' are not Kyiv.
+LOCATING_PREPOSITIONS = {"in", "at", "near", "from", "across"}
 PERSON_PRONOUNS = {"he", "she"}
 GROUP_PRONOUNS = {"they", "we"}
 # 'Name:' or 'Name ―' before a quote, and a transcript's 'NAME: words' paragraph.
@@ -98,7 +101,7 @@ class SpeakerContext:
     def is_place(self, name: str) -> bool:
         """The article only ever tags this name as a place."""
         labels = {m[3] for m in self.mentions if m[2] == name}
-        return bool(labels) and labels <= {"GPE", "LOC"}
+        return bool(labels) and labels <= PLACE_LABELS
 
     def person_like(self, name: str) -> bool:
         """A full name, or the surname of one this article gives in full."""
@@ -382,7 +385,7 @@ def _who_inside(phrase, context: SpeakerContext) -> list[tuple[int, int, str, st
     """Persons and organisations named in a phrase, except where they are a place ('officials in Kyiv')."""
     start = min(t.idx for t in phrase.subtree)
     end = max(t.idx + len(t) for t in phrase.subtree)
-    located = {t.idx for t in phrase.subtree if t.dep_ == "pobj" and t.head.lower_ in LOCATIVE_PREPOSITIONS}
+    located = {t.idx for t in phrase.subtree if t.dep_ == "pobj" and t.head.lower_ in LOCATING_PREPOSITIONS}
     return [m for m in context.inside(start, end) if m[3] in SPEAKER_LABELS and
             not any(m[0] <= i < m[1] for i in located)]
 

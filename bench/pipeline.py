@@ -1,51 +1,196 @@
-"""End-to-end throughput: ingest N synthetic articles, print articles/s, seconds per stage, peak RSS.
+"""End-to-end throughput on real, copy-free news (bench/corpus.py), beside spaCy's parse floor.
 
-usage: python bench/pipeline.py [--n 1000] [--n 10000]
+For each N: one `ingest` of N reports into a fresh store, then prints articles/s, words/s, CPU
+milliseconds (all processes) per original article and per 1,000 words, CPU seconds per stage,
+the peak RSS of every process and of all together (sampled from /proc), and - in the same run,
+on the same texts - the floor: the pipeline's spaCy models alone (`nlp.pipe`, the same components
+and processes) and the end-to-end words/s as a share of it.
+
+`--stream 50` ingests the corpus in batches of 50 (one `ingest` call each, as a live feed) and
+prints CPU per article over the batches that end at each tenfold step (100, 1,000, 10,000...).
+
+usage: python bench/pipeline.py [--n 1000] [--n 10000] [--stream 50] [--no-floor]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import copy_free, write_corpus  # noqa: E402
 
 from storyline import store  # noqa: E402
-from storyline.nlp import english  # noqa: E402
-from storyline.pipeline import ingest  # noqa: E402
+from storyline.nlp import model_language, parse_many, pipeline_for  # noqa: E402
+from storyline.pipeline import WORKERS, ingest  # noqa: E402
 
 
-def run(count: int) -> None:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process, of its children that ended, and of its live descendants
+    (the persistent worker pool) so far."""
+    times = os.times()
+    live = sum(_cpu_of(pid) for pid in _descendants(os.getpid()))
+    return times.user + times.system + times.children_user + times.children_system + live
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+class RssSampler:
+    """Peak resident memory of this process, of each descendant, and of all of them together."""
+
+    def __init__(self, every: float = 0.2):
+        self.every, self.peak_total, self.peaks = every, 0, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            sizes = {pid: _rss_kb(pid) for pid in [os.getpid(), *_descendants(os.getpid())]}
+            self.peak_total = max(self.peak_total, sum(sizes.values()))
+            for pid, size in sizes.items():
+                self.peaks[pid] = max(self.peaks.get(pid, 0), size)
+            self._stop.wait(self.every)
+
+    def describe(self) -> str:
+        main = self.peaks.get(os.getpid(), 0)
+        others = sorted((size for pid, size in self.peaks.items() if pid != os.getpid()), reverse=True)
+        workers = ", ".join(f"{size / 1024:.0f}" for size in others) or "none"
+        return (f"peak RSS: all processes together {self.peak_total / 1024:.0f} MB; main {main / 1024:.0f} MB; "
+                f"workers {workers} MB")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def parse_floor(folder: Path, processes: int) -> tuple[float, float]:
+    """(wall s, CPU s) of the pipeline's spaCy models alone over the corpus texts, in their languages."""
+    def records():
+        for path in sorted(folder.glob("*.jsonl")):
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    yield json.loads(line)
+
+    for key in {model_language(r.get("language")) for r in records()}:
+        pipeline_for(key)
+    cpu, start = cpu_seconds(), time.perf_counter()
+    count = 0
+    texts = (r["text"] for r in records())
+    languages = [r.get("language") for r in records()]
+    for _doc in parse_many(texts, processes, languages):
+        count += 1
+    return time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def run(count: int, floor: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = write_corpus(Path(tmp) / "corpus", count)
+        corpus, words = write_corpus(Path(tmp) / "corpus", count)
         conn = store.open_store(str(Path(tmp) / "bench.db"))
-        start = time.perf_counter()
-        report = ingest(conn, [str(corpus)])
-        elapsed = time.perf_counter() - start
+        cpu, start = cpu_seconds(), time.perf_counter()
+        with RssSampler() as memory:
+            report = ingest(conn, [str(corpus)])
+        elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
         stories = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
-        print(f"N={count}: {report.new} new ({report.near_duplicates} syndicated copies), {stories} stories, "
-              f"{elapsed:.1f} s, {count / elapsed:.1f} articles/s")
+        originals = max(1, report.new - report.near_duplicates)
+        print(f"N={count} ({words / count:.0f} words/article): {report.new} new, {report.near_duplicates} taken for "
+              f"copies, {len(report.failures)} failed, {stories} stories")
+        print(f"  end to end   {elapsed:8.1f} s  {count / elapsed:7.1f} articles/s  {words / elapsed:8.0f} words/s  "
+              f"CPU {1000 * used / originals:6.1f} ms/original article, {1000 * used / (words / 1000):6.1f} ms/1,000 words")
+        print(f"  {memory.describe()}")
+        print("  CPU per stage (s, all processes):")
         for stage, seconds in sorted(report.stage_seconds.items(), key=lambda kv: -kv[1]):
-            print(f"  {stage:12s} {seconds:8.1f} s")
-        main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"  peak RSS    {main_mb:8.0f} MB (main process), {worker_mb:.0f} MB (largest parser worker)")
+            print(f"    {stage:14s} {seconds:8.1f}")
+        if floor:
+            floor_wall, floor_cpu = parse_floor(corpus, WORKERS)
+            print(f"  parse floor  {floor_wall:8.1f} s  {count / floor_wall:7.1f} articles/s  {words / floor_wall:8.0f} "
+                  f"words/s  CPU {1000 * floor_cpu / count:6.1f} ms/article ({WORKERS} processes)")
+            print(f"  end to end / floor (words/s): {floor_wall / elapsed:.2f}")
+
+
+def stream(batch: int, total: int) -> None:
+    """Ingest `total` reports `batch` at a time; CPU per article over each tenfold step."""
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = store.open_store(str(Path(tmp) / "bench.db"))
+        records = copy_free(total)
+        done, step_start, step_cpu, step_done = 0, time.perf_counter(), cpu_seconds(), 0
+        next_mark = 100
+        print(f"stream: batches of {batch}")
+        while done < total:
+            rows = [r for _i, r in zip(range(batch), records)]
+            path = Path(tmp) / "batch.jsonl"
+            path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+            ingest(conn, [str(path)])
+            done += len(rows)
+            if done >= next_mark or done >= total:
+                used = cpu_seconds() - step_cpu
+                print(f"  {step_done + 1:6d}-{done:6d}: CPU {1000 * used / (done - step_done):6.1f} ms/article, "
+                      f"{(done - step_done) / (time.perf_counter() - step_start):6.1f} articles/s", flush=True)
+                step_start, step_cpu, step_done = time.perf_counter(), cpu_seconds(), done
+                next_mark *= 10
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, action="append", help="corpus size (repeatable)")
-    sizes = parser.parse_args().n or [1000]
-    load = time.perf_counter()
-    english()
-    print(f"model load {time.perf_counter() - load:.1f} s")
-    for count in sizes:
-        run(count)
+    parser.add_argument("--stream", type=int, help="ingest in batches of this size instead")
+    parser.add_argument("--total", type=int, default=10_000, help="articles streamed (with --stream)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the parse floor")
+    args = parser.parse_args()
+    if args.stream:
+        stream(args.stream, args.total)
+        return
+    for count in args.n or [1000]:
+        run(count, not args.no_floor)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def build(name: str) -> list[Labelled]:
     from storyline.ingest import read_path
     from storyline.models import Failure
     from storyline.nlp import parse_many
-    from storyline.pipeline import prepare
+    from storyline.work import prepare
 
     labels = {row["url"]: row["event"] for row in gold_rows(name)}
     docs = read_path(corpus_file(name)).documents

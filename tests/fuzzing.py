@@ -21,7 +21,8 @@ from storyline.extract import extract_facts
 from storyline.ingest import document_from_record, read_path
 from storyline.models import Article, Failure, RawDocument
 from storyline.nlp import parse
-from storyline.pipeline import ingest_documents, prepare
+from storyline.pipeline import ingest_documents
+from storyline.work import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))] + \

@@ -184,18 +184,20 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path):
 
 
 def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monkeypatch):
-    from storyline import pipeline
+    from storyline import pipeline, work
 
-    real = pipeline.extract_facts
+    real = work.extract_facts
 
     def flaky(doc, article_id, language):
         if "Brask" in doc.text:
             raise RuntimeError("boom")
         return real(doc, article_id, language)
 
-    monkeypatch.setattr(pipeline, "extract_facts", flaky)
+    monkeypatch.setattr(work, "extract_facts", flaky)
+    monkeypatch.setattr(pipeline, "WORKERS", 0)  # in this process, where the patch is
+    other = "Brask's harbour reopened on Friday after a storm closed it for three days, the port authority said."
     path = _jsonl(tmp_path / "two.jsonl", {"url": "https://e.example/1", "title": "Bridge", "text": BODY},
-                  {"url": "https://e.example/2", "title": "Other", "text": BODY.replace("Arlen", "Brask")})
+                  {"url": "https://e.example/2", "title": "Other", "text": other})
     conn, report = ingest_into(tmp_path / "s.db", path)
     assert report.new == 1
     assert [(f.source, f.reason) for f in report.failures] == [
@@ -208,6 +210,7 @@ def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, 
     from storyline import pipeline
 
     monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
+    monkeypatch.setattr(pipeline, "WORKERS", 0)  # in this process, where the patch is
     conn, report = ingest_into(tmp_path / "s.db", _jsonl(tmp_path / "one.jsonl",
                                                          {"url": "https://f.example/1", "title": "B", "text": BODY}))
     assert report.new == 1

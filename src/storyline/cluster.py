@@ -73,6 +73,10 @@ class CorpusStats:
         self.documents += 1
         self._known = {}
 
+    def subset(self, terms: set[str]) -> "CorpusStats":
+        """The frequencies of these terms only: what one story's analysis needs, cheap to send to a worker."""
+        return CorpusStats({t: self.df[t] for t in terms if t in self.df}, self.documents)
+
     def weighted(self, vector: dict[str, float]) -> dict[str, float]:
         return {t: w * self.idf(t) for t, w in vector.items()}
 
@@ -266,3 +270,23 @@ def _online_events(reports: list[tuple[str, Profile]], model: LinkModel, stats: 
         report_id, profile = reports[i]
         labels[i] = numbers.setdefault(index.assign(report_id, profile), len(numbers))
     return labels
+
+
+def add_to_events(reports: list[tuple[str, Profile]], settled: dict[str, str], model: LinkModel,
+                  stats: CorpusStats) -> list[int]:
+    """Event numbers for a story analysed before: reports in `settled` (id -> event) keep their events;
+    each new one, in date order, joins the event it matches as a whole, or starts its own."""
+    index = GroupIndex("e", model, stats)
+    profiles = dict(reports)
+    events: dict[str, Group] = {}
+    for report_id, event_id in sorted(settled.items()):
+        if report_id in profiles:
+            events.setdefault(event_id, Group(event_id, [], Profile())).add(report_id, profiles[report_id])
+    for group in events.values():
+        index.load(group)
+    numbers = {event_id: number for number, event_id in enumerate(events)}
+    fresh = sorted((r for r in reports if r[0] not in settled), key=lambda r: (r[1].first or "9999", r[0]))
+    for report_id, profile in fresh:
+        numbers.setdefault(index.assign(report_id, profile), len(numbers))
+    group_of = {member: group.id for group in index.groups.values() for member in group.members}
+    return [numbers[group_of[report_id]] for report_id, _profile in reports]

@@ -80,12 +80,29 @@ def statements_from(quotes: list[Quote], claims: list[Claim],
     return found
 
 
+@dataclass
+class Settled:
+    """Statements unchanged since a story's previous analysis, and the relations found among them then."""
+
+    ids: set[str]
+    relations: list[Relation]
+
+
+def fingerprint(item: Quote | Claim) -> str:
+    """What a statement's relations depend on: its source, words and articles."""
+    if isinstance(item, Quote):
+        return repr((item.speaker_entity_id or item.speaker, [(v.article_id, v.text) for v in item.variants]))
+    return repr((item.source_entity_id or item.source, item.text, sorted(item.article_ids), item.quantity))
+
+
 def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]],
-           published: dict[str, str | None] | None = None) -> list[Relation]:
+           published: dict[str, str | None] | None = None, settled: Settled | None = None) -> list[Relation]:
     """Relations between statements; candidates come from shared words and shared places, not all pairs.
 
     published (article id -> date) lets figures' dates be compared: a weekend's takings never
-    dispute another weekend's."""
+    dispute another weekend's. settled: pairs of statements both unchanged since the previous
+    analysis keep that analysis's answer and are not compared again."""
+    done = settled.ids if settled else set()
     statements = statements_from(quotes, claims, positions)
     words = WordIndex()
     at: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -104,11 +121,13 @@ def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tu
                 continue
             seen.add(pair)
             first, second = statements[pair[0]], statements[pair[1]]
+            if first.id in done and second.id in done:
+                continue
             relation = _polarity_or_agreement(first, second) or _aspect(first, second)
             if relation:
                 relations.append(relation)
-    relations += _figure_conflicts(claims, positions, published or {})
-    return relations
+    relations += _figure_conflicts(claims, positions, published or {}, done)
+    return relations + (settled.relations if settled else [])
 
 
 def _different_sources(a: Statement, b: Statement) -> bool:
@@ -192,7 +211,7 @@ def _positions_near(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
 
 
 def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]],
-                      published: dict[str, str | None]) -> list[Relation]:
+                      published: dict[str, str | None], done: set[str]) -> list[Relation]:
     """Different figures for the same quantity from different sources.
 
     The same quantity: the same unit (currency, %, the noun counted), no different subjects or
@@ -205,7 +224,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
         if claim.quantity.unit:
             by_kind[_kind(claim.quantity.unit)].append(claim)
     pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= MAX_SAME_UNIT
-             for i, a in enumerate(same) for b in same[i + 1:]]
+             for i, a in enumerate(same) for b in same[i + 1:] if not (a.id in done and b.id in done)]
     dated: dict[str, set[str]] = {}
     for kind, a, b in pairs:
         qa, qb = a.quantity, b.quantity

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 64
 SHINGLE_WORDS = 5
@@ -33,28 +33,40 @@ def signature(text: str) -> MinHash:
     return minhash
 
 
-def to_bytes(minhash: MinHash) -> bytes:
-    return minhash.hashvalues.astype(np.uint64).tobytes()
+def to_bytes(hashvalues: np.ndarray) -> bytes:
+    return np.asarray(hashvalues, dtype=np.uint64).tobytes()
 
 
-def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(data, dtype=np.uint64))
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.uint64)
 
 
 class DuplicateIndex:
-    """LSH over the signatures of every original article in the store."""
+    """LSH over the signatures (MinHash values) of every original article in the store.
+
+    Signatures are kept as bare arrays (LeanMinHash for the LSH, which needs no permutations):
+    a MinHash object regenerates its permutations and costs kilobytes per article.
+    """
 
     def __init__(self) -> None:
         self.lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=NUM_PERM)
-        self.signatures: dict[str, MinHash] = {}
+        self.signatures: dict[str, np.ndarray] = {}
 
-    def add(self, article_id: str, minhash: MinHash) -> None:
+    def add(self, article_id: str, hashvalues: np.ndarray) -> None:
         if article_id not in self.signatures:
-            self.lsh.insert(article_id, minhash)
-            self.signatures[article_id] = minhash
+            self.lsh.insert(article_id, _lean(hashvalues))
+            self.signatures[article_id] = hashvalues
 
-    def original_of(self, minhash: MinHash) -> str | None:
+    def remove(self, article_id: str) -> None:
+        if self.signatures.pop(article_id, None) is not None:
+            self.lsh.remove(article_id)
+
+    def original_of(self, hashvalues: np.ndarray) -> str | None:
         """The most similar stored article above the threshold, if any."""
-        scored = [(self.signatures[c].jaccard(minhash), c) for c in self.lsh.query(minhash)]
+        scored = [(float(np.mean(self.signatures[c] == hashvalues)), c) for c in self.lsh.query(_lean(hashvalues))]
         scored = [(s, c) for s, c in scored if s >= DUPLICATE_JACCARD]
         return max(scored)[1] if scored else None
+
+
+def _lean(hashvalues: np.ndarray) -> LeanMinHash:
+    return LeanMinHash(seed=1, hashvalues=hashvalues, scheme=SCHEME)

@@ -1,4 +1,5 @@
-"""The pipeline: read -> clean -> extract -> dedup -> story clustering -> (per story) events, dates,
+"""The pipeline: (workers) read -> clean -> language -> copy signature; (here) copy check; (workers)
+parse -> extract -> terms -> embed; (here) story clustering -> store; then per story: events, dates,
 entities, quotes, figures, relations, timeline, summary -> store.
 
 Ingest works in chunks, each committed atomically with the clustering state it changed,
@@ -9,40 +10,48 @@ finishes the job (new chunks are skipped by content hash, dirty stories redone).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import embed, store
-from .clean import clean_text, headline, split_title
-from .cluster import CorpusStats, GroupIndex, cluster_events
-from .compare import relate
-from .dedup import DuplicateIndex, from_bytes, signature, to_bytes
-from .extract import ArticleFacts, extract_facts
+from .clean import headline
+from .cluster import CorpusStats, GroupIndex, add_to_events, cluster_events
+from .compare import Settled, fingerprint, relate
+from .dedup import DuplicateIndex, from_bytes, to_bytes
+from .extract import ArticleFacts
 from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
-from .guard import guarded, optional
-from .ingest import iter_input_files, read_path
-from .language import detect_language
-from .linking import article_profile, article_terms, shipped_models, tf_vector
+from .guard import guarded
+from .ingest import iter_input_files
+from .linking import article_profile, shipped_models
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
-from .nlp import parse_many
-from .pagekind import not_an_article
-from .dates import date_from_url
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize
-from .text import safe_text
 from .timeline import build_timeline
+from .work import Analysed, Prepared, WorkerPool, Finished, analyse_articles, read_and_prepare
 
-CHUNK = 16
-MERGE_EVERY = 16
-PARALLEL_FROM = 200
-MIN_TEXT_CHARS = 40
+WORKERS = 2         # processes doing the per-article work; 0 or 1: all in this process
+CHUNK = 16          # articles per transaction
+MERGE_EVERY = 16    # story merge checks: each time the store holds a multiple of this many articles
+ANALYSE_BATCH = 8   # originals per worker task (spaCy and the embedding model work in batches)
+IN_FLIGHT = 6       # worker tasks submitted ahead of the one being placed: bounds memory, keeps workers busy
+READ_AHEAD = 16     # input files read ahead
+INCREMENTAL_FROM = 100  # a story with this many analysed reports takes new ones in without redoing the rest
+
+
+@dataclass
+class Previous:
+    """What a story's last analysis left: each analysed article's event, the relations, and each
+    statement's fingerprint (to tell which statements changed)."""
+
+    events: dict[str, str]
+    relations: list
+    statements: dict[str, str]
 
 
 @dataclass
@@ -52,56 +61,35 @@ class IngestReport:
     near_duplicates: int = 0
     failures: list[Failure] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
-    stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU, all processes
+
+    def add_seconds(self, seconds: dict[str, float]) -> None:
+        for stage, value in seconds.items():
+            self.stage_seconds[stage] += value
 
 
 class Timer:
+    """CPU seconds of this process spent on a stage."""
+
     def __init__(self, report: IngestReport, stage: str):
         self.report, self.stage = report, stage
 
     def __enter__(self):
-        self.start = time.perf_counter()
+        self.start = time.process_time()
 
     def __exit__(self, *exc):
-        self.report.stage_seconds[self.stage] += time.perf_counter() - self.start
-
-
-def prepare(doc: RawDocument) -> Article | Failure:
-    """Clean one document into an article (id from its content, so re-ingest is a no-op)."""
-    return guarded(doc.where, "cleaning", lambda: _prepare(doc))
-
-
-def _prepare(doc: RawDocument) -> Article | Failure:
-    cleaned = clean_text(safe_text(doc.text))
-    title, body = split_title(cleaned, optional(doc.title))
-    if len(body) < MIN_TEXT_CHARS:
-        return Failure(doc.where, "no article text after removing page leftovers")
-    kind = not_an_article(title or "", body)
-    if kind:
-        return Failure(doc.where, f"not a news article: {kind}")
-    source = safe_text(doc.source)
-    content_hash = hashlib.sha256(body.encode()).hexdigest()
-    identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
-    title = title or body.split("\n\n")[0][:120]
-    return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
-                   outlet=optional(doc.outlet), language=detect_language(body, optional(doc.language)),
-                   published=optional(doc.published) or date_from_url(doc.url or source))
-
-
-def read_inputs(paths: list[str], report: IngestReport) -> list[RawDocument]:
-    documents = []
-    for item in iter_input_files(paths):
-        if isinstance(item, Failure):
-            report.failures.append(item)
-            continue
-        result = read_path(item)
-        documents.extend(result.documents)
-        report.failures.extend(result.failures)
-    return documents
+        self.report.stage_seconds[self.stage] += time.process_time() - self.start
 
 
 class Ingestor:
-    """Holds the loaded clustering and duplicate indexes for one ingest run."""
+    """The clustering, copy-detection and term statistics of one store, loaded once per process.
+
+    Kept between ingests and reused while the store's ingest generation (bumped by every committed
+    chunk) is the one it last saw; another process's ingest, or a failed chunk, makes the next ingest
+    load it afresh.
+    """
+
+    _loaded: dict[str, tuple[int, "Ingestor"]] = {}
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
@@ -115,40 +103,73 @@ class Ingestor:
         self.stored = store.article_count(conn)
         self.unmerged = store.unmerged(conn)
 
-    def ingest_chunk(self, articles: list[Article], docs, report: IngestReport) -> None:
-        """One atomic unit: the chunk's articles, their facts and the clustering state they change.
+    @classmethod
+    def for_store(cls, conn: sqlite3.Connection) -> "Ingestor":
+        generation = store.ingest_generation(conn)
+        cached = cls._loaded.get(store.database_file(conn) or f"memory:{id(conn)}")
+        if cached and cached[0] == generation and cached[1].conn is conn:
+            return cached[1]
+        ingestor = cls(conn)
+        ingestor._remember(generation)
+        return ingestor
 
-        An article whose extraction fails is a failure of its own; the rest of the chunk goes on.
+    @classmethod
+    def forget(cls, conn: sqlite3.Connection) -> None:
+        cls._loaded.pop(store.database_file(conn) or f"memory:{id(conn)}", None)
+
+    def _remember(self, generation: int) -> None:
+        self._loaded[store.database_file(self.conn) or f"memory:{id(self.conn)}"] = (generation, self)
+
+    def original_or_register(self, article_id: str, minhash: np.ndarray) -> str | None:
+        """The article this one copies; None (after indexing it as an original) if it copies none.
+
+        Runs before parsing, so a syndicated copy costs no parse, extraction or embedding: it takes
+        its original's facts. A copy of an earlier article of the same input is caught too.
         """
-        with Timer(report, "extract"):
-            extracted = [(a, guarded(a.source, "extraction", lambda: extract_facts(next(docs), a.id, a.language)))
-                         for a in articles]
-        failed = [f for _a, f in extracted if isinstance(f, Failure)]
-        report.failures += failed
-        kept = [(a, f) for a, f in extracted if not isinstance(f, Failure)]
-        if failed:
-            with store.transaction(self.conn):
-                store.record_failures(self.conn, failed)
-        if not kept:
-            return
-        articles, facts = [a for a, _f in kept], [f for _a, f in kept]
-        with Timer(report, "dedup"):
-            minhashes = [signature(a.text) for a in articles]
-            originals = [self._original_or_register(a.id, m) for a, m in zip(articles, minhashes)]
-        with Timer(report, "embed"):
-            fresh = [a for a, original in zip(articles, originals) if original is None]
-            leads = embed.embed_leads([embed.lead_text(a.title, a.text) for a in fresh])
-            dense = {a.id: vector for a, vector in zip(fresh, leads)}
+        original = self.duplicates.original_of(minhash)
+        if original is None:
+            self.duplicates.add(article_id, minhash)
+        return original
+
+    def commit(self, placed: list[tuple[Article, Analysed | None, np.ndarray]],
+               report: IngestReport) -> None:
+        """One atomic unit: a chunk's articles, their facts and the clustering state they change."""
         touched: set[str] = set()
         with store.transaction(self.conn):
-            for article, fact, minhash, original in zip(articles, facts, minhashes, originals):
-                self._ingest_one(article, fact, minhash, original, dense.get(article.id), report, touched)
+            for article, analysed, minhash in placed:
+                self._store_one(article, analysed, minhash, report, touched)
                 self._merge_at_store_boundary(article.story_id, touched, report)
             with Timer(report, "cluster"):
                 store.set_unmerged(self.conn, self.unmerged)
                 store.save_groups(self.conn, "story", self.stories.take_changed())
             report.stories_touched = {self.stories.root(s) for s in report.stories_touched | touched}
             store.mark_dirty(self.conn, {self.stories.root(s) for s in touched})
+            generation = store.bump_ingest_generation(self.conn)
+        self._remember(generation)
+
+    def _store_one(self, article: Article, analysed: Analysed | None, minhash: np.ndarray, report: IngestReport,
+                   touched: set[str]) -> None:
+        """An original is placed in a story; a copy joins its original's, with its original's facts."""
+        with Timer(report, "cluster"):
+            if article.duplicate_of:
+                facts, vector = store.facts_and_vector(self.conn, article.duplicate_of)
+                article.event_id, story_id = store.article_event(self.conn, article.duplicate_of)
+                article.story_id = self.stories.root(story_id)
+                dense, signature_bytes = None, None
+                report.near_duplicates += 1
+            else:
+                self.stats.add(analysed.terms)
+                profile = article_profile(article.title, analysed.vector, analysed.dense, article.published,
+                                          article.language, analysed.facts)
+                article.story_id = self.stories.assign(article.id, profile)
+                facts, vector, dense = analysed.facts.to_dict(), analysed.vector, analysed.dense
+                signature_bytes = to_bytes(minhash)
+        with Timer(report, "store"):
+            store.insert_article(self.conn, article, facts, vector, signature_bytes, embed.to_bytes(dense))
+            if not article.duplicate_of:
+                store.add_document_frequencies(self.conn, set(analysed.terms))
+        report.new += 1
+        touched.add(article.story_id)
 
     def _merge_at_store_boundary(self, story_id: str, touched: set[str], report: IngestReport) -> None:
         """Merge the stories touched since the last check each time the store reaches a multiple of MERGE_EVERY.
@@ -169,136 +190,262 @@ class Ingestor:
             touched |= {into for _gone, into in merges}
             self.unmerged = set()
 
-    def _original_or_register(self, article_id: str, minhash) -> str | None:
-        """The article this one copies; None (after indexing it as an original) if it copies none.
 
-        Runs before embedding so that syndicated copies, which follow their original, cost no
-        embedding; a copy of an earlier article of the same chunk is caught too.
-        """
-        original = self.duplicates.original_of(minhash)
-        if original is None:
-            self.duplicates.add(article_id, minhash)
-        return original
+class Feed:
+    """Streams inputs through the workers and places the results in input order.
 
-    def _ingest_one(self, article: Article, fact: ArticleFacts, minhash, original: str | None, dense,
-                    report: IngestReport, touched: set[str]) -> None:
-        with Timer(report, "cluster"):
-            terms = article_terms(article.title, article.text, [m.text for m in fact.mentions])
-            vector = tf_vector(terms)
-            if original:
-                article.duplicate_of = original
-                article.event_id, article.story_id = store.article_event(self.conn, original)
-                article.story_id = self.stories.root(article.story_id)
-                report.near_duplicates += 1
+    Files are read and cleaned by the workers a few ahead (READ_AHEAD); this process checks each
+    article against the store and the copy detector, sends originals to be parsed in batches
+    (ANALYSE_BATCH, at most IN_FLIGHT batches ahead), and places and writes each result in input
+    order, CHUNK articles per transaction. Memory is bounded by those windows, not by the input.
+    """
+
+    def __init__(self, ingestor: Ingestor, pool: WorkerPool, report: IngestReport,
+                 progress: Callable[[int, int | None], None] | None):
+        self.ingestor, self.pool, self.report, self.progress = ingestor, pool, report, progress
+        self.reads: deque = deque()
+        self.batch: list[tuple[Prepared, str | None]] = []
+        self.in_flight: deque = deque()
+        self.claimed: set[str] = set()
+        self.failed_originals: set[str] = set()
+        self.chunk: list = []
+        self.done = 0
+
+    def add(self, item) -> None:
+        self.reads.append(self.pool.submit(read_and_prepare, item))
+        while len(self.reads) > READ_AHEAD:
+            self._wait_for(self.reads[0])
+            self._route(self.reads.popleft().get())
+
+    def finish(self) -> None:
+        while self.reads:
+            self._route(self.reads.popleft().get())
+        self._send()
+        while self.in_flight:
+            self._place(self.in_flight.popleft())
+        self._commit()
+
+    def _wait_for(self, task) -> None:
+        """Place finished work while a read is pending: the writer never idles while results wait."""
+        while not task.ready():
+            if self.in_flight and self.in_flight[0][1].ready():
+                self._place(self.in_flight.popleft())
             else:
-                self.stats.add(terms)
-                profile = article_profile(article.title, vector, dense, article.published, article.language, fact)
-                article.story_id = self.stories.assign(article.id, profile)
-        with Timer(report, "store"):
-            store.insert_article(self.conn, article, fact.to_dict(), vector,
-                                 None if original else to_bytes(minhash), embed.to_bytes(dense))
-            if not original:
-                store.add_document_frequencies(self.conn, set(terms))
-        report.new += 1
-        touched.add(article.story_id)
+                task.wait(0.005)
+
+    def _route(self, result: tuple[list[Prepared | Failure], dict[str, float]]) -> None:
+        items, seconds = result
+        self.report.add_seconds(seconds)
+        failures = [item for item in items if isinstance(item, Failure)]
+        if failures:
+            self._record(failures)
+        prepared = [item for item in items if not isinstance(item, Failure)]
+        for item in prepared:  # checked one by one: placing the previous ones may have committed this one
+            with Timer(self.report, "dedup"):
+                if item.article.id in self.claimed or store.known_ids(self.ingestor.conn, [item.article.id]):
+                    self.report.duplicates += 1
+                    continue
+                self.claimed.add(item.article.id)
+                original = self.ingestor.original_or_register(item.article.id, item.minhash)
+            self.batch.append((item, original))
+            if sum(1 for _p, o in self.batch if o is None) >= ANALYSE_BATCH:
+                self._send()
+
+    def _send(self) -> None:
+        if not self.batch:
+            return
+        originals = [item.article for item, original in self.batch if original is None]
+        task = self.pool.submit(analyse_articles, originals) if originals else _NOTHING
+        self.in_flight.append((self.batch, task))
+        self.batch = []
+        while len(self.in_flight) > IN_FLIGHT or (self.in_flight and self.in_flight[0][1].ready()):
+            self._place(self.in_flight.popleft())
+
+    def _place(self, sent) -> None:
+        batch, task = sent
+        results, seconds = task.get()
+        self.report.add_seconds(seconds)
+        outcomes = iter(results)
+        for item, original in batch:
+            analysed = None if original else next(outcomes)
+            if original in self.failed_originals:  # its original could not be extracted: it is one itself
+                self.ingestor.duplicates.add(item.article.id, item.minhash)
+                results, seconds = self.pool.submit(analyse_articles, [item.article]).get()
+                self.report.add_seconds(seconds)
+                original, analysed = None, results[0]
+            if isinstance(analysed, Failure):
+                self.failed_originals.add(item.article.id)
+                self.ingestor.duplicates.remove(item.article.id)
+                self.claimed.discard(item.article.id)
+                self._record([analysed])
+                continue
+            item.article.duplicate_of = original
+            self.chunk.append((item.article, analysed, item.minhash))
+            if len(self.chunk) >= CHUNK:
+                self._commit()
+
+    def _commit(self) -> None:
+        if not self.chunk:
+            return
+        self.ingestor.commit(self.chunk, self.report)
+        self.claimed -= {article.id for article, _analysed, _minhash in self.chunk}
+        self.done += len(self.chunk)
+        self.chunk = []
+        if self.progress:
+            self.progress(self.done, None)
+
+    def _record(self, failures: list[Failure]) -> None:
+        self.report.failures += failures
+        with store.transaction(self.ingestor.conn):
+            store.record_failures(self.ingestor.conn, failures)
 
 
-def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, int], None] | None = None,
-           summary_sentences: int = DEFAULT_SENTENCES, on_wait: Callable[[str], None] | None = None) -> IngestReport:
-    """Ingest files and folders; analyse every story they touched."""
-    report = IngestReport()
-    with Timer(report, "read+clean"):
-        documents = read_inputs(paths, report)
-    return ingest_documents(conn, documents, report, progress, summary_sentences, on_wait)
+_NOTHING = Finished(([], {}))
+
+
+def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, int | None], None] | None = None,
+           summary_sentences: int = DEFAULT_SENTENCES, on_wait: Callable[[str], None] | None = None,
+           workers: int | None = None) -> IngestReport:
+    """Ingest files and folders (streamed: read as they are reached); analyse every story they touched."""
+    return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, summary_sentences, on_wait, workers)
 
 
 def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], report: IngestReport | None = None,
-                     progress: Callable[[int, int], None] | None = None,
+                     progress: Callable[[int, int | None], None] | None = None,
                      summary_sentences: int = DEFAULT_SENTENCES,
-                     on_wait: Callable[[str], None] | None = None) -> IngestReport:
-    """Ingest documents already read (files, or records posted to the HTTP API); analyse touched stories.
+                     on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
+    """Ingest documents already read (records posted to the HTTP API); analyse touched stories."""
+    batches = (documents[start:start + ANALYSE_BATCH] for start in range(0, len(documents), ANALYSE_BATCH))
+    return _ingest_items(conn, batches, report or IngestReport(), progress, summary_sentences, on_wait, workers)
 
-    Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait)
-    and then finds this one's articles already stored.
-    """
-    report = report or IngestReport()
-    with Timer(report, "read+clean"):
-        prepared = []
-        for doc in documents:
-            item = prepare(doc)
-            (report.failures.append(item) if isinstance(item, Failure) else prepared.append(item))
+
+def _ingest_items(conn: sqlite3.Connection, items, report: IngestReport, progress, summary_sentences: int,
+                  on_wait, workers: int | None) -> IngestReport:
+    """Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait) and
+    then finds this one's articles already stored. workers: None for WORKERS."""
+    pool = WorkerPool(WORKERS if workers is None else workers)
     with store.writer_lock(conn, on_wait):
-        with store.transaction(conn):
-            store.record_failures(conn, report.failures)
-        fresh = _new_articles(conn, prepared, report)
-        ingestor = Ingestor(conn)
-        docs = iter(parse_many([a.text for a in fresh], 2 if len(fresh) >= PARALLEL_FROM else 1,
-                               [a.language for a in fresh]))
-        done = 0
-        for start in range(0, len(fresh), CHUNK):
-            chunk = fresh[start:start + CHUNK]
-            ingestor.ingest_chunk(chunk, docs, report)
-            done += len(chunk)
-            if progress:
-                progress(done, len(fresh))
+        if report.failures:
+            with store.transaction(conn):
+                store.record_failures(conn, report.failures)
+        ingestor = Ingestor.for_store(conn)
+        try:
+            feed = Feed(ingestor, pool, report, progress)
+            for item in items:
+                feed.add(item)
+            feed.finish()
+        except BaseException:
+            Ingestor.forget(conn)  # its in-memory state may be ahead of the store
+            WorkerPool.discard()
+            raise
         with Timer(report, "analyse"):
-            report.failures += analyse_dirty(conn, summary_sentences)
+            report.failures += analyse_dirty(conn, summary_sentences, ingestor.stats, workers)
     return report
 
 
-def _new_articles(conn: sqlite3.Connection, prepared: list[Article], report: IngestReport) -> list[Article]:
-    """Articles not yet stored; the same text from another source is a copy, stored and linked by dedup."""
-    known = store.known_ids(conn, [a.id for a in prepared])
-    fresh, seen = [], set()
-    for article in prepared:
-        if article.id in known or article.id in seen:
-            report.duplicates += 1
-        else:
-            seen.add(article.id)
-            fresh.append(article)
-    return fresh
+@dataclass
+class StoryInput:
+    """All one story's analysis needs, read from the store, so a worker can do it.
+
+    previous: the story's last analysis and each article's event then, when the story is large
+    enough to take new articles in incrementally (INCREMENTAL_FROM); None means from scratch.
+    """
+
+    story_id: str
+    articles: list[Article]
+    facts: dict[str, dict]
+    given: dict[str, str | None]
+    vectors: dict[str, tuple[dict[str, float], bytes | None]]
+    stats: CorpusStats
+    summary_sentences: int = DEFAULT_SENTENCES
+    previous: Previous | None = None
 
 
-def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES) -> list[Failure]:
-    """Re-analyse every story marked dirty, one transaction each; a story that fails is a failure row."""
+def story_input(conn: sqlite3.Connection, story_id: str, stats: CorpusStats,
+                summary_sentences: int = DEFAULT_SENTENCES) -> StoryInput | None:
+    """None when the story has no articles left (merged away)."""
+    articles = store.articles(conn, story_id)
+    if not articles:
+        return None
+    vectors = store.article_vectors(conn, story_id)
+    terms = {t for vector, _dense in vectors.values() for t in vector}
+    return StoryInput(story_id, articles, store.article_facts(conn, story_id), store.published_given(conn, story_id),
+                      vectors, stats.subset(terms), summary_sentences, _previous(conn, story_id, articles))
+
+
+def _previous(conn: sqlite3.Connection, story_id: str, articles: list[Article]) -> Previous | None:
+    originals = [a for a in articles if not a.duplicate_of]
+    settled = {a.id: a.event_id for a in originals if a.event_id}
+    if len(settled) < INCREMENTAL_FROM or len(settled) == len(originals):
+        return None
+    try:
+        analysis, _events = store.load_analysis(conn, story_id)
+    except KeyError:
+        return None
+    return Previous(settled, analysis.relations, {q.id: fingerprint(q) for q in analysis.quotes}
+                    | {c.id: fingerprint(c) for c in analysis.claims})
+
+
+def analyse_input(task: StoryInput) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]] | Failure:
+    """One story's analysis (in a worker); a story that fails is a Failure naming it."""
+    facts = {aid: ArticleFacts.from_dict(f) for aid, f in task.facts.items()}
+    return guarded(f"story {task.story_id}", "analysis", lambda: analyse_story(
+        task.story_id, task.articles, facts, task.given, task.vectors, task.stats, task.summary_sentences,
+        task.previous))
+
+
+def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES,
+                  stats: CorpusStats | None = None, workers: int | None = None) -> list[Failure]:
+    """Re-analyse every story marked dirty, in the workers, each written in a transaction of its own;
+    a story that fails is a failure row (it stays dirty and is retried by the next run)."""
+    stats = stats or store.corpus_stats(conn)
+    pool = WorkerPool(WORKERS if workers is None else workers)
     failed: list[Failure] = []
-    stats = store.corpus_stats(conn)
+    pending: deque = deque()
     for story_id in store.dirty_stories(conn):
-        articles = store.articles(conn, story_id)
-        if not articles:
+        task = story_input(conn, story_id, stats, summary_sentences)
+        if task is None:
             with store.transaction(conn):
-                conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
+                store.delete_story(conn, story_id)
             continue
-        facts = {aid: ArticleFacts.from_dict(f) for aid, f in store.article_facts(conn, story_id).items()}
-        given = store.published_given(conn, story_id)
-        vectors = store.article_vectors(conn, story_id)
-        outcome = guarded(f"story {story_id}", "analysis", lambda: analyse_story(
-            story_id, articles, facts, given, vectors, stats, summary_sentences))
-        if isinstance(outcome, Failure):  # recorded; the story stays dirty and is retried by the next run
-            failed.append(outcome)
-            continue
-        analysis, events, published = outcome
-        with store.transaction(conn):
-            for article_id, (day, inferred) in published.items():
-                store.set_published(conn, article_id, day, inferred)
-            for event in events:
-                store.set_event(conn, event.id, event.article_ids)
-            store.save_analysis(conn, analysis, events)
+        pending.append(pool.submit(analyse_input, task))
+        while len(pending) > IN_FLIGHT or (pending and pending[0].ready()):
+            _save_analysis(conn, pending.popleft().get(), failed)
+    while pending:
+        _save_analysis(conn, pending.popleft().get(), failed)
     if failed:
         with store.transaction(conn):
             store.record_failures(conn, failed)
     return failed
 
 
+def _save_analysis(conn: sqlite3.Connection, outcome, failed: list[Failure]) -> None:
+    if isinstance(outcome, Failure):
+        failed.append(outcome)
+        return
+    analysis, events, published = outcome
+    with store.transaction(conn):
+        for article_id, (day, inferred) in published.items():
+            store.set_published(conn, article_id, day, inferred)
+        for event in events:
+            store.set_event(conn, event.id, event.article_ids)
+        store.save_analysis(conn, analysis, events)
+
+
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],
                   given: dict[str, str | None], vectors: dict[str, tuple[dict[str, float], bytes | None]],
-                  stats: CorpusStats, summary_sentences: int = DEFAULT_SENTENCES
+                  stats: CorpusStats, summary_sentences: int = DEFAULT_SENTENCES, previous: Previous | None = None
                   ) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]]:
-    """Everything a reader sees about one story, from its articles' stored facts."""
+    """Everything a reader sees about one story, from its articles' stored facts.
+
+    With `previous`, the articles analysed before keep their events (new ones join them or start
+    their own) and statements unchanged since then are not compared again: the pairwise work is
+    in proportion to what was added, not to the story's size.
+    """
     originals = [a for a in articles if not a.duplicate_of]
     times = {aid: f.times for aid, f in facts.items()}
     own_dates = infer_publication_dates(given, times, {a.id: a.id for a in articles})
-    event_of = _event_of(articles, facts, own_dates, vectors, stats)
+    event_of = _event_of(articles, facts, own_dates, vectors, stats, previous.events if previous else None)
     published = infer_publication_dates(given, times, event_of)
     day_of = {aid: d for aid, (d, _inferred) in published.items()}
     mentions = [m for a in originals for m in facts[a.id].mentions]
@@ -311,7 +458,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     claims = merge_figures(story_id, raw_figures, alias_map, by_id, {a.id: a.outlet for a in articles},
                            {a.id: a.language for a in articles})
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)
-    relations = relate(quotes, claims, positions, day_of)
+    relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
     summary = summarize(sentences, summary_sentences)
@@ -321,17 +468,30 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     return (StoryAnalysis(story_id, title, summary, entities, quotes, claims, relations, timeline), events, published)
 
 
+def _settled(quotes, claims, previous: Previous | None) -> Settled | None:
+    """The statements unchanged since the previous analysis, and the relations found among them then."""
+    if previous is None:
+        return None
+    unchanged = {s.id for s in [*quotes, *claims] if previous.statements.get(s.id) == fingerprint(s)}
+    return Settled(unchanged, [r for r in previous.relations if r.a in unchanged and r.b in unchanged])
+
+
 def _event_of(articles: list[Article], facts: dict[str, ArticleFacts], own_dates: dict[str, tuple[str | None, bool]],
-              vectors: dict[str, tuple[dict[str, float], bytes | None]], stats: CorpusStats) -> dict[str, str]:
+              vectors: dict[str, tuple[dict[str, float], bytes | None]], stats: CorpusStats,
+              settled: dict[str, str] | None = None) -> dict[str, str]:
     """article id -> event id (the smallest member id, prefixed 'e'); copies join their original.
 
     Dates inferred from the text within the story ("September 21" read against the story's newest
-    known date) are what keep an undated report of an earlier happening apart.
+    known date) are what keep an undated report of an earlier happening apart. settled: the events
+    of articles analysed before, kept; the others are then placed into them one by one.
     """
     originals = [a for a in articles if not a.duplicate_of]
     reports = [(a.id, article_profile(a.title, vectors[a.id][0], embed.from_bytes(vectors[a.id][1]),
                                       own_dates[a.id][0], a.language, facts[a.id])) for a in originals]
-    labels = cluster_events(reports, shipped_models()["event"], stats)
+    if settled:
+        labels = add_to_events(reports, settled, shipped_models()["event"], stats)
+    else:
+        labels = cluster_events(reports, shipped_models()["event"], stats)
     members: dict[int, list[str]] = defaultdict(list)
     for (article_id, _profile), label in zip(reports, labels):
         members[label].append(article_id)

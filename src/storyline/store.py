@@ -249,6 +249,25 @@ def minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
     yield from conn.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL AND duplicate_of IS NULL")
 
 
+def facts_and_vector(conn: sqlite3.Connection, article_id: str) -> tuple[dict, dict]:
+    """A stored article's facts and term vector (a copy takes its original's)."""
+    row = conn.execute("SELECT facts, vector FROM articles WHERE id=?", (article_id,)).fetchone()
+    return json.loads(row["facts"]), json.loads(row["vector"])
+
+
+def ingest_generation(conn: sqlite3.Connection) -> int:
+    """Counts committed ingest chunks: an ingest's in-memory state is current while this is unchanged."""
+    row = conn.execute("SELECT value FROM meta WHERE key='ingest_generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_ingest_generation(conn: sqlite3.Connection) -> int:
+    """Call inside the transaction of the chunk it counts."""
+    conn.execute("INSERT INTO meta(key, value) VALUES ('ingest_generation', '1') "
+                 "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+    return ingest_generation(conn)
+
+
 def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None, str | None]:
     row = conn.execute("SELECT event_id, story_id FROM articles WHERE id=?", (article_id,)).fetchone()
     return (row["event_id"], row["story_id"]) if row else (None, None)
@@ -328,6 +347,11 @@ def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, s
         conn.executemany("DELETE FROM stories WHERE id=?", [(a,) for a, _ in merges])
         for table in STORY_TABLES:
             conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
+
+
+def delete_story(conn: sqlite3.Connection, story_id: str) -> None:
+    """A story left without articles (all merged into others)."""
+    conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
 
 
 def article_count(conn: sqlite3.Connection) -> int:

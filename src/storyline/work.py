@@ -1,0 +1,177 @@
+"""Per-article work, done in worker processes: the main process only decides and writes.
+
+Two kinds of task, both pure functions of their input so that any worker (or the calling
+process itself) gives the same answer:
+- `read_and_prepare(item)`: one input file (or a batch of documents already read) -> cleaned
+  articles with their language and copy-detection signature, or Failures. Cheap, so copies
+  are found from the signature *before* anything is parsed.
+- `analyse_articles(articles)`: originals -> parse, extract, term vector, lead embedding.
+
+`WorkerPool` runs them in a persistent pool of forked processes (each loads its models once,
+on first use, and keeps them for every later ingest of the process) or in-line; results come
+back in submission order. Every task reports the CPU seconds it spent per stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import embed
+from .clean import clean_text, split_title
+from .dates import date_from_url
+from .dedup import signature
+from .extract import ArticleFacts, extract_facts
+from .guard import guarded, optional
+from .ingest import read_path
+from .language import detect_language
+from .linking import article_terms, tf_vector
+from .models import Article, Failure, RawDocument
+from .nlp import parse_many
+from .pagekind import not_an_article
+from .procs import forked_children_die_with_parent
+from .text import safe_text
+
+MIN_TEXT_CHARS = 40
+
+
+@dataclass
+class Prepared:
+    """A cleaned article and its copy-detection signature (MinHash values)."""
+
+    article: Article
+    minhash: np.ndarray
+
+
+@dataclass
+class Analysed:
+    """Everything the main process needs to place and store an original article."""
+
+    facts: ArticleFacts
+    terms: Counter
+    vector: dict[str, float]
+    dense: np.ndarray | None
+
+
+@dataclass
+class StageClock:
+    """CPU seconds per stage of the process that did the work."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def measure(self, stage: str, started: float) -> float:
+        now = time.process_time()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - started
+        return now
+
+
+def prepare(doc: RawDocument) -> Article | Failure:
+    """Clean one document into an article (id from its content, so re-ingest is a no-op)."""
+    return guarded(doc.where, "cleaning", lambda: _prepare(doc))
+
+
+def _prepare(doc: RawDocument) -> Article | Failure:
+    cleaned = clean_text(safe_text(doc.text))
+    title, body = split_title(cleaned, optional(doc.title))
+    if len(body) < MIN_TEXT_CHARS:
+        return Failure(doc.where, "no article text after removing page leftovers")
+    kind = not_an_article(title or "", body)
+    if kind:
+        return Failure(doc.where, f"not a news article: {kind}")
+    source = safe_text(doc.source)
+    content_hash = hashlib.sha256(body.encode()).hexdigest()
+    identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
+    title = title or body.split("\n\n")[0][:120]
+    return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
+                   outlet=optional(doc.outlet), language=detect_language(body, optional(doc.language)),
+                   published=optional(doc.published) or date_from_url(doc.url or source))
+
+
+def read_and_prepare(item: Path | Failure | list[RawDocument]) -> tuple[list[Prepared | Failure], dict[str, float]]:
+    """An input file (or documents already read) -> its articles, ready for copy detection."""
+    clock, started = StageClock(), time.process_time()
+    if isinstance(item, Failure):
+        return [item], clock.seconds
+    if isinstance(item, list):
+        documents, failures = item, []
+    else:
+        result = read_path(item)
+        documents, failures = result.documents, result.failures
+    started = clock.measure("read", started)
+    out: list[Prepared | Failure] = list(failures)
+    for doc in documents:
+        article = prepare(doc)
+        out.append(article if isinstance(article, Failure) else
+                   guarded(article.source, "cleaning", lambda: Prepared(article, signature(article.text).hashvalues)))
+    clock.measure("clean", started)
+    return out, clock.seconds
+
+
+def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure], dict[str, float]]:
+    """Parse, extract, vectorise and embed a batch of originals (one failure never sinks the batch)."""
+    clock, started = StageClock(), time.process_time()
+    docs = list(parse_many([a.text for a in articles], 1, [a.language for a in articles]))
+    started = clock.measure("parse", started)
+    facts = [guarded(a.source, "extraction", lambda: extract_facts(doc, a.id, a.language))
+             for a, doc in zip(articles, docs)]
+    del docs
+    started = clock.measure("extract", started)
+    terms = [None if isinstance(f, Failure) else article_terms(a.title, a.text, [m.text for m in f.mentions])
+             for a, f in zip(articles, facts)]
+    started = clock.measure("terms", started)
+    kept = [a for a, f in zip(articles, facts) if not isinstance(f, Failure)]
+    leads = embed.embed_leads([embed.lead_text(a.title, a.text) for a in kept])
+    dense = {a.id: vector for a, vector in zip(kept, leads)}
+    clock.measure("embed", started)
+    out: list[Analysed | Failure] = [
+        f if isinstance(f, Failure) else Analysed(f, t, tf_vector(t), dense[a.id])
+        for a, f, t in zip(articles, facts, terms)]
+    return out, clock.seconds
+
+
+class Finished:
+    """An in-line task's result, shaped like multiprocessing's AsyncResult."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self):
+        return self.value
+
+
+class WorkerPool:
+    """`processes` forked workers, kept for the life of the process; 0 or 1: in-line."""
+
+    _pools: dict[tuple[int, int], multiprocessing.pool.Pool] = {}
+
+    def __init__(self, processes: int):
+        self.processes = processes
+
+    def submit(self, function, *args):
+        if self.processes <= 1:
+            return Finished(function(*args))
+        return self._pool().apply_async(function, args)
+
+    def _pool(self):
+        key = (os.getpid(), self.processes)
+        pool = self._pools.get(key)
+        if pool is None:
+            forked_children_die_with_parent()
+            pool = self._pools[key] = multiprocessing.get_context("fork").Pool(self.processes)
+        return pool
+
+    @classmethod
+    def discard(cls) -> None:
+        """Stop this process's workers (after a failure left tasks of an abandoned ingest queued)."""
+        for key in [k for k in cls._pools if k[0] == os.getpid()]:
+            cls._pools.pop(key).terminate()

@@ -89,10 +89,16 @@ class Settled:
 
 
 def fingerprint(item: Quote | Claim) -> str:
-    """What a statement's relations depend on: its source, words and articles."""
+    """What a statement's relations rest on: its source and its words.
+
+    The reports that carry it are left out: one more report repeating a statement word for word
+    (what most new reports of a long story do) keeps the statement's relations, instead of
+    setting it against every other statement again. What that can miss: a first agreement or
+    aspect that only the new report's sentence position would reveal.
+    """
     if isinstance(item, Quote):
-        return repr((item.speaker_entity_id or item.speaker, [(v.article_id, v.text) for v in item.variants]))
-    return repr((item.source_entity_id or item.source, item.text, sorted(item.article_ids), item.quantity))
+        return repr((item.speaker_entity_id or item.speaker, sorted({v.text for v in item.variants})))
+    return repr((item.source_entity_id or item.source, item.text, item.quantity))
 
 
 def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tuple[str, int]]],

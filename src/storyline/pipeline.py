@@ -38,7 +38,7 @@ from .work import Analysed, Prepared, WorkerPool, Finished, analyse_articles, re
 WORKERS = 2         # processes doing the per-article work; 0 or 1: all in this process
 CHUNK = 16          # articles per transaction
 MERGE_EVERY = 16    # story merge checks: each time the store holds a multiple of this many articles
-ANALYSE_BATCH = 8   # originals per worker task (spaCy and the embedding model work in batches)
+ANALYSE_BATCH = 16  # originals per worker task (spaCy and the embedding model work in batches)
 IN_FLIGHT = 6       # worker tasks submitted ahead of the one being placed: bounds memory, keeps workers busy
 READ_AHEAD = 16     # input files read ahead
 INCREMENTAL_FROM = 100  # a story with this many analysed reports takes new ones in without redoing the rest
@@ -338,8 +338,8 @@ def _ingest_items(conn: sqlite3.Connection, items, report: IngestReport, progres
             Ingestor.forget(conn)  # its in-memory state may be ahead of the store
             WorkerPool.discard()
             raise
-        with Timer(report, "analyse"):
-            report.failures += analyse_dirty(conn, summary_sentences, ingestor.stats, workers)
+        with Timer(report, "write analyses"):
+            report.failures += analyse_dirty(conn, summary_sentences, ingestor.stats, workers, report)
     return report
 
 
@@ -386,18 +386,22 @@ def _previous(conn: sqlite3.Connection, story_id: str, articles: list[Article]) 
                     | {c.id: fingerprint(c) for c in analysis.claims})
 
 
-def analyse_input(task: StoryInput) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]] | Failure:
-    """One story's analysis (in a worker); a story that fails is a Failure naming it."""
+def analyse_input(task: StoryInput) -> tuple[tuple[StoryAnalysis, list[Event], dict] | Failure, dict[str, float]]:
+    """One story's analysis (in a worker), and its CPU seconds; a story that fails is a Failure naming it."""
+    started = time.process_time()
     facts = {aid: ArticleFacts.from_dict(f) for aid, f in task.facts.items()}
-    return guarded(f"story {task.story_id}", "analysis", lambda: analyse_story(
+    outcome = guarded(f"story {task.story_id}", "analysis", lambda: analyse_story(
         task.story_id, task.articles, facts, task.given, task.vectors, task.stats, task.summary_sentences,
         task.previous))
+    return outcome, {"analyse": time.process_time() - started}
 
 
 def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES,
-                  stats: CorpusStats | None = None, workers: int | None = None) -> list[Failure]:
+                  stats: CorpusStats | None = None, workers: int | None = None,
+                  report: IngestReport | None = None) -> list[Failure]:
     """Re-analyse every story marked dirty, in the workers, each written in a transaction of its own;
     a story that fails is a failure row (it stays dirty and is retried by the next run)."""
+    report = report or IngestReport()
     stats = stats or store.corpus_stats(conn)
     pool = WorkerPool(WORKERS if workers is None else workers)
     failed: list[Failure] = []
@@ -410,16 +414,18 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
             continue
         pending.append(pool.submit(analyse_input, task))
         while len(pending) > IN_FLIGHT or (pending and pending[0].ready()):
-            _save_analysis(conn, pending.popleft().get(), failed)
+            _save_analysis(conn, pending.popleft().get(), failed, report)
     while pending:
-        _save_analysis(conn, pending.popleft().get(), failed)
+        _save_analysis(conn, pending.popleft().get(), failed, report)
     if failed:
         with store.transaction(conn):
             store.record_failures(conn, failed)
     return failed
 
 
-def _save_analysis(conn: sqlite3.Connection, outcome, failed: list[Failure]) -> None:
+def _save_analysis(conn: sqlite3.Connection, result, failed: list[Failure], report: IngestReport) -> None:
+    outcome, seconds = result
+    report.add_seconds(seconds)
     if isinstance(outcome, Failure):
         failed.append(outcome)
         return

@@ -30,3 +30,39 @@ def test_translation_is_nearer_than_unrelated_news_in_the_dense_space():
     assert dense_similarity(vectors[0], vectors[1]) > 0.5
     assert dense_similarity(vectors[0], vectors[2]) < 0.2
     assert dense_similarity(vectors[0], None) is None
+
+
+def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(monkeypatch):
+    """Only the recently active stories stay in memory; the rest are read back from the store on demand."""
+    import copy
+
+    import numpy as np
+
+    from storyline import cluster
+    from storyline.cluster import CorpusStats, GroupIndex
+    from storyline.linking import Profile, shipped_models
+
+    monkeypatch.setattr(cluster, "RECENT_GROUPS", 5)
+    monkeypatch.setattr(cluster, "CACHED_GROUPS", 2)
+    saved: dict = {}
+    stats = CorpusStats()
+    index = GroupIndex("s", shipped_models()["story"], stats, loader=lambda gid: copy.deepcopy(saved.get(gid)))
+
+    def report(topic: int) -> Profile:
+        words = {f"topic{topic}word{k}": 1.0 for k in range(12)}
+        dense = np.random.default_rng(topic).normal(size=512).astype(np.float32)
+        return Profile(terms=words, title=dict(list(words.items())[:4]), dense=dense, first="2024-05-01",
+                       last="2024-05-01", languages={"en": 1}, size=1)
+
+    first_story = None
+    for topic in range(30):
+        stats.add(report(topic).terms)
+        story = index.assign(f"a{topic:03d}", report(topic))
+        first_story = first_story or story
+        for group in index.take_changed():
+            saved[group.id] = copy.deepcopy(group)
+        assert len(index.groups) <= 5
+    assert first_story not in index.groups
+    again = index.assign("a999", report(0))
+    assert again == first_story  # read back from the store and joined, not a new story
+    assert index.group(first_story).members == ["a000", "a999"]

@@ -16,7 +16,9 @@ result does not depend on the order the reports arrived in.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from itertools import islice
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +32,7 @@ MAX_POSTING = 200        # groups kept per index term, most recently active firs
 CANDIDATES = 20          # groups scored per article, those sharing the most looked-up terms
 DENSE_CANDIDATES = 5     # and those nearest in the embedding space (a translation shares few terms)
 RECENT_GROUPS = 2000     # among the groups most recently joined
+CACHED_GROUPS = 500      # groups read back from the store and kept, beyond the recent ones
 MAX_EXACT = 400          # larger stories find their events online, through an index of their own
 
 
@@ -88,9 +91,14 @@ def top_terms(vector: dict[str, float], count: int) -> list[str]:
 class GroupIndex:
     """Groups of one level, an inverted index over their top terms, and the model that links to them."""
 
-    def __init__(self, prefix: str, model: LinkModel, stats: CorpusStats):
-        self.prefix, self.model, self.stats = prefix, model, stats
-        self.groups: dict[str, Group] = {}
+    def __init__(self, prefix: str, model: LinkModel, stats: CorpusStats,
+                 loader: Callable[[str], Group | None] | None = None):
+        """loader: a stored group by id. With one, only the recently active groups (and those changed
+        and not yet saved) stay in memory; the others are read back when an article's terms point
+        at them, and a few of those are kept (CACHED_GROUPS, least recently used leave first)."""
+        self.prefix, self.model, self.stats, self.loader = prefix, model, stats, loader
+        self.groups: dict[str, Group] = {}  # in memory: the recent and the changed ones (all, without a loader)
+        self.cached: OrderedDict[str, Group] = OrderedDict()
         self.postings: dict[str, dict[str, None]] = {}
         self.recent: dict[str, int] = {}  # group id -> its row of unit lead embeddings, least recent first
         self.units = np.zeros((RECENT_GROUPS, DIMENSIONS), dtype=np.float32)
@@ -110,6 +118,28 @@ class GroupIndex:
             self._index(group, group.indexed_terms)
             self._mark_recent(group)
 
+    def load_terms(self, group_id: str, parent: str | None, indexed_terms: list[str]) -> None:
+        """A stored group left on disk: only its place in the term index, as `load` would give it."""
+        if not parent:
+            for term in indexed_terms:
+                posting = self.postings.setdefault(term, {})
+                posting[group_id] = None
+                if len(posting) > MAX_POSTING:
+                    del posting[next(iter(posting))]
+
+    def group(self, group_id: str) -> Group:
+        """The group, read back from the store when it has left memory."""
+        found = self.groups.get(group_id)
+        if found is not None:
+            return found
+        found = self.cached.pop(group_id, None) or (self.loader(group_id) if self.loader else None)
+        if found is None:
+            raise KeyError(group_id)
+        self.cached[group_id] = found
+        if len(self.cached) > CACHED_GROUPS:
+            self.cached.popitem(last=False)
+        return found
+
     def _reindex(self, group: Group) -> None:
         self.changed.add(group.id)
         self._unindex(group)
@@ -118,13 +148,22 @@ class GroupIndex:
 
     def _mark_recent(self, group: Group) -> None:
         """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
+        self.groups[group.id] = group
+        self.cached.pop(group.id, None)
         if len(self.recent) == RECENT_GROUPS:
-            self._forget(next(iter(self.recent)))
+            oldest = next(iter(self.recent))
+            self._forget(oldest)
+            self._leave_memory(oldest)
         row = self.free_rows.pop()
         self.recent[group.id] = row
         dense = group.profile.dense
         norm = float(np.linalg.norm(dense)) if dense is not None else 0.0
         self.units[row] = dense / norm if norm else 0.0
+
+    def _leave_memory(self, group_id: str) -> None:
+        """With a loader, a group neither recent nor waiting to be saved is dropped (it is in the store)."""
+        if self.loader and group_id not in self.recent and group_id not in self.changed:
+            self.groups.pop(group_id, None)
 
     def _forget(self, group_id: str) -> None:
         row = self.recent.pop(group_id, None)
@@ -151,12 +190,13 @@ class GroupIndex:
         shared: Counter = Counter()
         for term in top_terms(self.stats.weighted(profile.terms), QUERY_TERMS):
             shared.update(iter(self.postings.get(term, ())))
-        by_terms = [g for g, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if self._usable(g, exclude)]
+        ranked = (g for g, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])))
+        by_terms = list(islice((g for g in ranked if self._usable(g, exclude)), CANDIDATES))
         by_meaning = [g for g in self._nearest(profile) if self._usable(g, exclude)]
-        return list(dict.fromkeys(by_terms[:CANDIDATES] + by_meaning[:DENSE_CANDIDATES]))
+        return list(dict.fromkeys(by_terms + by_meaning[:DENSE_CANDIDATES]))
 
     def _usable(self, group_id: str, exclude: str | None) -> bool:
-        return group_id != exclude and not self.groups[group_id].parent
+        return group_id != exclude and not self.group(group_id).parent
 
     def _nearest(self, profile: Profile) -> list[str]:
         """Recently active groups by cosine of lead embeddings (summed for a group), nearest first."""
@@ -172,7 +212,7 @@ class GroupIndex:
         """The candidate the model links with the highest probability, if that reaches its threshold."""
         best, best_probability = None, 0.0
         for group_id in self.candidates(profile, exclude):
-            probability = self.model.probability(link_features(profile, self.groups[group_id].profile,
+            probability = self.model.probability(link_features(profile, self.group(group_id).profile,
                                                                self.stats.idf))
             if probability > best_probability:
                 best, best_probability = group_id, probability
@@ -193,27 +233,31 @@ class GroupIndex:
         return group_id
 
     def join(self, group_id: str, member: str, profile: Profile) -> None:
-        group = self.groups[group_id]
+        group = self.group(group_id)
         group.add(member, profile)
         self._reindex(group)
 
     def absorb(self, into: str, gone: str) -> None:
-        self.groups[into].absorb(self.groups[gone])
-        self.groups[gone].parent = into
+        kept, merged = self.group(into), self.group(gone)
+        kept.absorb(merged)
+        merged.parent = into
+        self.groups[gone] = merged
         self.changed.add(gone)
-        self._reindex(self.groups[into])
-        self._unindex(self.groups[gone])
+        self._reindex(kept)
+        self._unindex(merged)
 
     def take_changed(self) -> list[Group]:
         changed = [self.groups[g] for g in sorted(self.changed)]
         self.changed = set()
+        for group in changed:
+            self._leave_memory(group.id)
         return changed
 
     def merge_touched(self, touched: set[str]) -> list[tuple[str, str]]:
         """Merge touched groups into groups the model links them with (a later member bridged them)."""
         merges = []
         for group_id in sorted(touched):
-            group = self.groups.get(group_id)
+            group = self.groups.get(group_id) or (self.group(group_id) if self.loader else None)
             if group is None or group.parent:
                 continue
             target, _probability = self._best_partner(group)
@@ -227,7 +271,7 @@ class GroupIndex:
         """Groups compare smaller side first, as an article is compared with a group."""
         best, best_probability = None, 0.0
         for other_id in self.candidates(group.profile, exclude=group.id):
-            other = self.groups[other_id].profile
+            other = self.group(other_id).profile
             small, large = (group.profile, other) if group.profile.size <= other.size else (other, group.profile)
             probability = self.model.probability(link_features(small, large, self.stats.idf))
             if probability > best_probability:
@@ -235,8 +279,8 @@ class GroupIndex:
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
 
     def root(self, group_id: str) -> str:
-        while self.groups[group_id].parent:
-            group_id = self.groups[group_id].parent
+        while self.group(group_id).parent:
+            group_id = self.group(group_id).parent
         return group_id
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import embed, store
 from .clean import headline
-from .cluster import CorpusStats, GroupIndex, add_to_events, cluster_events
+from .cluster import RECENT_GROUPS, CorpusStats, GroupIndex, add_to_events, cluster_events
 from .compare import Settled, fingerprint, relate
 from .dedup import DuplicateIndex, from_bytes, to_bytes
 from .extract import ArticleFacts
@@ -94,9 +94,15 @@ class Ingestor:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.stats = store.corpus_stats(conn)
-        self.stories = GroupIndex("s", shipped_models()["story"], self.stats)
-        for group in store.load_groups(conn, "story"):
-            self.stories.load(group)
+        self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
+                                  loader=lambda group_id: store.load_group(conn, "story", group_id))
+        stored = list(store.group_terms(conn, "story"))
+        recent = set([group_id for group_id, parent, _terms in stored if not parent][-RECENT_GROUPS:])
+        for group_id, parent, terms in stored:  # only the recently active stories are read whole
+            if group_id in recent or terms is None:
+                self.stories.load(store.load_group(conn, "story", group_id))
+            else:
+                self.stories.load_terms(group_id, parent, terms)
         self.duplicates = DuplicateIndex()
         for article_id, data in store.minhashes(conn):
             self.duplicates.add(article_id, from_bytes(data))

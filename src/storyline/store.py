@@ -312,14 +312,21 @@ def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
                      [(t,) for t in terms])
 
 
-def load_groups(conn: sqlite3.Connection, kind: str) -> list[Group]:
-    """Stored stories in the order they were last saved (INSERT OR REPLACE moves a row to the end), so the
-    index's most recently active groups are the same after a reload; `centroid` holds the group's whole
-    linking profile (older stores: its terms)."""
-    rows = conn.execute("SELECT * FROM groups WHERE kind=? ORDER BY rowid", (kind,))  # last saved last
-    return [Group(r["id"], json.loads(r["members"]), _profile(r), r["parent"],
-                  json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
-            for r in rows]
+def group_terms(conn: sqlite3.Connection, kind: str) -> Iterator[tuple[str, str | None, list[str] | None]]:
+    """Every stored group's id, parent and index terms (no profiles), in the order they were last saved
+    (INSERT OR REPLACE moves a row to the end), so the index's most recently active groups are the same
+    after a reload."""
+    for row in conn.execute("SELECT id, parent, indexed_terms FROM groups WHERE kind=? ORDER BY rowid", (kind,)):
+        yield row[0], row[1], json.loads(row[2]) if row[2] is not None else None
+
+
+def load_group(conn: sqlite3.Connection, kind: str, group_id: str) -> Group | None:
+    """One stored group whole; `centroid` holds its linking profile (older stores: its terms)."""
+    r = conn.execute("SELECT * FROM groups WHERE kind=? AND id=?", (kind, group_id)).fetchone()
+    if r is None:
+        return None
+    return Group(r["id"], json.loads(r["members"]), _profile(r), r["parent"],
+                 json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
 
 
 def _profile(row: sqlite3.Row) -> Profile:

@@ -1,5 +1,7 @@
 """Entities, quotes and figures on small real-style texts."""
 
+from pathlib import Path
+
 import pytest
 
 from storyline.extract import extract_facts
@@ -210,3 +212,16 @@ def test_a_portuguese_report_is_never_parsed_by_the_english_model():
     assert doc.lang_ == "xx" and not doc.ents
     facts = extract_facts(doc, "a1", "pt")
     assert [(f.value, f.unit) for f in facts.figures] == [(12000, "membros")]
+
+
+def test_a_long_report_in_a_language_without_a_model_is_extracted_without_a_crash():
+    """The blank pipeline's docs get a flat parse: spaCy segfaulted walking their arcs past a few thousand characters."""
+    import json
+
+    rows = [json.loads(line) for line in (Path(__file__).resolve().parent.parent.parent / "shared" / "data" /
+                                          "mlcrisis-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    text = max((r["text"] for r in rows if r.get("language") == "it"), key=len)[:20_000]
+    doc = parse(text, "it")
+    assert sum(len(list(t.children)) for t in doc) == len(doc) - len(list(doc.sents))
+    facts = extract_facts(doc, "a1", "it")
+    assert len(facts.sentences) > 50

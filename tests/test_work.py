@@ -97,3 +97,36 @@ def test_the_ingest_state_is_loaded_once_and_reloaded_after_another_writer(tmp_p
     ingest(conn, [str(path)], workers=0)
     assert len(loads) == 2
     assert pipeline.Ingestor.for_store(conn) is pipeline.Ingestor.for_store(conn)
+
+
+def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path, monkeypatch):
+    """A segfault in compiled code (spaCy walking a blank doc's arcs did this) must not hang the ingest."""
+    import os
+    import signal
+
+    from storyline import work
+
+    real = work.extract_facts
+
+    def segfaults_on_brask(doc, article_id, language):
+        if "Brask" in doc.text:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(doc, article_id, language)
+
+    work.WorkerPool.discard()  # the workers forked from here on carry the patch
+    monkeypatch.setattr(work, "extract_facts", segfaults_on_brask)
+    original, _copy = _original_and_copy()
+    rows = [original,
+            _report("Brask's harbour reopened on Friday after a storm closed it for three days, the port "
+                    "authority said.", "https://brask.example/1", "Brask harbour reopens"),
+            _report("The port authority of Valmora said on Friday that all cranes were running again and that "
+                    "talks with the union would resume next week.", "https://harbour.example/later", "Cranes")]
+    try:
+        conn, report = _ingest_rows(tmp_path, "crash", rows, workers=2)
+    finally:
+        work.WorkerPool.discard()
+    assert report.new == 2
+    assert [(f.source, f.reason.split(" (")[0]) for f in report.failures] == [
+        ("https://brask.example/1", "parsing or extraction crashed a worker process")]
+    assert {r["source"] for r in conn.execute("SELECT source FROM articles")} == {
+        "https://harbour.example/strike", "https://harbour.example/later"}

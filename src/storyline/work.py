@@ -9,7 +9,8 @@ process itself) gives the same answer:
 
 `WorkerPool` runs them in a persistent pool of forked processes (each loads its models once,
 on first use, and keeps them for every later ingest of the process) or in-line; results come
-back in submission order. Every task reports the CPU seconds it spent per stage.
+back in submission order. Every task reports the CPU seconds it spent per stage. A worker that
+dies (a segfault in compiled code) costs only the input that kills it (see Task).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import multiprocessing
 import os
 import time
 from collections import Counter
+from concurrent import futures
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +33,7 @@ from .clean import clean_text, split_title
 from .dates import date_from_url
 from .dedup import signature
 from .extract import ArticleFacts, extract_facts
-from .guard import guarded, optional
+from .guard import guarded, optional, path_text
 from .ingest import read_path
 from .language import detect_language
 from .linking import article_terms, tf_vector
@@ -136,8 +140,11 @@ def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure],
     return out, clock.seconds
 
 
+CRASH_REASON = "{stage} crashed a worker process (a fault in compiled code); the input is skipped"
+
+
 class Finished:
-    """An in-line task's result, shaped like multiprocessing's AsyncResult."""
+    """An in-line task's result, shaped like a pool's Task."""
 
     def __init__(self, value):
         self.value = value
@@ -145,33 +152,102 @@ class Finished:
     def ready(self) -> bool:
         return True
 
+    def wait(self, seconds: float) -> None:
+        pass
+
     def get(self):
         return self.value
+
+
+class Task:
+    """A task in the pool. A worker killed by a fault in compiled code (a segfault in a parser) breaks
+    the pool and every task in flight: each is then run again alone, in a process of its own, and
+    only the one that crashes even there takes its `on_crash` answer. Nothing hangs, nothing else is lost."""
+
+    def __init__(self, pool: "WorkerPool", future: Future, function, args: tuple, on_crash):
+        self.pool, self.future, self.function, self.args, self.on_crash = pool, future, function, args, on_crash
+
+    def ready(self) -> bool:
+        return self.future.done()
+
+    def wait(self, seconds: float) -> None:
+        futures.wait([self.future], seconds)
+
+    def get(self):
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            self.pool.restart()
+            outcome = run_alone(self.function, self.args)
+            return self.on_crash(*self.args) if outcome is CRASHED else outcome
+
+
+CRASHED = object()
+
+
+def run_alone(function, args: tuple):
+    """function(*args) in a fresh process of its own; CRASHED if that process dies."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
+        try:
+            return alone.submit(function, *args).result()
+        except BrokenProcessPool:
+            return CRASHED
+
+
+def read_crashed(item) -> tuple[list[Failure], dict[str, float]]:
+    where = item.source if isinstance(item, Failure) else \
+        ", ".join(d.where for d in item) if isinstance(item, list) else path_text(item)
+    return [Failure(where, CRASH_REASON.format(stage="reading"))], {}
+
+
+def analysis_crashed(articles: list[Article]) -> tuple[list[Analysed | Failure], dict[str, float]]:
+    """A batch that crashes a worker even alone: each article alone; the one that crashes is a Failure."""
+    results: list[Analysed | Failure] = []
+    for article in articles:
+        outcome = run_alone(analyse_articles, ([article],))
+        results.append(Failure(article.source, CRASH_REASON.format(stage="parsing or extraction"))
+                       if outcome is CRASHED else outcome[0][0])
+    return results, {}
 
 
 class WorkerPool:
     """`processes` forked workers, kept for the life of the process; 0 or 1: in-line."""
 
-    _pools: dict[tuple[int, int], multiprocessing.pool.Pool] = {}
+    _pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
 
     def __init__(self, processes: int):
         self.processes = processes
 
-    def submit(self, function, *args):
+    def submit(self, function, *args, on_crash):
+        """function(*args) in a worker; on_crash(*args) answers for it if it crashes a worker even alone."""
         if self.processes <= 1:
             return Finished(function(*args))
-        return self._pool().apply_async(function, args)
+        try:
+            future = self._pool().submit(function, *args)
+        except BrokenProcessPool:
+            self.restart()
+            future = self._pool().submit(function, *args)
+        return Task(self, future, function, args, on_crash)
 
-    def _pool(self):
+    def _pool(self) -> ProcessPoolExecutor:
         key = (os.getpid(), self.processes)
         pool = self._pools.get(key)
         if pool is None:
             forked_children_die_with_parent()
-            pool = self._pools[key] = multiprocessing.get_context("fork").Pool(self.processes)
+            pool = self._pools[key] = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
         return pool
+
+    def restart(self) -> None:
+        """Drop a broken pool; the next task starts a new one."""
+        pool = self._pools.pop((os.getpid(), self.processes), None)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     @classmethod
     def discard(cls) -> None:
         """Stop this process's workers (after a failure left tasks of an abandoned ingest queued)."""
         for key in [k for k in cls._pools if k[0] == os.getpid()]:
-            cls._pools.pop(key).terminate()
+            pool = cls._pools.pop(key)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -107,6 +107,15 @@ def _break_word(match: re.Match) -> str:
     return " ".join(word[start:start + MAX_WORD_CHARS - 1] for start in range(0, len(word), MAX_WORD_CHARS))
 
 
+def text_of(doc) -> str:
+    """The doc's text, built once: spaCy's `doc.text` joins every token again on each call (27 times
+    an article in extraction, a third of its time)."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def parse(text: str, language: str | None = "en"):
     return pipeline_for(model_language(language))(bounded(text))
 

@@ -13,6 +13,7 @@ from ..models import Mention
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
 from .quotes import RawQuote, SpeakerContext, extract_quotes, quote_spans
+from ..nlp import text_of
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}
@@ -63,13 +64,13 @@ def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleF
                              | {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
                                 (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))})
     sentences = list(doc.sents)
-    quoted = quote_spans(doc.text)
+    quoted = quote_spans(text_of(doc))
     return ArticleFacts(
         sentences=[s.text.strip() for s in sentences],
         mentions=[m for _start, _end, m in spans],
         quotes=extract_quotes(doc, context),
         figures=extract_figures(doc, language),
-        times=_dateline(doc.text, language) + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
+        times=_dateline(text_of(doc), language) + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),
     )

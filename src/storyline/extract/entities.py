@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..models import Entity, Mention
 from ..textindex import WordIndex
+from ..nlp import text_of
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
@@ -78,7 +79,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         name = clean_mention(ent.text) if label else None
         if name:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
-    for match in QUOTED_GROUP.finditer(doc.text):
+    for match in QUOTED_GROUP.finditer(text_of(doc)):
         name = clean_mention(match.group(1))
         if name:
             mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..nlp import text_of
+
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 SMALL = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -188,7 +190,7 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     for ent in _joined_ranges(doc, english):
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
-        if parsed is None or is_not_a_figure(doc.text, span.start_char, span.end_char, parsed.value) or \
+        if parsed is None or is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
                 (english and _names_something(span)) or _pronoun_one(span, parsed):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
@@ -286,7 +288,7 @@ def _joined_ranges(doc, english: bool = True):
         if skip:
             skip = False
             continue
-        between = doc.text[ent.end_char:following.start_char] if following is not None else ""
+        between = text_of(doc)[ent.end_char:following.start_char] if following is not None else ""
         if following is not None and re.fullmatch(r"\s*(?:to|-|–|and)\s*", between) and \
                 following.start - ent.end <= 1 and all(t.like_num or t.lower_ in HEDGE_WORDS for t in ent):
             joined.append(doc[ent.start:following.end])

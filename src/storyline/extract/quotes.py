@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..nlp import text_of
 from .entities import PLACE_LABELS
 
 MIN_QUOTE_WORDS = 4
@@ -182,7 +183,7 @@ def _words(text: str) -> int:
 
 def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     """All direct and reported statements of one parsed article."""
-    text = doc.text
+    text = text_of(doc)
     spans = quote_spans(text)
     sentences = list(doc.sents)
     direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])
@@ -241,13 +242,14 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     if last + 1 < len(sentences) and _is_attribution_tail(sentences[last + 1], end):
         window.append(last + 1)
     tokens = [t for i in window for t in sentences[i] if not _within(t.idx, spans)]
-    paragraph_start = doc.text.rfind("\n\n", 0, start) + 2 if "\n\n" in doc.text[:start] else 0
-    quoted = doc.text[start:end].strip()
+    text = text_of(doc)
+    paragraph_start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+    quoted = text[start:end].strip()
     speaker, speaker_text, time_text = _speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
-        speaker = speaker_text = _headline_speaker(doc.text[paragraph_start:start]) or \
-            _trailing_speaker(doc.text[end + 1:end + 80]) or _transcript_speaker(quoted)
-    if speaker is None and doc.text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
+        speaker = speaker_text = _headline_speaker(text[paragraph_start:start]) or \
+            _trailing_speaker(text[end + 1:end + 80]) or _transcript_speaker(quoted)
+    if speaker is None and text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
         speaker, speaker_text = _colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
     if speaker is None:  # '"It's heartbreaking," Ryan said. "And this country ...': the paragraph's speaker
         rest = [i for i in range(first - 1, -1, -1) if sentences[i].end_char > paragraph_start]
@@ -258,7 +260,7 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
                 speaker, speaker_text = found[0], found[1]
                 break
     if speaker is None and previous is not None and previous.speaker and (
-            _bare_quote_paragraph(doc.text, paragraph_start, start, end) or previous.start >= paragraph_start):
+            _bare_quote_paragraph(text, paragraph_start, start, end) or previous.start >= paragraph_start):
         speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph
     return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text)
 
@@ -278,7 +280,7 @@ def _transcript_speaker(quoted: str) -> str | None:
 
 def _colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | None]:
     """The subject of the last verb before the colon that opens the quote, whatever the verb."""
-    colon = doc.text.rfind(":", 0, start)
+    colon = text_of(doc).rfind(":", 0, start)
     verbs = [t for t in doc.char_span(max(0, colon - 200), colon, alignment_mode="contract") or []
              if t.pos_ in ("VERB", "AUX") and t.sent.start_char <= colon]
     for verb in reversed(verbs):
@@ -397,7 +399,7 @@ def _institution(subject) -> str | None:
     words = [t.text for t in subject.subtree if t.dep_ not in ("det", "poss", "punct") and t.i <= subject.i]
     if len(words) == 1:  # 'the office' -> the last 'the national weather office' named before
         earlier = re.findall(rf"\b[Tt]he ((?:[\w-]+ ){{1,3}}{re.escape(subject.text)})\b",
-                             subject.doc.text[:subject.idx])
+                             text_of(subject.doc)[:subject.idx])
         if earlier:
             return earlier[-1]
     return " ".join(words) or None
@@ -406,7 +408,7 @@ def _institution(subject) -> str | None:
 def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
     """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled."""
     stem = noun.lemma_.lower()
-    text = noun.doc.text
+    text = text_of(noun.doc)
     for start, end, name, label in reversed(context.mentions):
         if start >= position or label not in SPEAKER_LABELS:
             continue

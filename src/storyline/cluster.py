@@ -15,6 +15,7 @@ result does not depend on the order the reports arrived in.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .embed import DIMENSIONS
-from .linking import LinkModel, Profile, link_features
+from .linking import LinkModel, Profile, link_features, term_norms
 
 TOP_TERMS = 40           # index terms of a group
 QUERY_TERMS = 25         # terms of an article looked up in the index
@@ -45,6 +46,7 @@ class Group:
     profile: Profile = field(default_factory=Profile)
     parent: str | None = None
     indexed_terms: list[str] | None = None
+    norms: tuple[float, float] | None = None  # term_norms of the profile, taken with its index terms
 
     def add(self, member: str, profile: Profile) -> None:
         self.members.append(member)
@@ -85,7 +87,8 @@ class CorpusStats:
 
 
 def top_terms(vector: dict[str, float], count: int) -> list[str]:
-    return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:count]]
+    """The count strongest terms, strongest first (ties by term); a partial sort of up to 2,000 terms."""
+    return [t for t, _ in heapq.nsmallest(count, vector.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 class GroupIndex:
@@ -103,6 +106,7 @@ class GroupIndex:
         self.recent: dict[str, int] = {}  # group id -> its row of unit lead embeddings, least recent first
         self.units = np.zeros((RECENT_GROUPS, DIMENSIONS), dtype=np.float32)
         self.free_rows = list(range(RECENT_GROUPS - 1, -1, -1))
+        self.row_owner: list[str | None] = [None] * RECENT_GROUPS
         self.changed: set[str] = set()
 
     def load(self, group: Group) -> None:
@@ -141,10 +145,17 @@ class GroupIndex:
         return found
 
     def _reindex(self, group: Group) -> None:
+        """Index a changed group under its strongest terms and keep its term norms, both by today's IDF.
+
+        The norms, like the index terms, are those of the group's last change (and stored with it):
+        recomputing them over up to 2,000 terms for every article compared was most of the clustering
+        time, and IDF barely moves between two changes of a group.
+        """
         self.changed.add(group.id)
         self._unindex(group)
         self._mark_recent(group)
         self._index(group, top_terms(self.stats.weighted(group.profile.terms), TOP_TERMS))
+        group.norms = term_norms(group.profile.terms, self.stats.idf)
 
     def _mark_recent(self, group: Group) -> None:
         """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
@@ -156,6 +167,7 @@ class GroupIndex:
             self._leave_memory(oldest)
         row = self.free_rows.pop()
         self.recent[group.id] = row
+        self.row_owner[row] = group.id
         dense = group.profile.dense
         norm = float(np.linalg.norm(dense)) if dense is not None else 0.0
         self.units[row] = dense / norm if norm else 0.0
@@ -169,6 +181,7 @@ class GroupIndex:
         row = self.recent.pop(group_id, None)
         if row is not None:
             self.units[row] = 0.0
+            self.row_owner[row] = None
             self.free_rows.append(row)
 
     def _index(self, group: Group, terms: list[str]) -> None:
@@ -203,17 +216,20 @@ class GroupIndex:
         norm = float(np.linalg.norm(profile.dense)) if profile.dense is not None else 0.0
         if not norm or not self.recent:
             return []
-        owner = {row: group_id for group_id, row in self.recent.items()}
+        wanted = 2 * DENSE_CANDIDATES
         cosines = self.units @ (profile.dense / norm)
-        nearest = (owner[row] for row in np.argsort(-cosines, kind="stable") if row in owner)
-        return [group_id for group_id, _ in zip(nearest, range(2 * DENSE_CANDIDATES))]
+        rows = np.fromiter(self.recent.values(), dtype=np.int64, count=len(self.recent))
+        if len(rows) > wanted:  # only the rows that can rank among the first `wanted` are sorted
+            rows = rows[cosines[rows] >= np.partition(cosines[rows], -wanted)[-wanted]]
+        ranked = rows[np.lexsort((rows, -cosines[rows]))]  # nearest first, ties by row: a stable order
+        return [self.row_owner[row] for row in ranked[:wanted]]
 
     def best_match(self, profile: Profile, exclude: str | None = None) -> tuple[str | None, float]:
         """The candidate the model links with the highest probability, if that reaches its threshold."""
         best, best_probability = None, 0.0
         for group_id in self.candidates(profile, exclude):
-            probability = self.model.probability(link_features(profile, self.group(group_id).profile,
-                                                               self.stats.idf))
+            group = self._with_norms(self.group(group_id))
+            probability = self.model.probability(link_features(profile, group.profile, self.stats.idf, group.norms))
             if probability > best_probability:
                 best, best_probability = group_id, probability
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
@@ -271,12 +287,19 @@ class GroupIndex:
         """Groups compare smaller side first, as an article is compared with a group."""
         best, best_probability = None, 0.0
         for other_id in self.candidates(group.profile, exclude=group.id):
-            other = self.group(other_id).profile
-            small, large = (group.profile, other) if group.profile.size <= other.size else (other, group.profile)
-            probability = self.model.probability(link_features(small, large, self.stats.idf))
+            other = self._with_norms(self.group(other_id))
+            small, large = (group, other) if group.profile.size <= other.profile.size else (other, group)
+            probability = self.model.probability(link_features(small.profile, large.profile, self.stats.idf,
+                                                               self._with_norms(large).norms))
             if probability > best_probability:
                 best, best_probability = other_id, probability
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
+
+    def _with_norms(self, group: Group) -> Group:
+        """A group stored before norms were kept gets them now (once)."""
+        if group.norms is None:
+            group.norms = term_norms(group.profile.terms, self.stats.idf)
+        return group
 
     def root(self, group_id: str) -> str:
         while self.group(group_id).parent:
@@ -294,11 +317,12 @@ def cluster_events(reports: list[tuple[str, Profile]], model: LinkModel, stats: 
     from sklearn.cluster import AgglomerativeClustering
 
     n = len(reports)
+    norms = [term_norms(profile.terms, stats.idf) for _id, profile in reports]
     distance = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
             distance[i, j] = distance[j, i] = 1.0 - model.probability(
-                link_features(reports[i][1], reports[j][1], stats.idf))
+                link_features(reports[i][1], reports[j][1], stats.idf, norms[j]))
     clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                          distance_threshold=1.0 - model.threshold)
     return [int(label) for label in clustering.fit_predict(distance)]

@@ -145,11 +145,23 @@ def _cosine(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float
     return dot / (na * nb)
 
 
-def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]
-                       ) -> tuple[float, float, float]:
+def term_norms(terms: dict[str, float], idf: Callable[[str], float]) -> tuple[float, float]:
+    """Squared IDF-weighted norms of a term vector: over all terms, and over entity terms."""
+    everything = names = 0.0
+    for term, weight in terms.items():
+        y = weight * idf(term)
+        everything += y * y
+        if term.startswith("@"):
+            names += y * y
+    return everything, names
+
+
+def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float],
+                       b_norms: tuple[float, float] | None = None) -> tuple[float, float, float]:
     """IDF-weighted cosine over all terms, cosine over entity terms, and the share of a's entities that
     b names too (a report of another happening names other people and places, however alike its
-    words; 0 when a names none). One pass over each side: a group's centroid holds up to 2,000 terms."""
+    words; 0 when a names none). One pass over each side: a group's centroid holds up to 2,000 terms, so
+    b_norms (`term_norms` of b), when the caller has them, spare the pass over b."""
     a_all = a_names = a_names_total = dot = dot_names = covered = 0.0
     for term, weight in a.items():
         scale = idf(term)
@@ -169,12 +181,7 @@ def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[
     coverage = covered / a_names_total if a_names_total else 0.0
     if dot == 0.0:
         return 0.0, 0.0, coverage
-    b_all = b_names = 0.0
-    for term, weight in b.items():
-        y = weight * idf(term)
-        b_all += y * y
-        if term.startswith("@"):
-            b_names += y * y
+    b_all, b_names = b_norms or term_norms(b, idf)
     names = dot_names / math.sqrt(a_names * b_names) if dot_names else 0.0
     return dot / math.sqrt(a_all * b_all), names, coverage
 
@@ -200,12 +207,14 @@ def _days_apart(a: Profile, b: Profile) -> float | None:
     return float(max(0, (a_first - b_last).days, (b_first - a_last).days))
 
 
-def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[float]:
-    """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store."""
+def link_features(a: Profile, b: Profile, idf: Callable[[str], float],
+                  b_norms: tuple[float, float] | None = None) -> list[float]:
+    """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store;
+    b_norms: `term_norms(b.terms, idf)` if known."""
     same_language = sum(min(a.languages.get(k, 0) / max(1, a.size), c / max(1, b.size)) for k, c in b.languages.items())
     dense = _dense_cosine(a.dense, b.dense)
     gap = _days_apart(a, b)
-    text, names, names_covered = _term_similarities(a.terms, b.terms, idf)
+    text, names, names_covered = _term_similarities(a.terms, b.terms, idf, b_norms)
     return [
         text,
         names,

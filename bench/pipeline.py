@@ -54,7 +54,7 @@ def _cpu_of(pid: int) -> float:
 class RssSampler:
     """Peak resident memory of this process, of each descendant, and of all of them together."""
 
-    def __init__(self, every: float = 0.2):
+    def __init__(self, every: float = 0.5):
         self.every, self.peak_total, self.peaks = every, 0, {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -84,20 +84,22 @@ class RssSampler:
 
 
 def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
+    """Children, grandchildren...: read from /proc/<pid>/task/<tid>/children (no scan of all of /proc)."""
     found, todo = [], [pid]
     while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
+        parent = todo.pop()
+        try:
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{parent}/task/{thread}/children") as handle:
+                    children = [int(child) for child in handle.read().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
     return found
 
 

@@ -29,7 +29,7 @@ from .extract.merge import figure_source, merge_figures, merge_quotes
 from .guard import guarded
 from .ingest import iter_input_files
 from .linking import article_profile, shipped_models
-from .models import Article, Event, Failure, RawDocument, StoryAnalysis
+from .models import Article, Event, Failure, RawDocument, Relation, StoryAnalysis
 from .published import infer_publication_dates
 from .summarize import DEFAULT_SENTENCES, summarize
 from .timeline import build_timeline
@@ -51,7 +51,7 @@ class Previous:
     statement's fingerprint (to tell which statements changed)."""
 
     events: dict[str, str]
-    relations: list
+    relations: list[Relation]
     statements: dict[str, str]
 
 
@@ -80,6 +80,10 @@ class Timer:
 
     def __exit__(self, *exc):
         self.report.stage_seconds[self.stage] += time.process_time() - self.start
+
+
+def _store_key(conn: sqlite3.Connection) -> str:
+    return store.database_file(conn) or f"memory:{id(conn)}"
 
 
 class Ingestor:
@@ -113,7 +117,7 @@ class Ingestor:
     @classmethod
     def for_store(cls, conn: sqlite3.Connection) -> "Ingestor":
         generation = store.ingest_generation(conn)
-        cached = cls._loaded.get(store.database_file(conn) or f"memory:{id(conn)}")
+        cached = cls._loaded.get(_store_key(conn))
         if cached and cached[0] == generation and cached[1].conn is conn:
             return cached[1]
         ingestor = cls(conn)
@@ -122,10 +126,10 @@ class Ingestor:
 
     @classmethod
     def forget(cls, conn: sqlite3.Connection) -> None:
-        cls._loaded.pop(store.database_file(conn) or f"memory:{id(conn)}", None)
+        cls._loaded.pop(_store_key(conn), None)
 
     def _remember(self, generation: int) -> None:
-        self._loaded[store.database_file(self.conn) or f"memory:{id(self.conn)}"] = (generation, self)
+        self._loaded[_store_key(self.conn)] = (generation, self)
 
     def original_or_register(self, article_id: str, minhash: np.ndarray) -> str | None:
         """The article this one copies; None (after indexing it as an original) if it copies none.
@@ -212,6 +216,7 @@ class Feed:
         self.ingestor, self.pool, self.report, self.progress = ingestor, pool, report, progress
         self.reads: deque = deque()
         self.batch: list[tuple[Prepared, str | None]] = []
+        self.batch_originals = 0
         self.in_flight: deque = deque()
         self.claimed: set[str] = set()
         self.failed_originals: set[str] = set()
@@ -255,7 +260,8 @@ class Feed:
                 self.claimed.add(item.article.id)
                 original = self.ingestor.original_or_register(item.article.id, item.minhash)
             self.batch.append((item, original))
-            if sum(1 for _p, o in self.batch if o is None) >= ANALYSE_BATCH:
+            self.batch_originals += original is None
+            if self.batch_originals >= ANALYSE_BATCH:
                 self._send()
 
     def _send(self) -> None:
@@ -264,7 +270,7 @@ class Feed:
         originals = [item.article for item, original in self.batch if original is None]
         task = self.pool.submit(analyse_articles, originals, on_crash=analysis_crashed) if originals else _NOTHING
         self.in_flight.append((self.batch, task))
-        self.batch = []
+        self.batch, self.batch_originals = [], 0
         while len(self.in_flight) > IN_FLIGHT or (self.in_flight and self.in_flight[0][1].ready()):
             self._place(self.in_flight.popleft())
 

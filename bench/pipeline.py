@@ -2,7 +2,7 @@
 
 For each N: one `ingest` of N reports into a fresh store, then prints articles/s, words/s, CPU
 milliseconds (all processes) per original article and per 1,000 words, CPU seconds per stage,
-the peak RSS of every process and of all together (sampled from /proc), and - in the same run,
+the peak RSS of every process and of all together (summed RSS, and summed PSS: pages shared by forked workers counted once), and - in the same run,
 on the same texts - the floor: the pipeline's spaCy models alone (`nlp.pipe`, the same components
 and processes) and the end-to-end words/s as a share of it.
 
@@ -55,7 +55,7 @@ class RssSampler:
     """Peak resident memory of this process, of each descendant, and of all of them together."""
 
     def __init__(self, every: float = 0.5):
-        self.every, self.peak_total, self.peaks = every, 0, {}
+        self.every, self.peak_total, self.peak_shared_once, self.peaks = every, 0, 0, {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -69,8 +69,11 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sizes = {pid: _rss_kb(pid) for pid in [os.getpid(), *_descendants(os.getpid())]}
+            pids = [os.getpid(), *_descendants(os.getpid())]
+            sizes = {pid: _memory_kb(pid, "VmRSS:") for pid in pids}
             self.peak_total = max(self.peak_total, sum(sizes.values()))
+            self.peak_shared_once = max(self.peak_shared_once, sum(_memory_kb(pid, "Pss:", "smaps_rollup")
+                                                                   for pid in pids))
             for pid, size in sizes.items():
                 self.peaks[pid] = max(self.peaks.get(pid, 0), size)
             self._stop.wait(self.every)
@@ -79,8 +82,8 @@ class RssSampler:
         main = self.peaks.get(os.getpid(), 0)
         others = sorted((size for pid, size in self.peaks.items() if pid != os.getpid()), reverse=True)
         workers = ", ".join(f"{size / 1024:.0f}" for size in others) or "none"
-        return (f"peak RSS: all processes together {self.peak_total / 1024:.0f} MB; main {main / 1024:.0f} MB; "
-                f"workers {workers} MB")
+        return (f"peak RSS: all processes together {self.peak_total / 1024:.0f} MB (shared pages counted once: "
+                f"{self.peak_shared_once / 1024:.0f} MB PSS); main {main / 1024:.0f} MB; workers {workers} MB")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -103,11 +106,12 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _memory_kb(pid: int, field: str, table: str = "status") -> int:
+    """A kB figure of /proc/<pid>/status (VmRSS) or smaps_rollup (Pss: shared pages split between sharers)."""
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(f"/proc/{pid}/{table}") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass

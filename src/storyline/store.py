@@ -327,10 +327,10 @@ def load_group(conn: sqlite3.Connection, kind: str, group_id: str) -> Group | No
         return None
     data = json.loads(r["centroid"])
     profile = _profile(r, data)
-    norms = data.get("norms") if "size" in data else None
+    moments = data.get("moments") if "size" in data else None
     return Group(r["id"], json.loads(r["members"]), profile, r["parent"],
                  json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None,
-                 tuple(norms) if norms else None)
+                 tuple(moments) if moments else None)
 
 
 def _profile(row: sqlite3.Row, data: dict) -> Profile:
@@ -345,7 +345,7 @@ def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> Non
     conn.executemany(
         "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
-        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps({**g.profile.to_dict(), "norms": g.norms}),
+        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps({**g.profile.to_dict(), "moments": g.moments}),
           g.profile.first, g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms))
          for g in groups])
 

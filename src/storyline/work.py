@@ -38,7 +38,7 @@ from .ingest import read_path
 from .language import detect_language
 from .linking import article_terms, tf_vector
 from .models import Article, Failure, RawDocument
-from .nlp import parse_many
+from .nlp import parse_many, pipeline_for
 from .pagekind import not_an_article
 from .procs import forked_children_die_with_parent
 from .text import safe_text
@@ -210,6 +210,14 @@ def analysis_crashed(articles: list[Article]) -> tuple[list[Analysed | Failure],
     return results, {}
 
 
+def load_shared_models() -> None:
+    """The English pipeline and the embedding model, loaded before the workers fork: their weights are
+    then one copy in memory shared by every worker (copy-on-write), not one per worker. Other
+    languages' pipelines load in a worker when its first report of that language comes."""
+    pipeline_for("en")
+    embed.embed_leads(["warm-up"])
+
+
 class WorkerPool:
     """`processes` forked workers, kept for the life of the process; 0 or 1: in-line."""
 
@@ -234,6 +242,7 @@ class WorkerPool:
         pool = self._pools.get(key)
         if pool is None:
             forked_children_die_with_parent()
+            load_shared_models()
             pool = self._pools[key] = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
         return pool
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -163,24 +164,26 @@ def run(count: int, floor: bool) -> None:
 
 
 def stream(batch: int, total: int) -> None:
-    """Ingest `total` reports `batch` at a time; CPU per article over each tenfold step."""
+    """Ingest `total` reports `batch` at a time; CPU per article, and per stage, over each tenfold step."""
     with tempfile.TemporaryDirectory() as tmp:
         conn = store.open_store(str(Path(tmp) / "bench.db"))
         records = copy_free(total)
-        done, step_start, step_cpu, step_done = 0, time.perf_counter(), cpu_seconds(), 0
-        next_mark = 100
+        done, step_done, next_mark = 0, 0, 100
+        step_start, step_cpu, stages = time.perf_counter(), cpu_seconds(), Counter()
         print(f"stream: batches of {batch}")
         while done < total:
             rows = [r for _i, r in zip(range(batch), records)]
             path = Path(tmp) / "batch.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-            ingest(conn, [str(path)])
+            stages.update(ingest(conn, [str(path)]).stage_seconds)
             done += len(rows)
             if done >= next_mark or done >= total:
-                used = cpu_seconds() - step_cpu
-                print(f"  {step_done + 1:6d}-{done:6d}: CPU {1000 * used / (done - step_done):6.1f} ms/article, "
-                      f"{(done - step_done) / (time.perf_counter() - step_start):6.1f} articles/s", flush=True)
-                step_start, step_cpu, step_done = time.perf_counter(), cpu_seconds(), done
+                count = done - step_done
+                per_stage = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in stages.most_common(6))
+                print(f"  {step_done + 1:6d}-{done:6d}: CPU {1000 * (cpu_seconds() - step_cpu) / count:6.1f} ms/article, "
+                      f"{count / (time.perf_counter() - step_start):6.1f} articles/s (ms/article: {per_stage})",
+                      flush=True)
+                step_start, step_cpu, step_done, stages = time.perf_counter(), cpu_seconds(), done, Counter()
                 next_mark *= 10
 
 

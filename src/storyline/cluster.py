@@ -46,7 +46,6 @@ class Group:
     profile: Profile = field(default_factory=Profile)
     parent: str | None = None
     indexed_terms: list[str] | None = None
-    moments: tuple[float, ...] | None = None  # CorpusStats.moments of the profile's terms, taken with its index terms
 
     def add(self, member: str, profile: Profile) -> None:
         self.members.append(member)
@@ -81,27 +80,6 @@ class CorpusStats:
     def subset(self, terms: set[str]) -> "CorpusStats":
         """The frequencies of these terms only: what one story's analysis needs, cheap to send to a worker."""
         return CorpusStats({t: self.df[t] for t in terms if t in self.df}, self.documents)
-
-    def moments(self, terms: dict[str, float]) -> tuple[float, ...]:
-        """Sums of w², w²·ln(1+df) and w²·ln(1+df)² over the terms, and over their entity terms.
-
-        idf = ln(1+N) + 1 - ln(1+df), so from these `norms` gives a vector's IDF-weighted norms at any
-        later corpus size N exactly (only the drift of the terms' own df since then is not followed).
-        """
-        sums = [0.0] * 6
-        for term, weight in terms.items():
-            square, log_df = weight * weight, math.log(1 + self.df.get(term, 0))
-            for offset in (0, 3) if term.startswith("@") else (0,):
-                sums[offset] += square
-                sums[offset + 1] += square * log_df
-                sums[offset + 2] += square * log_df * log_df
-        return tuple(sums)
-
-    def norms(self, moments: tuple[float, ...]) -> tuple[float, float]:
-        """Squared IDF-weighted norms (all terms, entity terms) from `moments`, at today's corpus size."""
-        c = math.log(1 + self.documents) + 1
-        return (c * c * moments[0] - 2 * c * moments[1] + moments[2],
-                c * c * moments[3] - 2 * c * moments[4] + moments[5])
 
     def weighted(self, vector: dict[str, float]) -> dict[str, float]:
         return {t: w * self.idf(t) for t, w in vector.items()}
@@ -166,17 +144,10 @@ class GroupIndex:
         return found
 
     def _reindex(self, group: Group) -> None:
-        """Index a changed group under its strongest terms and keep its term moments, both by today's df.
-
-        The moments, like the index terms, are those of the group's last change (and stored with it):
-        recomputing the group's norms over up to 2,000 terms for every article compared was most of
-        the clustering time. The corpus size is applied at each comparison (see CorpusStats.moments).
-        """
         self.changed.add(group.id)
         self._unindex(group)
         self._mark_recent(group)
         self._index(group, top_terms(self.stats.weighted(group.profile.terms), TOP_TERMS))
-        group.moments = self.stats.moments(group.profile.terms)
 
     def _mark_recent(self, group: Group) -> None:
         """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
@@ -249,9 +220,8 @@ class GroupIndex:
         """The candidate the model links with the highest probability, if that reaches its threshold."""
         best, best_probability = None, 0.0
         for group_id in self.candidates(profile, exclude):
-            group = self.group(group_id)
-            probability = self.model.probability(link_features(profile, group.profile, self.stats.idf,
-                                                               self._norms(group)))
+            probability = self.model.probability(link_features(profile, self.group(group_id).profile,
+                                                               self.stats.idf))
             if probability > best_probability:
                 best, best_probability = group_id, probability
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
@@ -309,19 +279,12 @@ class GroupIndex:
         """Groups compare smaller side first, as an article is compared with a group."""
         best, best_probability = None, 0.0
         for other_id in self.candidates(group.profile, exclude=group.id):
-            other = self.group(other_id)
-            small, large = (group, other) if group.profile.size <= other.profile.size else (other, group)
-            probability = self.model.probability(link_features(small.profile, large.profile, self.stats.idf,
-                                                               self._norms(large)))
+            other = self.group(other_id).profile
+            small, large = (group.profile, other) if group.profile.size <= other.size else (other, group.profile)
+            probability = self.model.probability(link_features(small, large, self.stats.idf))
             if probability > best_probability:
                 best, best_probability = other_id, probability
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
-
-    def _norms(self, group: Group) -> tuple[float, float]:
-        """The group's term norms at today's corpus size (a group stored without moments gets them now)."""
-        if group.moments is None:
-            group.moments = self.stats.moments(group.profile.terms)
-        return self.stats.norms(group.moments)
 
     def root(self, group_id: str) -> str:
         while self.group(group_id).parent:

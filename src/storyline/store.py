@@ -325,16 +325,12 @@ def load_group(conn: sqlite3.Connection, kind: str, group_id: str) -> Group | No
     r = conn.execute("SELECT * FROM groups WHERE kind=? AND id=?", (kind, group_id)).fetchone()
     if r is None:
         return None
-    data = json.loads(r["centroid"])
-    profile = _profile(r, data)
-    moments = data.get("moments") if "size" in data else None
-    return Group(r["id"], json.loads(r["members"]), profile, r["parent"],
-                 json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None,
-                 tuple(moments) if moments else None)
+    return Group(r["id"], json.loads(r["members"]), _profile(r), r["parent"],
+                 json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
 
 
-def _profile(row: sqlite3.Row, data: dict) -> Profile:
-    dense = embed.from_bytes(row["dense"])
+def _profile(row: sqlite3.Row) -> Profile:
+    data, dense = json.loads(row["centroid"]), embed.from_bytes(row["dense"])
     if "size" in data and isinstance(data.get("terms"), dict):
         return Profile.from_dict(data, dense)
     members = len(json.loads(row["members"]))
@@ -345,9 +341,8 @@ def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> Non
     conn.executemany(
         "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms) "
         "VALUES (?,?,?,?,?,?,?,?,?)",
-        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps({**g.profile.to_dict(), "moments": g.moments}),
-          g.profile.first, g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms))
-         for g in groups])
+        [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.profile.to_dict()), g.profile.first,
+          g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms)) for g in groups])
 
 
 def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:

@@ -2,7 +2,8 @@
 
 The base texts are every report of the event- and story-labelled dev corpora and of the
 date and quote files in ../shared/data (English, Spanish, French, Italian; read, never
-copied into the project). Round 0 is each report as it is; later rounds are replicas of the reports of six
+copied into the project). Round 0 is each report as it is (in a seeded random order, so that any stretch of the
+stream mixes the corpora alike); later rounds are replicas of the reports of six
 sentences or more that keep half of their sentences, shuffle the paragraphs, and carry their
 own closing line, so that a replica shares well under the copy detector's Jaccard 0.6 of word
 5-shingles with its base or another replica (the bench prints how many were taken for copies:
@@ -63,6 +64,7 @@ def copy_free(count: int, seed: int = 7) -> Iterator[dict]:
     """count records: the base reports, then replicas of them, round after round."""
     rng = random.Random(seed)
     bases = base_records()
+    rng.shuffle(bases)  # every stretch of the stream mixes corpora, languages and lengths alike
     long_enough = [b for b in bases if sum(map(len, sentences_by_paragraph(b["text"]))) >= MIN_SENTENCES]
     for index in range(count):
         if index < len(bases):

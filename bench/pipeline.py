@@ -168,7 +168,7 @@ def stream(batch: int, total: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         conn = store.open_store(str(Path(tmp) / "bench.db"))
         records = copy_free(total)
-        done, step_done, next_mark = 0, 0, 100
+        done, step_done, next_mark, words = 0, 0, 100, 0
         step_start, step_cpu, stages = time.perf_counter(), cpu_seconds(), Counter()
         print(f"stream: batches of {batch}")
         while done < total:
@@ -177,13 +177,16 @@ def stream(batch: int, total: int) -> None:
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
             stages.update(ingest(conn, [str(path)]).stage_seconds)
             done += len(rows)
+            words += sum(len(r["text"].split()) for r in rows)
             if done >= next_mark or done >= total:
                 count = done - step_done
                 per_stage = ", ".join(f"{stage} {1000 * seconds / count:.1f}" for stage, seconds in stages.most_common(6))
-                print(f"  {step_done + 1:6d}-{done:6d}: CPU {1000 * (cpu_seconds() - step_cpu) / count:6.1f} ms/article, "
-                      f"{count / (time.perf_counter() - step_start):6.1f} articles/s (ms/article: {per_stage})",
-                      flush=True)
+                used = cpu_seconds() - step_cpu
+                print(f"  {step_done + 1:6d}-{done:6d} ({words / count:.0f} words/article): CPU {1000 * used / count:6.1f} "
+                      f"ms/article, {1000 * used / (words / 1000):6.1f} ms/1,000 words, "
+                      f"{count / (time.perf_counter() - step_start):6.1f} articles/s (ms/article: {per_stage})", flush=True)
                 step_start, step_cpu, step_done, stages = time.perf_counter(), cpu_seconds(), done, Counter()
+                words = 0
                 next_mark *= 10
 
 

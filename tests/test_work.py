@@ -130,3 +130,34 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
         ("https://brask.example/1", "parsing or extraction crashed a worker process")]
     assert {r["source"] for r in conn.execute("SELECT source FROM articles")} == {
         "https://harbour.example/strike", "https://harbour.example/later"}
+
+
+CHILD_SCRIPT = """
+import multiprocessing, sys
+from storyline import store
+from storyline.pipeline import ingest
+
+def child(db, path):
+    ingest(store.open_store(db), [path], workers=2)
+
+if __name__ == "__main__":
+    process = multiprocessing.get_context("spawn").Process(target=child, args=sys.argv[1:3])
+    process.start()
+    process.join(120)
+    sys.exit(0 if process.exitcode == 0 else 1)
+"""
+
+
+def test_a_process_started_by_multiprocessing_ends_after_an_ingest_with_workers(tmp_path):
+    """The server's ingest worker is such a process: it must not wait forever for the pool's workers."""
+    import subprocess
+    import sys
+
+    original, _copy = _original_and_copy()
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(original) + "\n", encoding="utf-8")
+    script = tmp_path / "child.py"
+    script.write_text(CHILD_SCRIPT, encoding="utf-8")
+    finished = subprocess.run([sys.executable, str(script), str(tmp_path / "s.db"), str(path)], timeout=300)
+    assert finished.returncode == 0
+    assert store.open_store(str(tmp_path / "s.db")).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.util
 import os
 import time
 from collections import Counter
@@ -244,6 +245,10 @@ class WorkerPool:
             forked_children_die_with_parent()
             load_shared_models()
             pool = self._pools[key] = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            # stopped before multiprocessing joins a process's children at its exit: the pool's workers are
+            # not daemons, and a process started by multiprocessing (the server's ingest worker) would wait
+            # for them forever
+            multiprocessing.util.Finalize(pool, _stop, args=(pool,), exitpriority=10)
         return pool
 
     def restart(self) -> None:
@@ -256,7 +261,10 @@ class WorkerPool:
     def discard(cls) -> None:
         """Stop this process's workers (after a failure left tasks of an abandoned ingest queued)."""
         for key in [k for k in cls._pools if k[0] == os.getpid()]:
-            pool = cls._pools.pop(key)
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(cls._pools.pop(key))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench bench-deps quality chromium serve
+.PHONY: demo test install clean bench bench-deps quality chromium postgresql serve
 
 install: $(STAMP)
 
@@ -25,7 +25,11 @@ demo: $(STAMP)
 chromium:
 	sh scripts/ensure-chromium.sh
 
-test: $(STAMP) chromium
+# the PostgreSQL store's tests start throw-away servers with Debian's PostgreSQL: installed here when missing
+postgresql:
+	sh scripts/ensure-postgresql.sh
+
+test: $(STAMP) chromium postgresql
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

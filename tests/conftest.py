@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 from pathlib import Path
 
 import pytest
+
+from pgserver import TempPostgres
 
 from storyline import export, store
 from storyline.pipeline import ingest
@@ -24,7 +27,7 @@ def load_scorer():
     return module
 
 
-def ingest_into(db: Path, *paths: Path):
+def ingest_into(db: Path | str, *paths: Path):
     conn = store.open_store(str(db))
     report = ingest(conn, [str(p) for p in paths])
     return conn, report
@@ -52,6 +55,25 @@ def web_db(tmp_path_factory) -> Path:
     """The demo corpus plus a report whose text carries markup, ingested once; tests must not write to it."""
     db = tmp_path_factory.mktemp("web") / "web.db"
     conn, _report = ingest_into(db, SAMPLE, WEB_FIXTURES / "hostile.jsonl")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.checkpoint()
     conn.close()
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throw-away PostgreSQL server for the whole run; each test takes a fresh database on it."""
+    server = TempPostgres().start()
+    yield server
+    server.stop()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A new, empty store on each backend: the shared store suite runs once per backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("postgres").create(f"test_{next(_databases)}")

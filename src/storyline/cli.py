@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from .database import Database
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import export, store
+from . import browse, export, store
 from .pipeline import ingest as run_ingest
 from .summarize import DEFAULT_SENTENCES
 
@@ -101,7 +101,7 @@ def search(query: str, db: Optional[str] = DbOption,
     table = Table(title=f"articles matching {query!r}")
     for column in ("article", "story", "published", "title"):
         table.add_column(column)
-    for article in store.search_articles(conn, query, limit):
+    for article in browse.search_articles(conn, query, limit):
         table.add_row(article.id, article.story_id or "", article.published or "", article.title)
     console.print(table)
 
@@ -153,13 +153,13 @@ def serve(db: Optional[str] = DbOption,
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-def _open(db: str | None) -> sqlite3.Connection:
+def _open(db: str | None) -> Database:
     """The store, or a one-line error (no traceback) when the path cannot hold one."""
     path = store.resolve_db_path(db)
     try:
         return store.open_store(path)
-    except sqlite3.Error as exc:
-        err.print(f"cannot open store {path!r}: {exc}", highlight=False)
+    except store.StoreError as exc:
+        err.print(str(exc), highlight=False)
         raise typer.Exit(code=2) from None
 
 

@@ -7,7 +7,7 @@ Every piece of article text in HTML goes through html.escape: a report that cont
 from __future__ import annotations
 
 import json
-import sqlite3
+from .database import Database
 from dataclasses import asdict
 from html import escape
 
@@ -18,7 +18,7 @@ from .models import Article, Event, StoryAnalysis, figure_text
 CONTRACT_VERSION = 1
 
 
-def collect(conn: sqlite3.Connection) -> tuple[list[Article], list[tuple[StoryAnalysis, list[Event]]]]:
+def collect(conn: Database) -> tuple[list[Article], list[tuple[StoryAnalysis, list[Event]]]]:
     return store.articles(conn), [store.load_analysis(conn, sid) for sid in store.story_ids(conn)]
 
 
@@ -27,7 +27,7 @@ def _quantity(q) -> dict:
     return {k: data[k] for k in ("value", "low", "high", "unit", "hedge")}
 
 
-def to_json_document(conn: sqlite3.Connection) -> dict:
+def to_json_document(conn: Database) -> dict:
     articles, stories = collect(conn)
     document: dict = {"version": CONTRACT_VERSION, "articles": [], "events": [], "stories": [], "entities": [],
                       "quotes": [], "claims": [], "relations": [], "timeline": []}
@@ -62,7 +62,7 @@ def _with_headline(article: Article) -> str:
     return article.text if article.text.startswith(article.title) else f"{article.title}\n{article.text}"
 
 
-def to_json(conn: sqlite3.Connection) -> str:
+def to_json(conn: Database) -> str:
     return json.dumps(to_json_document(conn), ensure_ascii=False, indent=2)
 
 
@@ -80,7 +80,7 @@ def statement_text(analysis: StoryAnalysis, item_id: str) -> str:
     return item_id
 
 
-def to_markdown(conn: sqlite3.Connection) -> str:
+def to_markdown(conn: Database) -> str:
     articles, stories = collect(conn)
     lookup = _by_id(articles)
     return "\n".join(["# storyline report", ""] + [story_markdown(a, ev, lookup) for a, ev in stories])
@@ -161,7 +161,7 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], lookup: dict[str, 
     return "\n".join(parts)
 
 
-def to_html(conn: sqlite3.Connection) -> str:
+def to_html(conn: Database) -> str:
     articles, stories = collect(conn)
     lookup = _by_id(articles)
     body = "\n".join(_story_html(a, ev, lookup) for a, ev in stories)

@@ -10,7 +10,7 @@ finishes the job (new chunks are skipped by content hash, dirty stories redone).
 
 from __future__ import annotations
 
-import sqlite3
+from .database import Database
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -82,10 +82,6 @@ class Timer:
         self.report.stage_seconds[self.stage] += time.process_time() - self.start
 
 
-def _store_key(conn: sqlite3.Connection) -> str:
-    return store.database_file(conn) or f"memory:{id(conn)}"
-
-
 class Ingestor:
     """The clustering, copy-detection and term statistics of one store, loaded once per process.
 
@@ -96,7 +92,7 @@ class Ingestor:
 
     _loaded: dict[str, tuple[int, "Ingestor"]] = {}
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Database):
         self.conn = conn
         self.stats = store.corpus_stats(conn)
         self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
@@ -115,9 +111,9 @@ class Ingestor:
         self.unmerged = store.unmerged(conn)
 
     @classmethod
-    def for_store(cls, conn: sqlite3.Connection) -> "Ingestor":
+    def for_store(cls, conn: Database) -> "Ingestor":
         generation = store.ingest_generation(conn)
-        cached = cls._loaded.get(_store_key(conn))
+        cached = cls._loaded.get(store.store_key(conn))
         if cached and cached[0] == generation and cached[1].conn is conn:
             return cached[1]
         ingestor = cls(conn)
@@ -125,11 +121,11 @@ class Ingestor:
         return ingestor
 
     @classmethod
-    def forget(cls, conn: sqlite3.Connection) -> None:
-        cls._loaded.pop(_store_key(conn), None)
+    def forget(cls, conn: Database) -> None:
+        cls._loaded.pop(store.store_key(conn), None)
 
     def _remember(self, generation: int) -> None:
-        self._loaded[_store_key(self.conn)] = (generation, self)
+        self._loaded[store.store_key(self.conn)] = (generation, self)
 
     def original_or_register(self, article_id: str, minhash: np.ndarray) -> str | None:
         """The article this one copies; None (after indexing it as an original) if it copies none.
@@ -316,14 +312,14 @@ class Feed:
 _NOTHING = Finished(([], {}))
 
 
-def ingest(conn: sqlite3.Connection, paths: list[str], progress: Callable[[int, int | None], None] | None = None,
+def ingest(conn: Database, paths: list[str], progress: Callable[[int, int | None], None] | None = None,
            summary_sentences: int = DEFAULT_SENTENCES, on_wait: Callable[[str], None] | None = None,
            workers: int | None = None) -> IngestReport:
     """Ingest files and folders (streamed: read as they are reached); analyse every story they touched."""
     return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, summary_sentences, on_wait, workers)
 
 
-def ingest_documents(conn: sqlite3.Connection, documents: list[RawDocument], report: IngestReport | None = None,
+def ingest_documents(conn: Database, documents: list[RawDocument], report: IngestReport | None = None,
                      progress: Callable[[int, int | None], None] | None = None,
                      summary_sentences: int = DEFAULT_SENTENCES,
                      on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
@@ -340,7 +336,7 @@ def one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _ingest_items(conn: sqlite3.Connection, items, report: IngestReport, progress, summary_sentences: int,
+def _ingest_items(conn: Database, items, report: IngestReport, progress, summary_sentences: int,
                   on_wait, workers: int | None) -> IngestReport:
     """Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait) and
     then finds this one's articles already stored. workers: None for WORKERS."""
@@ -382,7 +378,7 @@ class StoryInput:
     previous: Previous | None = None
 
 
-def story_input(conn: sqlite3.Connection, story_id: str, stats: CorpusStats,
+def story_input(conn: Database, story_id: str, stats: CorpusStats,
                 summary_sentences: int = DEFAULT_SENTENCES) -> StoryInput | None:
     """None when the story has no articles left (merged away)."""
     articles = store.articles(conn, story_id)
@@ -394,7 +390,7 @@ def story_input(conn: sqlite3.Connection, story_id: str, stats: CorpusStats,
                       vectors, stats.subset(terms), summary_sentences, _previous(conn, story_id, articles))
 
 
-def _previous(conn: sqlite3.Connection, story_id: str, articles: list[Article]) -> Previous | None:
+def _previous(conn: Database, story_id: str, articles: list[Article]) -> Previous | None:
     originals = [a for a in articles if not a.duplicate_of]
     settled = {a.id: a.event_id for a in originals if a.event_id}
     if len(settled) < INCREMENTAL_FROM or len(settled) == len(originals):
@@ -417,7 +413,7 @@ def analyse_input(task: StoryInput) -> tuple[tuple[StoryAnalysis, list[Event], d
     return outcome, {"analyse": time.process_time() - started}
 
 
-def analyse_dirty(conn: sqlite3.Connection, summary_sentences: int = DEFAULT_SENTENCES,
+def analyse_dirty(conn: Database, summary_sentences: int = DEFAULT_SENTENCES,
                   stats: CorpusStats | None = None, workers: int | None = None,
                   report: IngestReport | None = None) -> list[Failure]:
     """Re-analyse every story marked dirty, in the workers, each written in a transaction of its own;
@@ -448,7 +444,7 @@ def analysis_of_story_crashed(task: StoryInput) -> tuple[Failure, dict[str, floa
     return Failure(f"story {task.story_id}", CRASH_REASON.format(stage="analysis")), {}
 
 
-def _save_analysis(conn: sqlite3.Connection, result, failed: list[Failure], report: IngestReport) -> None:
+def _save_analysis(conn: Database, result, failed: list[Failure], report: IngestReport) -> None:
     outcome, seconds = result
     report.add_seconds(seconds)
     if isinstance(outcome, Failure):

@@ -1,36 +1,58 @@
-"""The embedded store: SQLite in WAL mode, a versioned schema, FTS5 over article text.
+"""The store: a versioned schema and every read and write of the pipeline, on SQLite or PostgreSQL.
 
-This module is the only one that speaks SQL. Its surface is small (open, transaction,
-and the read/write functions below) so that another backend can replace it without
-touching the stages. Every write happens inside `transaction`, so a crash or kill -9
-leaves either the whole unit of work or none of it.
+This module and `browse` (the read queries of the web app and the API) are the only ones that
+speak SQL, written once in the subset both backends share (`database` supplies the rest). Every
+write happens inside `transaction`, so a crash or kill -9 leaves either the whole unit of work or
+none of it. Vectors and JSON are encoded here; callers see dataclasses, dicts and arrays.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from typing import Any
 from datetime import datetime, timezone
 
 from . import embed
 from .cluster import CorpusStats, Group
+from .database import Database, StoreError, connect
 from .linking import Profile
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
                      StoryAnalysis, SummarySentence, TimelineEntry)
 
+__all__ = ["Database", "StoreError", "open_store"]
+
 DEFAULT_DB = "storyline.db"
+SEARCH_CHARS = 500_000  # text indexed for search per article (PostgreSQL's tsvector holds at most 1 MB)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: SQL both backends run, then each backend's own part.
+
+    In `common`, {key} is an integer primary key that numbers rows in insertion order, {rowid} adds
+    that numbering where SQLite has it implicitly, and {blob} is a byte string column.
+    """
+
+    common: str
+    sqlite: str = ""
+    postgresql: str = ""
+
+
+DIALECT_TOKENS = {
+    "sqlite": {"key": "INTEGER PRIMARY KEY", "rowid": "", "blob": "BLOB"},
+    "postgresql": {"key": "BIGSERIAL PRIMARY KEY", "rowid": "rowid BIGSERIAL, ", "blob": "BYTEA"},
+}
 
 MIGRATIONS = [
-    """
+    Migration(
+        common="""
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE articles (
-        rowid INTEGER PRIMARY KEY,
+        rowid {key},
         id TEXT NOT NULL UNIQUE,
         source TEXT NOT NULL,
         title TEXT NOT NULL,
@@ -46,11 +68,35 @@ MIGRATIONS = [
         story_id TEXT,
         facts TEXT NOT NULL,
         vector TEXT NOT NULL,
-        minhash BLOB,
+        minhash {blob},
         ingested_at TEXT NOT NULL
     );
     CREATE INDEX articles_event ON articles(event_id);
     CREATE INDEX articles_story ON articles(story_id);
+    CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+    CREATE TABLE groups ({rowid}
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, members TEXT NOT NULL,
+        centroid TEXT NOT NULL, first TEXT, last TEXT
+    );
+    CREATE TABLE merges ({rowid}kind TEXT NOT NULL, from_id TEXT NOT NULL, into_id TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, dirty INTEGER NOT NULL DEFAULT 1,
+                          updated_at TEXT);
+    CREATE TABLE events ({rowid}id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT, start TEXT, "end" TEXT,
+                         article_ids TEXT NOT NULL);
+    CREATE TABLE entities ({rowid}id TEXT PRIMARY KEY, story_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT,
+                           aliases TEXT NOT NULL, article_ids TEXT NOT NULL);
+    CREATE TABLE quotes ({rowid}id TEXT PRIMARY KEY, story_id TEXT NOT NULL, speaker TEXT, speaker_entity_id TEXT,
+                         kind TEXT NOT NULL, said_on TEXT, variants TEXT NOT NULL);
+    CREATE TABLE claims ({rowid}id TEXT PRIMARY KEY, story_id TEXT NOT NULL, text TEXT NOT NULL, source TEXT,
+                         source_entity_id TEXT, quantity TEXT NOT NULL, article_ids TEXT NOT NULL);
+    CREATE TABLE relations ({rowid}story_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL,
+                            why TEXT NOT NULL);
+    CREATE TABLE timeline ({rowid}story_id TEXT NOT NULL, date TEXT NOT NULL, granularity TEXT NOT NULL,
+                           text TEXT NOT NULL, article_ids TEXT NOT NULL, expected INTEGER NOT NULL);
+    CREATE TABLE failures (id {key}, source TEXT NOT NULL, reason TEXT NOT NULL,
+                           at TEXT NOT NULL, UNIQUE(source, reason));
+    """,
+        sqlite="""
     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
     CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
@@ -58,41 +104,31 @@ MIGRATIONS = [
     CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
         INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
     END;
-    CREATE TABLE term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
-    CREATE TABLE groups (
-        id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, members TEXT NOT NULL,
-        centroid TEXT NOT NULL, first TEXT, last TEXT
-    );
-    CREATE TABLE merges (kind TEXT NOT NULL, from_id TEXT NOT NULL, into_id TEXT NOT NULL, at TEXT NOT NULL);
-    CREATE TABLE stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, dirty INTEGER NOT NULL DEFAULT 1,
-                          updated_at TEXT);
-    CREATE TABLE events (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, title TEXT, start TEXT, end TEXT,
-                         article_ids TEXT NOT NULL);
-    CREATE TABLE entities (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT,
-                           aliases TEXT NOT NULL, article_ids TEXT NOT NULL);
-    CREATE TABLE quotes (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, speaker TEXT, speaker_entity_id TEXT,
-                         kind TEXT NOT NULL, said_on TEXT, variants TEXT NOT NULL);
-    CREATE TABLE claims (id TEXT PRIMARY KEY, story_id TEXT NOT NULL, text TEXT NOT NULL, source TEXT,
-                         source_entity_id TEXT, quantity TEXT NOT NULL, article_ids TEXT NOT NULL);
-    CREATE TABLE relations (story_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, type TEXT NOT NULL,
-                            why TEXT NOT NULL);
-    CREATE TABLE timeline (story_id TEXT NOT NULL, date TEXT NOT NULL, granularity TEXT NOT NULL,
-                           text TEXT NOT NULL, article_ids TEXT NOT NULL, expected INTEGER NOT NULL);
-    CREATE TABLE failures (id INTEGER PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,
-                           at TEXT NOT NULL, UNIQUE(source, reason));
     """,
-    """
-    ALTER TABLE articles ADD COLUMN dense BLOB;
-    ALTER TABLE groups ADD COLUMN dense BLOB;
-    """,
-    """
+        postgresql=f"""
+    ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS
+        (to_tsvector('simple', left(title || ' ' || text, {SEARCH_CHARS}))) STORED;
+    CREATE INDEX articles_fts ON articles USING GIN (fts);
+    """),
+    Migration("""
+    ALTER TABLE articles ADD COLUMN dense {blob};
+    ALTER TABLE groups ADD COLUMN dense {blob};
+    """),
+    Migration("""
     ALTER TABLE groups ADD COLUMN indexed_terms TEXT;
-    """,
-    """
+    """),
+    Migration("""
     ALTER TABLE claims ADD COLUMN source_kind TEXT;
-    """,
+    """),
+    Migration("""
+    ALTER TABLE groups ADD COLUMN saved BIGINT;
+    UPDATE groups SET saved = rowid;
+    CREATE INDEX groups_saved ON groups(kind, saved);
+    """),
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
+ARTICLE_COLUMNS = ("rowid, id, source, title, outlet, language, published_given, published, published_inferred, "
+                   "text, content_hash, duplicate_of, event_id, story_id")
 
 
 def now() -> str:
@@ -100,110 +136,91 @@ def now() -> str:
 
 
 def resolve_db_path(path: str | None) -> str:
+    """The store to use: the one given, else $STORYLINE_DB, else storyline.db here."""
     return path or os.environ.get("STORYLINE_DB") or DEFAULT_DB
 
 
-def open_store(path: str | None = None) -> sqlite3.Connection:
-    """Open (creating or migrating) the store.
+def open_store(path: str | None = None) -> Database:
+    """Open (creating or migrating) the store: an SQLite file (or ":memory:") or a postgresql:// URL.
 
     The connection may move between threads (the web server hands a request's work to a pool)
     but is only ever used by one request at a time.
     """
-    conn = sqlite3.connect(resolve_db_path(path), isolation_level=None, timeout=30, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn)
+    conn = connect(resolve_db_path(path))
+    try:
+        migrate(conn)
+    except Exception as exc:
+        conn.close()
+        raise StoreError(f"{conn.location} is not a storyline store this version can use: {exc}") from exc
     return conn
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
-    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-    if not exists:
+def schema_version(conn: Database) -> int:
+    if not conn.table_exists("meta"):
         return 0
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     return int(row[0]) if row else 0
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: Database) -> None:
     """Apply each migration newer than the store's version, each in its own transaction."""
-    for version, script in enumerate(MIGRATIONS, start=1):
+    for version, migration in enumerate(MIGRATIONS, start=1):
         if schema_version(conn) >= version:
             continue
-        with transaction(conn):
-            for statement in _statements(script):
-                conn.execute(statement)
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(version),))
+        with conn.transaction():
+            conn.lock_schema()
+            if schema_version(conn) >= version:  # another process got there first
+                continue
+            tokens = DIALECT_TOKENS[conn.dialect]
+            conn.run_script(migration.common.format(**tokens))
+            if own := getattr(migration, conn.dialect):
+                conn.run_script(own)
+            _set_meta(conn, "schema_version", str(version))
 
 
-def _statements(script: str) -> list[str]:
-    """Split a migration script on ';' outside trigger bodies."""
-    statements, current = [], []
-    for line in script.strip().splitlines():
-        current.append(line)
-        joined = "\n".join(current).strip()
-        if joined.endswith(";") and sqlite3.complete_statement(joined):
-            statements.append(joined)
-            current = []
-    return statements
+def _set_meta(conn: Database, key: str, value: str) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 (key, value))
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+def transaction(conn: Database) -> Iterator[Database]:
+    with conn.transaction():
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 @contextmanager
-def writer_lock(conn: sqlite3.Connection, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def writer_lock(conn: Database, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the store's one writer slot for a whole ingest; a second ingest waits here for the first.
 
     Online clustering assigns each article against the groups the previous ones formed, so two
     writers interleaving their chunks would each miss the other's groups (40 stories where one
-    run makes 35) or insert the same article twice. An flock on a file beside the store is
-    released by the kernel when its holder dies, so a kill -9 never leaves the store locked.
+    run makes 35) or insert the same article twice. Each backend's lock is released when its
+    holder dies (an flock; a PostgreSQL session lock), so a kill -9 never leaves the store locked.
     """
-    path = database_file(conn)
-    if path is None:
+    with conn.writer_lock(on_wait):
         yield
-        return
-    with open(path + ".writer-lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait(f"another ingest is writing to {path}; waiting for it to finish")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def database_file(conn: sqlite3.Connection) -> str | None:
-    """The store's file, None for an in-memory store."""
-    row = conn.execute("PRAGMA database_list").fetchone()
-    return row["file"] or None
+def store_key(conn: Database) -> str:
+    """Names the store across connections of one process (":memory:" stores are each their own)."""
+    if conn.dialect == "sqlite":
+        return conn.file() or f"memory:{id(conn)}"
+    return conn.location
 
 
 # ------------------------------------------------------------------ articles
 
-def known_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+def known_ids(conn: Database, ids: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        rows = conn.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        rows = conn.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk))
         found |= {r[0] for r in rows}
     return found
 
 
-def insert_article(conn: sqlite3.Connection, article: Article, facts: dict, vector: dict, minhash: bytes | None,
+def insert_article(conn: Database, article: Article, facts: dict, vector: dict, minhash: bytes | None,
                    dense: bytes | None) -> None:
     conn.execute(
         """INSERT INTO articles (id, source, title, outlet, language, published_given, published, published_inferred,
@@ -215,112 +232,95 @@ def insert_article(conn: sqlite3.Connection, article: Article, facts: dict, vect
          minhash, now(), dense))
 
 
-def _article(row: sqlite3.Row) -> Article:
+def _article(row: Any) -> Article:
     return Article(id=row["id"], source=row["source"], title=row["title"], text=row["text"],
                    content_hash=row["content_hash"], outlet=row["outlet"], language=row["language"],
                    published=row["published"], published_inferred=bool(row["published_inferred"]),
                    duplicate_of=row["duplicate_of"], event_id=row["event_id"], story_id=row["story_id"])
 
 
-def articles(conn: sqlite3.Connection, story_id: str | None = None) -> list[Article]:
+def articles(conn: Database, story_id: str | None = None) -> list[Article]:
     if story_id:
-        rows = conn.execute("SELECT * FROM articles WHERE story_id=? ORDER BY rowid", (story_id,))
+        rows = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id=? ORDER BY rowid", (story_id,))
     else:
-        rows = conn.execute("SELECT * FROM articles ORDER BY rowid")
+        rows = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid")
     return [_article(r) for r in rows]
 
 
-def article_facts(conn: sqlite3.Connection, story_id: str) -> dict[str, dict]:
+def article_facts(conn: Database, story_id: str) -> dict[str, dict]:
     rows = conn.execute("SELECT id, facts FROM articles WHERE story_id=?", (story_id,))
     return {r["id"]: json.loads(r["facts"]) for r in rows}
 
 
-def published_given(conn: sqlite3.Connection, story_id: str) -> dict[str, str | None]:
+def published_given(conn: Database, story_id: str) -> dict[str, str | None]:
     rows = conn.execute("SELECT id, published_given FROM articles WHERE story_id=?", (story_id,))
     return {r["id"]: r["published_given"] for r in rows}
 
 
-def set_published(conn: sqlite3.Connection, article_id: str, published: str | None, inferred: bool) -> None:
+def set_published(conn: Database, article_id: str, published: str | None, inferred: bool) -> None:
     conn.execute("UPDATE articles SET published=?, published_inferred=? WHERE id=?",
                  (published, int(inferred), article_id))
 
 
-def minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, bytes]]:
+def minhashes(conn: Database) -> Iterator[tuple[str, bytes]]:
     yield from conn.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL AND duplicate_of IS NULL")
 
 
-def facts_and_vector(conn: sqlite3.Connection, article_id: str) -> tuple[dict, dict]:
+def facts_and_vector(conn: Database, article_id: str) -> tuple[dict, dict]:
     """A stored article's facts and term vector (a copy takes its original's)."""
     row = conn.execute("SELECT facts, vector FROM articles WHERE id=?", (article_id,)).fetchone()
     return json.loads(row["facts"]), json.loads(row["vector"])
 
 
-def ingest_generation(conn: sqlite3.Connection) -> int:
+def ingest_generation(conn: Database) -> int:
     """Counts committed ingest chunks: an ingest's in-memory state is current while this is unchanged."""
     row = conn.execute("SELECT value FROM meta WHERE key='ingest_generation'").fetchone()
     return int(row[0]) if row else 0
 
 
-def bump_ingest_generation(conn: sqlite3.Connection) -> int:
+def bump_ingest_generation(conn: Database) -> int:
     """Call inside the transaction of the chunk it counts."""
     conn.execute("INSERT INTO meta(key, value) VALUES ('ingest_generation', '1') "
-                 "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                 "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)")
     return ingest_generation(conn)
 
 
-def article_event(conn: sqlite3.Connection, article_id: str) -> tuple[str | None, str | None]:
+def article_event(conn: Database, article_id: str) -> tuple[str | None, str | None]:
     row = conn.execute("SELECT event_id, story_id FROM articles WHERE id=?", (article_id,)).fetchone()
     return (row["event_id"], row["story_id"]) if row else (None, None)
 
 
-def fts_match(query: str) -> str | None:
-    """Plain words as an FTS5 query (every word must occur); None when nothing is left to search."""
-    words = [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
-    return " ".join(f'"{w}"' for w in words) or None
-
-
-def search_articles(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[Article]:
-    """Full-text search (FTS5, best match first); the query is taken as plain words, not FTS syntax."""
-    match = fts_match(query)
-    if match is None:
-        return []
-    rows = conn.execute("""SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
-                           WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?""", (match, limit))
-    return [_article(r) for r in rows]
-
-
 # ------------------------------------------------------------------ clustering state
 
-def corpus_stats(conn: sqlite3.Connection) -> CorpusStats:
+def corpus_stats(conn: Database) -> CorpusStats:
     df = {r[0]: r[1] for r in conn.execute("SELECT term, df FROM term_df")}
     count = conn.execute("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
     return CorpusStats(df, count)
 
 
-def article_vectors(conn: sqlite3.Connection, story_id: str) -> dict[str, tuple[dict[str, float], bytes | None]]:
+def article_vectors(conn: Database, story_id: str) -> dict[str, tuple[dict[str, float], bytes | None]]:
     """Term vector and dense embedding (bytes) of each article of a story."""
     rows = conn.execute("SELECT id, vector, dense FROM articles WHERE story_id=?", (story_id,))
     return {r[0]: (json.loads(r[1]), r[2]) for r in rows}
 
 
-def set_event(conn: sqlite3.Connection, event_id: str, article_ids: list[str]) -> None:
+def set_event(conn: Database, event_id: str, article_ids: list[str]) -> None:
     conn.executemany("UPDATE articles SET event_id=? WHERE id=?", [(event_id, a) for a in article_ids])
 
 
-def add_document_frequencies(conn: sqlite3.Connection, terms: set[str]) -> None:
-    conn.executemany("INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+def add_document_frequencies(conn: Database, terms: set[str]) -> None:
+    conn.executemany("INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
                      [(t,) for t in terms])
 
 
-def group_terms(conn: sqlite3.Connection, kind: str) -> Iterator[tuple[str, str | None, list[str] | None]]:
-    """Every stored group's id, parent and index terms (no profiles), in the order they were last saved
-    (INSERT OR REPLACE moves a row to the end), so the index's most recently active groups are the same
-    after a reload."""
-    for row in conn.execute("SELECT id, parent, indexed_terms FROM groups WHERE kind=? ORDER BY rowid", (kind,)):
+def group_terms(conn: Database, kind: str) -> Iterator[tuple[str, str | None, list[str] | None]]:
+    """Every stored group's id, parent and index terms (no profiles), in the order they were last saved,
+    so the index's most recently active groups are the same after a reload."""
+    for row in conn.execute("SELECT id, parent, indexed_terms FROM groups WHERE kind=? ORDER BY saved", (kind,)):
         yield row[0], row[1], json.loads(row[2]) if row[2] is not None else None
 
 
-def load_group(conn: sqlite3.Connection, kind: str, group_id: str) -> Group | None:
+def load_group(conn: Database, kind: str, group_id: str) -> Group | None:
     """One stored group whole; `centroid` holds its linking profile (older stores: its terms)."""
     r = conn.execute("SELECT * FROM groups WHERE kind=? AND id=?", (kind, group_id)).fetchone()
     if r is None:
@@ -329,7 +329,7 @@ def load_group(conn: sqlite3.Connection, kind: str, group_id: str) -> Group | No
                  json.loads(r["indexed_terms"]) if r["indexed_terms"] is not None else None)
 
 
-def _profile(row: sqlite3.Row) -> Profile:
+def _profile(row: Any) -> Profile:
     data, dense = json.loads(row["centroid"]), embed.from_bytes(row["dense"])
     if "size" in data and isinstance(data.get("terms"), dict):
         return Profile.from_dict(data, dense)
@@ -337,15 +337,20 @@ def _profile(row: sqlite3.Row) -> Profile:
     return Profile(terms=data, dense=dense, first=row["first"], last=row["last"], size=members)
 
 
-def save_groups(conn: sqlite3.Connection, kind: str, groups: list[Group]) -> None:
+def save_groups(conn: Database, kind: str, groups: list[Group]) -> None:
+    """Insert or update groups; each save moves a group to the end of the saved order."""
+    last = conn.execute("SELECT COALESCE(MAX(saved), 0) FROM groups").fetchone()[0]
     conn.executemany(
-        "INSERT OR REPLACE INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms) "
-        "VALUES (?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO groups (id, kind, parent, members, centroid, first, last, dense, indexed_terms, saved) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, parent=excluded.parent, "
+        "members=excluded.members, centroid=excluded.centroid, first=excluded.first, last=excluded.last, "
+        "dense=excluded.dense, indexed_terms=excluded.indexed_terms, saved=excluded.saved",
         [(g.id, kind, g.parent, json.dumps(g.members), json.dumps(g.profile.to_dict()), g.profile.first,
-          g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms)) for g in groups])
+          g.profile.last, embed.to_bytes(g.profile.dense), json.dumps(g.indexed_terms), last + i)
+         for i, g in enumerate(groups, start=1)])
 
 
-def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, str]]) -> None:
+def record_merges(conn: Database, kind: str, merges: list[tuple[str, str]]) -> None:
     conn.executemany("INSERT INTO merges (kind, from_id, into_id, at) VALUES (?,?,?,?)",
                      [(kind, a, b, now()) for a, b in merges])
     column = "event_id" if kind == "event" else "story_id"
@@ -356,27 +361,26 @@ def record_merges(conn: sqlite3.Connection, kind: str, merges: list[tuple[str, s
             conn.executemany(f"DELETE FROM {table} WHERE story_id=?", [(a,) for a, _ in merges])
 
 
-def delete_story(conn: sqlite3.Connection, story_id: str) -> None:
+def delete_story(conn: Database, story_id: str) -> None:
     """A story left without articles (all merged into others)."""
     conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
 
 
-def article_count(conn: sqlite3.Connection) -> int:
+def article_count(conn: Database) -> int:
     return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
 
-def unmerged(conn: sqlite3.Connection) -> set[str]:
+def unmerged(conn: Database) -> set[str]:
     """Stories touched since the last merge check (see pipeline.Ingestor._merge_at_store_boundary)."""
     row = conn.execute("SELECT value FROM meta WHERE key='unmerged_stories'").fetchone()
     return set(json.loads(row[0])) if row else set()
 
 
-def set_unmerged(conn: sqlite3.Connection, story_ids: set[str]) -> None:
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('unmerged_stories', ?)",
-                 (json.dumps(sorted(story_ids)),))
+def set_unmerged(conn: Database, story_ids: set[str]) -> None:
+    _set_meta(conn, "unmerged_stories", json.dumps(sorted(story_ids)))
 
 
-def merged_into(conn: sqlite3.Connection, story_id: str) -> str | None:
+def merged_into(conn: Database, story_id: str) -> str | None:
     """The live story a merged-away story id ended up in, following merges of merges; None if never merged."""
     seen, current = {story_id}, story_id
     while True:
@@ -388,48 +392,67 @@ def merged_into(conn: sqlite3.Connection, story_id: str) -> str | None:
         seen.add(current)
 
 
-def mark_dirty(conn: sqlite3.Connection, story_ids: set[str]) -> None:
+def mark_dirty(conn: Database, story_ids: set[str]) -> None:
     conn.executemany("INSERT INTO stories(id, dirty) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET dirty=1",
                      [(s,) for s in story_ids])
 
 
-def dirty_stories(conn: sqlite3.Connection) -> list[str]:
+def dirty_stories(conn: Database) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM stories WHERE dirty=1 ORDER BY id")]
 
 
 # ------------------------------------------------------------------ story analysis
 
-def save_analysis(conn: sqlite3.Connection, analysis: StoryAnalysis, events: list[Event]) -> None:
+def save_analysis(conn: Database, analysis: StoryAnalysis, events: list[Event]) -> None:
     """Replace everything known about one story (call inside a transaction)."""
     sid = analysis.story_id
     for table in STORY_TABLES:
         conn.execute(f"DELETE FROM {table} WHERE story_id=?", (sid,))
-    conn.executemany("INSERT OR REPLACE INTO events VALUES (?,?,?,?,?,?)",
-                     [(e.id, sid, e.title, e.start, e.end, json.dumps(e.article_ids)) for e in events])
-    conn.executemany("INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?)",
-                     [(e.id, sid, e.name, e.type, json.dumps(e.aliases), json.dumps(e.article_ids))
-                      for e in analysis.entities])
-    conn.executemany("INSERT OR REPLACE INTO quotes VALUES (?,?,?,?,?,?,?)",
-                     [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
-                       json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
-    conn.executemany("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?,?)",
-                     [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity)),
-                       json.dumps(c.article_ids), c.source_kind) for c in analysis.claims])
-    conn.executemany("INSERT INTO relations VALUES (?,?,?,?,?)",
+    _replace(conn, "events", ("id", "story_id", "title", "start", '"end"', "article_ids"),
+             [(e.id, sid, e.title, e.start, e.end, json.dumps(e.article_ids)) for e in events])
+    _replace(conn, "entities", ("id", "story_id", "name", "type", "aliases", "article_ids"),
+             [(e.id, sid, e.name, e.type, json.dumps(e.aliases), json.dumps(e.article_ids))
+              for e in analysis.entities])
+    _replace(conn, "quotes", ("id", "story_id", "speaker", "speaker_entity_id", "kind", "said_on", "variants"),
+             [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
+               json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
+    _replace(conn, "claims", ("id", "story_id", "text", "source", "source_entity_id", "quantity", "article_ids",
+                              "source_kind"),
+             [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity)),
+               json.dumps(c.article_ids), c.source_kind) for c in analysis.claims])
+    conn.executemany("INSERT INTO relations (story_id, a, b, type, why) VALUES (?,?,?,?,?)",
                      [(sid, r.a, r.b, r.type, r.why) for r in analysis.relations])
-    conn.executemany("INSERT INTO timeline VALUES (?,?,?,?,?,?)",
+    conn.executemany("INSERT INTO timeline (story_id, date, granularity, text, article_ids, expected) "
+                     "VALUES (?,?,?,?,?,?)",
                      [(sid, t.date, t.granularity, t.text, json.dumps(t.article_ids), int(t.expected))
                       for t in analysis.timeline])
     conn.execute("UPDATE stories SET title=?, summary=?, dirty=0, updated_at=? WHERE id=?",
                  (analysis.title, json.dumps([asdict(s) for s in analysis.summary]), now(), sid))
 
 
-def story_ids(conn: sqlite3.Connection) -> list[str]:
+def _replace(conn: Database, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows keyed by their first column; a row whose key exists replaces it, and the later of
+    two rows with one key wins, ending up after the rows inserted before it (as SQLite's REPLACE)."""
+    last: dict = {}
+    for row in rows:
+        last.pop(row[0], None)
+        last[row[0]] = row
+    if not last:
+        return
+    keys = list(last)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        conn.execute(f"DELETE FROM {table} WHERE {columns[0]} IN ({','.join('?' * len(chunk))})", tuple(chunk))
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})",
+                     list(last.values()))
+
+
+def story_ids(conn: Database) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT s.id FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) ORDER BY s.id")]
 
 
-def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysis, list[Event]]:
+def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Event]]:
     row = conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
     if row is None:
         raise KeyError(story_id)
@@ -453,128 +476,18 @@ def load_analysis(conn: sqlite3.Connection, story_id: str) -> tuple[StoryAnalysi
     return analysis, events
 
 
-# ------------------------------------------------------------------ read side of the HTTP API
-
-@dataclass
-class StoryFilter:
-    """What a story listing is narrowed to; every field optional."""
-
-    query: str | None = None
-    since: str | None = None
-    until: str | None = None
-    outlet: str | None = None
-    entity: str | None = None
-
-
-@dataclass
-class StoryRow:
-    id: str
-    title: str
-    articles: int
-    outlets: list[str]
-    first: str | None
-    last: str | None
-
-
-def story_rows(conn: sqlite3.Connection, where: StoryFilter, after: tuple[str, str] | None,
-               limit: int) -> list[StoryRow]:
-    """Stories newest first (by their latest article date, then id), after a cursor (sort key, id).
-
-    The order depends only on stored data, never on the request, so a cursor stays valid while
-    pages are fetched; a story that changes between pages moves as a whole.
-    """
-    clauses, params = ["s.dirty = 0"], []
-    if where.query:
-        match = fts_match(where.query)
-        clauses.append("s.id IN (SELECT a.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-                       "WHERE articles_fts MATCH ?)")
-        params.append(match or '""')
-    if where.outlet:
-        clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
-        params.append(where.outlet)
-    if where.entity:
-        clauses.append("s.id IN (SELECT e.story_id FROM entities e, json_each(e.aliases) j "
-                       "WHERE lower(e.name) = lower(?) OR lower(j.value) = lower(?))")
-        params += [where.entity, where.entity]
-    having, having_params = [], []
-    if where.since:
-        having.append("COALESCE(MAX(a.published), '') >= ?")
-        having_params.append(where.since)
-    if where.until:
-        having.append("COALESCE(MIN(a.published), '9999') <= ?")
-        having_params.append(where.until)
-    sql = f"""SELECT * FROM (
-                SELECT s.id, s.title, COUNT(a.id) AS n, MIN(a.published) AS first, MAX(a.published) AS last,
-                       json_group_array(DISTINCT a.outlet) AS outlets, COALESCE(MAX(a.published), '') AS sort_key
-                FROM stories s JOIN articles a ON a.story_id = s.id
-                WHERE {' AND '.join(clauses)} GROUP BY s.id {('HAVING ' + ' AND '.join(having)) if having else ''})
-              {'WHERE sort_key < ? OR (sort_key = ? AND id > ?)' if after else ''}
-              ORDER BY sort_key DESC, id LIMIT ?"""
-    cursor_params = [after[0], after[0], after[1]] if after else []
-    rows = conn.execute(sql, params + having_params + cursor_params + [limit])
-    return [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
-                     r["first"], r["last"]) for r in rows]
-
-
-def story_sort_key(row: StoryRow) -> tuple[str, str]:
-    return (row.last or "", row.id)
-
-
-def article(conn: sqlite3.Connection, article_id: str) -> Article | None:
-    row = conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
-    return _article(row) if row else None
-
-
-def article_sentences(conn: sqlite3.Connection, article_id: str) -> list[str]:
-    row = conn.execute("SELECT facts FROM articles WHERE id=?", (article_id,)).fetchone()
-    return json.loads(row["facts"])["sentences"] if row else []
-
-
-def article_page(conn: sqlite3.Connection, story_id: str | None, after: int, limit: int) -> list[tuple[int, Article]]:
-    """Articles in ingest order after a rowid cursor, optionally of one story."""
-    sql = "SELECT * FROM articles WHERE rowid > ?" + (" AND story_id = ?" if story_id else "") + " ORDER BY rowid LIMIT ?"
-    rows = conn.execute(sql, (after, story_id, limit) if story_id else (after, limit))
-    return [(r["rowid"], _article(r)) for r in rows]
-
-
-def _entity(row: sqlite3.Row) -> Entity:
+def _entity(row: Any) -> Entity:
     return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["article_ids"]))
-
-
-def entity(conn: sqlite3.Connection, entity_id: str) -> tuple[Entity, str] | None:
-    """An entity and the story it belongs to."""
-    row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
-    return (_entity(row), row["story_id"]) if row else None
-
-
-def entities_named(conn: sqlite3.Connection, names: list[str]) -> list[tuple[Entity, str]]:
-    """Entities (in any story) whose name or an alias is one of `names`, case-insensitive."""
-    lowered = sorted({n.lower() for n in names})
-    marks = ",".join("?" * len(lowered))
-    rows = conn.execute(f"""SELECT DISTINCT e.* FROM entities e, json_each(e.aliases) j
-                            WHERE lower(e.name) IN ({marks}) OR lower(j.value) IN ({marks}) ORDER BY e.rowid""",
-                        lowered + lowered)
-    return [(_entity(r), r["story_id"]) for r in rows]
-
-
-def entity_page(conn: sqlite3.Connection, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
-    """Entities in store order after a rowid cursor, optionally whose name contains `query`."""
-    sql = "SELECT rowid, * FROM entities WHERE rowid > ?" + (" AND (name LIKE ? OR aliases LIKE ?)" if query else "")
-    pattern = f"%{query}%"
-    rows = conn.execute(sql + " ORDER BY rowid LIMIT ?", (after, pattern, pattern, limit) if query else (after, limit))
-    return [(r["rowid"], _entity(r), r["story_id"]) for r in rows]
-
-
-def outlets(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
 
 
 # ------------------------------------------------------------------ failures
 
-def record_failures(conn: sqlite3.Connection, failures: list[Failure]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO failures (source, reason, at) VALUES (?,?,?)",
+def record_failures(conn: Database, failures: list[Failure]) -> None:
+    """A failure seen again moves to the end, with the time it was last seen."""
+    conn.executemany("DELETE FROM failures WHERE source=? AND reason=?", [(f.source, f.reason) for f in failures])
+    conn.executemany("INSERT INTO failures (source, reason, at) VALUES (?,?,?)",
                      [(f.source, f.reason, now()) for f in failures])
 
 
-def failures(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+def failures(conn: Database) -> list[tuple[str, str, str]]:
     return [(r["source"], r["reason"], r["at"]) for r in conn.execute("SELECT * FROM failures ORDER BY id")]

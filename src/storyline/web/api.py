@@ -8,7 +8,7 @@ import hmac
 import json
 import multiprocessing
 import os
-import sqlite3
+from ..database import Database
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from .. import store
+from .. import browse, store
 from ..guard import guarded
 from ..ingest import document_from_record
 from ..models import Failure
@@ -33,7 +33,7 @@ Limit = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="items per page")
 Cursor = Query(None, description="next_cursor from the previous page")
 
 
-def connection(request: Request) -> Iterator[sqlite3.Connection]:
+def connection(request: Request) -> Iterator[Database]:
     """One store connection per request."""
     conn = store.open_store(request.app.state.settings.db_path)
     try:
@@ -47,7 +47,7 @@ def not_found(kind: str, item_id: str) -> HTTPException:
 
 
 @router.get("/stories")
-def list_stories(conn: sqlite3.Connection = Depends(connection),
+def list_stories(conn: Database = Depends(connection),
                  q: str | None = Query(None, description="full-text search over the stories' articles"),
                  since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD"),
                  until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD"),
@@ -59,7 +59,7 @@ def list_stories(conn: sqlite3.Connection = Depends(connection),
 
 
 @router.get("/stories/{story_id}")
-def get_story(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
     """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
     detail = views.story_detail(conn, story_id)
     if detail is None:
@@ -68,29 +68,29 @@ def get_story(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> 
 
 
 @router.get("/articles")
-def list_articles(conn: sqlite3.Connection = Depends(connection), story: str | None = None,
+def list_articles(conn: Database = Depends(connection), story: str | None = None,
                   cursor: str | None = Cursor, limit: int = Limit) -> dict:
     """Articles with their clean text, in ingest order; optionally one story's."""
-    rows, next_cursor = views.one_page(store.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
+    rows, next_cursor = views.one_page(browse.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
     return {"items": [views.article_json(a) for _, a in rows], "next_cursor": next_cursor}
 
 
 @router.get("/articles/{article_id}")
-def get_article(article_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
     """One article: clean text, its sentences (as citations count them), event and story."""
-    found = store.article(conn, article_id)
+    found = browse.article(conn, article_id)
     if found is None:
         raise not_found("article", article_id)
-    return {**views.article_json(found), "sentences": store.article_sentences(conn, article_id)}
+    return {**views.article_json(found), "sentences": browse.article_sentences(conn, article_id)}
 
 
 @router.get("/entities")
-def list_entities(conn: sqlite3.Connection = Depends(connection),
+def list_entities(conn: Database = Depends(connection),
                   q: str | None = Query(None, description="part of a name or alias"),
                   cursor: str | None = Cursor, limit: int = Limit) -> dict:
     """People, organisations and places, each with its aliases and story."""
-    rows, next_cursor = views.one_page(store.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
+    rows, next_cursor = views.one_page(browse.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
     return {"items": [views.entity_json(e, s) for _, e, s in rows], "next_cursor": next_cursor}
 
@@ -102,13 +102,13 @@ def _after_rowid(cursor: str | None) -> int:
 
 
 @router.get("/entities/{entity_id}")
-def get_entity(entity_id: str, conn: sqlite3.Connection = Depends(connection)) -> dict:
+def get_entity(entity_id: str, conn: Database = Depends(connection)) -> dict:
     """One entity, its aliases, and the same name in other stories."""
-    found = store.entity(conn, entity_id)
+    found = browse.entity(conn, entity_id)
     if found is None:
         raise not_found("entity", entity_id)
     entity, story_id = found
-    return views.entity_json(entity, story_id, store.entities_named(conn, [entity.name, *entity.aliases]))
+    return views.entity_json(entity, story_id, browse.entities_named(conn, [entity.name, *entity.aliases]))
 
 
 @router.post("/articles", status_code=201)

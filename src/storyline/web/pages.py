@@ -3,7 +3,7 @@ highlighted, an entity. Jinja2 autoescapes everything, so article text is always
 
 from __future__ import annotations
 
-import sqlite3
+from ..database import Database
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import store
+from .. import browse, store
 from ..models import figure_text
 from . import views
 from .api import connection
@@ -40,7 +40,7 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(conn: sqlite3.Connection = Depends(connection), q: str | None = None, since: str | None = None,
+def story_list(conn: Database = Depends(connection), q: str | None = None, since: str | None = None,
                until: str | None = None, outlet: str | None = None, entity: str | None = None,
                cursor: str | None = None) -> HTMLResponse:
     where = views.story_filter(q, since, until, outlet, entity)
@@ -48,12 +48,12 @@ def story_list(conn: sqlite3.Connection = Depends(connection), q: str | None = N
     filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
                                  ("entity", entity)) if v}
     more = f"/?{urlencode({**filters, 'cursor': listing.next_cursor})}" if listing.next_cursor else None
-    return page("stories.html", listing=listing, filters=filters, outlets=store.outlets(conn), more=more,
+    return page("stories.html", listing=listing, filters=filters, outlets=browse.outlets(conn), more=more,
                 title="Stories")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(story_id: str, conn: sqlite3.Connection = Depends(connection)) -> HTMLResponse:
+def story_page(story_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
     detail = views.story_detail(conn, story_id)
     if detail is None:
         raise views.moved_or_missing(conn, story_id, "/stories/")
@@ -61,12 +61,12 @@ def story_page(story_id: str, conn: sqlite3.Connection = Depends(connection)) ->
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(article_id: str, conn: sqlite3.Connection = Depends(connection),
+def article_page(article_id: str, conn: Database = Depends(connection),
                  cite: str | None = Query(None, max_length=5000)) -> HTMLResponse:
-    found = store.article(conn, article_id)
+    found = browse.article(conn, article_id)
     if found is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
-    span = views.highlight_span(found.text, store.article_sentences(conn, article_id), cite)
+    span = views.highlight_span(found.text, browse.article_sentences(conn, article_id), cite)
     body = escape(found.text)
     if span:
         start, end = span
@@ -76,20 +76,20 @@ def article_page(article_id: str, conn: sqlite3.Connection = Depends(connection)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(entity_id: str, conn: sqlite3.Connection = Depends(connection)) -> HTMLResponse:
-    found = store.entity(conn, entity_id)
+def entity_page(entity_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
+    found = browse.entity(conn, entity_id)
     if found is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     entity, story_id = found
     detail = views.story_detail(conn, story_id)
     said = [s for s in detail.statements.values() if s.who_id == entity.id] if detail else []
-    others = [(e, s, _story_title(conn, s)) for e, s in store.entities_named(conn, [entity.name, *entity.aliases])
+    others = [(e, s, _story_title(conn, s)) for e, s in browse.entities_named(conn, [entity.name, *entity.aliases])
               if e.id != entity.id]
     return page("entity.html", entity=entity, story_id=story_id, story_title=_story_title(conn, story_id),
                 said=said, others=others, title=entity.name)
 
 
-def _story_title(conn: sqlite3.Connection, story_id: str) -> str:
+def _story_title(conn: Database, story_id: str) -> str:
     try:
         return store.load_analysis(conn, story_id)[0].title
     except KeyError:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sqlite3
+from ..database import Database
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -17,9 +17,9 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from .. import store
+from .. import browse, store
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
-from ..store import StoryFilter, StoryRow
+from ..browse import StoryFilter, StoryRow
 from ..text import content_words, overlap
 
 HIGHLIGHT_MIN_SCORE = 0.6
@@ -51,7 +51,7 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
     return parts
 
 
-def moved_or_missing(conn: sqlite3.Connection, story_id: str, prefix: str) -> HTTPException:
+def moved_or_missing(conn: Database, story_id: str, prefix: str) -> HTTPException:
     """301 to the story a merged-away id joined (links and bookmarks outlive merges), else 404."""
     into = store.merged_into(conn, story_id)
     if into:
@@ -91,10 +91,10 @@ def one_page(rows: list, limit: int, key) -> tuple[list, str | None]:
     return rows, encode_cursor(*key(rows[-1])) if more and rows else None
 
 
-def list_stories(conn: sqlite3.Connection, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
+def list_stories(conn: Database, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
     after = decode_cursor(cursor, (str, str))
-    rows = store.story_rows(conn, where, tuple(after) if after else None, limit + 1)
-    return StoryPage(*one_page(rows, limit, store.story_sort_key))
+    rows = browse.story_rows(conn, where, tuple(after) if after else None, limit + 1)
+    return StoryPage(*one_page(rows, limit, browse.story_sort_key))
 
 
 # ------------------------------------------------------------------ one story
@@ -135,7 +135,7 @@ class StoryDetail:
         return [Citation(a, self.number[a], text) for a in article_ids if a in self.number]
 
 
-def story_detail(conn: sqlite3.Connection, story_id: str) -> StoryDetail | None:
+def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
     try:
         analysis, events = store.load_analysis(conn, story_id)
     except KeyError:

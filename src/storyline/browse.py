@@ -1,0 +1,158 @@
+"""Read queries for browsing a store (the web app, the API and the CLI's listings): story listings
+with filters and stable cursors, article and entity pages, full-text search.
+
+Kept apart from `store`, which serves the pipeline; both speak the SQL both backends share and
+ask the backend for the few fragments that differ (search, JSON arrays, case-insensitive LIKE).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from .database import Database
+from .models import Article, Entity
+from .store import ARTICLE_COLUMNS, _article, _entity
+
+
+def search_words(query: str) -> list[str]:
+    """A query taken as plain words: quotes and control characters are not syntax, just spaces."""
+    return [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
+
+
+def _matching(conn: Database, query: str) -> tuple[str, str]:
+    """SQL selecting the rowids of the articles holding every word of `query`, and its parameter."""
+    words = search_words(query)
+    if conn.dialect == "postgresql":
+        return "SELECT rowid FROM articles WHERE fts @@ plainto_tsquery('simple', ?)", " ".join(words)
+    return "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", " ".join(f'"{w}"' for w in words) or '""'
+
+
+def search_articles(conn: Database, query: str, limit: int = 20) -> list[Article]:
+    """Full-text search, best match first; the query is taken as plain words, not search syntax."""
+    words = search_words(query)
+    if not words:
+        return []
+    if conn.dialect == "postgresql":
+        sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles, plainto_tsquery('simple', ?) AS q WHERE fts @@ q "
+               "ORDER BY ts_rank(fts, q) DESC, rowid LIMIT ?")
+        params = (" ".join(words), limit)
+    else:
+        sql = (f"SELECT {', '.join('a.' + c for c in ARTICLE_COLUMNS.split(', '))} FROM articles_fts f "
+               "JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?")
+        params = (" ".join(f'"{w}"' for w in words), limit)
+    return [_article(r) for r in conn.execute(sql, params)]
+
+
+@dataclass
+class StoryFilter:
+    """What a story listing is narrowed to; every field optional."""
+
+    query: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    entity: str | None = None
+
+
+@dataclass
+class StoryRow:
+    id: str
+    title: str
+    articles: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
+
+
+def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None,
+               limit: int) -> list[StoryRow]:
+    """Stories newest first (by their latest article date, then id), after a cursor (sort key, id).
+
+    The order depends only on stored data, never on the request, so a cursor stays valid while
+    pages are fetched; a story that changes between pages moves as a whole.
+    """
+    clauses, params = ["s.dirty = 0"], []
+    if where.query:
+        matching, match = _matching(conn, where.query)
+        clauses.append(f"s.id IN (SELECT story_id FROM articles WHERE rowid IN ({matching}))")
+        params.append(match)
+    if where.outlet:
+        clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+        params.append(where.outlet)
+    if where.entity:
+        clauses.append(f"s.id IN (SELECT e.story_id FROM entities e, {conn.fragment('alias_items')} "
+                       "WHERE lower(e.name) = lower(?) OR lower(j.value) = lower(?))")
+        params += [where.entity, where.entity]
+    having, having_params = [], []
+    if where.since:
+        having.append("COALESCE(MAX(a.published), '') >= ?")
+        having_params.append(where.since)
+    if where.until:
+        having.append("COALESCE(MIN(a.published), '9999') <= ?")
+        having_params.append(where.until)
+    sql = f"""SELECT * FROM (
+                SELECT s.id, s.title, COUNT(a.id) AS n, MIN(a.published) AS first, MAX(a.published) AS last,
+                       {conn.fragment('distinct_outlets')} AS outlets, COALESCE(MAX(a.published), '') AS sort_key
+                FROM stories s JOIN articles a ON a.story_id = s.id
+                WHERE {' AND '.join(clauses)} GROUP BY s.id {('HAVING ' + ' AND '.join(having)) if having else ''}
+              ) AS listing
+              {'WHERE sort_key < ? OR (sort_key = ? AND id > ?)' if after else ''}
+              ORDER BY sort_key DESC, id LIMIT ?"""
+    cursor_params = [after[0], after[0], after[1]] if after else []
+    rows = conn.execute(sql, tuple(params + having_params + cursor_params + [limit]))
+    return [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
+                     r["first"], r["last"]) for r in rows]
+
+
+def story_sort_key(row: StoryRow) -> tuple[str, str]:
+    return (row.last or "", row.id)
+
+
+def article(conn: Database, article_id: str) -> Article | None:
+    row = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
+    return _article(row) if row else None
+
+
+def article_sentences(conn: Database, article_id: str) -> list[str]:
+    row = conn.execute("SELECT facts FROM articles WHERE id=?", (article_id,)).fetchone()
+    return json.loads(row["facts"])["sentences"] if row else []
+
+
+def article_page(conn: Database, story_id: str | None, after: int, limit: int) -> list[tuple[int, Article]]:
+    """Articles in ingest order after a rowid cursor, optionally of one story."""
+    sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid > ?" + (" AND story_id = ?" if story_id else "")
+           + " ORDER BY rowid LIMIT ?")
+    rows = conn.execute(sql, (after, story_id, limit) if story_id else (after, limit))
+    return [(r["rowid"], _article(r)) for r in rows]
+
+
+def entity(conn: Database, entity_id: str) -> tuple[Entity, str] | None:
+    """An entity and the story it belongs to."""
+    row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
+    return (_entity(row), row["story_id"]) if row else None
+
+
+def entities_named(conn: Database, names: list[str]) -> list[tuple[Entity, str]]:
+    """Entities (in any story) whose name or an alias is one of `names`, case-insensitive."""
+    lowered = sorted({n.lower() for n in names})
+    marks = ",".join("?" * len(lowered))
+    rows = conn.execute(f"""SELECT e.rowid, e.* FROM entities e WHERE e.rowid IN (
+                                SELECT e.rowid FROM entities e, {conn.fragment('alias_items')}
+                                WHERE lower(e.name) IN ({marks}) OR lower(j.value) IN ({marks}))
+                            ORDER BY e.rowid""", tuple(lowered + lowered))
+    return [(_entity(r), r["story_id"]) for r in rows]
+
+
+def entity_page(conn: Database, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
+    """Entities in store order after a rowid cursor, optionally whose name contains `query`."""
+    like = conn.fragment("ilike")
+    sql = "SELECT rowid, * FROM entities WHERE rowid > ?" + (f" AND (name {like} ? OR aliases {like} ?)" if query else "")
+    pattern = f"%{query}%"
+    rows = conn.execute(sql + " ORDER BY rowid LIMIT ?", (after, pattern, pattern, limit) if query else (after, limit))
+    return [(r["rowid"], _entity(r), r["story_id"]) for r in rows]
+
+
+def outlets(conn: Database) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]

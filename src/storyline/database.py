@@ -1,0 +1,245 @@
+"""The store's two backends behind one small protocol: SQLite (embedded, the default) and PostgreSQL.
+
+`store` writes its SQL once, in the common subset of both dialects, with `?` placeholders; a
+backend translates placeholders and supplies the few fragments that differ (full-text search,
+JSON arrays, case-insensitive LIKE). Everything else a stage or the pipeline needs goes through
+`store`'s functions, never through SQL of its own.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, Protocol
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+class StoreError(Exception):
+    """The store could not be opened or used (bad path, server down, not a storyline store)."""
+
+
+class Database(Protocol):
+    """What `store` needs of a connection; each backend passes the one shared store test suite."""
+
+    dialect: str             # "sqlite" or "postgresql"
+    location: str            # a file, ":memory:" or a connection URL without its password
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+    def transaction(self) -> Any: ...
+    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Any: ...
+    def table_exists(self, name: str) -> bool: ...
+    def lock_schema(self) -> None: ...
+    def fragment(self, name: str) -> str: ...
+    def close(self) -> None: ...
+
+
+def is_postgres(location: str) -> bool:
+    return location.startswith(POSTGRES_SCHEMES)
+
+
+def connect(location: str) -> Database:
+    """A connection to the store at `location`: a PostgreSQL URL, or an SQLite file (":memory:" too)."""
+    return PostgresDatabase(location) if is_postgres(location) else SQLiteDatabase(location)
+
+
+class SQLiteDatabase:
+    """SQLite in WAL mode; FTS5 for search; one writer at a time through an flock beside the file."""
+
+    dialect = "sqlite"
+    FRAGMENTS = {
+        "alias_items": "json_each(e.aliases) j",
+        "distinct_outlets": "json_group_array(DISTINCT a.outlet)",
+        "ilike": "LIKE",
+    }
+
+    def __init__(self, path: str):
+        self.location = path
+        try:
+            self.raw = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.raw.row_factory = sqlite3.Row
+            self.raw.execute("PRAGMA journal_mode=WAL")
+            self.raw.execute("PRAGMA synchronous=NORMAL")
+            self.raw.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {path}: {exc}") from exc
+        self.execute = self.raw.execute  # the hot path: no translation needed
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.raw.executemany(sql, rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.raw.execute("ROLLBACK")
+            raise
+        self.raw.execute("COMMIT")
+
+    @contextmanager
+    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """An flock on a file beside the store: the kernel releases it when its holder dies."""
+        path = self.file()
+        if path is None:
+            yield
+            return
+        with open(path + ".writer-lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait(f"another ingest is writing to {path}; waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def file(self) -> str | None:
+        """The store's file, None for an in-memory store."""
+        return self.raw.execute("PRAGMA database_list").fetchone()["file"] or None
+
+    def table_exists(self, name: str) -> bool:
+        return self.raw.execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchone() is not None
+
+    def lock_schema(self) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already admits one writer."""
+
+    def run_script(self, script: str) -> None:
+        for statement in _sqlite_statements(script):
+            self.raw.execute(statement)
+
+    def fragment(self, name: str) -> str:
+        return self.FRAGMENTS[name]
+
+    def checkpoint(self) -> None:
+        self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _sqlite_statements(script: str) -> list[str]:
+    """Split a script on ';' outside trigger bodies."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and sqlite3.complete_statement(joined):
+            statements.append(joined)
+            current = []
+    return statements
+
+
+class Row(tuple):
+    """A result row readable by position and by column name, like sqlite3.Row."""
+
+    __slots__ = ()
+    names: dict[str, int]
+
+    def __getitem__(self, key):  # type: ignore[override]
+        return tuple.__getitem__(self, self.names[key] if isinstance(key, str) else key)
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+
+def _row_factory(cursor) -> Callable[[Sequence[Any]], Row]:
+    return _row_class(tuple(column.name for column in cursor.description or ()))
+
+
+@lru_cache(maxsize=256)
+def _row_class(names: tuple[str, ...]) -> type[Row]:
+    return type("Row", (Row,), {"names": {name: i for i, name in enumerate(names)}, "__slots__": ()})
+
+
+@lru_cache(maxsize=1024)
+def _placeholders(sql: str) -> str:
+    """`?` (the store's placeholder) to psycopg's `%s`; a literal `%` doubled."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase:
+    """PostgreSQL through psycopg 3: a generated tsvector with a GIN index for search, and a
+    session advisory lock as the one writer slot (released by the server when its holder dies)."""
+
+    dialect = "postgresql"
+    FRAGMENTS = {
+        "alias_items": "json_array_elements_text(e.aliases::json) AS j(value)",
+        "distinct_outlets": "json_agg(DISTINCT a.outlet)::text",
+        "ilike": "ILIKE",
+    }
+    WRITER_LOCK = zlib.crc32(b"storyline writer")
+    SCHEMA_LOCK = zlib.crc32(b"storyline schema")
+
+    def __init__(self, url: str):
+        import psycopg  # imported here: SQLite users never need the driver loaded
+
+        self._errors = psycopg.Error
+        self.location = _without_password(url)
+        try:
+            self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory,
+                                       connect_timeout=int(os.environ.get("STORYLINE_DB_TIMEOUT", "10")))
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.raw.execute(_placeholders(sql), params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            self.raw.cursor().executemany(_placeholders(sql), rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.raw.transaction():
+            yield
+
+    @contextmanager
+    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        got = self.raw.execute("SELECT pg_try_advisory_lock(%s)", (self.WRITER_LOCK,)).fetchone()[0]
+        if not got:
+            if on_wait:
+                on_wait(f"another ingest is writing to {self.location}; waiting for it to finish")
+            self.raw.execute("SELECT pg_advisory_lock(%s)", (self.WRITER_LOCK,))
+        try:
+            yield
+        finally:
+            self.raw.execute("SELECT pg_advisory_unlock(%s)", (self.WRITER_LOCK,))
+
+    def table_exists(self, name: str) -> bool:
+        return self.raw.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
+
+    def lock_schema(self) -> None:
+        """Two processes opening a new store at once: the second waits, then sees the migration done."""
+        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.SCHEMA_LOCK,))
+
+    def run_script(self, script: str) -> None:
+        self.raw.execute(script)
+
+    def fragment(self, name: str) -> str:
+        return self.FRAGMENTS[name]
+
+    def checkpoint(self) -> None:
+        """Nothing to do: the server owns its write-ahead log."""
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _without_password(url: str) -> str:
+    """A URL fit for messages and keys: `user:secret@` becomes `user@`."""
+    head, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    return f"{head}{sep}{credentials.split(':', 1)[0]}@{host}"

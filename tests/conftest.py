@@ -11,7 +11,7 @@ import pytest
 
 from pgserver import TempPostgres
 
-from storyline import export, store
+from storyline import config, export, store
 from storyline.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +77,13 @@ def store_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
     return request.getfixturevalue("postgres").create(f"test_{next(_databases)}")
+
+
+@pytest.fixture
+def configure(monkeypatch):
+    """configure({"section.name": value, ...}): this test runs under those settings."""
+    def apply(overrides: dict) -> config.Settings:
+        settings = config.current().with_overrides(overrides)
+        monkeypatch.setattr(config, "_active", settings)
+        return settings
+    return apply

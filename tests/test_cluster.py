@@ -32,7 +32,7 @@ def test_translation_is_nearer_than_unrelated_news_in_the_dense_space():
     assert dense_similarity(vectors[0], None) is None
 
 
-def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(monkeypatch):
+def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(configure):
     """Only the recently active stories stay in memory; the rest are read back from the store on demand."""
     import copy
 
@@ -42,8 +42,7 @@ def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(mon
     from storyline.cluster import CorpusStats, GroupIndex
     from storyline.linking import Profile, shipped_models
 
-    monkeypatch.setattr(cluster, "RECENT_GROUPS", 5)
-    monkeypatch.setattr(cluster, "CACHED_GROUPS", 2)
+    configure({"grouping.recent_groups": 5, "grouping.cached_groups": 2})
     saved: dict = {}
     stats = CorpusStats()
     index = GroupIndex("s", shipped_models()["story"], stats, loader=lambda gid: copy.deepcopy(saved.get(gid)))

@@ -11,7 +11,8 @@ import pytest
 
 from storyline import store
 from storyline.clean import headline
-from storyline.cluster import RECENT_GROUPS, CorpusStats, GroupIndex
+from storyline.cluster import CorpusStats, GroupIndex
+from storyline.config import current
 from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
 from storyline.pagekind import not_an_article
 from storyline.pipeline import ingest
@@ -107,7 +108,7 @@ def test_a_translation_sharing_no_word_is_found_through_the_embedding():
     index = GroupIndex("s", shipped_models()["story"], stats)
     rng = np.random.default_rng(0)
     strike = rng.normal(size=512).astype(np.float32)
-    for number in range(3 * RECENT_GROUPS // 100):
+    for number in range(3 * current().grouping.recent_groups // 100):
         index.start(f"a{number}", Profile(terms={f"word{number}": 1.0}, dense=rng.normal(size=512).astype(np.float32),
                                           languages={"en": 1}, size=1))
     index.start("a9999", Profile(terms={"strike": 1.0}, dense=strike, languages={"en": 1}, size=1))

@@ -183,7 +183,7 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path):
     assert decode_text(b"\xff\xfe" + "x".encode("utf-16-le") + b"\x00\xd8")[1].startswith("not valid UTF-16")
 
 
-def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monkeypatch):
+def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monkeypatch, configure):
     from storyline import pipeline, work
 
     real = work.extract_facts
@@ -194,7 +194,7 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
         return real(doc, article_id, language)
 
     monkeypatch.setattr(work, "extract_facts", flaky)
-    monkeypatch.setattr(pipeline, "WORKERS", 0)  # in this process, where the patch is
+    configure({"ingest.workers": 0})  # in this process, where the patch is
     other = "Brask's harbour reopened on Friday after a storm closed it for three days, the port authority said."
     path = _jsonl(tmp_path / "two.jsonl", {"url": "https://e.example/1", "title": "Bridge", "text": BODY},
                   {"url": "https://e.example/2", "title": "Other", "text": other})
@@ -206,11 +206,11 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
         {(s, r) for s, r, _at in store.failures(conn)}
 
 
-def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):
+def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch, configure):
     from storyline import pipeline
 
     monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
-    monkeypatch.setattr(pipeline, "WORKERS", 0)  # in this process, where the patch is
+    configure({"ingest.workers": 0})  # in this process, where the patch is
     conn, report = ingest_into(tmp_path / "s.db", _jsonl(tmp_path / "one.jsonl",
                                                          {"url": "https://f.example/1", "title": "B", "text": BODY}))
     assert report.new == 1

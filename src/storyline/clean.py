@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import ftfy
+from .config import current
 
 # Widgets and footers that scrapers carry along; matched against a whole short paragraph.
 BOILERPLATE = re.compile(
@@ -22,10 +23,6 @@ BOILERPLATE = re.compile(
     re.I,
 )
 CREDIT_PART_CHARS = (2, 80)
-MAX_BOILERPLATE_CHARS = 200
-MAX_CAPTION_CHARS = 400
-WRAP_WIDTH = 100
-MIN_OPENING_CHARS = 40
 
 
 def clean_text(text: str) -> str:
@@ -89,16 +86,16 @@ def _looks_like_separate_lines(lines: list[str]) -> bool:
     """Hard-wrapped text has short lines that stop mid-sentence; anything else is one paragraph a line."""
     if len(lines) < 2:
         return False
-    wrapped = all(len(line) <= WRAP_WIDTH for line in lines[:-1]) and \
+    wrapped = all(len(line) <= current().cleaning.wrap_width for line in lines[:-1]) and \
         not all(re.search(r"[.!?\"”’:)]$", line) for line in lines[:-1])
     return not wrapped
 
 
 def is_page_leftover(paragraph: str) -> bool:
     """A widget/footer line, or a photo caption with its credit."""
-    if len(paragraph) <= MAX_BOILERPLATE_CHARS and BOILERPLATE.match(paragraph.strip(" *.")):
+    if len(paragraph) <= current().cleaning.max_boilerplate_chars and BOILERPLATE.match(paragraph.strip(" *.")):
         return True
-    return len(paragraph) <= MAX_CAPTION_CHARS and has_caption_credit(paragraph)
+    return len(paragraph) <= current().cleaning.max_caption_chars and has_caption_credit(paragraph)
 
 
 def drop_repeats(paragraphs: list[str]) -> list[str]:
@@ -110,7 +107,7 @@ def drop_repeats(paragraphs: list[str]) -> list[str]:
     keys = [_key(p) for p in paragraphs]
     distinct = sorted(set(keys))
     openings = {key for key, following in zip(distinct, distinct[1:])
-                if len(key) >= MIN_OPENING_CHARS and following.startswith(key)}
+                if len(key) >= current().cleaning.min_opening_chars and following.startswith(key)}
     kept, seen = [], set()
     for paragraph, key in zip(paragraphs, keys):
         if key and key not in seen and key not in openings:
@@ -143,7 +140,6 @@ WIRE_PREFIX = re.compile(
     r"^\s*(?:(?:UPDATE|CORRECTED|CORRECTION|REFILE|RPT|BREAKING(?: NEWS)?|EXCLUSIVE|WRAPUP|URGENT|FLASH)\b\s*\d*\s*"
     r"(?:[-:–—|]|\s-)\s*)+", re.I)
 TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]{1,2}\s+|\s*\|\s*")
-SITE_NAME_WORDS = 6
 
 
 def headline(title: str) -> str:
@@ -166,5 +162,5 @@ def headline(title: str) -> str:
 
 def _is_site_name(part: str) -> bool:
     words = part.split()
-    return 0 < len(words) <= SITE_NAME_WORDS and all(
+    return 0 < len(words) <= current().cleaning.site_name_words and all(
         w[0].isupper() or w[0].isdigit() or "." in w or not w[0].isalpha() for w in words)

@@ -1,8 +1,8 @@
-"""Command line: ingest, stories, show, export, search, failures, serve."""
+"""Command line: a thin shell over the Python API (storyline.Storyline): ingest, stories, show,
+export, search, failures, config, serve."""
 
 from __future__ import annotations
 
-from .database import Database
 from pathlib import Path
 from typing import Optional
 
@@ -11,22 +11,51 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import browse, export, store
-from .pipeline import ingest as run_ingest
-from .summarize import DEFAULT_SENTENCES
+from . import config, export, store
+from .core import Storyline
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
 console = Console()
 err = Console(stderr=True)
-DbOption = typer.Option(None, "--db", help="SQLite store (default $STORYLINE_DB or ./storyline.db)")
+DbOption = typer.Option(None, "--db", help="store: an SQLite file or a postgresql:// URL "
+                                           "(default $STORYLINE_DB or ./storyline.db)")
+_settings: dict[str, config.Settings] = {}
+
+
+@app.callback()
+def main(config_file: Optional[Path] = typer.Option(None, "--config", help="settings file (TOML; default "
+                                                    "$STORYLINE_CONFIG); `storyline config` prints them all"),
+         setting: list[str] = typer.Option([], "--set", help="override one setting for this run: "
+                                           "section.name=value (repeatable), e.g. --set summaries.sentences=3")) -> None:
+    """Turn raw news reports into cited stories."""
+    try:
+        _settings["active"] = config.load(config_file, _overrides(setting))
+    except config.ConfigError as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(code=2) from None
+
+
+def _overrides(pairs: list[str]) -> dict[str, object]:
+    """`a.b=value` pairs, each value read as TOML (3, 0.5, "text", true) or else taken as text."""
+    import tomllib
+
+    overrides: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or "." not in key:
+            raise config.ConfigError(f"--set takes section.name=value, not {pair!r}")
+        try:
+            overrides[key.strip()] = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            overrides[key.strip()] = raw
+    return overrides
 
 
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive)"),
-           db: Optional[str] = DbOption,
-           sentences: int = typer.Option(DEFAULT_SENTENCES, "--sentences", help="summary length")) -> None:
+           db: Optional[str] = DbOption) -> None:
     """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
-    conn = _open(db)
+    session = _open(db)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("articles", total=None)
@@ -34,8 +63,8 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = run_ingest(conn, paths, advance, sentences,
-                            on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
+        report = session.ingest(paths, advance,
+                                on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
     for failure in report.failures:
         err.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
     table = Table(title="ingest summary", show_header=False)
@@ -51,16 +80,15 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
 @app.command()
 def stories(db: Optional[str] = DbOption) -> None:
     """List stories: id, title, articles, outlets, date range."""
-    conn = _open(db)
+    session = _open(db)
     table = Table(title="stories")
     for column in ("id", "title", "articles", "outlets", "dates"):
         table.add_column(column)
-    for story_id in store.story_ids(conn):
-        analysis, _events = store.load_analysis(conn, story_id)
-        members = store.articles(conn, story_id)
-        days = sorted(a.published for a in members if a.published)
-        outlets = {a.outlet for a in members if a.outlet}
-        table.add_row(story_id, analysis.title, str(len(members)), str(len(outlets)),
+    for story_id in store.story_ids(session.db):
+        story = session.story(story_id)
+        days = sorted(a.published for a in story.articles if a.published)
+        outlets = {a.outlet for a in story.articles if a.outlet}
+        table.add_row(story_id, story.title, str(len(story.articles)), str(len(outlets)),
                       f"{days[0]} – {days[-1]}" if days else "undated")
     console.print(table)
 
@@ -70,14 +98,14 @@ def show(story_id: str, db: Optional[str] = DbOption) -> None:
     """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
     from rich.markdown import Markdown
 
-    conn = _open(db)
+    session = _open(db)
     try:
-        analysis, events = store.load_analysis(conn, story_id)
+        story = session.story(story_id)
     except KeyError:
         err.print(f"no story {story_id!r}; `storyline stories` lists them")
         raise typer.Exit(code=1)
-    lookup = {a.id: a for a in store.articles(conn, story_id)}
-    console.print(Markdown(export.story_markdown(analysis, events, lookup)))
+    lookup = {a.id: a for a in story.articles}
+    console.print(Markdown(export.story_markdown(story.analysis, story.events, lookup)))
 
 
 @app.command("export")
@@ -88,8 +116,7 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
     if format not in export.FORMATS:
         err.print(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
-    conn = _open(db)
-    output.write_text(export.FORMATS[format](conn), encoding="utf-8")
+    output.write_text(_open(db).export(format), encoding="utf-8")
     console.print(f"wrote {output}")
 
 
@@ -97,11 +124,11 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
 def search(query: str, db: Optional[str] = DbOption,
            limit: int = typer.Option(20, "--limit", help="at most this many articles")) -> None:
     """Full-text search over article titles and text; shows each hit's story."""
-    conn = _open(db)
+    session = _open(db)
     table = Table(title=f"articles matching {query!r}")
     for column in ("article", "story", "published", "title"):
         table.add_column(column)
-    for article in browse.search_articles(conn, query, limit):
+    for article in session.search(query, limit):
         table.add_row(article.id, article.story_id or "", article.published or "", article.title)
     console.print(table)
 
@@ -109,13 +136,19 @@ def search(query: str, db: Optional[str] = DbOption,
 @app.command()
 def failures(db: Optional[str] = DbOption) -> None:
     """Inputs that could not be ingested, with the reason."""
-    conn = _open(db)
+    session = _open(db)
     table = Table(title="failures")
     for column in ("source", "reason", "when"):
         table.add_column(column)
-    for row in store.failures(conn):
+    for row in session.failures():
         table.add_row(*row)
     console.print(table)
+
+
+@app.command("config")
+def config_command() -> None:
+    """Print the effective settings (defaults, then --config / $STORYLINE_CONFIG, then --set) as TOML."""
+    print(config.to_toml(_settings["active"]), end="")
 
 
 @app.command()
@@ -139,7 +172,7 @@ def serve(db: Optional[str] = DbOption,
     names = tuple(allowed_host) or LOOPBACK_NAMES
     if not is_loopback(host) and host not in ("0.0.0.0", "::", *names):
         names += (host,)
-    settings = Settings(store.resolve_db_path(db), allowed_hosts=names)
+    settings = Settings(store.resolve_db_path(db), allowed_hosts=names, pipeline=_settings["active"])
     if not is_loopback(host):
         if not settings.token:
             err.print(f"refusing to serve on {host}: beyond loopback every client on the network could reach the "
@@ -153,11 +186,10 @@ def serve(db: Optional[str] = DbOption,
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-def _open(db: str | None) -> Database:
-    """The store, or a one-line error (no traceback) when the path cannot hold one."""
-    path = store.resolve_db_path(db)
+def _open(db: str | None) -> Storyline:
+    """The store under this run's settings, or a one-line error (no traceback) when it cannot be opened."""
     try:
-        return store.open_store(path)
+        return Storyline(db, _settings["active"])
     except store.StoreError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(code=2) from None

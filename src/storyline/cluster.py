@@ -24,17 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .embed import DIMENSIONS
+from .config import current
+from . import embed
 from .linking import LinkModel, Profile, link_features, term_norms
 
-TOP_TERMS = 40           # index terms of a group
-QUERY_TERMS = 25         # terms of an article looked up in the index
-MAX_POSTING = 200        # groups kept per index term, most recently active first: lookups stay flat
-CANDIDATES = 20          # groups scored per article, those sharing the most looked-up terms
-DENSE_CANDIDATES = 5     # and those nearest in the embedding space (a translation shares few terms)
-RECENT_GROUPS = 2000     # among the groups most recently joined
-CACHED_GROUPS = 500      # groups read back from the store and kept, beyond the recent ones
-MAX_EXACT = 400          # larger stories find their events online, through an index of their own
 
 
 @dataclass
@@ -97,15 +90,15 @@ class GroupIndex:
                  loader: Callable[[str], Group | None] | None = None):
         """loader: a stored group by id. With one, only the recently active groups (and those changed
         and not yet saved) stay in memory; the others are read back when an article's terms point
-        at them, and a few of those are kept (CACHED_GROUPS, least recently used leave first)."""
+        at them, and a few of those are kept (current().grouping.cached_groups, least recently used leave first)."""
         self.prefix, self.model, self.stats, self.loader = prefix, model, stats, loader
         self.groups: dict[str, Group] = {}  # in memory: the recent and the changed ones (all, without a loader)
         self.cached: OrderedDict[str, Group] = OrderedDict()
         self.postings: dict[str, dict[str, None]] = {}
         self.recent: dict[str, int] = {}  # group id -> its row of unit lead embeddings, least recent first
-        self.units = np.zeros((RECENT_GROUPS, DIMENSIONS), dtype=np.float32)
-        self.free_rows = list(range(RECENT_GROUPS - 1, -1, -1))
-        self.row_owner: list[str | None] = [None] * RECENT_GROUPS
+        self.units = np.zeros((current().grouping.recent_groups, embed.dimensions()), dtype=np.float32)
+        self.free_rows = list(range(current().grouping.recent_groups - 1, -1, -1))
+        self.row_owner: list[str | None] = [None] * current().grouping.recent_groups
         self.changed: set[str] = set()
 
     def load(self, group: Group) -> None:
@@ -127,7 +120,7 @@ class GroupIndex:
             for term in indexed_terms:
                 posting = self.postings.setdefault(term, {})
                 posting[group_id] = None
-                if len(posting) > MAX_POSTING:
+                if len(posting) > current().grouping.max_posting:
                     del posting[next(iter(posting))]
 
     def group(self, group_id: str) -> Group:
@@ -139,7 +132,7 @@ class GroupIndex:
         if found is None:
             raise KeyError(group_id)
         self.cached[group_id] = found
-        if len(self.cached) > CACHED_GROUPS:
+        if len(self.cached) > current().grouping.cached_groups:
             self.cached.popitem(last=False)
         return found
 
@@ -147,13 +140,13 @@ class GroupIndex:
         self.changed.add(group.id)
         self._unindex(group)
         self._mark_recent(group)
-        self._index(group, top_terms(self.stats.weighted(group.profile.terms), TOP_TERMS))
+        self._index(group, top_terms(self.stats.weighted(group.profile.terms), current().grouping.top_terms))
 
     def _mark_recent(self, group: Group) -> None:
         """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
         self.groups[group.id] = group
         self.cached.pop(group.id, None)
-        if len(self.recent) == RECENT_GROUPS:
+        if len(self.recent) == current().grouping.recent_groups:
             oldest = next(iter(self.recent))
             self._forget(oldest)
             self._leave_memory(oldest)
@@ -181,7 +174,7 @@ class GroupIndex:
         for term in terms:
             posting = self.postings.setdefault(term, {})
             posting[group.id] = None
-            if len(posting) > MAX_POSTING:
+            if len(posting) > current().grouping.max_posting:
                 del posting[next(iter(posting))]
 
     def _unindex(self, group: Group) -> None:
@@ -191,14 +184,14 @@ class GroupIndex:
         group.indexed_terms = []
 
     def candidates(self, profile: Profile, exclude: str | None = None) -> list[str]:
-        """Live groups sharing the most of the profile's strongest terms (CANDIDATES at most)."""
+        """Live groups sharing the most of the profile's strongest terms (current().grouping.candidates at most)."""
         shared: Counter = Counter()
-        for term in top_terms(self.stats.weighted(profile.terms), QUERY_TERMS):
+        for term in top_terms(self.stats.weighted(profile.terms), current().grouping.query_terms):
             shared.update(iter(self.postings.get(term, ())))
         ranked = (g for g, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])))
-        by_terms = list(islice((g for g in ranked if self._usable(g, exclude)), CANDIDATES))
+        by_terms = list(islice((g for g in ranked if self._usable(g, exclude)), current().grouping.candidates))
         by_meaning = [g for g in self._nearest(profile) if self._usable(g, exclude)]
-        return list(dict.fromkeys(by_terms + by_meaning[:DENSE_CANDIDATES]))
+        return list(dict.fromkeys(by_terms + by_meaning[:current().grouping.dense_candidates]))
 
     def _usable(self, group_id: str, exclude: str | None) -> bool:
         return group_id != exclude and not self.group(group_id).parent
@@ -208,7 +201,7 @@ class GroupIndex:
         norm = float(np.linalg.norm(profile.dense)) if profile.dense is not None else 0.0
         if not norm or not self.recent:
             return []
-        wanted = 2 * DENSE_CANDIDATES
+        wanted = 2 * current().grouping.dense_candidates
         cosines = self.units @ (profile.dense / norm)
         rows = np.fromiter(self.recent.values(), dtype=np.int64, count=len(self.recent))
         if len(rows) > wanted:  # only the rows that can rank among the first `wanted` are sorted
@@ -297,7 +290,7 @@ def cluster_events(reports: list[tuple[str, Profile]], model: LinkModel, stats: 
     cut where the average falls below the model's threshold."""
     if len(reports) < 2:
         return [0] * len(reports)
-    if len(reports) > MAX_EXACT:
+    if len(reports) > current().grouping.max_exact:
         return _online_events(reports, model, stats)
     from sklearn.cluster import AgglomerativeClustering
 

@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .config import current
 from .extract.merge import PEOPLE_NOUNS
 from .dates import article_times
 from .models import Claim, Quantity, Quote, Relation, figure_text
@@ -29,18 +30,8 @@ from .text import (NEGATIONS, STOPWORDS, WORD, content_words, is_negated, is_neg
                    numbers_in, stem)
 from .textindex import WordIndex
 
-ALIGN_JACCARD = 0.2
-ALIGN_SHARED = 3
-AGREE_JACCARD = 0.5
-FIGURE_JACCARD = 0.35
-NEARBY_SENTENCES = 4
-MAX_SAME_UNIT = 200  # beyond this many figures of one unit, pairwise comparison is not worth it
-ABOUT_MARGIN = 0.1  # 'about 1.5 million' allows 1.35 to 1.65 million
 # 'more than 300' is said of 310 or 400, not of 600: a floor reporters set near the figure
-FLOOR_CEILING = 1.5
 # a denial bears on what follows its negation within this many words ('does not launch ... attacks')
-NEGATION_SCOPE = 4
-EXCERPT_WORDS = 12
 TOPIC_PREPOSITIONS = {"about", "of", "on"}
 # a short quoted name ('the "Make love not spam" campaign') whose words deny nothing
 QUOTED_TITLE = re.compile(r"[\"“«]\W*(?:\w+\W+){0,5}\w+\W*[\"”»]")
@@ -119,7 +110,7 @@ def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tu
     relations: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     for i, a in enumerate(statements):
-        near = {j for article, sentence in a.positions for k in range(-NEARBY_SENTENCES, NEARBY_SENTENCES + 1)
+        near = {j for article, sentence in a.positions for k in range(-current().disputes.nearby_sentences, current().disputes.nearby_sentences + 1)
                 for j in at.get((article, sentence + k), [])}
         for j in sorted(set(words.candidates(a.words, min_shared=2)) | near):
             pair = (min(i, j), max(i, j))
@@ -145,16 +136,16 @@ def _polarity_or_agreement(a: Statement, b: Statement) -> Relation | None:
         return None
     shared = a.words & b.words
     similarity = jaccard(a.words, b.words)
-    if len(shared) < ALIGN_SHARED and similarity < ALIGN_JACCARD:
+    if len(shared) < current().disputes.align_shared and similarity < current().disputes.align_jaccard:
         return None
-    if a.negated != b.negated and a.source and b.source and len(shared) >= ALIGN_SHARED and \
-            similarity >= ALIGN_JACCARD:
+    if a.negated != b.negated and a.source and b.source and len(shared) >= current().disputes.align_shared and \
+            similarity >= current().disputes.align_jaccard:
         denial, claim = (a, b) if a.negated else (b, a)
         if _negation_bears_on(denial.text, shared):
             return Relation(denial.id, claim.id, "contradicts",
                             f"denial vs. assertion: {denial.name}: “{_excerpt(denial.text, shared)}”; "
                             f"{claim.name}: “{_excerpt(claim.text, shared)}”")
-    if a.negated == b.negated and similarity >= AGREE_JACCARD and a.articles != b.articles and \
+    if a.negated == b.negated and similarity >= current().disputes.agree_jaccard and a.articles != b.articles and \
             not _different_numbers(a.text, b.text):
         return Relation(a.id, b.id, "agrees", f"same statement from different sources ({len(shared)} shared terms)")
     return None
@@ -168,7 +159,7 @@ def _negation_bears_on(text: str, shared: set[str]) -> bool:
     for i, word in enumerate(words):
         if not is_negation(word):
             continue
-        governed = next((j for j in range(i + 1, min(len(words), i + 1 + NEGATION_SCOPE))
+        governed = next((j for j in range(i + 1, min(len(words), i + 1 + current().disputes.negation_scope))
                          if words[j].lower() not in STOPWORDS), None)
         if governed is None:
             continue
@@ -176,20 +167,20 @@ def _negation_bears_on(text: str, shared: set[str]) -> bool:
             return True
         after = words[governed + 1:]
         if after and after[0].lower() in TOPIC_PREPOSITIONS:  # 'no discussions about <topic>'
-            topic = [t for t in after[1:1 + NEGATION_SCOPE] if t.lower() not in STOPWORDS]
+            topic = [t for t in after[1:1 + current().disputes.negation_scope] if t.lower() not in STOPWORDS]
             if topic and stem(topic[0]) in shared:
                 return True
     return False
 
 
 def _excerpt(text: str, shared: set[str]) -> str:
-    """At most EXCERPT_WORDS words of a statement, from just before the first word it shares with
+    """At most current().disputes.excerpt_words words of a statement, from just before the first word it shares with
     the other (or its negation, if earlier), as written."""
     words = text.split()
     marks = [i for i, w in enumerate(words) if any(stem(t) in shared or t.lower() in NEGATIONS
                                                    for t in negation_words(w))] or [0]
     start = max(0, min(marks) - 2)
-    end = start + EXCERPT_WORDS
+    end = start + current().disputes.excerpt_words
     return ("… " if start else "") + " ".join(words[start:end]).strip(" ,.;") + (" …" if end < len(words) else "")
 
 
@@ -213,7 +204,7 @@ def _nearby(a: Statement, b: Statement) -> bool:
 
 
 def _positions_near(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
-    return any(article_a == article_b and abs(sa - sb) <= NEARBY_SENTENCES for article_a, sa in a for article_b, sb in b)
+    return any(article_a == article_b and abs(sa - sb) <= current().disputes.nearby_sentences for article_a, sa in a for article_b, sb in b)
 
 
 def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]],
@@ -229,7 +220,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
     for claim in claims:
         if claim.quantity.unit:
             by_kind[_kind(claim.quantity.unit)].append(claim)
-    pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= MAX_SAME_UNIT
+    pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= current().disputes.max_same_unit
              for i, a in enumerate(same) for b in same[i + 1:] if not (a.id in done and b.id in done)]
     dated: dict[str, set[str]] = {}
     for kind, a, b in pairs:
@@ -241,7 +232,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
             continue  # both sentences date their figure, differently: two weekends' takings
         named_alike = bool(qa.subject and qb.subject)
         alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
-            jaccard(content_words(a.text), content_words(b.text)) >= FIGURE_JACCARD
+            jaccard(content_words(a.text), content_words(b.text)) >= current().disputes.figure_jaccard
         side_by_side = kind == PEOPLE and _positions_near(positions.get(a.id, set()), positions.get(b.id, set()))
         if named_alike or alike or side_by_side:
             relations.append(Relation(a.id, b.id, "contradicts",
@@ -292,9 +283,9 @@ def _bounds(q) -> tuple[float, float]:
     if q.hedge in ("up to", "at most", "less than"):
         return 0, q.value
     if q.hedge in ("at least", "more than"):
-        return q.value, q.value * FLOOR_CEILING
+        return q.value, q.value * current().disputes.floor_ceiling
     if q.hedge == "about":
-        return q.value * (1 - ABOUT_MARGIN), q.value * (1 + ABOUT_MARGIN)
+        return q.value * (1 - current().disputes.about_margin), q.value * (1 + current().disputes.about_margin)
     return q.value, q.value
 
 

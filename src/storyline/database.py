@@ -68,7 +68,7 @@ class SQLiteDatabase:
             self.raw.execute("PRAGMA synchronous=NORMAL")
             self.raw.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {exc}") from exc
+            raise StoreError(f"cannot open store {path!r}: {exc}") from exc
         self.execute = self.raw.execute  # the hot path: no translation needed
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -189,7 +189,7 @@ class PostgresDatabase:
             self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory,
                                        connect_timeout=int(os.environ.get("STORYLINE_DB_TIMEOUT", "10")))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+            raise StoreError(f"cannot open store {self.location!r}: {exc}") from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.raw.execute(_placeholders(sql), params)

@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from .config import current
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
@@ -68,10 +69,8 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2
             "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4}
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11),
            "primavera": (3, 5), "verano": (6, 8), "otoño": (9, 11)}
-AFTER_ANCHOR_DAYS = 31
 # Years a publication date may carry (the text's YEAR pattern reads the same two centuries).
 PLAUSIBLE_YEARS = (1900, 2099)
-MAX_DATE_STRING_CHARS = 100
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3,
                 "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10}
@@ -154,7 +153,6 @@ FUTURE_CUES = {
                      r"próxim[oa]s?|planea|espera|tendrá\s+lugar)\b", re.I),
 }
 # How far around a date its clause's tense words are looked for.
-CLAUSE_CHARS = 80
 PAST_CUES = {
     "en": re.compile(r"\b(was|were|had|did|ago|earlier|last|previous|\w{3,}ed)\b", re.I),
     "es": re.compile(r"\b(\w+(?:ó|aron|ieron|aba|aban|ía|ían)|fue|fueron|hubo|ha|han|había|habían|pasad[oa])\b",
@@ -206,7 +204,7 @@ def tense_around(text: str, start: int, end: int, language: str | None = "en") -
     it narrates, None when it says neither; the cue words are the sentence's, the date's own excluded."""
     left = max(text.rfind(mark, 0, start) for mark in (". ", "\n", "? ", "! ")) + 1
     right = min((i for i in (text.find(mark, end) for mark in (". ", "\n", "? ", "! ")) if i >= 0), default=len(text))
-    sentence = text[max(left, start - CLAUSE_CHARS):start] + " " + text[end:min(right, end + CLAUSE_CHARS // 2)]
+    sentence = text[max(left, start - current().dates.clause_chars):start] + " " + text[end:min(right, end + current().dates.clause_chars // 2)]
     key = (language or "en")[:2]
     if FUTURE_CUES.get(key, FUTURE_CUES["en"]).search(sentence):
         return "future"
@@ -243,7 +241,7 @@ def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
     A date without a year lies after the anchor when the sentence speaks of the future, on or
     before it when the sentence narrates (past), else in the year that puts it nearest.
     before_anchor: a day without a year takes the latest year that keeps it at most
-    AFTER_ANCHOR_DAYS past the anchor (used when the anchor is the newest known date of a
+    current().dates.after_anchor_days past the anchor (used when the anchor is the newest known date of a
     story, not the article's own: an undated report may be a little newer than the rest).
     """
     handler = _RESOLVERS[expr.kind]
@@ -251,7 +249,7 @@ def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
     try:
         if before_anchor and anchor is not None and expr.kind in ("md", "dm", "range_dm", "range_md", "part", "holiday"):
             resolved = handler(expr.groups, anchor, None)
-            while resolved and not resolved.explicit_year and (resolved.first - anchor).days > AFTER_ANCHOR_DAYS:
+            while resolved and not resolved.explicit_year and (resolved.first - anchor).days > current().dates.after_anchor_days:
                 resolved = _year_earlier(resolved)
             return resolved
         return handler(expr.groups, anchor, tense)
@@ -611,7 +609,6 @@ URL_DAY_SPLIT = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3
 URL_MONTH_NAME = re.compile(r"/((?:19|20)\d\d)/([a-z]{3,4})/(\d{1,2})(?=/|$)", re.I)
 URL_MONTH_DAY = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])([0-3]\d)/")
 URL_SECTIONED = re.compile(r"/((?:19|20)\d\d)(?:-|/(?:[A-Za-z][\w-]*/){1,2})(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
-OPENING_DATE_CHARS = 12  # room for a weekday before a date that opens the text
 ARCHIVE_PREFIX = re.compile(r"^https?://web\.archive\.org/web/[^/]+/", re.I)
 URL_MONTHS = dict(MONTHS, **{"ene": 1, "fev": 2, "fév": 2, "abr": 4, "avr": 4, "mai": 5, "mag": 5, "giu": 6, "lug": 7,
                              "ago": 8, "aou": 8, "set": 9, "ott": 10, "out": 10, "dic": 12, "dez": 12, "gen": 1})
@@ -651,7 +648,7 @@ def dateline_expression(text: str, language: str | None = "en") -> TimeExpressio
     """The date of a report's dateline or opening date line, if it has one."""
     first_line = text.lstrip()[:160].split("\n", 1)[0]
     opening = [e for e in find_time_expressions(first_line, language)
-               if e.kind in ("md", "dm", "es_dm") and e.start <= OPENING_DATE_CHARS and re.search(r"\d{4}", e.text)]
+               if e.kind in ("md", "dm", "es_dm") and e.start <= current().dates.opening_date_chars and re.search(r"\d{4}", e.text)]
     if opening:
         return opening[0]  # 'Thursday, January 6, 2005 CANBERRA, AUSTRALIA — ...'
     match = DATELINE.match(first_line)
@@ -670,7 +667,7 @@ def parse_date_string(value: str | None) -> str | None:
     (0001-01-01, the zero time scrapers write; 9999-12-31) is no publication date. Either reads
     as missing, so the date is inferred and flagged as such.
     """
-    if not value or len(value) > MAX_DATE_STRING_CHARS:
+    if not value or len(value) > current().dates.max_date_string_chars:
         return None
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
     if match:

@@ -11,24 +11,22 @@ import re
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from .config import current
 
-NUM_PERM = 64
-SHINGLE_WORDS = 5
-DUPLICATE_JACCARD = 0.6
 
 
 def shingles(text: str) -> set[bytes]:
     words = re.findall(r"\w+", text.lower())
-    if len(words) < SHINGLE_WORDS:
+    if len(words) < current().copies.shingle_words:
         return {" ".join(words).encode()}
-    return {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+    return {" ".join(words[i:i + current().copies.shingle_words]).encode() for i in range(len(words) - current().copies.shingle_words + 1)}
 
 
 SCHEME = "affine32"
 
 
 def signature(text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    minhash = MinHash(num_perm=current().copies.num_perm, seed=1, scheme=SCHEME)
     minhash.update_batch(list(shingles(text)))
     return minhash
 
@@ -49,7 +47,7 @@ class DuplicateIndex:
     """
 
     def __init__(self) -> None:
-        self.lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(threshold=current().copies.duplicate_jaccard, num_perm=current().copies.num_perm)
         self.signatures: dict[str, np.ndarray] = {}
 
     def add(self, article_id: str, hashvalues: np.ndarray) -> None:
@@ -64,7 +62,7 @@ class DuplicateIndex:
     def original_of(self, hashvalues: np.ndarray) -> str | None:
         """The most similar stored article above the threshold, if any."""
         scored = [(float(np.mean(self.signatures[c] == hashvalues)), c) for c in self.lsh.query(_lean(hashvalues))]
-        scored = [(s, c) for s, c in scored if s >= DUPLICATE_JACCARD]
+        scored = [(s, c) for s, c in scored if s >= current().copies.duplicate_jaccard]
         return max(scored)[1] if scored else None
 
 

@@ -11,11 +11,11 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
+from .config import current
 from .models import Failure
 from .text import safe_text
 
 T = TypeVar("T")
-MAX_REASON_CHARS = 300
 
 
 def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
@@ -23,7 +23,7 @@ def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
     try:
         return work()
     except Exception as exc:  # noqa: BLE001 - the point of the boundary
-        return Failure(where, f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"[:MAX_REASON_CHARS])
+        return Failure(where, f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"[:current().reading.max_reason_chars])
 
 
 def optional(value: str | None) -> str | None:

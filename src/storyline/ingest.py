@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .config import current
 from .dates import parse_date_string
 from .guard import guarded, path_text
 from .text import safe_text
 from .models import Failure, RawDocument
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
@@ -122,10 +122,10 @@ def read_path(path: Path) -> ReadResult:
 def _read_file(path: Path, source: str) -> ReadResult:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(source, f"file too large ({size / 1e6:.1f} MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        if size > current().reading.max_file_bytes:
+            return _fail(source, f"file too large ({size / 1e6:.1f} MB; limit {current().reading.max_file_bytes / 1e6:.0f} MB)")
         with open(path, "rb", opener=_open_nonblocking) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(current().reading.max_file_bytes + 1)
     except OSError as exc:
         return _fail(source, f"cannot read file: {exc.strerror or exc}")
     text, problem = decode_text(data)

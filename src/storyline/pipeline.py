@@ -10,6 +10,7 @@ finishes the job (new chunks are skipped by content hash, dirty stories redone).
 
 from __future__ import annotations
 
+from .config import current
 from .database import Database
 import time
 from collections import defaultdict, deque
@@ -20,7 +21,7 @@ import numpy as np
 
 from . import embed, store
 from .clean import headline
-from .cluster import RECENT_GROUPS, CorpusStats, GroupIndex, add_to_events, cluster_events
+from .cluster import CorpusStats, GroupIndex, add_to_events, cluster_events
 from .compare import Settled, fingerprint, relate
 from .dedup import DuplicateIndex, from_bytes, to_bytes
 from .extract import ArticleFacts
@@ -31,18 +32,11 @@ from .ingest import iter_input_files
 from .linking import article_profile, shipped_models
 from .models import Article, Event, Failure, RawDocument, Relation, StoryAnalysis
 from .published import infer_publication_dates
-from .summarize import DEFAULT_SENTENCES, summarize
+from .summarize import summarize
 from .timeline import build_timeline
 from .work import (CRASH_REASON, Analysed, Finished, Prepared, WorkerPool, analyse_articles, analysis_crashed,
                    read_and_prepare, read_crashed)
 
-WORKERS = 2         # processes doing the per-article work; 0 or 1: all in this process
-CHUNK = 16          # articles per transaction
-MERGE_EVERY = 16    # story merge checks: each time the store holds a multiple of this many articles
-ANALYSE_BATCH = 16  # originals per worker task (spaCy and the embedding model work in batches)
-IN_FLIGHT = 6       # worker tasks submitted ahead of the one being placed: bounds memory, keeps workers busy
-READ_AHEAD = 16     # input files read ahead
-INCREMENTAL_FROM = 100  # a story with this many analysed reports takes new ones in without redoing the rest
 
 
 @dataclass
@@ -98,7 +92,7 @@ class Ingestor:
         self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
                                   loader=lambda group_id: store.load_group(conn, "story", group_id))
         stored = list(store.group_terms(conn, "story"))
-        recent = set([group_id for group_id, parent, _terms in stored if not parent][-RECENT_GROUPS:])
+        recent = set([group_id for group_id, parent, _terms in stored if not parent][-current().grouping.recent_groups:])
         for group_id, parent, terms in stored:  # only the recently active stories are read whole
             if group_id in recent or terms is None:
                 self.stories.load(store.load_group(conn, "story", group_id))
@@ -179,7 +173,7 @@ class Ingestor:
         touched.add(article.story_id)
 
     def _merge_at_store_boundary(self, story_id: str, touched: set[str], report: IngestReport) -> None:
-        """Merge the stories touched since the last check each time the store reaches a multiple of MERGE_EVERY.
+        """Merge the stories touched since the last check each time the store reaches a multiple of current().grouping.merge_every.
 
         The schedule counts the store's articles, not this run's: where a run, a chunk or a kill cuts
         the input then changes nothing, so two ingests one after the other (or a killed and resumed
@@ -189,7 +183,7 @@ class Ingestor:
         """
         self.unmerged.add(story_id)
         self.stored += 1
-        if self.stored % MERGE_EVERY:
+        if self.stored % current().grouping.merge_every:
             return
         with Timer(report, "cluster"):
             merges = self.stories.merge_touched(self.unmerged)
@@ -201,10 +195,10 @@ class Ingestor:
 class Feed:
     """Streams inputs through the workers and places the results in input order.
 
-    Files are read and cleaned by the workers a few ahead (READ_AHEAD); this process checks each
+    Files are read and cleaned by the workers a few ahead (current().ingest.read_ahead); this process checks each
     article against the store and the copy detector, sends originals to be parsed in batches
-    (ANALYSE_BATCH, at most IN_FLIGHT batches ahead), and places and writes each result in input
-    order, CHUNK articles per transaction. Memory is bounded by those windows, not by the input.
+    (current().ingest.analyse_batch, at most current().ingest.in_flight batches ahead), and places and writes each result in input
+    order, current().ingest.chunk articles per transaction. Memory is bounded by those windows, not by the input.
     """
 
     def __init__(self, ingestor: Ingestor, pool: WorkerPool, report: IngestReport,
@@ -221,7 +215,7 @@ class Feed:
 
     def add(self, item) -> None:
         self.reads.append(self.pool.submit(read_and_prepare, item, on_crash=read_crashed))
-        while len(self.reads) > READ_AHEAD:
+        while len(self.reads) > current().ingest.read_ahead:
             self._wait_for(self.reads[0])
             self._route(self.reads.popleft().get())
 
@@ -257,7 +251,7 @@ class Feed:
                 original = self.ingestor.original_or_register(item.article.id, item.minhash)
             self.batch.append((item, original))
             self.batch_originals += original is None
-            if self.batch_originals >= ANALYSE_BATCH:
+            if self.batch_originals >= current().ingest.analyse_batch:
                 self._send()
 
     def _send(self) -> None:
@@ -267,7 +261,7 @@ class Feed:
         task = self.pool.submit(analyse_articles, originals, on_crash=analysis_crashed) if originals else _NOTHING
         self.in_flight.append((self.batch, task))
         self.batch, self.batch_originals = [], 0
-        while len(self.in_flight) > IN_FLIGHT or (self.in_flight and self.in_flight[0][1].ready()):
+        while len(self.in_flight) > current().ingest.in_flight or (self.in_flight and self.in_flight[0][1].ready()):
             self._place(self.in_flight.popleft())
 
     def _place(self, sent) -> None:
@@ -290,7 +284,7 @@ class Feed:
                 continue
             item.article.duplicate_of = original
             self.chunk.append((item.article, analysed, item.minhash))
-            if len(self.chunk) >= CHUNK:
+            if len(self.chunk) >= current().ingest.chunk:
                 self._commit()
 
     def _commit(self) -> None:
@@ -313,19 +307,18 @@ _NOTHING = Finished(([], {}))
 
 
 def ingest(conn: Database, paths: list[str], progress: Callable[[int, int | None], None] | None = None,
-           summary_sentences: int = DEFAULT_SENTENCES, on_wait: Callable[[str], None] | None = None,
+           on_wait: Callable[[str], None] | None = None,
            workers: int | None = None) -> IngestReport:
     """Ingest files and folders (streamed: read as they are reached); analyse every story they touched."""
-    return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, summary_sentences, on_wait, workers)
+    return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, on_wait, workers)
 
 
 def ingest_documents(conn: Database, documents: list[RawDocument], report: IngestReport | None = None,
                      progress: Callable[[int, int | None], None] | None = None,
-                     summary_sentences: int = DEFAULT_SENTENCES,
                      on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
     """Ingest documents already read (records posted to the HTTP API); analyse touched stories."""
-    batches = (documents[start:start + ANALYSE_BATCH] for start in range(0, len(documents), ANALYSE_BATCH))
-    return _ingest_items(conn, batches, report or IngestReport(), progress, summary_sentences, on_wait, workers)
+    batches = (documents[start:start + current().ingest.analyse_batch] for start in range(0, len(documents), current().ingest.analyse_batch))
+    return _ingest_items(conn, batches, report or IngestReport(), progress, on_wait, workers)
 
 
 def one_blas_thread():
@@ -336,11 +329,11 @@ def one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _ingest_items(conn: Database, items, report: IngestReport, progress, summary_sentences: int,
+def _ingest_items(conn: Database, items, report: IngestReport, progress,
                   on_wait, workers: int | None) -> IngestReport:
     """Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait) and
-    then finds this one's articles already stored. workers: None for WORKERS."""
-    pool = WorkerPool(WORKERS if workers is None else workers)
+    then finds this one's articles already stored. workers: None for current().ingest.workers."""
+    pool = WorkerPool(current().ingest.workers if workers is None else workers)
     with store.writer_lock(conn, on_wait), one_blas_thread():
         if report.failures:
             with store.transaction(conn):
@@ -356,7 +349,7 @@ def _ingest_items(conn: Database, items, report: IngestReport, progress, summary
             WorkerPool.discard()
             raise
         with Timer(report, "write analyses"):
-            report.failures += analyse_dirty(conn, summary_sentences, ingestor.stats, workers, report)
+            report.failures += analyse_dirty(conn, ingestor.stats, workers, report)
     return report
 
 
@@ -365,7 +358,7 @@ class StoryInput:
     """All one story's analysis needs, read from the store, so a worker can do it.
 
     previous: the story's last analysis and each article's event then, when the story is large
-    enough to take new articles in incrementally (INCREMENTAL_FROM); None means from scratch.
+    enough to take new articles in incrementally (current().ingest.incremental_from); None means from scratch.
     """
 
     story_id: str
@@ -374,12 +367,11 @@ class StoryInput:
     given: dict[str, str | None]
     vectors: dict[str, tuple[dict[str, float], bytes | None]]
     stats: CorpusStats
-    summary_sentences: int = DEFAULT_SENTENCES
     previous: Previous | None = None
 
 
 def story_input(conn: Database, story_id: str, stats: CorpusStats,
-                summary_sentences: int = DEFAULT_SENTENCES) -> StoryInput | None:
+                ) -> StoryInput | None:
     """None when the story has no articles left (merged away)."""
     articles = store.articles(conn, story_id)
     if not articles:
@@ -387,13 +379,13 @@ def story_input(conn: Database, story_id: str, stats: CorpusStats,
     vectors = store.article_vectors(conn, story_id)
     terms = {t for vector, _dense in vectors.values() for t in vector}
     return StoryInput(story_id, articles, store.article_facts(conn, story_id), store.published_given(conn, story_id),
-                      vectors, stats.subset(terms), summary_sentences, _previous(conn, story_id, articles))
+                      vectors, stats.subset(terms), _previous(conn, story_id, articles))
 
 
 def _previous(conn: Database, story_id: str, articles: list[Article]) -> Previous | None:
     originals = [a for a in articles if not a.duplicate_of]
     settled = {a.id: a.event_id for a in originals if a.event_id}
-    if len(settled) < INCREMENTAL_FROM or len(settled) == len(originals):
+    if len(settled) < current().ingest.incremental_from or len(settled) == len(originals):
         return None
     try:
         analysis, _events = store.load_analysis(conn, story_id)
@@ -408,29 +400,29 @@ def analyse_input(task: StoryInput) -> tuple[tuple[StoryAnalysis, list[Event], d
     started = time.process_time()
     facts = {aid: ArticleFacts.from_dict(f) for aid, f in task.facts.items()}
     outcome = guarded(f"story {task.story_id}", "analysis", lambda: analyse_story(
-        task.story_id, task.articles, facts, task.given, task.vectors, task.stats, task.summary_sentences,
+        task.story_id, task.articles, facts, task.given, task.vectors, task.stats,
         task.previous))
     return outcome, {"analyse": time.process_time() - started}
 
 
-def analyse_dirty(conn: Database, summary_sentences: int = DEFAULT_SENTENCES,
+def analyse_dirty(conn: Database,
                   stats: CorpusStats | None = None, workers: int | None = None,
                   report: IngestReport | None = None) -> list[Failure]:
     """Re-analyse every story marked dirty, in the workers, each written in a transaction of its own;
     a story that fails is a failure row (it stays dirty and is retried by the next run)."""
     report = report or IngestReport()
     stats = stats or store.corpus_stats(conn)
-    pool = WorkerPool(WORKERS if workers is None else workers)
+    pool = WorkerPool(current().ingest.workers if workers is None else workers)
     failed: list[Failure] = []
     pending: deque = deque()
     for story_id in store.dirty_stories(conn):
-        task = story_input(conn, story_id, stats, summary_sentences)
+        task = story_input(conn, story_id, stats)
         if task is None:
             with store.transaction(conn):
                 store.delete_story(conn, story_id)
             continue
         pending.append(pool.submit(analyse_input, task, on_crash=analysis_of_story_crashed))
-        while len(pending) > IN_FLIGHT or (pending and pending[0].ready()):
+        while len(pending) > current().ingest.in_flight or (pending and pending[0].ready()):
             _save_analysis(conn, pending.popleft().get(), failed, report)
     while pending:
         _save_analysis(conn, pending.popleft().get(), failed, report)
@@ -461,7 +453,7 @@ def _save_analysis(conn: Database, result, failed: list[Failure], report: Ingest
 
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],
                   given: dict[str, str | None], vectors: dict[str, tuple[dict[str, float], bytes | None]],
-                  stats: CorpusStats, summary_sentences: int = DEFAULT_SENTENCES, previous: Previous | None = None
+                  stats: CorpusStats, previous: Previous | None = None
                   ) -> tuple[StoryAnalysis, list[Event], dict[str, tuple[str | None, bool]]]:
     """Everything a reader sees about one story, from its articles' stored facts.
 
@@ -488,7 +480,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
-    summary = summarize(sentences, summary_sentences)
+    summary = summarize(sentences)
     dense = {aid: embed.from_bytes(data) for aid, (_terms, data) in vectors.items()}
     title = central_title(originals or articles, dense)
     events = _events(story_id, articles, event_of, day_of, dense)

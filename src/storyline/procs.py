@@ -12,15 +12,15 @@ from __future__ import annotations
 import multiprocessing.util
 import os
 import threading
+from .config import current
 
-POLL_SECONDS = 0.5
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """Call in a child: it exits within POLL_SECONDS of its parent's death."""
+    """Call in a child: it exits within current().ingest.poll_seconds of its parent's death."""
     def watch() -> None:
         while os.getppid() == parent_pid:
-            stop.wait(POLL_SECONDS)
+            stop.wait(current().ingest.poll_seconds)
         os._exit(1)
 
     stop = threading.Event()

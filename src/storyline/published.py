@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from statistics import median_low
 
-from .dates import AFTER_ANCHOR_DAYS, resolve, to_date
+from .config import current
+from .dates import resolve, to_date
 from .extract import TimeMention
 
 BOUND_KINDS = {"iso", "md", "dm", "range_dm", "range_md", "holiday", "part"}
-FAR_FROM_EVENT_DAYS = 90
 
 
 def latest_narrated_day(times: list[TimeMention], anchor: date | None) -> date | None:
@@ -47,7 +47,7 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
         known_day = to_date(day) or bounds.get(article_id)
         if known_day:
             event_dates.setdefault(event_of.get(article_id), []).append(known_day)
-    ceiling = _later(anchor, AFTER_ANCHOR_DAYS) if anchor else date.today()
+    ceiling = _later(anchor, current().dates.after_anchor_days) if anchor else date.today()
     for article_id, bound in bounds.items():
         siblings = list(event_dates.get(event_of.get(article_id), []))
         if bound is not None:
@@ -56,7 +56,7 @@ def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[
         candidates = [c for c in (bound, median_low(siblings) if siblings else None) if c]
         day = filed or (max(candidates) if bound is not None else None)  # nothing in the text: borrow nothing
         if day is not None and (day > ceiling or (siblings and abs((day - median_low(siblings)).days) >
-                                                  FAR_FROM_EVENT_DAYS)):
+                                                  current().dates.far_from_event_days)):
             day = None
         result[article_id] = (day.isoformat(), True) if day else (None, False)
     return result

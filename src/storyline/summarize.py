@@ -11,19 +11,17 @@ from __future__ import annotations
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .config import current
 from .models import SummarySentence
 from .text import STOPWORDS
 
-DEFAULT_SENTENCES = 5
-REDUNDANCY_WEIGHT = 0.7
-SAME_SENTENCE_COSINE = 0.6
-MIN_WORDS, MAX_WORDS = 8, 60
-CANDIDATES = 300
 
 
-def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) -> list[SummarySentence]:
-    """sentences: (article id, sentence) in article order; returns up to `count` cited sentences."""
-    usable = [(a, s) for a, s in sentences if MIN_WORDS <= len(s.split()) <= MAX_WORDS and not s.endswith(":")]
+def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> list[SummarySentence]:
+    """sentences: (article id, sentence) in article order; returns up to `count` (default: the
+    summaries.sentences setting) cited sentences."""
+    count = current().summaries.sentences if count is None else count
+    usable = [(a, s) for a, s in sentences if current().summaries.min_words <= len(s.split()) <= current().summaries.max_words and not s.endswith(":")]
     if not usable:
         return []
     texts = [s for _, s in usable]
@@ -35,12 +33,12 @@ def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) 
     centrality = matrix @ centroid
     position_bonus = np.array([0.1 if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
     scores = centrality / (centrality.max() or 1) + position_bonus
-    pool = np.argsort(-scores, kind="stable")[:CANDIDATES]  # MMR among the best, not among all pairs
+    pool = np.argsort(-scores, kind="stable")[:current().summaries.candidates]  # MMR among the best, not among all pairs
     similarity = (matrix[pool] @ matrix[pool].T).toarray()
     chosen: list[int] = []
     while len(chosen) < min(count, len(pool)):
         penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(pool))
-        marginal = scores[pool] - REDUNDANCY_WEIGHT * penalty
+        marginal = scores[pool] - current().summaries.redundancy_weight * penalty
         marginal[chosen] = -np.inf
         best = int(np.argmax(marginal))
         if chosen and penalty[best] > 0.9:
@@ -48,5 +46,5 @@ def summarize(sentences: list[tuple[str, str]], count: int = DEFAULT_SENTENCES) 
         chosen.append(best)
     picked = sorted(int(pool[i]) for i in chosen)
     carriers = (matrix @ matrix[picked].T).toarray()
-    return [SummarySentence(texts[i], sorted({usable[j][0] for j in np.flatnonzero(carriers[:, k] >= SAME_SENTENCE_COSINE)}))
+    return [SummarySentence(texts[i], sorted({usable[j][0] for j in np.flatnonzero(carriers[:, k] >= current().summaries.same_sentence_cosine)}))
             for k, i in enumerate(picked)]

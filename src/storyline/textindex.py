@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
+from .config import current
 
-MAX_POSTING = 500  # words on more items than this say little about which items match
 
 
 class WordIndex:
-    def __init__(self, max_posting: int = MAX_POSTING):
+    def __init__(self, max_posting: int | None = None):
         self.postings: dict[str, list[Hashable]] = defaultdict(list)
-        self.max_posting = max_posting
+        self.max_posting = current().ingest.word_index_posting if max_posting is None else max_posting
 
     def add(self, item: Hashable, words: Iterable[str]) -> None:
         for word in set(words):

@@ -9,14 +9,12 @@ are kept, marked `expected`.
 
 from __future__ import annotations
 
+from .config import current
 from .dates import resolve, to_date
 from .extract import ArticleFacts
 from .models import TimelineEntry
 from .text import content_words, overlap
 
-MAX_ENTRY_CHARS = 280
-SAME_ENTRY_OVERLAP = 0.5
-MIN_SENTENCE_WORDS = 4
 FINENESS = {"year": 0, "month": 1, "day": 2}
 
 
@@ -33,7 +31,7 @@ def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dic
                 dated[mention.sentence] = (mention, resolved)
         for index, (mention, resolved) in sorted(dated.items()):
             sentence = article.sentences[index]
-            if len(sentence.split()) < MIN_SENTENCE_WORDS:
+            if len(sentence.split()) < current().timeline.min_sentence_words:
                 continue
             expected = mention.future or (anchor is not None and resolved.first > anchor)
             _add(entries.setdefault((resolved.iso, resolved.granularity), []), TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence),
@@ -45,7 +43,7 @@ def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dic
 def _add(entries: list[tuple[TimelineEntry, set[str]]], entry: TimelineEntry, words: set[str]) -> None:
     """Merge into an entry of the same date and granularity that says the same, else append."""
     for existing, existing_words in entries:
-        if overlap(words, existing_words) >= SAME_ENTRY_OVERLAP:
+        if overlap(words, existing_words) >= current().timeline.same_entry_overlap:
             for article_id in entry.article_ids:
                 if article_id not in existing.article_ids:
                     existing.article_ids.append(article_id)
@@ -56,4 +54,4 @@ def _add(entries: list[tuple[TimelineEntry, set[str]]], entry: TimelineEntry, wo
 
 def _short(sentence: str) -> str:
     sentence = " ".join(sentence.split())
-    return sentence if len(sentence) <= MAX_ENTRY_CHARS else sentence[: MAX_ENTRY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return sentence if len(sentence) <= current().timeline.max_entry_chars else sentence[: current().timeline.max_entry_chars - 1].rsplit(" ", 1)[0] + "…"

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import Settings, current, using
 from . import embed
 from .clean import clean_text, split_title
 from .dates import date_from_url
@@ -44,7 +45,6 @@ from .pagekind import not_an_article
 from .procs import forked_children_die_with_parent
 from .text import safe_text
 
-MIN_TEXT_CHARS = 40
 
 
 @dataclass
@@ -85,7 +85,7 @@ def prepare(doc: RawDocument) -> Article | Failure:
 def _prepare(doc: RawDocument) -> Article | Failure:
     cleaned = clean_text(safe_text(doc.text))
     title, body = split_title(cleaned, optional(doc.title))
-    if len(body) < MIN_TEXT_CHARS:
+    if len(body) < current().reading.min_text_chars:
         return Failure(doc.where, "no article text after removing page leftovers")
     kind = not_an_article(title or "", body)
     if kind:
@@ -186,11 +186,17 @@ class Task:
 CRASHED = object()
 
 
+def under(settings: Settings, function, *args):
+    """function(*args) under the settings of the run that sent it (a worker outlives runs)."""
+    with using(settings):
+        return function(*args)
+
+
 def run_alone(function, args: tuple):
     """function(*args) in a fresh process of its own; CRASHED if that process dies."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as alone:
         try:
-            return alone.submit(function, *args).result()
+            return alone.submit(under, current(), function, *args).result()
         except BrokenProcessPool:
             return CRASHED
 
@@ -232,10 +238,10 @@ class WorkerPool:
         if self.processes <= 1:
             return Finished(function(*args))
         try:
-            future = self._pool().submit(function, *args)
+            future = self._pool().submit(under, current(), function, *args)
         except BrokenProcessPool:
             self.restart()
-            future = self._pool().submit(function, *args)
+            future = self._pool().submit(under, current(), function, *args)
         return Task(self, future, function, args, on_crash)
 
     def _pool(self) -> ProcessPoolExecutor:

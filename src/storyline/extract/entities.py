@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from ..config import current
 from ..models import Entity, Mention
 from ..textindex import WordIndex
 from ..nlp import text_of
@@ -38,7 +39,6 @@ QUOTED_GROUP = re.compile(
 PLACE_ONLY_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
 NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
 # Names shorter than this are compared letter for letter, never as transliteration variants.
-SHORTEST_VARIANT = 6
 NAME_PARTICLE = re.compile(r"(?:van|von|de|da|di|del|della|der|den|la|le|bin|ibn|al|el|ben)\s+[A-Z]")
 NAME_PREFIXES = re.compile(r"^(?:the|a|an)\s+", re.I)
 
@@ -123,7 +123,7 @@ def content_stems(name: str) -> frozenset[str]:
 
 def same_spelling_variant(a: str, b: str) -> bool:
     """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
-    if min(len(a), len(b)) < SHORTEST_VARIANT:
+    if min(len(a), len(b)) < current().extraction.shortest_variant:
         return a.lower() == b.lower()  # 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
     if ka == kb:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..config import current
 from ..nlp import text_of
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -46,7 +47,6 @@ HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
                            "sk", "sl", "hr", "sr", "ro", "hu", "ru", "uk", "be", "bg", "tr", "id", "el", "ca"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
-MAX_FIGURE_DIGITS = 15
 NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 RANKED = re.compile(r"(?:\bNo\.|\b[Nn]umber|\btop)\s*$")
 
@@ -125,7 +125,7 @@ def _single_number(phrase: str) -> float | None:
                      r"(?![\w.])", phrase)
     if match:
         digits = match.group(1).replace(",", "")
-        if len(digits.split(".")[0]) > MAX_FIGURE_DIGITS:
+        if len(digits.split(".")[0]) > current().extraction.max_figure_digits:
             return None  # an identifier or a run of digits, not an amount (and 400 digits overflow a float)
         return _tidy(float(digits) * SCALES.get(match.group(2) or "", 1))
     words = phrase.split()

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 
+from ..config import current
 from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, numbers_in, overlap
@@ -21,8 +22,6 @@ from .entities import PLACE_LABELS
 from .figures import RawFigure
 from .quotes import RawQuote
 
-SAME_SPEAKER_OVERLAP = 0.4
-UNKNOWN_SPEAKER_OVERLAP = 0.6
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
                 "serviceman", "servicemen", "civilian", "resident", "citizen", "worker", "member", "draftee",
                 "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim"}
@@ -97,10 +96,10 @@ def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str],
             continue
         if key is not None and key == group.speaker_key and fragments & group.fragments:
             return group
-        needed = SAME_SPEAKER_OVERLAP if key is not None and key == group.speaker_key else UNKNOWN_SPEAKER_OVERLAP
+        needed = current().extraction.same_speaker_overlap if key is not None and key == group.speaker_key else current().extraction.unknown_speaker_overlap
         shared_needed = 2
         if bool(numbers) != bool(group.numbers):  # one side names a figure the other lacks: a part quoted?
-            needed, shared_needed = UNKNOWN_SPEAKER_OVERLAP, 3
+            needed, shared_needed = current().extraction.unknown_speaker_overlap, 3
         score = overlap(words, group.words)
         if score >= needed and score > best_score and len(words & group.words) >= shared_needed:
             best, best_score = group, score

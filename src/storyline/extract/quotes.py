@@ -1,7 +1,7 @@
 """Direct and reported speech with its speaker, found through the dependency parse.
 
 Direct quotes: every quote-mark style (“ ” « » „ " and unbalanced marks at paragraph
-edges); spans shorter than MIN_QUOTE_WORDS are scare quotes, not statements. The speaker
+edges); spans shorter than current().extraction.min_quote_words are scare quotes, not statements. The speaker
 is the subject of the nearest speech verb outside the quote: a named entity inside the
 subject, a pronoun resolved to the last named person before it, or a role noun ("the
 spokesman", "the widows") resolved to the last entity introduced with that noun. A quote
@@ -16,14 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..config import current
 from ..nlp import text_of
 from .entities import PLACE_LABELS
 
-MIN_QUOTE_WORDS = 4
-MAX_NAME_WORDS = 6
 # A person named this close before 'he said' is its antecedent even when not a subject
 # ('... according to Wessel van Rensburg. "We're prepared," he said').
-RECENT_CHARS = 250
 OPENERS = {"“": "”", "«": "»", "„": "“"}
 SPEECH_VERBS = {
     "say", "tell", "write", "add", "stress", "note", "claim", "state", "ask", "declare", "explain",
@@ -75,7 +73,6 @@ GROUP_PRONOUNS = {"they", "we"}
 HEADLINE_SPEAKER = re.compile(r"^([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?::|―|—|–)\s*$")
 TRAILING_SPEAKER = re.compile(r"^[\s,.]*(?:―|—|–|--)\s*([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?:\n|$)")
 TRANSCRIPT_LINE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s+(\S.*)$", re.S)
-MAX_SPEAKER_TEXT_WORDS = 12
 
 
 @dataclass
@@ -117,7 +114,7 @@ class SpeakerContext:
         earlier = [m for m in self.mentions if m[1] <= position and m[3] in labels and not _within(m[0], quotes)]
         if "PERSON" in labels:  # 'Yahoo', 'Lycos' tagged PERSON alone are weaker antecedents than a person's name
             earlier = [m for m in earlier if self.person_like(m[2])] or earlier
-        recent = [m for m in earlier if position - m[1] <= RECENT_CHARS]
+        recent = [m for m in earlier if position - m[1] <= current().extraction.recent_chars]
         subjects = [m for m in earlier if m[0] in self.subjects]
         chosen = (recent or subjects or earlier)[-1:]
         return chosen[0][2] if chosen else None
@@ -165,7 +162,7 @@ def _is_name(text: str, start: int, end: int) -> bool:
     """A short quoted phrase that names something ('Lycos's "Make love not spam" screensaver'): no
     closing punctuation, no colon or comma before it, and a word, not a clause, right after it."""
     quoted = text[start:end].strip()
-    if _words(quoted) > MAX_NAME_WORDS or re.search(r"[.!?,;]\W*$", quoted):
+    if _words(quoted) > current().extraction.max_name_words or re.search(r"[.!?,;]\W*$", quoted):
         return False
     before = text[max(0, start - 3):start - 1].strip()
     after = text[end + 1:end + 30]
@@ -186,7 +183,7 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     text = text_of(doc)
     spans = quote_spans(text)
     sentences = list(doc.sents)
-    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= MIN_QUOTE_WORDS and not _is_title(text[s[0]:s[1]])
+    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= current().extraction.min_quote_words and not _is_title(text[s[0]:s[1]])
               and not _is_name(text, *s)]
     quotes: list[RawQuote] = _transcript_statements(text, sentences, spans)
     previous: RawQuote | None = None
@@ -218,7 +215,7 @@ def _transcript_statements(text: str, sentences, spans) -> list[RawQuote]:
     found, offset = [], 0
     for paragraph in text.split("\n"):
         match = TRANSCRIPT_LINE.match(paragraph)
-        if match and _words(match.group(2)) >= MIN_QUOTE_WORDS:
+        if match and _words(match.group(2)) >= current().extraction.min_quote_words:
             start = offset + match.start(2)
             end = offset + len(paragraph.rstrip())
             name = match.group(1).title()
@@ -345,7 +342,7 @@ def speaker_text(subject, speaker: str | None) -> str | None:
     words = [t for t in subject.subtree if t.dep_ not in ("relcl", "punct") and not any(
         a.dep_ == "relcl" for a in t.ancestors if a in subject.subtree)]
     phrase = " ".join(t.text for t in words).strip()
-    return phrase if phrase and _words(phrase) <= MAX_SPEAKER_TEXT_WORDS else speaker
+    return phrase if phrase and _words(phrase) <= current().extraction.max_speaker_text_words else speaker
 
 
 def _time_phrase(verb) -> str | None:
@@ -523,7 +520,7 @@ def _indirect(content: list, verb, speaker: str | None, named_as: str | None, in
     if not tokens:
         return None
     text = "".join(t.text_with_ws for t in tokens).strip(" ,")
-    if _words(text) < MIN_QUOTE_WORDS:
+    if _words(text) < current().extraction.min_quote_words:
         return None
     if verb.lemma_ in DENIAL_VERBS and after:
         text = f"{verb.text} {text}"  # 'denied it had brought down two sites': the statement is a denial
@@ -536,6 +533,6 @@ def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | N
     tokens = [t for t in sent if t.i not in phrase]
     text = "".join(t.text_with_ws for t in tokens).strip(" ,.\n")
     text = re.sub(r"^,\s*", "", text)
-    if _words(text) < MIN_QUOTE_WORDS:
+    if _words(text) < current().extraction.min_quote_words:
         return None
     return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index, None, speaker)

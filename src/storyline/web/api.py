@@ -18,28 +18,41 @@ from datetime import datetime, timezone
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from .. import browse, store
+from .. import browse, config
+from ..core import Storyline
 from ..guard import guarded
 from ..ingest import document_from_record
-from ..models import Failure
-from ..pipeline import IngestReport, ingest_documents
+from ..models import Failure, RawDocument
+from ..pipeline import IngestReport
 from ..procs import die_with_parent
 from . import views
-from .settings import MAX_PAGE_SIZE, PAGE_SIZE, Settings
+from .settings import Settings
 
 router = APIRouter(prefix="/api", tags=["api"])
 _POOL: ProcessPoolExecutor | None = None
-Limit = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="items per page")
+Limit = Query(None, ge=1, description="items per page (default and most: the web.page_size and "
+                                       "web.max_page_size settings)")
 Cursor = Query(None, description="next_cursor from the previous page")
 
 
 def connection(request: Request) -> Iterator[Database]:
     """One store connection per request."""
-    conn = store.open_store(request.app.state.settings.db_path)
+    settings: Settings = request.app.state.settings
+    session = Storyline(settings.db_path, settings.pipeline)
     try:
-        yield conn
+        yield session.db
     finally:
-        conn.close()
+        session.close()
+
+
+def page_limit(request: Request, limit: int | None = Limit) -> int:
+    """The page size asked for, within the server's settings."""
+    web = request.app.state.settings.pipeline.web
+    if limit is None:
+        return web.page_size
+    if limit > web.max_page_size:
+        raise HTTPException(400, f"limit: at most {web.max_page_size} items per page")
+    return limit
 
 
 def not_found(kind: str, item_id: str) -> HTTPException:
@@ -52,7 +65,7 @@ def list_stories(conn: Database = Depends(connection),
                  since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD"),
                  until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD"),
                  outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
-                 cursor: str | None = Cursor, limit: int = Limit) -> dict:
+                 cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
     """Stories, newest first; every filter narrows the list."""
     page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity), cursor, limit)
     return {"items": [views.story_row_json(r) for r in page.items], "next_cursor": page.next_cursor}
@@ -69,7 +82,7 @@ def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
 
 @router.get("/articles")
 def list_articles(conn: Database = Depends(connection), story: str | None = None,
-                  cursor: str | None = Cursor, limit: int = Limit) -> dict:
+                  cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
     """Articles with their clean text, in ingest order; optionally one story's."""
     rows, next_cursor = views.one_page(browse.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
@@ -88,7 +101,7 @@ def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
 @router.get("/entities")
 def list_entities(conn: Database = Depends(connection),
                   q: str | None = Query(None, description="part of a name or alias"),
-                  cursor: str | None = Cursor, limit: int = Limit) -> dict:
+                  cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
     """People, organisations and places, each with its aliases and story."""
     rows, next_cursor = views.one_page(browse.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
@@ -122,15 +135,15 @@ async def post_articles(request: Request) -> JSONResponse:
     """
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
-    body = await _read_limited(request, settings.max_body_bytes)
+    body = await _read_limited(request, settings.body_limit)
     label = f"POST {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
-    status, payload = await _in_worker(ingest_posted, settings.db_path, body, label)
+    status, payload = await _in_worker(ingest_posted, settings.db_path, settings.pipeline, body, label)
     if status != 201:
         raise HTTPException(status, payload)
     return JSONResponse(payload, status_code=201)
 
 
-def ingest_posted(db_path: str, body: bytes, label: str) -> tuple[int, dict | str]:
+def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: str) -> tuple[int, dict | str]:
     """Runs in the ingest worker: (201, report) or (400, why)."""
     try:
         parsed = json.loads(body)
@@ -139,18 +152,14 @@ def ingest_posted(db_path: str, body: bytes, label: str) -> tuple[int, dict | st
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         return 400, "body is an empty list: send an article object or a list of them"
-    documents, failures = [], []
+    documents: list[RawDocument | Failure] = []
     for number, record in enumerate(records, 1):
         where = f"{label} record {number}"
-        doc = guarded(where, "reading the record", lambda: document_from_record(where, record))
-        (failures if isinstance(doc, Failure) else documents).append(doc)
-    if not documents:
-        return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in failures)
-    conn = store.open_store(db_path)
-    try:
-        report = ingest_documents(conn, documents, IngestReport(failures=failures))
-    finally:
-        conn.close()
+        documents.append(guarded(where, "reading the record", lambda: document_from_record(where, record)))
+    if all(isinstance(d, Failure) for d in documents):
+        return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in documents)
+    with Storyline(db_path, pipeline) as session:
+        report: IngestReport = session.ingest(documents)
     return 201, {"new": report.new, "already_stored": report.duplicates,
                  "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
                  "failures": [{"source": f.source, "reason": f.reason} for f in report.failures]}

@@ -16,7 +16,6 @@ from .. import browse, store
 from ..models import figure_text
 from . import views
 from .api import connection
-from .settings import PAGE_SIZE
 
 router = APIRouter(include_in_schema=False)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -40,11 +39,11 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(conn: Database = Depends(connection), q: str | None = None, since: str | None = None,
+def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None, since: str | None = None,
                until: str | None = None, outlet: str | None = None, entity: str | None = None,
                cursor: str | None = None) -> HTMLResponse:
     where = views.story_filter(q, since, until, outlet, entity)
-    listing = views.list_stories(conn, where, cursor, PAGE_SIZE)
+    listing = views.list_stories(conn, where, cursor, request.app.state.settings.pipeline.web.page_size)
     filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
                                  ("entity", entity)) if v}
     more = f"/?{urlencode({**filters, 'cursor': listing.next_cursor})}" if listing.next_cursor else None

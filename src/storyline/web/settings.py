@@ -1,4 +1,5 @@
-"""Server settings: which store, the write token, the host names it answers to, request limits."""
+"""Server settings: which store, the write token, the host names it answers to, and the pipeline's
+settings (request and page sizes among them, in their `web` section)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 
-MAX_BODY_BYTES = 5 * 1024 * 1024
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+from .. import config
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -16,8 +16,13 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 class Settings:
     db_path: str
     token: str | None = field(default_factory=lambda: os.environ.get("STORYLINE_TOKEN") or None)
-    max_body_bytes: int = MAX_BODY_BYTES
+    max_body_bytes: int | None = None  # None: the pipeline settings' web.max_body_bytes
     allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES
+    pipeline: config.Settings = field(default_factory=config.load)
+
+    @property
+    def body_limit(self) -> int:
+        return self.pipeline.web.max_body_bytes if self.max_body_bytes is None else self.max_body_bytes
 
 
 def is_loopback(host: str) -> bool:

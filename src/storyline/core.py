@@ -1,0 +1,159 @@
+"""The Python API: one object per store and configuration, which the CLI, the web app and the
+benchmarks all go through, and `analyse` for a batch of reports held in memory only.
+
+    from storyline import Storyline
+    with Storyline("news.db") as news:            # or "postgresql://user@host/db"
+        news.ingest(["reports/"])
+        for row in news.stories(query="strike"):
+            print(row.title, news.story(row.id).summary)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import browse, export, pipeline, store
+from .config import Settings, load, using
+from .database import Database
+from .guard import guarded
+from .ingest import document_from_record
+from .models import Article, Event, Failure, RawDocument, StoryAnalysis
+
+Config = Settings | str | Path | Mapping[str, Any] | None
+Inputs = str | Path | RawDocument | Mapping[str, Any] | Iterable[str | Path | RawDocument | Mapping[str, Any]]
+
+
+def resolve_settings(config: Config) -> Settings:
+    """Settings from an object, a TOML file, or overrides ({"grouping.top_terms": 30}) on the file
+    $STORYLINE_CONFIG names (or the defaults)."""
+    if isinstance(config, Settings):
+        return config
+    if isinstance(config, (str, Path)):
+        return load(config)
+    return load(overrides=config)
+
+
+@dataclass
+class Story:
+    """Everything known about one story, each statement traced to the articles carrying it."""
+
+    analysis: StoryAnalysis
+    events: list[Event]
+    articles: list[Article]
+
+    @property
+    def id(self) -> str:
+        return self.analysis.story_id
+
+    @property
+    def title(self) -> str:
+        return self.analysis.title
+
+    @property
+    def summary(self) -> str:
+        return " ".join(s.text for s in self.analysis.summary)
+
+
+@dataclass
+class Result:
+    """What `analyse` found: the stories, every article, the inputs that failed, and the export
+    document (the JSON contract) of it all."""
+
+    stories: list[Story]
+    articles: list[Article]
+    failures: list[Failure]
+    document: dict = field(repr=False)
+
+
+class Storyline:
+    """A store (SQLite file, ":memory:" or postgresql:// URL; default $STORYLINE_DB or storyline.db)
+    and the settings every run on it uses."""
+
+    def __init__(self, store_location: str | Path | None = None, config: Config = None):
+        self.settings = resolve_settings(config)
+        self.location = store.resolve_db_path(str(store_location) if store_location else None)
+        self.db: Database = store.open_store(self.location)
+
+    def ingest(self, inputs: Inputs, progress: Callable[[int, int | None], None] | None = None,
+               on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> pipeline.IngestReport:
+        """Files and folders (recursively), documents or JSON-like records; stories are current afterwards."""
+        items = [inputs] if isinstance(inputs, (str, Path, RawDocument, Failure, Mapping)) else list(inputs)
+        paths = [str(i) for i in items if isinstance(i, (str, Path))]
+        records = [i for i in items if not isinstance(i, (str, Path))]
+        with using(self.settings):
+            report = pipeline.ingest(self.db, paths, progress, on_wait, workers) if paths else None
+            if records or report is None:
+                documents, failures = _documents(records)
+                more = pipeline.ingest_documents(self.db, documents, pipeline.IngestReport(failures=failures),
+                                                 progress, on_wait, workers)
+                report = more if report is None else _combined(report, more)
+        return report
+
+    def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
+                outlet: str | None = None, entity: str | None = None, limit: int = 20) -> list[browse.StoryRow]:
+        """Stories newest first, optionally matching words, a date range, an outlet or a named entity."""
+        where = browse.StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity)
+        return browse.story_rows(self.db, where, None, limit)
+
+    def story(self, story_id: str) -> Story:
+        """One story (KeyError if there is none with this id)."""
+        analysis, events = store.load_analysis(self.db, story_id)
+        return Story(analysis, events, store.articles(self.db, story_id))
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        return browse.search_articles(self.db, query, limit)
+
+    def failures(self) -> list[tuple[str, str, str]]:
+        """(source, reason, when) of each input that could not be ingested."""
+        return store.failures(self.db)
+
+    def export(self, format: str = "json") -> str:
+        """Everything the store knows, as json (the export contract), markdown or html."""
+        if format not in export.FORMATS:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
+        with using(self.settings):
+            return export.FORMATS[format](self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Storyline":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def analyse(documents: Inputs, config: Config = None, workers: int | None = 0) -> Result:
+    """Stories from reports held in memory only (nothing written to disk); workers=0 runs in this process."""
+    with Storyline(":memory:", config) as session:
+        report = session.ingest(documents, workers=workers)
+        stories = [session.story(story_id) for story_id in store.story_ids(session.db)]
+        return Result(stories=stories, articles=store.articles(session.db), failures=report.failures,
+                      document=json.loads(session.export("json")))
+
+
+def _documents(records: list) -> tuple[list[RawDocument], list[Failure]]:
+    documents, failures = [], []
+    for number, record in enumerate(records, 1):
+        if isinstance(record, (RawDocument, Failure)):  # a record a caller already read, or failed to
+            (documents if isinstance(record, RawDocument) else failures).append(record)
+            continue
+        where = f"record {number}"
+        doc = guarded(where, "reading the record", lambda: document_from_record(where, dict(record)))
+        (failures if isinstance(doc, Failure) else documents).append(doc)
+    return documents, failures
+
+
+def _combined(first: pipeline.IngestReport, second: pipeline.IngestReport) -> pipeline.IngestReport:
+    first.new += second.new
+    first.duplicates += second.duplicates
+    first.near_duplicates += second.near_duplicates
+    first.failures += second.failures
+    first.stories_touched |= second.stories_touched
+    first.add_seconds(second.stage_seconds)
+    return first

@@ -22,7 +22,6 @@ BOILERPLATE = re.compile(
     r"(?:photo|image|picture|credit|source)s?\s*:.*)$",
     re.I,
 )
-CREDIT_PART_CHARS = (2, 80)
 
 
 def clean_text(text: str) -> str:
@@ -51,7 +50,7 @@ def _fix_word(match: re.Match) -> str:
 def has_caption_credit(line: str) -> bool:
     """A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
 
-    The bracket must split at some of its slashes into two or more parts of CREDIT_PART_CHARS
+    The bracket must split at some of its slashes into two or more parts of cleaning.credit_part_min_chars to credit_part_max_chars
     characters (a part may keep other slashes: "(www.x.com/a/b)"). Decided by one pass over the
     slashes, not a regex: a nested repetition like `(?:[^()]{2,80}/)+` backtracks exponentially on a long
     "(a/a/a/..." without its closing bracket.
@@ -61,7 +60,7 @@ def has_caption_credit(line: str) -> bool:
     if not stripped.endswith(")") or start < 0 or ")" in stripped[start + 1:-1]:
         return False
     inner = stripped[start + 1:-1]
-    low, high = CREDIT_PART_CHARS
+    low, high = current().cleaning.credit_part_min_chars, current().cleaning.credit_part_max_chars
     part_starts = [0]  # where a part may begin: the start, or just after a slash that may end a part
     for slash in (i for i, char in enumerate(inner) if char == "/"):
         if any(low <= slash - begin <= high for begin in part_starts[-high:]):
@@ -133,7 +132,7 @@ def split_title(text: str, title: str | None) -> tuple[str | None, str]:
 
 def _is_headline(paragraph: str) -> bool:
     """Short, a single sentence at most: what a headline looks like."""
-    return len(paragraph) <= 160 and len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1
+    return len(paragraph) <= current().cleaning.short_paragraph_chars and len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1
 
 
 WIRE_PREFIX = re.compile(

@@ -118,7 +118,7 @@ class Extraction:
     verbatim_share: float = setting(0.5, "share of a reported clause inside a verbatim quote that makes it that quote")
     same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")
     unknown_speaker_overlap: float = setting(0.6, "word overlap joining a quote with no speaker to another")
-    large_count: int = setting(100, "counts of people from this size are compared as crowd estimates")
+    large_count: int = setting(100, "across languages or without a noun, an exact figure this large is enough to compare")
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class Disputes:
 class Summaries:
     sentences: int = setting(5, "sentences in a story summary")
     redundancy_weight: float = setting(0.7, "how much similarity to chosen sentences lowers a candidate")
-    same_sentence_cosine: float = setting(0.6, "similarity above which a candidate repeats a chosen sentence")
+    same_sentence_cosine: float = setting(0.6, "similarity at which another report's sentence also carries a summary sentence")
     stop_similarity: float = setting(0.9, "the summary stops when the best candidate is this similar to one chosen")
     lead_bonus: float = setting(0.1, "score added to each report's first sentence")
     min_words: int = setting(8, "shortest summary sentence")

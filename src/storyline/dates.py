@@ -69,8 +69,6 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2
             "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4}
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11),
            "primavera": (3, 5), "verano": (6, 8), "otoño": (9, 11)}
-# Years a publication date may carry (the text's YEAR pattern reads the same two centuries).
-PLAUSIBLE_YEARS = (1900, 2099)
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3,
                 "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10}
@@ -663,7 +661,7 @@ def parse_date_string(value: str | None) -> str | None:
     """A metadata date string (ISO, RFC 2822, 'January 4, 2023 12:10 PM'...) as YYYY-MM-DD.
 
     Only absolute dates count: "yesterday" or "3 hours ago" in a metadata field says nothing
-    about the article without the moment it was scraped, and a year outside PLAUSIBLE_YEARS
+    about the article without the moment it was scraped, and a year outside dates.plausible_first_year to plausible_last_year
     (0001-01-01, the zero time scrapers write; 9999-12-31) is no publication date. Either reads
     as missing, so the date is inferred and flagged as such.
     """
@@ -687,7 +685,7 @@ def parse_date_string(value: str | None) -> str | None:
 
 
 def _plausible(day: date) -> str | None:
-    first, last = PLAUSIBLE_YEARS
+    first, last = current().dates.plausible_first_year, current().dates.plausible_last_year
     return day.isoformat() if first <= day.year <= last else None
 
 

@@ -31,7 +31,7 @@ def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> lis
         return []
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
     centrality = matrix @ centroid
-    position_bonus = np.array([0.1 if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
+    position_bonus = np.array([current().summaries.lead_bonus if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
     scores = centrality / (centrality.max() or 1) + position_bonus
     pool = np.argsort(-scores, kind="stable")[:current().summaries.candidates]  # MMR among the best, not among all pairs
     similarity = (matrix[pool] @ matrix[pool].T).toarray()
@@ -41,7 +41,7 @@ def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> lis
         marginal = scores[pool] - current().summaries.redundancy_weight * penalty
         marginal[chosen] = -np.inf
         best = int(np.argmax(marginal))
-        if chosen and penalty[best] > 0.9:
+        if chosen and penalty[best] > current().summaries.stop_similarity:
             break
         chosen.append(best)
     picked = sorted(int(pool[i]) for i in chosen)

@@ -64,7 +64,7 @@ def clean_mention(text: str) -> str | None:
     name = NAME_PREFIXES.sub("", name)
     name = re.sub(r"'s?$", "", name).strip()
     capitalised = name[:1].isupper() or NAME_PARTICLE.match(name) is not None  # 'van Rensburg', 'de Gaulle'
-    if not name or len(name) > 60 or not capitalised or re.search(r"[\d/@#]", name):
+    if not name or len(name) > current().extraction.max_entity_chars or not capitalised or re.search(r"[\d/@#]", name):
         return None
     if len(name) < 3 and not name.isupper():
         return None

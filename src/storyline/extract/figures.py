@@ -175,7 +175,7 @@ def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) ->
     if RANKED.search(doc_text[max(0, start - 8):start]):
         return True  # 'No. 1 slot', 'the top 10': a rank, not an amount
     window = doc_text[max(0, start - 6):min(len(doc_text), end + 6)]
-    if PHONE.search(window) and len(re.sub(r"\D", "", window)) >= 8:
+    if PHONE.search(window) and len(re.sub(r"\D", "", window)) >= current().extraction.phone_digits:
         return True
     raw = doc_text[start:end]
     return value is not None and re.fullmatch(r"(1[89]|20)\d\d", raw.strip()) is not None

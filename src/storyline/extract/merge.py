@@ -131,11 +131,11 @@ def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> tuple[str | None
 
 def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_language: bool) -> bool:
     """Same thing counted. Across languages the nouns differ ('members'/'membros'), so there,
-    as when one side names no noun, an exact figure of 100 or more is anchor enough."""
+    as when one side names no noun, an exact figure of extraction.large_count or more is anchor enough."""
     if a.unit == b_unit:
         return True
     if a.unit is None or b_unit is None or other_language:
-        return (value or 0) >= 100
+        return (value or 0) >= current().extraction.large_count
     return a.unit in PEOPLE_NOUNS and b_unit in PEOPLE_NOUNS
 
 

@@ -146,7 +146,7 @@ def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
         elif ch == closer or (closer == '"' and ch in "”") or (closer == "”" and ch == '"'):
             spans.append((open_at, i))
             open_at = None
-    if open_at is not None and len(paragraph) - open_at > 20:
+    if open_at is not None and len(paragraph) - open_at > current().extraction.unclosed_quote_chars:
         spans.append((open_at, len(paragraph)))  # unbalanced: runs to the paragraph's end
     return [(s, e) for s, e in spans if e > s]
 
@@ -196,7 +196,7 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     verbatim = [(q.start, q.end) for q in quotes]
     for index, sent in enumerate(sentences):
         for reported in _reported_speech(sent, index, spans, context):
-            if _share_inside(reported.start, reported.end, verbatim) < 0.5:
+            if _share_inside(reported.start, reported.end, verbatim) < current().extraction.verbatim_share:
                 quotes.append(reported)
     for quote in quotes:
         if quote.speaker and context.is_place(quote.speaker):

@@ -9,7 +9,11 @@ and processes) and the end-to-end words/s as a share of it.
 `--stream 50` ingests the corpus in batches of 50 (one `ingest` call each, as a live feed) and
 prints CPU per article over the batches that end at each tenfold step (100, 1,000, 10,000...).
 
-usage: python bench/pipeline.py [--n 1000] [--n 10000] [--stream 50] [--no-floor]
+`--db postgresql://user@host/db` runs on PostgreSQL: each run creates a fresh database on that
+server (named after the given one) and drops it afterwards; the server's own processes are not in
+the CPU and memory figures. Default: a fresh SQLite file in a temporary folder.
+
+usage: python bench/pipeline.py [--n 1000] [--n 10000] [--stream 50] [--no-floor] [--db URL]
 """
 
 from __future__ import annotations
@@ -22,15 +26,17 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import copy_free, write_corpus  # noqa: E402
 
-from storyline import store  # noqa: E402
+from storyline import Storyline, store  # noqa: E402
+from storyline.config import current  # noqa: E402
+from storyline.database import is_postgres  # noqa: E402
 from storyline.nlp import model_language, parse_many, pipeline_for  # noqa: E402
-from storyline.pipeline import WORKERS, ingest  # noqa: E402
-
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -138,15 +144,36 @@ def parse_floor(folder: Path, processes: int) -> tuple[float, float]:
     return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def run(count: int, floor: bool) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+@contextmanager
+def fresh_store(db: str | None, folder: str) -> Iterator[Storyline]:
+    """A new, empty store: an SQLite file in `folder`, or a new database on the PostgreSQL server `db`."""
+    if not db or not is_postgres(db):
+        with Storyline(str(Path(folder) / "bench.db")) as session:
+            yield session
+        return
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = f"{conninfo_to_dict(db).get('dbname', 'storyline')}_bench_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(db, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with Storyline(make_conninfo(db, dbname=name)) as session:
+            yield session
+    finally:
+        with psycopg.connect(db, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}"')
+
+
+def run(count: int, floor: bool, db: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
         corpus, words = write_corpus(Path(tmp) / "corpus", count)
-        conn = store.open_store(str(Path(tmp) / "bench.db"))
+        print(f"store: {session.db.dialect} ({session.db.location})")
         cpu, start = cpu_seconds(), time.perf_counter()
         with RssSampler() as memory:
-            report = ingest(conn, [str(corpus)])
+            report = session.ingest([str(corpus)])
         elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
-        stories = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        stories = len(store.story_ids(session.db))
         originals = max(1, report.new - report.near_duplicates)
         print(f"N={count} ({words / count:.0f} words/article): {report.new} new, {report.near_duplicates} taken for "
               f"copies, {len(report.failures)} failed, {stories} stories")
@@ -157,16 +184,16 @@ def run(count: int, floor: bool) -> None:
         for stage, seconds in sorted(report.stage_seconds.items(), key=lambda kv: -kv[1]):
             print(f"    {stage:14s} {seconds:8.1f}")
         if floor:
-            floor_wall, floor_cpu = parse_floor(corpus, WORKERS)
+            workers = current().ingest.workers
+            floor_wall, floor_cpu = parse_floor(corpus, workers)
             print(f"  parse floor  {floor_wall:8.1f} s  {count / floor_wall:7.1f} articles/s  {words / floor_wall:8.0f} "
-                  f"words/s  CPU {1000 * floor_cpu / count:6.1f} ms/article ({WORKERS} processes)")
+                  f"words/s  CPU {1000 * floor_cpu / count:6.1f} ms/article ({workers} processes)")
             print(f"  end to end / floor (words/s): {floor_wall / elapsed:.2f}")
 
 
-def stream(batch: int, total: int) -> None:
+def stream(batch: int, total: int, db: str | None) -> None:
     """Ingest `total` reports `batch` at a time; CPU per article, and per stage, over each tenfold step."""
-    with tempfile.TemporaryDirectory() as tmp:
-        conn = store.open_store(str(Path(tmp) / "bench.db"))
+    with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
         records = copy_free(total)
         done, step_done, next_mark, words = 0, 0, 100, 0
         step_start, step_cpu, stages = time.perf_counter(), cpu_seconds(), Counter()
@@ -175,7 +202,7 @@ def stream(batch: int, total: int) -> None:
             rows = [r for _i, r in zip(range(batch), records)]
             path = Path(tmp) / "batch.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-            stages.update(ingest(conn, [str(path)]).stage_seconds)
+            stages.update(session.ingest([str(path)]).stage_seconds)
             done += len(rows)
             words += sum(len(r["text"].split()) for r in rows)
             if done >= next_mark or done >= total:
@@ -196,12 +223,13 @@ def main() -> None:
     parser.add_argument("--stream", type=int, help="ingest in batches of this size instead")
     parser.add_argument("--total", type=int, default=10_000, help="articles streamed (with --stream)")
     parser.add_argument("--no-floor", action="store_true", help="skip the parse floor")
+    parser.add_argument("--db", help="postgresql://... to run on PostgreSQL (default: SQLite)")
     args = parser.parse_args()
     if args.stream:
-        stream(args.stream, args.total)
+        stream(args.stream, args.total, args.db)
         return
     for count in args.n or [1000]:
-        run(count, not args.no_floor)
+        run(count, not args.no_floor, args.db)
         sys.stdout.flush()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import ftfy
+
 from .config import current
 
 # Widgets and footers that scrapers carry along; matched against a whole short paragraph.
@@ -132,7 +133,8 @@ def split_title(text: str, title: str | None) -> tuple[str | None, str]:
 
 def _is_headline(paragraph: str) -> bool:
     """Short, a single sentence at most: what a headline looks like."""
-    return len(paragraph) <= current().cleaning.short_paragraph_chars and len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1
+    return len(paragraph) <= current().cleaning.short_paragraph_chars and \
+        len(re.findall(r"[.!?](?:\s|$)", paragraph.rstrip(" .")+" ")) <= 1
 
 
 WIRE_PREFIX = re.compile(

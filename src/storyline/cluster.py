@@ -19,15 +19,14 @@ import heapq
 import math
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
-from .config import current
 from . import embed
+from .config import current
 from .linking import LinkModel, Profile, link_features, term_norms
-
 
 
 @dataclass
@@ -90,7 +89,7 @@ class GroupIndex:
                  loader: Callable[[str], Group | None] | None = None):
         """loader: a stored group by id. With one, only the recently active groups (and those changed
         and not yet saved) stay in memory; the others are read back when an article's terms point
-        at them, and a few of those are kept (current().grouping.cached_groups, least recently used leave first)."""
+        at them, and a few of those are kept (grouping.cached_groups, least recently used leave first)."""
         self.prefix, self.model, self.stats, self.loader = prefix, model, stats, loader
         self.groups: dict[str, Group] = {}  # in memory: the recent and the changed ones (all, without a loader)
         self.cached: OrderedDict[str, Group] = OrderedDict()
@@ -184,7 +183,7 @@ class GroupIndex:
         group.indexed_terms = []
 
     def candidates(self, profile: Profile, exclude: str | None = None) -> list[str]:
-        """Live groups sharing the most of the profile's strongest terms (current().grouping.candidates at most)."""
+        """Live groups sharing the most of the profile's strongest terms (grouping.candidates at most)."""
         shared: Counter = Counter()
         for term in top_terms(self.stats.weighted(profile.terms), current().grouping.query_terms):
             shared.update(iter(self.postings.get(term, ())))

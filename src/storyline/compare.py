@@ -23,8 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import current
-from .extract.merge import PEOPLE_NOUNS
 from .dates import article_times
+from .extract.merge import PEOPLE_NOUNS
 from .models import Claim, Quantity, Quote, Relation, figure_text
 from .text import (NEGATIONS, STOPWORDS, WORD, content_words, is_negated, is_negation, jaccard, negation_words,
                    numbers_in, stem)
@@ -110,7 +110,8 @@ def relate(quotes: list[Quote], claims: list[Claim], positions: dict[str, set[tu
     relations: list[Relation] = []
     seen: set[tuple[int, int]] = set()
     for i, a in enumerate(statements):
-        near = {j for article, sentence in a.positions for k in range(-current().disputes.nearby_sentences, current().disputes.nearby_sentences + 1)
+        reach = current().disputes.nearby_sentences
+        near = {j for article, sentence in a.positions for k in range(-reach, reach + 1)
                 for j in at.get((article, sentence + k), [])}
         for j in sorted(set(words.candidates(a.words, min_shared=2)) | near):
             pair = (min(i, j), max(i, j))
@@ -174,7 +175,7 @@ def _negation_bears_on(text: str, shared: set[str]) -> bool:
 
 
 def _excerpt(text: str, shared: set[str]) -> str:
-    """At most current().disputes.excerpt_words words of a statement, from just before the first word it shares with
+    """At most disputes.excerpt_words words of a statement, from just before the first word it shares with
     the other (or its negation, if earlier), as written."""
     words = text.split()
     marks = [i for i, w in enumerate(words) if any(stem(t) in shared or t.lower() in NEGATIONS
@@ -204,7 +205,8 @@ def _nearby(a: Statement, b: Statement) -> bool:
 
 
 def _positions_near(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
-    return any(article_a == article_b and abs(sa - sb) <= current().disputes.nearby_sentences for article_a, sa in a for article_b, sb in b)
+    reach = current().disputes.nearby_sentences
+    return any(article_a == article_b and abs(sa - sb) <= reach for article_a, sa in a for article_b, sb in b)
 
 
 def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, int]]],

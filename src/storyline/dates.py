@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
 from .config import current
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
@@ -202,7 +203,8 @@ def tense_around(text: str, start: int, end: int, language: str | None = "en") -
     it narrates, None when it says neither; the cue words are the sentence's, the date's own excluded."""
     left = max(text.rfind(mark, 0, start) for mark in (". ", "\n", "? ", "! ")) + 1
     right = min((i for i in (text.find(mark, end) for mark in (". ", "\n", "? ", "! ")) if i >= 0), default=len(text))
-    sentence = text[max(left, start - current().dates.clause_chars):start] + " " + text[end:min(right, end + current().dates.clause_chars // 2)]
+    reach = current().dates.clause_chars
+    sentence = text[max(left, start - reach):start] + " " + text[end:min(right, end + reach // 2)]
     key = (language or "en")[:2]
     if FUTURE_CUES.get(key, FUTURE_CUES["en"]).search(sentence):
         return "future"
@@ -239,7 +241,7 @@ def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
     A date without a year lies after the anchor when the sentence speaks of the future, on or
     before it when the sentence narrates (past), else in the year that puts it nearest.
     before_anchor: a day without a year takes the latest year that keeps it at most
-    current().dates.after_anchor_days past the anchor (used when the anchor is the newest known date of a
+    dates.after_anchor_days past the anchor (used when the anchor is the newest known date of a
     story, not the article's own: an undated report may be a little newer than the rest).
     """
     handler = _RESOLVERS[expr.kind]

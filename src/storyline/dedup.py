@@ -11,15 +11,16 @@ import re
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
-from .config import current
 
+from .config import current
 
 
 def shingles(text: str) -> set[bytes]:
     words = re.findall(r"\w+", text.lower())
     if len(words) < current().copies.shingle_words:
         return {" ".join(words).encode()}
-    return {" ".join(words[i:i + current().copies.shingle_words]).encode() for i in range(len(words) - current().copies.shingle_words + 1)}
+    size = current().copies.shingle_words
+    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
 
 
 SCHEME = "affine32"

@@ -7,11 +7,11 @@ Every piece of article text in HTML goes through html.escape: a report that cont
 from __future__ import annotations
 
 import json
-from .database import Database
 from dataclasses import asdict
 from html import escape
 
 from . import store
+from .database import Database
 from .dates import article_times
 from .models import Article, Event, StoryAnalysis, figure_text
 

@@ -23,7 +23,8 @@ def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
     try:
         return work()
     except Exception as exc:  # noqa: BLE001 - the point of the boundary
-        return Failure(where, f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"[:current().reading.max_reason_chars])
+        reason = f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"
+        return Failure(where, reason[:current().reading.max_reason_chars])
 
 
 def optional(value: str | None) -> str | None:

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 from .config import current
 from .dates import parse_date_string
 from .guard import guarded, path_text
-from .text import safe_text
 from .models import Failure, RawDocument
+from .text import safe_text
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -123,7 +123,8 @@ def _read_file(path: Path, source: str) -> ReadResult:
     try:
         size = path.stat().st_size
         if size > current().reading.max_file_bytes:
-            return _fail(source, f"file too large ({size / 1e6:.1f} MB; limit {current().reading.max_file_bytes / 1e6:.0f} MB)")
+            limit = current().reading.max_file_bytes
+            return _fail(source, f"file too large ({size / 1e6:.1f} MB; limit {limit / 1e6:.0f} MB)")
         with open(path, "rb", opener=_open_nonblocking) as handle:
             data = handle.read(current().reading.max_file_bytes + 1)
     except OSError as exc:

@@ -1,8 +1,8 @@
 """Language identification (py3langid: a small offline model, fast on long text)."""
 
 from __future__ import annotations
-from .config import current
 
+from .config import current
 
 
 def detect_language(text: str, declared: str | None = None) -> str | None:

@@ -88,7 +88,7 @@ class Profile:
 
 
 def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
-    """Term counts: content stems (title counted current().linking.title_weight more times) and entity keys."""
+    """Term counts: content stems (title counted linking.title_weight more times) and entity keys."""
     from .extract.entities import transliteration_key
 
     terms = Counter(word_list(text))
@@ -101,7 +101,8 @@ def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
 
 def tf_vector(terms: Counter) -> dict[str, float]:
     """Sublinear term frequency, entity terms boosted, the strongest terms kept."""
-    weights = {t: w * (current().linking.entity_weight if t.startswith("@") else 1.0) for t, w in sublinear(terms).items()}
+    entity_weight = current().linking.entity_weight
+    weights = {t: w * (entity_weight if t.startswith("@") else 1.0) for t, w in sublinear(terms).items()}
     return strongest(weights, current().linking.vector_terms)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from .config import current
 from .clean import headline
+from .config import current
 
 NOTICES = (
     ("robot check", re.compile(

@@ -10,8 +10,6 @@ finishes the job (new chunks are skipped by content hash, dirty stories redone).
 
 from __future__ import annotations
 
-from .config import current
-from .database import Database
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -23,6 +21,8 @@ from . import embed, store
 from .clean import headline
 from .cluster import CorpusStats, GroupIndex, add_to_events, cluster_events
 from .compare import Settled, fingerprint, relate
+from .config import current
+from .database import Database
 from .dedup import DuplicateIndex, from_bytes, to_bytes
 from .extract import ArticleFacts
 from .extract.entities import resolve_entities, sweep_variants
@@ -36,7 +36,6 @@ from .summarize import summarize
 from .timeline import build_timeline
 from .work import (CRASH_REASON, Analysed, Finished, Prepared, WorkerPool, analyse_articles, analysis_crashed,
                    read_and_prepare, read_crashed)
-
 
 
 @dataclass
@@ -92,7 +91,8 @@ class Ingestor:
         self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
                                   loader=lambda group_id: store.load_group(conn, "story", group_id))
         stored = list(store.group_terms(conn, "story"))
-        recent = set([group_id for group_id, parent, _terms in stored if not parent][-current().grouping.recent_groups:])
+        live = [group_id for group_id, parent, _terms in stored if not parent]
+        recent = set(live[-current().grouping.recent_groups:])
         for group_id, parent, terms in stored:  # only the recently active stories are read whole
             if group_id in recent or terms is None:
                 self.stories.load(store.load_group(conn, "story", group_id))
@@ -173,7 +173,7 @@ class Ingestor:
         touched.add(article.story_id)
 
     def _merge_at_store_boundary(self, story_id: str, touched: set[str], report: IngestReport) -> None:
-        """Merge the stories touched since the last check each time the store reaches a multiple of current().grouping.merge_every.
+        """Merge the stories touched since the last check each time the store reaches a multiple of grouping.merge_every.
 
         The schedule counts the store's articles, not this run's: where a run, a chunk or a kill cuts
         the input then changes nothing, so two ingests one after the other (or a killed and resumed
@@ -195,10 +195,10 @@ class Ingestor:
 class Feed:
     """Streams inputs through the workers and places the results in input order.
 
-    Files are read and cleaned by the workers a few ahead (current().ingest.read_ahead); this process checks each
+    Files are read and cleaned by the workers a few ahead (ingest.read_ahead); this process checks each
     article against the store and the copy detector, sends originals to be parsed in batches
-    (current().ingest.analyse_batch, at most current().ingest.in_flight batches ahead), and places and writes each result in input
-    order, current().ingest.chunk articles per transaction. Memory is bounded by those windows, not by the input.
+    (ingest.analyse_batch, at most ingest.in_flight batches ahead), and places and writes each result in input
+    order, ingest.chunk articles per transaction. Memory is bounded by those windows, not by the input.
     """
 
     def __init__(self, ingestor: Ingestor, pool: WorkerPool, report: IngestReport,
@@ -317,7 +317,8 @@ def ingest_documents(conn: Database, documents: list[RawDocument], report: Inges
                      progress: Callable[[int, int | None], None] | None = None,
                      on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
     """Ingest documents already read (records posted to the HTTP API); analyse touched stories."""
-    batches = (documents[start:start + current().ingest.analyse_batch] for start in range(0, len(documents), current().ingest.analyse_batch))
+    size = current().ingest.analyse_batch
+    batches = (documents[start:start + size] for start in range(0, len(documents), size))
     return _ingest_items(conn, batches, report or IngestReport(), progress, on_wait, workers)
 
 
@@ -332,7 +333,7 @@ def one_blas_thread():
 def _ingest_items(conn: Database, items, report: IngestReport, progress,
                   on_wait, workers: int | None) -> IngestReport:
     """Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait) and
-    then finds this one's articles already stored. workers: None for current().ingest.workers."""
+    then finds this one's articles already stored. workers: None for ingest.workers."""
     pool = WorkerPool(current().ingest.workers if workers is None else workers)
     with store.writer_lock(conn, on_wait), one_blas_thread():
         if report.failures:
@@ -358,7 +359,7 @@ class StoryInput:
     """All one story's analysis needs, read from the store, so a worker can do it.
 
     previous: the story's last analysis and each article's event then, when the story is large
-    enough to take new articles in incrementally (current().ingest.incremental_from); None means from scratch.
+    enough to take new articles in incrementally (ingest.incremental_from); None means from scratch.
     """
 
     story_id: str

@@ -12,12 +12,12 @@ from __future__ import annotations
 import multiprocessing.util
 import os
 import threading
+
 from .config import current
 
 
-
 def die_with_parent(parent_pid: int) -> None:
-    """Call in a child: it exits within current().ingest.poll_seconds of its parent's death."""
+    """Call in a child: it exits within ingest.poll_seconds of its parent's death."""
     def watch() -> None:
         while os.getppid() == parent_pid:
             stop.wait(current().ingest.poll_seconds)

@@ -13,15 +13,15 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
 from datetime import datetime, timezone
+from typing import Any
 
 from . import embed
 from .cluster import CorpusStats, Group
 from .database import Database, StoreError, connect
 from .linking import Profile
-from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation,
-                     StoryAnalysis, SummarySentence, TimelineEntry)
+from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation, StoryAnalysis,
+                     SummarySentence, TimelineEntry)
 
 __all__ = ["Database", "StoreError", "open_store"]
 

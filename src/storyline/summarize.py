@@ -16,12 +16,13 @@ from .models import SummarySentence
 from .text import STOPWORDS
 
 
-
 def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> list[SummarySentence]:
     """sentences: (article id, sentence) in article order; returns up to `count` (default: the
     summaries.sentences setting) cited sentences."""
-    count = current().summaries.sentences if count is None else count
-    usable = [(a, s) for a, s in sentences if current().summaries.min_words <= len(s.split()) <= current().summaries.max_words and not s.endswith(":")]
+    settings = current().summaries
+    count = settings.sentences if count is None else count
+    usable = [(a, s) for a, s in sentences
+              if settings.min_words <= len(s.split()) <= settings.max_words and not s.endswith(":")]
     if not usable:
         return []
     texts = [s for _, s in usable]
@@ -31,20 +32,22 @@ def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> lis
         return []
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
     centrality = matrix @ centroid
-    position_bonus = np.array([current().summaries.lead_bonus if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0 for i in range(len(usable))])
+    position_bonus = np.array([settings.lead_bonus if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0
+                               for i in range(len(usable))])
     scores = centrality / (centrality.max() or 1) + position_bonus
-    pool = np.argsort(-scores, kind="stable")[:current().summaries.candidates]  # MMR among the best, not among all pairs
+    pool = np.argsort(-scores, kind="stable")[:settings.candidates]  # MMR among the best, not among all pairs
     similarity = (matrix[pool] @ matrix[pool].T).toarray()
     chosen: list[int] = []
     while len(chosen) < min(count, len(pool)):
         penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(pool))
-        marginal = scores[pool] - current().summaries.redundancy_weight * penalty
+        marginal = scores[pool] - settings.redundancy_weight * penalty
         marginal[chosen] = -np.inf
         best = int(np.argmax(marginal))
-        if chosen and penalty[best] > current().summaries.stop_similarity:
+        if chosen and penalty[best] > settings.stop_similarity:
             break
         chosen.append(best)
     picked = sorted(int(pool[i]) for i in chosen)
     carriers = (matrix @ matrix[picked].T).toarray()
-    return [SummarySentence(texts[i], sorted({usable[j][0] for j in np.flatnonzero(carriers[:, k] >= current().summaries.same_sentence_cosine)}))
+    return [SummarySentence(texts[i], sorted({usable[j][0]
+                                              for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
             for k, i in enumerate(picked)]

@@ -54,4 +54,5 @@ def _add(entries: list[tuple[TimelineEntry, set[str]]], entry: TimelineEntry, wo
 
 def _short(sentence: str) -> str:
     sentence = " ".join(sentence.split())
-    return sentence if len(sentence) <= current().timeline.max_entry_chars else sentence[: current().timeline.max_entry_chars - 1].rsplit(" ", 1)[0] + "…"
+    longest = current().timeline.max_entry_chars
+    return sentence if len(sentence) <= longest else sentence[: longest - 1].rsplit(" ", 1)[0] + "…"

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Settings, current, using
 from . import embed
 from .clean import clean_text, split_title
+from .config import Settings, current, using
 from .dates import date_from_url
 from .dedup import signature
 from .extract import ArticleFacts, extract_facts
@@ -44,7 +44,6 @@ from .nlp import parse_many, pipeline_for
 from .pagekind import not_an_article
 from .procs import forked_children_die_with_parent
 from .text import safe_text
-
 
 
 @dataclass

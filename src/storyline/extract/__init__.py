@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field
 
 from ..dates import TimeExpression, dateline_expression, find_time_expressions
 from ..models import Mention
+from ..nlp import text_of
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
 from .quotes import RawQuote, SpeakerContext, extract_quotes, quote_spans
-from ..nlp import text_of
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}

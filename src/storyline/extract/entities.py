@@ -23,8 +23,8 @@ from rapidfuzz.distance import Levenshtein
 
 from ..config import current
 from ..models import Entity, Mention
-from ..textindex import WordIndex
 from ..nlp import text_of
+from ..textindex import WordIndex
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}

@@ -96,7 +96,9 @@ def _matching_group(groups: list[_QuoteGroup], key: str | None, words: set[str],
             continue
         if key is not None and key == group.speaker_key and fragments & group.fragments:
             return group
-        needed = current().extraction.same_speaker_overlap if key is not None and key == group.speaker_key else current().extraction.unknown_speaker_overlap
+        settings = current().extraction
+        needed = settings.same_speaker_overlap if key is not None and key == group.speaker_key \
+            else settings.unknown_speaker_overlap
         shared_needed = 2
         if bool(numbers) != bool(group.numbers):  # one side names a figure the other lacks: a part quoted?
             needed, shared_needed = current().extraction.unknown_speaker_overlap, 3

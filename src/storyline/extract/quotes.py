@@ -1,7 +1,7 @@
 """Direct and reported speech with its speaker, found through the dependency parse.
 
 Direct quotes: every quote-mark style (“ ” « » „ " and unbalanced marks at paragraph
-edges); spans shorter than current().extraction.min_quote_words are scare quotes, not statements. The speaker
+edges); spans shorter than extraction.min_quote_words are scare quotes, not statements. The speaker
 is the subject of the nearest speech verb outside the quote: a named entity inside the
 subject, a pronoun resolved to the last named person before it, or a role noun ("the
 spokesman", "the widows") resolved to the last entity introduced with that noun. A quote
@@ -183,7 +183,8 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     text = text_of(doc)
     spans = quote_spans(text)
     sentences = list(doc.sents)
-    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= current().extraction.min_quote_words and not _is_title(text[s[0]:s[1]])
+    shortest = current().extraction.min_quote_words
+    direct = [s for s in spans if _words(text[s[0]:s[1]]) >= shortest and not _is_title(text[s[0]:s[1]])
               and not _is_name(text, *s)]
     quotes: list[RawQuote] = _transcript_statements(text, sentences, spans)
     previous: RawQuote | None = None

@@ -8,7 +8,6 @@ import hmac
 import json
 import multiprocessing
 import os
-from ..database import Database
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from fastapi.responses import JSONResponse
 
 from .. import browse, config
 from ..core import Storyline
+from ..database import Database
 from ..guard import guarded
 from ..ingest import document_from_record
 from ..models import Failure, RawDocument

@@ -3,7 +3,6 @@ highlighted, an entity. Jinja2 autoescapes everything, so article text is always
 
 from __future__ import annotations
 
-from ..database import Database
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from .. import browse, store
+from ..database import Database
 from ..models import figure_text
 from . import views
 from .api import connection

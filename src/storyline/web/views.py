@@ -7,20 +7,19 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from ..config import current
-from ..database import Database
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
-
 from urllib.parse import quote
 
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
 from .. import browse, store
-from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..browse import StoryFilter, StoryRow
+from ..config import current
+from ..database import Database
+from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..text import content_words, overlap
 
 SQLITE_MAX_INTEGER = 2 ** 63

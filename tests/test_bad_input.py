@@ -79,6 +79,9 @@ def test_bad_store_path_is_one_line_not_a_traceback(tmp_path):
     (tmp_path / "notes.db").write_text("these are notes, not a database " * 100)
     garbage = _cli("ingest", str(GOOD), "--db", str(tmp_path / "notes.db"))
     assert garbage.returncode == 2 and "cannot open store" in garbage.stderr and "Traceback" not in garbage.stderr
+    no_server = _cli("stories", "--db", f"postgresql://storyline:secret@/news?host={tmp_path}&port=1")
+    assert no_server.returncode == 2 and "cannot open store 'postgresql://storyline@/news" in no_server.stderr
+    assert "secret" not in no_server.stderr and "Traceback" not in no_server.stderr
 
 
 def test_serving_beyond_loopback_needs_a_token(tmp_path):

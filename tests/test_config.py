@@ -2,6 +2,7 @@
 and out, overrides that reach the stages (in worker processes too), and swappable stages."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,14 @@ def test_the_printed_settings_load_back_and_the_cli_applies_file_and_overrides(t
 def test_wrong_settings_are_refused_with_the_reason(overrides, says):
     with pytest.raises(config.ConfigError, match=says):
         Settings().with_overrides(overrides)
+
+
+def test_the_settings_file_can_come_from_the_environment(tmp_path):
+    path = tmp_path / "env.toml"
+    path.write_text("[timeline]\nmax_entry_chars = 200\n", encoding="utf-8")
+    printed = subprocess.run([sys.executable, "-m", "storyline.cli", "config"], capture_output=True, text=True,
+                             cwd=ROOT, env={**os.environ, "STORYLINE_CONFIG": str(path)})
+    assert printed.returncode == 0 and "max_entry_chars = 200  #" in printed.stdout
 
 
 def test_a_bad_settings_file_is_one_line_from_the_cli(tmp_path):

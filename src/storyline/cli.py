@@ -191,7 +191,7 @@ def _open(db: str | None) -> Storyline:
     try:
         return Storyline(db, _settings["active"])
     except store.StoreError as exc:
-        err.print(str(exc), highlight=False)
+        err.print(str(exc), highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 

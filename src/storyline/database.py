@@ -189,7 +189,7 @@ class PostgresDatabase:
             self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory,
                                        connect_timeout=int(os.environ.get("STORYLINE_DB_TIMEOUT", "10")))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot open store {self.location!r}: {exc}") from exc
+            raise StoreError(f"cannot open store {self.location!r}: {' '.join(str(exc).split())}") from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.raw.execute(_placeholders(sql), params)

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import copy_free, write_corpus  # noqa: E402
@@ -152,13 +153,13 @@ def fresh_store(db: str | None, folder: str) -> Iterator[Storyline]:
             yield session
         return
     import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    name = f"{conninfo_to_dict(db).get('dbname', 'storyline')}_bench_{os.getpid()}_{time.monotonic_ns()}"
+    url = urlsplit(db)
+    name = f"{url.path.strip('/') or 'storyline'}_bench_{os.getpid()}_{time.monotonic_ns()}"
     with psycopg.connect(db, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        with Storyline(make_conninfo(db, dbname=name)) as session:
+        with Storyline(url._replace(path=f"/{name}").geturl()) as session:
             yield session
     finally:
         with psycopg.connect(db, autocommit=True) as admin:

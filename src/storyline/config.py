@@ -102,11 +102,16 @@ class Dates:
     clause_chars: int = setting(80, "how far around a date its clause's tense words are looked for")
     opening_date_chars: int = setting(12, "room for a weekday before a date that opens the text")
     far_from_event_days: int = setting(90, "a publication date this far from the story's events is not inferred")
+    future_clause_steps: int = setting(6, "syntactic steps up from a time phrase searched for a future verb")
 
 
 @dataclass(frozen=True)
 class Extraction:
     shortest_variant: int = setting(6, "names shorter than this are never transliteration variants")
+    variant_prefix_chars: int = setting(5, "two names sharing this many first letters may be variants of one name")
+    variant_extra_chars: int = setting(3, "... when the longer has at most this many letters more")
+    variant_edits: int = setting(1, "or when they differ by at most this many letter edits")
+    variant_same_start: int = setting(3, "... and share this many first letters")
     max_entity_chars: int = setting(60, "longer spans are not names")
     max_figure_digits: int = setting(15, "numbers with more digits are codes, not figures")
     phone_digits: int = setting(8, "a number in a phone-like pattern with this many digits is not a figure")
@@ -114,6 +119,8 @@ class Extraction:
     max_name_words: int = setting(6, "a speaker name has at most this many words")
     recent_chars: int = setting(250, "a person named this close before 'he said' is its antecedent")
     max_speaker_text_words: int = setting(12, "a speaker description has at most this many words")
+    max_role_words: int = setting(6, "a speaker named by role ('the union's spokesman') in at most this many words")
+    attribution_tail_tokens: int = setting(20, "a sentence after a closing quote this short with a speech verb is its tail")
     unclosed_quote_chars: int = setting(20, "an opening quote mark with this much text after it opens a quote")
     verbatim_share: float = setting(0.5, "share of a reported clause inside a verbatim quote that makes it that quote")
     same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")

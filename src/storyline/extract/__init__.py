@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..config import current
 from ..dates import TimeExpression, dateline_expression, find_time_expressions
 from ..models import Mention
 from ..nlp import text_of
@@ -97,7 +98,7 @@ def _time_mentions(sent, index: int, quoted: list[tuple[int, int]]) -> list[Time
 def _speaks_of_future(token) -> bool:
     """The clause holding the time phrase is in the future or is a plan ('plans to call up in January')."""
     node, steps = token, 0
-    while node.head is not node and steps < 6:
+    while node.head is not node and steps < current().dates.future_clause_steps:
         node = node.head
         steps += 1
         if node.pos_ in ("VERB", "AUX"):

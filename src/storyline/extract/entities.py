@@ -131,10 +131,13 @@ def same_spelling_variant(a: str, b: str) -> bool:
     if " " in ka or " " in kb:
         return False
     short, long_ = sorted((ka, kb), key=len)
-    if len(short) >= 5 and long_.startswith(short[:5]) and len(long_) - len(short) <= 3 and \
-            _strip_vowel_end(long_).startswith(_strip_vowel_end(short)):
+    settings = current().extraction
+    prefix = settings.variant_prefix_chars
+    if len(short) >= prefix and long_.startswith(short[:prefix]) and len(long_) - len(short) <= \
+            settings.variant_extra_chars and _strip_vowel_end(long_).startswith(_strip_vowel_end(short)):
         return True
-    return len(short) >= 6 and Levenshtein.distance(ka, kb) <= 1 and ka[:3] == kb[:3]
+    return len(short) >= settings.shortest_variant and Levenshtein.distance(ka, kb) <= settings.variant_edits and \
+        ka[:settings.variant_same_start] == kb[:settings.variant_same_start]
 
 
 def _strip_vowel_end(key: str) -> str:

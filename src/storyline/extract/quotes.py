@@ -266,7 +266,8 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
 def _is_attribution_tail(sent, quote_end: int) -> bool:
     """spaCy often splits '...,” he said.' after the closing mark: keep that tail, not a new statement."""
     verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
-    return sent.start_char - quote_end <= 3 and len(sent) <= 20 and bool(verbs) and \
+    return sent.start_char - quote_end <= 3 and len(sent) <= current().extraction.attribution_tail_tokens and \
+        bool(verbs) and \
         not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
 
 
@@ -440,7 +441,7 @@ def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
             return role
     phrase = "".join(t.text_with_ws for t in head.subtree).strip(" ,.\"“”«»")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
-    return phrase if 0 < _words(phrase) <= 6 else None
+    return phrase if 0 < _words(phrase) <= current().extraction.max_role_words else None
 
 
 def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:

@@ -1,8 +1,10 @@
-"""Command line: a thin shell over the Python API (storyline.Storyline): ingest, stories, show,
-export, search, failures, config, serve."""
+"""Command line: a thin shell over the Python API (storyline.Storyline): ingest, watch, follow,
+stories, show, export, search, failures, config, serve."""
 
 from __future__ import annotations
 
+import threading
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import config, export, store
+from . import config, export, logs, store
 from .core import Storyline
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
@@ -19,15 +21,22 @@ console = Console()
 err = Console(stderr=True)
 DbOption = typer.Option(None, "--db", help="store: an SQLite file or a postgresql:// URL "
                                            "(default $STORYLINE_DB or ./storyline.db)")
-_settings: dict[str, config.Settings] = {}
+_settings: dict = {}
 
 
 @app.callback()
 def main(config_file: Optional[Path] = typer.Option(None, "--config", help="settings file (TOML; default "
                                                     "$STORYLINE_CONFIG); `storyline config` prints them all"),
          setting: list[str] = typer.Option([], "--set", help="override one setting for this run: "
-                                           "section.name=value (repeatable), e.g. --set summaries.sentences=3")) -> None:
+                                           "section.name=value (repeatable), e.g. --set summaries.sentences=3"),
+         log_format: str = typer.Option("text", "--log-format", help="text (tables for people) or json "
+                                        "(one JSON object a line on stderr, for log shippers)")) -> None:
     """Turn raw news reports into cited stories."""
+    if log_format not in ("text", "json"):
+        err.print(f"--log-format is text or json, not {log_format!r}")
+        raise typer.Exit(code=2)
+    _settings["log_format"] = log_format
+    logs.configure(log_format)
     try:
         _settings["active"] = config.load(config_file, _overrides(setting))
     except config.ConfigError as exc:
@@ -52,19 +61,35 @@ def _overrides(pairs: list[str]) -> dict[str, object]:
 
 
 @app.command()
-def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive)"),
-           db: Optional[str] = DbOption) -> None:
+def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive), web archives, and "
+                                           "http(s) URLs of pages, RSS/Atom feeds or sitemaps"),
+           db: Optional[str] = DbOption,
+           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="run the per-article and per-story "
+                                                 "work on a Dask LocalCluster of this many processes"),
+           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="run it on an existing Dask cluster "
+                                                   "(tcp://host:8786)")) -> None:
     """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
     session = _open(db)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+    with _pool(workers, scheduler) as pool, Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                                                     TimeElapsedColumn(), console=err, transient=True,
+                                                     disable=_settings["log_format"] == "json") as progress:
         task = progress.add_task("articles", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = session.ingest(paths, advance,
+        report = session.ingest(paths, advance, workers=pool,
                                 on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
+    _report(report, session)
+    if report.new + report.duplicates == 0:
+        raise typer.Exit(code=1)
+
+
+def _report(report, session: Storyline) -> None:
+    """Failures and the summary: JSON lines with --log-format json, else red lines and a table."""
+    if _settings["log_format"] == "json":
+        logs.ingest_report(report, session.db.location)
+        return
     for failure in report.failures:
         err.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
     table = Table(title="ingest summary", show_header=False)
@@ -73,8 +98,49 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
                          ("stories touched", len(report.stories_touched))):
         table.add_row(label, str(value))
     console.print(table)
-    if report.new + report.duplicates == 0:
-        raise typer.Exit(code=1)
+
+
+@app.command()
+def watch(folder: Path = typer.Argument(..., help="folder to watch (recursively)"),
+          db: Optional[str] = DbOption) -> None:
+    """Ingest what the folder holds, then each file as it is completed (closed or moved in); Ctrl-C stops."""
+    session = _open(db)
+    stop = threading.Event()
+    err.print(f"watching {folder} (Ctrl-C stops)", highlight=False)
+    try:
+        session.watch(folder, stop, on_ingest=lambda report: _report(report, session))
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
+def follow(feeds: Path = typer.Argument(..., help="a file of feed, sitemap or page URLs, one a line (# comments)"),
+           every: str = typer.Option("10m", "--every", help="time between rounds: 90s, 10m, 1h"),
+           rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="stop after this many rounds"),
+           db: Optional[str] = DbOption) -> None:
+    """Ingest the URLs again every so often; pages seen before cost only their fetch. Ctrl-C stops."""
+    seconds = _duration(every)
+    try:
+        urls = [line.strip() for line in feeds.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"cannot read {feeds}: {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    session = _open(db)
+    try:
+        session.follow(urls, seconds, rounds, on_round=lambda report: _report(report, session))
+    except KeyboardInterrupt:
+        pass
+
+
+def _duration(text: str) -> float:
+    """'90s', '10m', '1h' or plain seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    try:
+        return float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    except ValueError:
+        err.print(f"--every takes 90s, 10m, 1h or seconds, not {text!r}")
+        raise typer.Exit(code=2) from None
 
 
 @app.command()
@@ -184,6 +250,15 @@ def serve(db: Optional[str] = DbOption,
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
     err.print(f"serving {settings.db_path} on http://{host}:{port} — {mode}", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _pool(workers: int | None, scheduler: str | None):
+    """A Dask pool when asked for one; else None (the local worker processes of ingest.workers)."""
+    if workers is None and scheduler is None:
+        return nullcontext(None)
+    from .scaleout import dask_pool
+
+    return dask_pool(workers, scheduler)
 
 
 def _open(db: str | None) -> Storyline:

@@ -174,6 +174,33 @@ class Ingest:
 
 
 @dataclass(frozen=True)
+class Fetching:
+    timeout_seconds: float = setting(10.0, "a request (connect and read) taking longer than this fails")
+    max_bytes: int = setting(5 * 1024 * 1024, "a response larger than this fails")
+    max_redirects: int = setting(5, "redirects followed per URL, each hop vetted")
+    per_host_seconds: float = setting(1.0, "at most one request per this many seconds to a host")
+    user_agent: str = setting("storyline/0.1 (news clustering; +https://example.invalid/storyline)",
+                              "the User-Agent header sent with every request")
+    max_feed_items: int = setting(200, "entries of a feed whose pages are fetched")
+    max_sitemap_urls: int = setting(1000, "locations of a sitemap whose pages are fetched")
+    allowed_private: str = setting("", "host:port exceptions to the non-public address guard, comma-separated")
+    follow_every_seconds: int = setting(600, "storyline follow: seconds between rounds over the feeds")
+
+
+@dataclass(frozen=True)
+class Watching:
+    settle_seconds: float = setting(1.0, "storyline watch: files completed within this window are ingested together")
+
+
+@dataclass(frozen=True)
+class Scaleout:
+    malloc_trim_threshold: int = setting(65536, "MALLOC_TRIM_THRESHOLD_ set in each Dask worker (bytes)")
+    allowed_failures: int = setting(3, "times a task may kill a Dask worker before it is a failure")
+    connect_seconds: int = setting(30, "how long to wait for an existing Dask scheduler")
+    log_level: int = setting(40, "Dask's own log messages below this level (Python logging) are not shown")
+
+
+@dataclass(frozen=True)
 class Web:
     max_body_bytes: int = setting(5 * 1024 * 1024, "largest POST body")
     page_size: int = setting(20, "items per page by default")
@@ -196,6 +223,9 @@ class Settings:
     summaries: Summaries = field(default_factory=Summaries, metadata={"doc": "story summaries"})
     timeline: Timeline = field(default_factory=Timeline, metadata={"doc": "story timelines"})
     ingest: Ingest = field(default_factory=Ingest, metadata={"doc": "work sizes of an ingest"})
+    fetching: Fetching = field(default_factory=Fetching, metadata={"doc": "web pages, feeds and sitemaps by URL"})
+    watching: Watching = field(default_factory=Watching, metadata={"doc": "watched folders"})
+    scaleout: Scaleout = field(default_factory=Scaleout, metadata={"doc": "Dask clusters"})
     web: Web = field(default_factory=Web, metadata={"doc": "the web app and API"})
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> "Settings":

@@ -11,8 +11,10 @@ benchmarks all go through, and `analyse` for a batch of reports held in memory o
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,10 @@ from . import browse, export, pipeline, store
 from .config import Settings, load, using
 from .database import Database
 from .guard import guarded
-from .ingest import document_from_record
+from .ingest import document_from_record, iter_input_files
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
+from .sources import Fetcher, is_url, items_from_urls
+from .work import Pool
 
 Config = Settings | str | Path | Mapping[str, Any] | None
 Inputs = str | Path | RawDocument | Mapping[str, Any] | Iterable[str | Path | RawDocument | Mapping[str, Any]]
@@ -77,21 +81,63 @@ class Storyline:
         self.settings = resolve_settings(config)
         self.location = store.resolve_db_path(str(store_location) if store_location else None)
         self.db: Database = store.open_store(self.location)
+        self._fetcher: Fetcher | None = None
 
     def ingest(self, inputs: Inputs, progress: Callable[[int, int | None], None] | None = None,
-               on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> pipeline.IngestReport:
-        """Files and folders (recursively), documents or JSON-like records; stories are current afterwards."""
+               on_wait: Callable[[str], None] | None = None,
+               workers: int | Pool | None = None) -> pipeline.IngestReport:
+        """Files and folders (recursively), URLs (pages, RSS/Atom feeds, sitemaps), documents or JSON-like
+        records; stories are current afterwards."""
         items = [inputs] if isinstance(inputs, (str, Path, RawDocument, Failure, Mapping)) else list(inputs)
-        paths = [str(i) for i in items if isinstance(i, (str, Path))]
+        paths = [str(i) for i in items if isinstance(i, Path) or (isinstance(i, str) and not is_url(i))]
+        urls = [i for i in items if isinstance(i, str) and is_url(i)]
         records = [i for i in items if not isinstance(i, (str, Path))]
         with using(self.settings):
-            report = pipeline.ingest(self.db, paths, progress, on_wait, workers) if paths else None
+            report = None
+            if paths or urls:
+                stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else ())
+                report = pipeline.ingest_stream(self.db, stream, progress, on_wait, workers)
             if records or report is None:
                 documents, failures = _documents(records)
                 more = pipeline.ingest_documents(self.db, documents, pipeline.IngestReport(failures=failures),
                                                  progress, on_wait, workers)
                 report = more if report is None else _combined(report, more)
         return report
+
+    def fetcher(self) -> Fetcher:
+        """The one fetcher of this session: its per-host rate limit holds across ingests."""
+        if self._fetcher is None:
+            with using(self.settings):
+                self._fetcher = Fetcher()
+        return self._fetcher
+
+    def follow(self, feeds: list[str], every: float | None = None, rounds: int | None = None,
+               stop: threading.Event | None = None,
+               on_round: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+        """Ingest these feeds (or any URLs) again and again, every `every` seconds (default: the
+        fetching.follow_every_seconds setting), `rounds` times (None: until `stop` is set). Pages
+        seen before are recognised and cost nothing but their fetch."""
+        stop = stop or threading.Event()
+        every = self.settings.fetching.follow_every_seconds if every is None else every
+        done = 0
+        while not stop.is_set() and (rounds is None or done < rounds):
+            report = self.ingest(feeds)
+            if on_round:
+                on_round(report)
+            done += 1
+            if rounds is None or done < rounds:
+                stop.wait(every)
+
+    def watch(self, folder: str | Path, stop: threading.Event,
+              on_ingest: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+        """Ingest what the folder holds, then each file written into it (recursively) once it is
+        completed (closed after writing, or moved in), until `stop` is set."""
+        from .watch import completed_files
+
+        for paths in completed_files(Path(folder), stop, self.settings.watching.settle_seconds):
+            report = self.ingest(paths)
+            if on_ingest:
+                on_ingest(report)
 
     def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
                 outlet: str | None = None, entity: str | None = None, limit: int = 20) -> list[browse.StoryRow]:

@@ -1,8 +1,8 @@
 """Read input paths into RawDocuments, reporting every unreadable input as a Failure.
 
 Supported: .txt (optionally with leading metadata lines), .html/.htm (main text and
-metadata through trafilatura), .json (an object or a list of objects) and .jsonl (one
-object a line). Nothing here raises on bad input: a bad file or record becomes a Failure
+metadata through trafilatura), .json (an object or a list of objects), .jsonl (one
+object a line), and web archives (.warc, .arc, gzipped or not: each HTML response record a page). Nothing here raises on bad input: a bad file or record becomes a Failure
 naming the path and the reason, and the rest of the batch goes on.
 """
 
@@ -28,7 +28,8 @@ from .text import safe_text
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+ARCHIVE_SUFFIXES = {".warc", ".arc", ".warc.gz", ".arc.gz"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | ARCHIVE_SUFFIXES
 # Metadata longer than this is no title, date, url or name: dateparser alone takes seconds on 80 KB.
 # (`published` has its own cap in dates.parse_date_string.)
 MAX_FIELD_CHARS = {"title": 1000, "url": 2000, "outlet": 200, "language": 20}
@@ -66,7 +67,7 @@ def iter_input_files(paths: list[str]) -> Iterator[Path | Failure]:
             yield from _folder_files(path)
         elif problem:
             yield Failure(path_text(path), problem)
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        elif suffix_of(path) not in SUPPORTED_SUFFIXES:
             yield Failure(path_text(path), f"unsupported file type {path.suffix or '(none)'!r}")
         else:
             yield path
@@ -104,10 +105,11 @@ def _folder_files(folder: Path) -> Iterator[Path | Failure]:
             problem = _not_a_file(path)
             if problem and problem != "directory":
                 problems.append(Failure(path_text(path), problem))
-            elif not problem and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            elif not problem and suffix_of(path) in SUPPORTED_SUFFIXES:
                 found.append(path)
     if not found and not problems:
-        yield Failure(path_text(folder), "directory holds no readable file (.txt, .html, .htm, .json, .jsonl)")
+        yield Failure(path_text(folder), "directory holds no readable file (.txt, .html, .htm, .json, .jsonl, "
+                                         ".warc, .arc)")
     yield from sorted(problems, key=lambda f: f.source)
     yield from sorted(found)
 
@@ -119,7 +121,15 @@ def read_path(path: Path) -> ReadResult:
     return _fail(result.source, result.reason) if isinstance(result, Failure) else result
 
 
+def suffix_of(path: Path) -> str:
+    """The file type: its last suffix, or the last two for a gzipped archive (.warc.gz)."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    return "".join(suffixes) if suffixes[-1:] == [".gz"] else (suffixes[-1] if suffixes else "")
+
+
 def _read_file(path: Path, source: str) -> ReadResult:
+    if suffix_of(path) in ARCHIVE_SUFFIXES:
+        return documents_from_archive(path, source)
     try:
         size = path.stat().st_size
         if size > current().reading.max_file_bytes:
@@ -246,6 +256,56 @@ def documents_from_json(source: str, text: str, one_per_line: bool) -> ReadResul
     if not records:
         result.failures.append(Failure(source, "no JSON records"))
     return result
+
+
+def documents_from_archive(path: Path, source: str) -> ReadResult:
+    """A WARC or ARC file, streamed record by record (archives hold gigabytes): each HTML response
+    is a page read as an .html file is, under its own URL; every other record (requests,
+    metadata, images) is skipped. A record that cannot be read is a failure `file record N`."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    result, settings, pages, records = ReadResult([], []), current().reading, 0, 0
+    try:
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            for number, record in enumerate(ArchiveIterator(handle, arc2warc=True), 1):
+                if record.rec_type is None:  # warcio's reading of bytes that are no record
+                    continue
+                records += 1
+                if record.rec_type != "response" or not _is_html(record):
+                    continue
+                pages += 1
+                where = f"{source} record {number}"
+                body = record.content_stream().read(settings.max_file_bytes + 1)
+                if len(body) > settings.max_file_bytes:
+                    result.failures.append(Failure(where, "page larger than the file size limit"))
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                doc = guarded(where, "reading the record", lambda: _archived_page(where, body, url, record))
+                _append(result, doc)
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+        result.failures.append(Failure(source, f"unreadable web archive: {str(exc)[:200]}"))
+    if not records and not result.failures:
+        result.failures.append(Failure(source, "unreadable web archive: no WARC or ARC record found"))
+    elif not pages and not result.failures:
+        result.failures.append(Failure(source, "web archive holds no HTML page"))
+    return result
+
+
+def _is_html(record) -> bool:
+    content_type = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+    return "html" in content_type.lower()
+
+
+def _archived_page(where: str, body: bytes, url: str | None, record) -> RawDocument | Failure:
+    text, problem = decode_text(body) if body.strip() else ("", "empty page")
+    if problem:
+        charset = re.search(r"charset=([\w-]+)", record.http_headers.get_header("Content-Type") or "")
+        try:
+            text, problem = body.decode(charset.group(1) if charset else "cp1252"), None
+        except (LookupError, UnicodeDecodeError):
+            return Failure(where, problem)
+    return document_from_html(where, text, url=url)  # the capture date is not the publication date
 
 
 def document_from_record(where: str, item: object) -> RawDocument | Failure:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -34,8 +35,19 @@ from .models import Article, Event, Failure, RawDocument, Relation, StoryAnalysi
 from .published import infer_publication_dates
 from .summarize import summarize
 from .timeline import build_timeline
-from .work import (CRASH_REASON, Analysed, Finished, Prepared, WorkerPool, analyse_articles, analysis_crashed,
-                   read_and_prepare, read_crashed)
+from .work import (
+    CRASH_REASON,
+    Analysed,
+    Finished,
+    Pool,
+    Prepared,
+    WorkerPool,
+    analyse_articles,
+    analysis_crashed,
+    pool_for,
+    read_and_prepare,
+    read_crashed,
+)
 
 
 @dataclass
@@ -308,14 +320,21 @@ _NOTHING = Finished(([], {}))
 
 def ingest(conn: Database, paths: list[str], progress: Callable[[int, int | None], None] | None = None,
            on_wait: Callable[[str], None] | None = None,
-           workers: int | None = None) -> IngestReport:
+           workers: int | Pool | None = None) -> IngestReport:
     """Ingest files and folders (streamed: read as they are reached); analyse every story they touched."""
     return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, on_wait, workers)
 
 
+def ingest_stream(conn: Database, items: Iterable[Path | Failure | list[RawDocument]],
+                  progress: Callable[[int, int | None], None] | None = None,
+                  on_wait: Callable[[str], None] | None = None, workers: int | Pool | None = None) -> IngestReport:
+    """Ingest a stream of input files, failures and lists of documents (pages fetched from URLs)."""
+    return _ingest_items(conn, items, IngestReport(), progress, on_wait, workers)
+
+
 def ingest_documents(conn: Database, documents: list[RawDocument], report: IngestReport | None = None,
                      progress: Callable[[int, int | None], None] | None = None,
-                     on_wait: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
+                     on_wait: Callable[[str], None] | None = None, workers: int | Pool | None = None) -> IngestReport:
     """Ingest documents already read (records posted to the HTTP API); analyse touched stories."""
     size = current().ingest.analyse_batch
     batches = (documents[start:start + size] for start in range(0, len(documents), size))
@@ -331,10 +350,11 @@ def one_blas_thread():
 
 
 def _ingest_items(conn: Database, items, report: IngestReport, progress,
-                  on_wait, workers: int | None) -> IngestReport:
+                  on_wait, workers: int | Pool | None) -> IngestReport:
     """Holds the store's writer lock throughout: a concurrent ingest waits (told through on_wait) and
-    then finds this one's articles already stored. workers: None for ingest.workers."""
-    pool = WorkerPool(current().ingest.workers if workers is None else workers)
+    then finds this one's articles already stored. workers: a number of local processes (None: the
+    ingest.workers setting) or a pool (scaleout.DaskPool)."""
+    pool = pool_for(workers)
     with store.writer_lock(conn, on_wait), one_blas_thread():
         if report.failures:
             with store.transaction(conn):
@@ -407,13 +427,13 @@ def analyse_input(task: StoryInput) -> tuple[tuple[StoryAnalysis, list[Event], d
 
 
 def analyse_dirty(conn: Database,
-                  stats: CorpusStats | None = None, workers: int | None = None,
+                  stats: CorpusStats | None = None, workers: int | Pool | None = None,
                   report: IngestReport | None = None) -> list[Failure]:
     """Re-analyse every story marked dirty, in the workers, each written in a transaction of its own;
     a story that fails is a failure row (it stays dirty and is retried by the next run)."""
     report = report or IngestReport()
     stats = stats or store.corpus_stats(conn)
-    pool = WorkerPool(current().ingest.workers if workers is None else workers)
+    pool = pool_for(workers)
     failed: list[Failure] = []
     pending: deque = deque()
     for story_id in store.dirty_stories(conn):

@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -222,6 +223,21 @@ def load_shared_models() -> None:
     languages' pipelines load in a worker when its first report of that language comes."""
     pipeline_for("en")
     embed.embed_leads(["warm-up"])
+
+
+class Pool(Protocol):
+    """Runs work somewhere (local processes, a Dask cluster): submit returns a task with ready(),
+    wait(seconds) and get(); on_crash(*args) answers for a task that kills its worker."""
+
+    def submit(self, function, *args, on_crash): ...
+
+
+def pool_for(workers: int | Pool | None) -> Pool:
+    """The pool an ingest uses: one given (a DaskPool), else `workers` local processes (None: the
+    ingest.workers setting)."""
+    if hasattr(workers, "submit"):
+        return workers
+    return WorkerPool(current().ingest.workers if workers is None else workers)
 
 
 class WorkerPool:

@@ -17,6 +17,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from .api import router as api_router
+from .metrics import Metrics, measure
+from .metrics import router as metrics_router
 from .pages import render_error
 from .pages import router as pages_router
 from .settings import Settings
@@ -30,6 +32,8 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Stories from raw news reports: events, quotes, figures, disputes, timelines, "
                               "every statement traced to its articles.")
     app.state.settings = settings
+    app.state.metrics = Metrics(settings.db_path, settings.pipeline)
+    app.middleware("http")(measure)
     # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends Host: evil.example
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
@@ -40,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="storyline API",
                                    swagger_js_url="/docs-assets/swagger-ui-bundle.js",
                                    swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="")
+    app.include_router(metrics_router)
     app.include_router(api_router)
     app.include_router(pages_router)
 

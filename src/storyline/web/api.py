@@ -140,6 +140,7 @@ async def post_articles(request: Request) -> JSONResponse:
     status, payload = await _in_worker(ingest_posted, settings.db_path, settings.pipeline, body, label)
     if status != 201:
         raise HTTPException(status, payload)
+    request.app.state.metrics.record_ingest(payload["new"], payload.pop("stage_seconds"))
     return JSONResponse(payload, status_code=201)
 
 
@@ -162,7 +163,8 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
         report: IngestReport = session.ingest(documents)
     return 201, {"new": report.new, "already_stored": report.duplicates,
                  "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
-                 "failures": [{"source": f.source, "reason": f.reason} for f in report.failures]}
+                 "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
+                 "stage_seconds": dict(report.stage_seconds)}
 
 
 async def _in_worker(function, *args):

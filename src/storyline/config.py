@@ -194,7 +194,7 @@ class Watching:
 
 @dataclass(frozen=True)
 class Scaleout:
-    malloc_trim_threshold: int = setting(65536, "MALLOC_TRIM_THRESHOLD_ set in each Dask worker (bytes)")
+    malloc_trim_threshold: int = setting(65536, "MALLOC_TRIM_THRESHOLD_ in each Dask worker (bytes); -1: glibc's own")
     allowed_failures: int = setting(3, "times a task may kill a Dask worker before it is a failure")
     connect_seconds: int = setting(30, "how long to wait for an existing Dask scheduler")
     log_level: int = setting(40, "Dask's own log messages below this level (Python logging) are not shown")

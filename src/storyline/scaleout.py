@@ -78,9 +78,11 @@ def dask_pool(workers: int | None = None, scheduler: str | None = None) -> Itera
     from distributed import Client, LocalCluster
 
     settings = current().scaleout
-    # what Dask sets in each worker before it starts: measured in bench/pipeline.py --workers
-    environ = {"MALLOC_TRIM_THRESHOLD_": str(settings.malloc_trim_threshold), "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    # what Dask sets in each worker before it starts (its own default: a 64 KiB malloc trim
+    # threshold); measured in bench/pipeline.py --workers, see README
+    environ = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    if settings.malloc_trim_threshold >= 0:
+        environ["MALLOC_TRIM_THRESHOLD_"] = str(settings.malloc_trim_threshold)
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
                           "distributed.scheduler.allowed-failures": settings.allowed_failures}):
         if scheduler:

@@ -13,7 +13,11 @@ prints CPU per article over the batches that end at each tenfold step (100, 1,00
 server (named after the given one) and drops it afterwards; the server's own processes are not in
 the CPU and memory figures. Default: a fresh SQLite file in a temporary folder.
 
+`--workers 1,2` runs each N on a Dask LocalCluster of 1, then 2 worker processes (`--trim 65536,-1`:
+once per MALLOC_TRIM_THRESHOLD_ given to the workers); without it, the local worker pool.
+
 usage: python bench/pipeline.py [--n 1000] [--n 10000] [--stream 50] [--no-floor] [--db URL]
+                                [--workers 1,2] [--trim 65536,-1]
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import copy_free, write_corpus  # noqa: E402
 
 from storyline import Storyline, store  # noqa: E402
-from storyline.config import current  # noqa: E402
+from storyline.config import current, using  # noqa: E402
 from storyline.database import is_postgres  # noqa: E402
 from storyline.nlp import model_language, parse_many, pipeline_for  # noqa: E402
 
@@ -166,18 +170,34 @@ def fresh_store(db: str | None, folder: str) -> Iterator[Storyline]:
             admin.execute(f'DROP DATABASE "{name}"')
 
 
-def run(count: int, floor: bool, db: str | None) -> None:
+def run(count: int, floor: bool, db: str | None, workers: int | None = None) -> None:
+    """One ingest of `count` reports; workers: a Dask LocalCluster of that many processes (its start-up,
+    models loaded in each worker, is outside the timed part), None: the local worker pool."""
+    if workers is None:
+        _run(count, floor, db, None)
+        return
+    from storyline.scaleout import dask_pool
+
+    with dask_pool(workers) as pool:
+        pool.client.run(lambda: None)  # every worker up, its models loaded (the plugin's setup)
+        print(f"Dask LocalCluster: {workers} worker process(es), MALLOC_TRIM_THRESHOLD_="
+              f"{current().scaleout.malloc_trim_threshold if current().scaleout.malloc_trim_threshold >= 0 else 'unset'}")
+        _run(count, floor, db, pool)
+
+
+def _run(count: int, floor: bool, db: str | None, pool) -> None:
     with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
         corpus, words = write_corpus(Path(tmp) / "corpus", count)
         print(f"store: {session.db.dialect} ({session.db.location})")
         cpu, start = cpu_seconds(), time.perf_counter()
         with RssSampler() as memory:
-            report = session.ingest([str(corpus)])
+            report = session.ingest([str(corpus)], workers=pool)
         elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
         stories = len(store.story_ids(session.db))
         originals = max(1, report.new - report.near_duplicates)
         print(f"N={count} ({words / count:.0f} words/article): {report.new} new, {report.near_duplicates} taken for "
               f"copies, {len(report.failures)} failed, {stories} stories")
+        print(f"  CPU {used / count:.3f} s/article (all processes)")
         print(f"  end to end   {elapsed:8.1f} s  {count / elapsed:7.1f} articles/s  {words / elapsed:8.0f} words/s  "
               f"CPU {1000 * used / originals:6.1f} ms/original article, {1000 * used / (words / 1000):6.1f} ms/1,000 words")
         print(f"  {memory.describe()}")
@@ -225,13 +245,23 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=10_000, help="articles streamed (with --stream)")
     parser.add_argument("--no-floor", action="store_true", help="skip the parse floor")
     parser.add_argument("--db", help="postgresql://... to run on PostgreSQL (default: SQLite)")
+    parser.add_argument("--workers", help="comma-separated Dask LocalCluster sizes to run each N on, e.g. 1,2")
+    parser.add_argument("--trim", default="65536", help="comma-separated MALLOC_TRIM_THRESHOLD_ values for the "
+                                                         "Dask workers (-1: unset, glibc's own)")
     args = parser.parse_args()
     if args.stream:
         stream(args.stream, args.total, args.db)
         return
     for count in args.n or [1000]:
-        run(count, not args.no_floor, args.db)
-        sys.stdout.flush()
+        if not args.workers:
+            run(count, not args.no_floor, args.db)
+            sys.stdout.flush()
+            continue
+        for trim in (int(t) for t in args.trim.split(",")):
+            with using(current().with_overrides({"scaleout.malloc_trim_threshold": trim})):
+                for workers in (int(w) for w in args.workers.split(",")):
+                    run(count, False, args.db, workers)
+                    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -32,3 +32,20 @@ def test_an_ingest_on_two_dask_workers_equals_one_process(tmp_path):
         exports[name] = json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))
     assert len(exports["one"]["articles"]) == 29 and len(exports["one"]["stories"]) > 1
     assert exports["dask"] == exports["one"]
+
+
+def test_an_ingest_on_an_existing_cluster_equals_one_process(tmp_path):
+    from distributed import LocalCluster
+
+    corpus = _records(tmp_path, 31, 45)
+    db_one, db_cluster = str(tmp_path / "one.db"), str(tmp_path / "cluster.db")
+    assert _cli("--set", "ingest.workers=0", "ingest", str(corpus), "--db", db_one).returncode == 0
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = _cli("ingest", str(corpus), "--db", db_cluster, "--scheduler", cluster.scheduler_address)
+        assert result.returncode == 0, result.stderr
+    outputs = []
+    for db in (db_one, db_cluster):
+        out = tmp_path / "export.json"
+        assert _cli("export", "--db", db, "--format", "json", "-o", str(out)).returncode == 0
+        outputs.append(json.loads(out.read_text(encoding="utf-8")))
+    assert outputs[0] == outputs[1] and outputs[0]["articles"]

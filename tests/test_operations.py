@@ -51,3 +51,18 @@ def test_metrics_count_articles_failures_ingests_and_requests(web_db, tmp_path):
     routes = {dict(labels)["route"] + " " + dict(labels)["status"] for (name, labels), _v in after.items()
               if name == "storyline_request_seconds_count"}
     assert {"/api/stories 200", "/api/stories/{story_id} 404", "/api/articles 201"} <= routes
+
+
+def test_the_web_app_serves_a_postgresql_store(postgres):
+    """Listings, a story page, health and metrics on PostgreSQL (the store suite covers the queries)."""
+    from conftest import SAMPLE
+    from storyline import Storyline
+
+    url = postgres.create("web")
+    with Storyline(url) as session:
+        session.ingest([SAMPLE])
+    client = TestClient(create_app(Settings(url, token=None)), base_url=LOCAL)
+    assert client.get("/healthz").json() == {"status": "ok", "store": "postgresql", "articles": 8}
+    stories = client.get("/api/stories", params={"q": "dockers union"}).json()["items"]
+    assert len(stories) == 1 and client.get(f"/stories/{stories[0]['id']}").status_code == 200
+    assert _samples(client.get("/metrics").text)[("storyline_articles", ())] == 8

@@ -161,3 +161,15 @@ def test_a_process_started_by_multiprocessing_ends_after_an_ingest_with_workers(
     finished = subprocess.run([sys.executable, str(script), str(tmp_path / "s.db"), str(path)], timeout=300)
     assert finished.returncode == 0
     assert store.open_store(str(tmp_path / "s.db")).execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
+
+
+def test_the_ingest_state_is_rebuilt_under_other_settings(tmp_path):
+    """Its index sizes follow the settings it was built under: another run's settings get their own."""
+    from storyline.config import current, using
+
+    conn = store.open_store(str(tmp_path / "s.db"))
+    default = pipeline.Ingestor.for_store(conn)
+    with using(current().with_overrides({"grouping.recent_groups": 50})):
+        smaller = pipeline.Ingestor.for_store(conn)
+    assert smaller is not default and smaller.stories.capacity == 50
+    assert pipeline.Ingestor.for_store(conn).stories.capacity == current().grouping.recent_groups

@@ -95,9 +95,10 @@ class GroupIndex:
         self.cached: OrderedDict[str, Group] = OrderedDict()
         self.postings: dict[str, dict[str, None]] = {}
         self.recent: dict[str, int] = {}  # group id -> its row of unit lead embeddings, least recent first
-        self.units = np.zeros((current().grouping.recent_groups, embed.dimensions()), dtype=np.float32)
-        self.free_rows = list(range(current().grouping.recent_groups - 1, -1, -1))
-        self.row_owner: list[str | None] = [None] * current().grouping.recent_groups
+        self.capacity = current().grouping.recent_groups  # fixed for this index: the rows below are allocated
+        self.units = np.zeros((self.capacity, embed.dimensions()), dtype=np.float32)
+        self.free_rows = list(range(self.capacity - 1, -1, -1))
+        self.row_owner: list[str | None] = [None] * self.capacity
         self.changed: set[str] = set()
 
     def load(self, group: Group) -> None:
@@ -145,7 +146,7 @@ class GroupIndex:
         """Make the group the most recently active one, its unit embedding kept in a row of `units`."""
         self.groups[group.id] = group
         self.cached.pop(group.id, None)
-        if len(self.recent) == current().grouping.recent_groups:
+        if len(self.recent) == self.capacity:
             oldest = next(iter(self.recent))
             self._forget(oldest)
             self._leave_memory(oldest)

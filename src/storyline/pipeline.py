@@ -91,14 +91,16 @@ class Ingestor:
     """The clustering, copy-detection and term statistics of one store, loaded once per process.
 
     Kept between ingests and reused while the store's ingest generation (bumped by every committed
-    chunk) is the one it last saw; another process's ingest, or a failed chunk, makes the next ingest
-    load it afresh.
+    chunk) is the one it last saw and the run's settings are those it was built under (its index
+    sizes and copy signatures follow them); another process's ingest, a failed chunk or other
+    settings make the next ingest load it afresh.
     """
 
     _loaded: dict[str, tuple[int, "Ingestor"]] = {}
 
     def __init__(self, conn: Database):
         self.conn = conn
+        self.settings = current()
         self.stats = store.corpus_stats(conn)
         self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
                                   loader=lambda group_id: store.load_group(conn, "story", group_id))
@@ -120,7 +122,7 @@ class Ingestor:
     def for_store(cls, conn: Database) -> "Ingestor":
         generation = store.ingest_generation(conn)
         cached = cls._loaded.get(store.store_key(conn))
-        if cached and cached[0] == generation and cached[1].conn is conn:
+        if cached and cached[0] == generation and cached[1].conn is conn and cached[1].settings == current():
             return cached[1]
         ingestor = cls(conn)
         ingestor._remember(generation)

@@ -21,12 +21,14 @@ def search_words(query: str) -> list[str]:
     return [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
 
 
-def _matching(conn: Database, query: str) -> tuple[str, str]:
-    """SQL selecting the rowids of the articles holding every word of `query`, and its parameter."""
-    words = search_words(query)
+def _matching(conn: Database, words: list[str]) -> tuple[str, str]:
+    """SQL giving (rowid, score: lower is better) of the articles holding every word, and its parameter:
+    the one place where the backends' full-text search differs (FTS5; a tsvector with a GIN index)."""
     if conn.dialect == "postgresql":
-        return "SELECT rowid FROM articles WHERE fts @@ plainto_tsquery('simple', ?)", " ".join(words)
-    return "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", " ".join(f'"{w}"' for w in words) or '""'
+        return ("SELECT rowid, -ts_rank(fts, q) AS score FROM articles, plainto_tsquery('simple', ?) AS q "
+                "WHERE fts @@ q", " ".join(words))
+    return "SELECT rowid, rank AS score FROM articles_fts WHERE articles_fts MATCH ?", \
+        " ".join(f'"{w}"' for w in words) or '""'
 
 
 def search_articles(conn: Database, query: str, limit: int = 20) -> list[Article]:
@@ -34,15 +36,11 @@ def search_articles(conn: Database, query: str, limit: int = 20) -> list[Article
     words = search_words(query)
     if not words:
         return []
-    if conn.dialect == "postgresql":
-        sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles, plainto_tsquery('simple', ?) AS q WHERE fts @@ q "
-               "ORDER BY ts_rank(fts, q) DESC, rowid LIMIT ?")
-        params = (" ".join(words), limit)
-    else:
-        sql = (f"SELECT {', '.join('a.' + c for c in ARTICLE_COLUMNS.split(', '))} FROM articles_fts f "
-               "JOIN articles a ON a.rowid = f.rowid WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?")
-        params = (" ".join(f'"{w}"' for w in words), limit)
-    return [_article(r) for r in conn.execute(sql, params)]
+    matching, match = _matching(conn, words)
+    columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
+    rows = conn.execute(f"SELECT {columns} FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
+                        "ORDER BY m.score, a.rowid LIMIT ?", (match, limit))
+    return [_article(r) for r in rows]
 
 
 @dataclass
@@ -75,8 +73,8 @@ def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None
     """
     clauses, params = ["s.dirty = 0"], []
     if where.query:
-        matching, match = _matching(conn, where.query)
-        clauses.append(f"s.id IN (SELECT story_id FROM articles WHERE rowid IN ({matching}))")
+        matching, match = _matching(conn, search_words(where.query))
+        clauses.append(f"s.id IN (SELECT a.story_id FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid)")
         params.append(match)
     if where.outlet:
         clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")

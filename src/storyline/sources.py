@@ -41,16 +41,15 @@ class Fetched:
 class Fetcher:
     """GETs with the guard, the per-host rate limit, timeouts and the size cap of `settings`.
 
-    `allowed_private` (host:port) are exceptions to the address guard for intranet servers; the
-    tests use it for their own server on 127.0.0.1, and it is empty by default.
+    fetching.allowed_private (host:port) are exceptions to the address guard for intranet servers;
+    the tests use it for their own server on 127.0.0.1, and it is empty by default.
     """
 
-    def __init__(self, settings: Fetching | None = None, allowed_private: tuple[str, ...] | None = None):
+    def __init__(self, settings: Fetching | None = None):
         from trafilatura.downloads import create_pool
 
         self.settings = settings or current().fetching
-        configured = tuple(h.strip() for h in self.settings.allowed_private.split(",") if h.strip())
-        self.allowed_private = set(configured if allowed_private is None else allowed_private)
+        self.allowed_private = {h.strip() for h in self.settings.allowed_private.split(",") if h.strip()}
         self.guarded_pool = create_pool(ssrf_protection=True)
         self.open_pool = create_pool(ssrf_protection=False)
         self.last_request: dict[str, float] = {}
@@ -82,7 +81,7 @@ class Fetcher:
         host = parts.hostname
         if not host:
             return "refused: no host in the URL"
-        if f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}" in self.allowed_private:
+        if self._admitted(url):
             return None
         try:
             addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)}
@@ -98,10 +97,8 @@ class Fetcher:
     def _request(self, url: str) -> tuple[int, dict[str, str], bytes] | Failure:
         import urllib3
 
-        parts = urlsplit(url)
-        self._wait_turn(parts.hostname or "")
-        allowed = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}" in self.allowed_private
-        pool = self.open_pool if allowed else self.guarded_pool
+        self._wait_turn(urlsplit(url).hostname or "")
+        pool = self.open_pool if self._admitted(url) else self.guarded_pool
         try:
             response = pool.request("GET", url, headers={"User-Agent": self.settings.user_agent},
                                     timeout=urllib3.Timeout(total=self.settings.timeout_seconds),
@@ -113,7 +110,7 @@ class Fetcher:
         except urllib3.exceptions.HTTPError as exc:
             return Failure(url, f"download failed: {_reason(exc)}")
         try:
-            body = b""
+            body = bytearray()
             for chunk in response.stream(2 ** 16):
                 body += chunk
                 if len(body) > self.settings.max_bytes:
@@ -122,7 +119,12 @@ class Fetcher:
             return Failure(url, f"download failed: {_reason(exc)}")
         finally:
             response.release_conn()
-        return response.status, {k.lower(): v for k, v in response.headers.items()}, body
+        return response.status, {k.lower(): v for k, v in response.headers.items()}, bytes(body)
+
+    def _admitted(self, url: str) -> bool:
+        """Named in fetching.allowed_private: reached without the address guard."""
+        parts = urlsplit(url)
+        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}" in self.allowed_private
 
     def _wait_turn(self, host: str) -> None:
         """At most one request per fetching.per_host_seconds to each host."""

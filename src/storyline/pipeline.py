@@ -324,7 +324,7 @@ def ingest(conn: Database, paths: list[str], progress: Callable[[int, int | None
            on_wait: Callable[[str], None] | None = None,
            workers: int | Pool | None = None) -> IngestReport:
     """Ingest files and folders (streamed: read as they are reached); analyse every story they touched."""
-    return _ingest_items(conn, iter_input_files(paths), IngestReport(), progress, on_wait, workers)
+    return ingest_stream(conn, iter_input_files(paths), progress, on_wait, workers)
 
 
 def ingest_stream(conn: Database, items: Iterable[Path | Failure | list[RawDocument]],

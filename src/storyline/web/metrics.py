@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter as Tally
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -52,9 +53,7 @@ class StoreCollector:
         try:
             with Storyline(self.db_path, self.pipeline_settings) as session:
                 articles.add_metric([], store.article_count(session.db))
-                by_reason: dict[str, int] = {}
-                for _source, reason, _at in store.failures(session.db):
-                    by_reason[reason_label(reason)] = by_reason.get(reason_label(reason), 0) + 1
+                by_reason = Tally(reason_label(reason) for _source, reason, _at in store.failures(session.db))
         except store.StoreError:
             return
         for reason, count in sorted(by_reason.items()):
@@ -64,9 +63,9 @@ class StoreCollector:
 
 
 def reason_label(reason: str) -> str:
-    """A failure reason without its particulars, so labels stay few: 'file too large (N MB; ...)'."""
-    return re.sub(r"\d[\d,.]*", "N", reason.split(":", 1)[0] if not reason.startswith("not a news article")
-                  else reason)[:80]
+    """A failure reason's first clause with numbers as N, so labels stay few ('HTTP N', 'not a news
+    article', 'refused', 'file too large (N MB; limit N MB)')."""
+    return re.sub(r"\d[\d,.]*", "N", reason.split(":", 1)[0])[:80]
 
 
 @router.get("/healthz")

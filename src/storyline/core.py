@@ -21,8 +21,7 @@ from typing import Any
 from . import browse, export, pipeline, store
 from .config import Settings, load, using
 from .database import Database
-from .guard import guarded
-from .ingest import document_from_record, iter_input_files
+from .ingest import documents_from_records, iter_input_files
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
 from .sources import Fetcher, is_url, items_from_urls
 from .work import Pool
@@ -91,18 +90,11 @@ class Storyline:
         items = [inputs] if isinstance(inputs, (str, Path, RawDocument, Failure, Mapping)) else list(inputs)
         paths = [str(i) for i in items if isinstance(i, Path) or (isinstance(i, str) and not is_url(i))]
         urls = [i for i in items if isinstance(i, str) and is_url(i)]
-        records = [i for i in items if not isinstance(i, (str, Path))]
+        records = [dict(i) if isinstance(i, Mapping) else i for i in items if not isinstance(i, (str, Path))]
         with using(self.settings):
-            report = None
-            if paths or urls:
-                stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else ())
-                report = pipeline.ingest_stream(self.db, stream, progress, on_wait, workers)
-            if records or report is None:
-                documents, failures = _documents(records)
-                more = pipeline.ingest_documents(self.db, documents, pipeline.IngestReport(failures=failures),
-                                                 progress, on_wait, workers)
-                report = more if report is None else _combined(report, more)
-        return report
+            stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else (),
+                           pipeline.document_items(documents_from_records(records, "")))
+            return pipeline.ingest_stream(self.db, stream, progress, on_wait, workers)
 
     def fetcher(self) -> Fetcher:
         """The one fetcher of this session: its per-host rate limit holds across ingests."""
@@ -181,25 +173,3 @@ def analyse(documents: Inputs, config: Config = None, workers: int | None = 0) -
         stories = [session.story(story_id) for story_id in store.story_ids(session.db)]
         return Result(stories=stories, articles=store.articles(session.db), failures=report.failures,
                       document=json.loads(session.export("json")))
-
-
-def _documents(records: list) -> tuple[list[RawDocument], list[Failure]]:
-    documents, failures = [], []
-    for number, record in enumerate(records, 1):
-        if isinstance(record, (RawDocument, Failure)):  # a record a caller already read, or failed to
-            (documents if isinstance(record, RawDocument) else failures).append(record)
-            continue
-        where = f"record {number}"
-        doc = guarded(where, "reading the record", lambda: document_from_record(where, dict(record)))
-        (failures if isinstance(doc, Failure) else documents).append(doc)
-    return documents, failures
-
-
-def _combined(first: pipeline.IngestReport, second: pipeline.IngestReport) -> pipeline.IngestReport:
-    first.new += second.new
-    first.duplicates += second.duplicates
-    first.near_duplicates += second.near_duplicates
-    first.failures += second.failures
-    first.stories_touched |= second.stories_touched
-    first.add_seconds(second.stage_seconds)
-    return first

@@ -308,6 +308,19 @@ def _archived_page(where: str, body: bytes, url: str | None, record) -> RawDocum
     return document_from_html(where, text, url=url)  # the capture date is not the publication date
 
 
+def documents_from_records(records: list, label: str) -> list[RawDocument | Failure]:
+    """Records already parsed (posted to the HTTP API, passed to the Python API): each a document, or
+    a Failure named `<label> record N`. Documents and failures a caller already made pass through."""
+    read: list[RawDocument | Failure] = []
+    for number, record in enumerate(records, 1):
+        if isinstance(record, (RawDocument, Failure)):
+            read.append(record)
+            continue
+        where = f"{label} record {number}".lstrip()
+        read.append(guarded(where, "reading the record", lambda: document_from_record(where, record)))
+    return read
+
+
 def document_from_record(where: str, item: object) -> RawDocument | Failure:
     """One JSON record; `where` (file:line, posted record) names it in any failure."""
     if not isinstance(item, dict):

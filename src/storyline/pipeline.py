@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -334,13 +334,19 @@ def ingest_stream(conn: Database, items: Iterable[Path | Failure | list[RawDocum
     return _ingest_items(conn, items, IngestReport(), progress, on_wait, workers)
 
 
-def ingest_documents(conn: Database, documents: list[RawDocument], report: IngestReport | None = None,
+def ingest_documents(conn: Database, documents: list[RawDocument | Failure],
                      progress: Callable[[int, int | None], None] | None = None,
                      on_wait: Callable[[str], None] | None = None, workers: int | Pool | None = None) -> IngestReport:
-    """Ingest documents already read (records posted to the HTTP API); analyse touched stories."""
+    """Ingest documents already read (and the failures of those that could not be); analyse touched stories."""
+    return ingest_stream(conn, document_items(documents), progress, on_wait, workers)
+
+
+def document_items(documents: list[RawDocument | Failure]) -> Iterator[list[RawDocument] | Failure]:
+    """Documents already read as stream items: the failures one by one, the documents in worker-sized batches."""
+    yield from (d for d in documents if isinstance(d, Failure))
+    readable = [d for d in documents if not isinstance(d, Failure)]
     size = current().ingest.analyse_batch
-    batches = (documents[start:start + size] for start in range(0, len(documents), size))
-    return _ingest_items(conn, batches, report or IngestReport(), progress, on_wait, workers)
+    yield from (readable[start:start + size] for start in range(0, len(readable), size))
 
 
 def one_blas_thread():

@@ -20,9 +20,8 @@ from fastapi.responses import JSONResponse
 from .. import browse, config
 from ..core import Storyline
 from ..database import Database
-from ..guard import guarded
-from ..ingest import document_from_record
-from ..models import Failure, RawDocument
+from ..ingest import documents_from_records
+from ..models import Failure
 from ..pipeline import IngestReport
 from ..procs import die_with_parent
 from . import views
@@ -153,10 +152,7 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         return 400, "body is an empty list: send an article object or a list of them"
-    documents: list[RawDocument | Failure] = []
-    for number, record in enumerate(records, 1):
-        where = f"{label} record {number}"
-        documents.append(guarded(where, "reading the record", lambda: document_from_record(where, record)))
+    documents = documents_from_records(records, label)
     if all(isinstance(d, Failure) for d in documents):
         return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in documents)
     with Storyline(db_path, pipeline) as session:

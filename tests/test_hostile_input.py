@@ -226,3 +226,72 @@ def test_jsonl_keeps_records_whole_across_unicode_line_separators(tmp_path):
     path.write_text(json.dumps({"title": "Sep", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
     result = read_path(path)
     assert not result.failures and len(result.documents) == 1
+
+
+def _bomb(path, megabytes: int, keep: float = 1.0):
+    """A gzip of zeros (what a '.warc.gz' decompression bomb is), cut to `keep` of its length."""
+    import gzip
+    import io
+
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9) as handle:
+        block = b"\0" * (1 << 20)
+        for _ in range(megabytes):
+            handle.write(block)
+    data = buffer.getvalue()
+    path.write_bytes(data[:int(len(data) * keep)])
+    return path
+
+
+@pytest.mark.parametrize("name, keep", [("bomb.warc.gz", 1.0), ("cut.warc.gz", 0.33), ("named-plain.warc", 1.0)])
+def test_a_gzip_bomb_is_refused_within_its_expansion_cap(tmp_path, name, keep):
+    """1 GiB of zeros in 1 MB took 107 s and 14 GB: now the decompressed bytes are capped (at
+    reading.max_archive_expansion times the file, or reading.max_file_bytes) whatever the name says."""
+    import resource
+
+    path = _bomb(tmp_path / name, 1024, keep)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with must_finish_within(60, "reading a gzip bomb"):
+        result = read_path(path)
+    assert result.documents == []
+    assert [f.reason for f in result.failures] == [
+        f"decompression bomb: expands past {max(100 * path.stat().st_size, 20 * 1024 * 1024):,} bytes "
+        "(reading.max_archive_expansion)"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 2 * 1024 * 1024  # KB: under 2 GB
+
+
+def test_a_gzip_inside_the_gzip_is_refused(tmp_path):
+    import gzip
+
+    inner = _bomb(tmp_path / "inner.gz", 64).read_bytes()
+    (tmp_path / "double.warc.gz").write_bytes(gzip.compress(inner))
+    result = read_path(tmp_path / "double.warc.gz")
+    assert [f.reason for f in result.failures] == ["unreadable web archive: a gzip inside the gzip"]
+
+
+CONTROL_CHARS = "\x00\x01\x07\x08\x0e\x1b\x1f\x7f"
+
+
+def _with_controls(text: str) -> str:
+    return text[:5] + "\x00" + text[5:9] + "\x1b" + text[9:] + "\x07"
+
+
+def test_nul_and_other_control_characters_never_reach_a_store(store_url, tmp_path):
+    """A NUL in a title, outlet, url or language made PostgreSQL refuse the whole ingest (12 records and a
+    file: 0 articles). Every text field is cleaned of C0 controls where it is read, on both backends."""
+    from storyline import Storyline
+
+    records = [{"title": _with_controls(f"Bridge {n} closes in Arlen"), "text": _with_controls(BODY + f" Span {n}."),
+                "outlet": _with_controls("arlen-news.example"), "url": f"https://arlen.example/\x00{n}",
+                "language": "e\x00n", "published": "2024-05-0\x007"} for n in range(12)]
+    _jsonl(tmp_path / "controls.jsonl", *records)
+    (tmp_path / "plain.txt").write_text("title: Ferry\x07 stops\noutlet: Port\x1b Daily\n\n" + BODY + "\x7f End.",
+                                        encoding="utf-8")  # a raw NUL makes a file binary: a failure of its own
+    (tmp_path / "one.json").write_text(json.dumps({"title": "Tram\x00 line opens", "text": BODY + "\x00 Tram.",
+                                                   "outlet": "\x00"}), encoding="utf-8")
+    with Storyline(store_url) as session:
+        report = session.ingest([tmp_path / "controls.jsonl", tmp_path / "plain.txt", tmp_path / "one.json"])
+        assert report.new == 14 and not report.failures
+        exported = session.export("json") + session.export("html") + session.export("markdown")
+    assert not any(c in exported for c in CONTROL_CHARS)
+    assert "Bridge 3 closes in Arlen" in exported and "Ferry stops" in exported and "Tram line opens" in exported

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHARED
-from storyline import Storyline, store
+from storyline import Storyline, sources, store
 from storyline.config import Settings
-from storyline.sources import Fetcher, items_from_urls
+from storyline.sources import Fetcher, items_from_urls, parse_target
 
 PAGES = [json.loads(line) for line in (SHARED / "data" / "aeb-dev.jsonl").read_text(encoding="utf-8").splitlines()]
 
@@ -66,6 +66,18 @@ class Site(BaseHTTPRequestHandler):
         elif self.path == "/slow.html":
             time.sleep(3)
             self._send(200, "text/html", pages["/a.html"])
+        elif self.path.startswith("/to-ambiguous"):  # the other reading of this URL is another port
+            self._redirect(f"http://127.0.0.1:{self.server.other_port}\\@127.0.0.1:{self.server.server_port}/a.html")
+        elif self.path == "/ambiguous-feed.xml":
+            link = f"http://127.0.0.1:{self.server.other_port}\\@127.0.0.1:{self.server.server_port}/a.html"
+            self._send(200, "application/rss+xml", f"<rss><channel><item><title>x</title><link>{link}</link>"
+                                                   "</item></channel></rss>")
+        elif self.path.startswith("/to-multicast"):
+            self._redirect("http://224.0.0.1/a.html")
+        elif self.path == "/drip-body.html":
+            self._drip(headers_first=True)
+        elif self.path == "/drip-headers.html":
+            self._drip(headers_first=False)
         else:
             self._send(404, "text/plain", "not here")
 
@@ -80,6 +92,21 @@ class Site(BaseHTTPRequestHandler):
         except BrokenPipeError:  # the client gave up (the timeout test)
             pass
 
+    def _drip(self, headers_first: bool) -> None:
+        """One byte every 0.2 s for a minute: each read succeeds, so only a wall-clock deadline ends it."""
+        try:
+            if headers_first:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 300\r\n\r\n")
+            else:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            self.wfile.flush()
+            for _ in range(300):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:  # the client hung up
+            pass
+
     def _redirect(self, location: str) -> None:
         self.send_response(302)
         self.send_header("Location", location)
@@ -90,12 +117,41 @@ class Site(BaseHTTPRequestHandler):
         pass
 
 
+class Witness(BaseHTTPRequestHandler):
+    """A server that must never be reached: it counts the requests it gets."""
+
+    def do_GET(self):  # noqa: N802 - the http.server protocol
+        self.server.hits += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(ARTICLES[1]["html"].encode("utf-8"))
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve(handler) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="module")
-def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+def other():
+    """A second local server on another port, not admitted by the tests' fetching.allowed_private."""
+    server = _serve(Witness)
+    server.hits = 0
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(other):
+    server = _serve(Site)
     server.agents = set()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server.other_port = other.server_port
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     assert server.agents == {Settings().fetching.user_agent}  # every request said who it was
@@ -163,8 +219,62 @@ def test_a_redirect_to_a_non_public_address_is_refused(site, path, target):
 def test_the_trafilatura_pool_refuses_a_non_public_peer_even_when_our_check_is_skipped(site):
     """Second line of defence (DNS rebinding): trafilatura's pool vets the connected address."""
     fetcher = Fetcher(Settings().fetching)
-    outcome = fetcher._request(f"{site}/a.html")
+    outcome = fetcher._request(parse_target(f"{site}/a.html"))
     assert "non-public address" in outcome.reason
+
+
+def test_a_url_read_two_ways_is_refused_before_any_connection(site, other, tmp_path):
+    """`http://A\\@B/` is host B to urlsplit and host A to urllib3: with B admitted, A must not be reached,
+    neither given directly, nor as a redirect target, nor as a feed entry's link."""
+    port = site.rsplit(":", 1)[1]
+    ambiguous = f"http://127.0.0.1:{other.server_port}\\@127.0.0.1:{port}/a.html"
+    fetcher = Fetcher(_local(site).fetching)
+    assert fetcher.get(ambiguous).reason == "refused: a backslash, space or control character in the URL"
+    assert fetcher.get(site + "/to-ambiguous").reason.endswith(
+        "refused: a backslash, space or control character in the URL")
+    assert fetcher.get(f"http://user@127.0.0.1:{port}/a.html").reason == "refused: user info (user@host) in the URL"
+    with Storyline(tmp_path / "s.db", _local(site)) as session:
+        report = session.ingest([site + "/ambiguous-feed.xml"])
+        assert report.new == 0 and [f.reason for f in report.failures] == [
+            "refused: a backslash, space or control character in the URL"]
+    assert other.hits == 0
+
+
+def test_an_ambiguous_url_tells_an_open_port_from_a_closed_one_by_nothing(other):
+    """Without anything admitted, the same refusal whether the port it would reach listens or not."""
+    fetcher = Fetcher(Settings().fetching)
+    reasons = {fetcher.get(f"http://127.0.0.1:{port}\\@example.org/").reason for port in (other.server_port, 9)}
+    assert reasons == {"refused: a backslash, space or control character in the URL"} and other.hits == 0
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "::7f00:1", "2002:7f00:1::",
+                                     "2002:a9fe:a9fe::1", "224.0.0.1", "ff02::1", "::ffff:10.0.0.1",
+                                     "2001:0:4136:e378:8000:63bf:3fff:fdd2", "0.0.0.0", "::"])
+def test_addresses_that_reach_a_non_public_one_are_refused(address):
+    assert sources.non_public(address)
+    outcome = Fetcher(Settings().fetching).get(f"http://[{address}]/" if ":" in address else f"http://{address}/")
+    assert outcome.reason.startswith("refused: ") and "non-public address" in outcome.reason
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700::1111", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1"])
+def test_public_addresses_pass_the_guard(address):
+    assert sources.non_public(address) is None
+
+
+def test_a_redirect_to_multicast_is_refused(site):
+    outcome = Fetcher(_local(site).fetching).get(site + "/to-multicast")
+    assert outcome.reason == "redirected to http://224.0.0.1/a.html: refused: 224.0.0.1 is a non-public address " \
+                             "(224.0.0.1)"
+
+
+@pytest.mark.parametrize("path", ["/drip-body.html", "/drip-headers.html"])
+def test_the_fetch_timeout_is_wall_clock_time_not_per_read(site, path):
+    """The server sends a byte every 0.2 s for a minute; every read succeeds, the fetch still ends at
+    its deadline (a generous bound: the point is that it ends, not how fast)."""
+    started = time.monotonic()
+    outcome = Fetcher(_local(site, timeout_seconds=1.0).fetching).get(site + path)
+    assert outcome.reason == "timed out after 1.0 s"
+    assert time.monotonic() - started < 20
 
 
 def _warc(path: Path) -> Path:

@@ -34,6 +34,10 @@ class Reading:
     language_sample_chars: int = setting(2000, "characters of a text the language is guessed from")
     notice_words: int = setting(150, "a page this short carrying a notice phrase (404, paywall) is that notice")
     max_reason_chars: int = setting(300, "a failure's reason is cut to this length")
+    max_archive_expansion: int = setting(100, "a gzipped web archive may expand to this many times its size "
+                                              "(at least reading.max_file_bytes); past that it is a decompression bomb")
+    archive_block_bytes: int = setting(4 * 1024 * 1024, "web archives are read in blocks of this size: warcio grows "
+                                       "a line block by block, so a long line without a newline costs (size/block)^2")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import codecs
 import errno
+import gzip
 import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,6 +32,7 @@ TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 ARCHIVE_SUFFIXES = {".warc", ".arc", ".warc.gz", ".arc.gz"}
+GZIP_MAGIC = b"\x1f\x8b"
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | ARCHIVE_SUFFIXES
 # Metadata longer than this is no title, date, url or name: dateparser alone takes seconds on 80 KB.
 # (`published` has its own cap in dates.parse_date_string.)
@@ -267,8 +271,8 @@ def documents_from_archive(path: Path, source: str) -> ReadResult:
 
     result, settings, pages, records = ReadResult([], []), current().reading, 0, 0
     try:
-        with open(path, "rb", opener=_open_nonblocking) as handle:
-            for number, record in enumerate(ArchiveIterator(handle, arc2warc=True), 1):
+        with open(path, "rb", opener=_open_nonblocking) as handle, _archive_stream(handle) as stream:
+            for number, record in enumerate(ArchiveIterator(stream, arc2warc=True, block_size=settings.archive_block_bytes), 1):
                 if record.rec_type is None:  # warcio's reading of bytes that are no record
                     continue
                 records += 1
@@ -283,13 +287,58 @@ def documents_from_archive(path: Path, source: str) -> ReadResult:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 doc = guarded(where, "reading the record", lambda: _archived_page(where, body, url, record))
                 _append(result, doc)
-    except (ArchiveLoadFailed, OSError, ValueError, EOFError) as exc:
+    except DecompressionBomb as exc:
+        result.failures.append(Failure(source, str(exc)))
+    except (ArchiveLoadFailed, OSError, ValueError, EOFError, zlib.error) as exc:
         result.failures.append(Failure(source, f"unreadable web archive: {str(exc)[:200]}"))
     if not records and not result.failures:
         result.failures.append(Failure(source, "unreadable web archive: no WARC or ARC record found"))
     elif not pages and not result.failures:
         result.failures.append(Failure(source, "web archive holds no HTML page"))
     return result
+
+
+class DecompressionBomb(Exception):
+    """A compressed input expanding past its cap (reading.max_archive_expansion)."""
+
+
+class CappedReader:
+    """A gzip stream decompressed by us, a block at a time, that raises DecompressionBomb once its output
+    passes `limit` bytes: warcio left alone decompresses a 1 MB file of zeros into gigabytes of memory."""
+
+    def __init__(self, raw, limit: int):
+        self.gzip, self.limit, self.produced = gzip.GzipFile(fileobj=raw, mode="rb"), limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.gzip.read(min(size, self.limit + 1) if size is not None and size >= 0 else self.limit + 1)
+        if not self.produced and data[:2] == GZIP_MAGIC:  # warcio would expand an inner gzip uncapped
+            raise DecompressionBomb("unreadable web archive: a gzip inside the gzip")
+        self.produced += len(data)
+        if self.produced > self.limit:
+            raise DecompressionBomb(f"decompression bomb: expands past {self.limit:,} bytes "
+                                    f"(reading.max_archive_expansion)")
+        return data
+
+    def close(self) -> None:
+        self.gzip.close()
+
+
+@contextmanager
+def _archive_stream(handle):
+    """The archive's bytes: a gzipped one (whatever its name says) through CappedReader, so that warcio
+    reads plain records."""
+    gzipped = handle.read(2) == GZIP_MAGIC
+    handle.seek(0)
+    if not gzipped:
+        yield handle
+        return
+    settings = current().reading
+    reader = CappedReader(handle, max(settings.max_archive_expansion * os.fstat(handle.fileno()).st_size,
+                                      settings.max_file_bytes))
+    try:
+        yield reader
+    finally:
+        reader.close()
 
 
 def _is_html(record) -> bool:

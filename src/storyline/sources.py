@@ -4,8 +4,10 @@ Everything is fetched through trafilatura's download pool with its SSRF protecti
 connection to a non-public address is refused after connecting, so DNS rebinding cannot slip
 past it), and every hop is vetted here before connecting too: only http(s), and no loopback,
 private, link-local (cloud metadata at 169.254.169.254), multicast or reserved address, for the
-first request and for each redirect, which this module follows itself. Requests carry a
-User-Agent, a timeout and a size cap, and wait their turn per host. Nothing raises: every
+first request and for each redirect, which this module follows itself. A URL is read once, by
+urllib3's own parser, and refused where another reading could differ (backslashes, user info);
+an IPv6 address is judged by the IPv4 address it reaches (NAT64, 6to4, Teredo, mapped). Requests
+carry a User-Agent, a wall-clock deadline and a size cap, and wait their turn per host. Nothing raises: every
 problem (refused address, timeout, 404, malformed feed) is a Failure naming the URL and why.
 Feeds and sitemaps are parsed from the fetched bytes, never fetched by their parsers.
 """
@@ -25,6 +27,10 @@ from .config import Fetching, current
 from .ingest import decode_text, document_from_html
 from .models import Failure, RawDocument
 
+UNSAFE_URL_CHARS = re.compile(r"[\\\s\x00-\x1f\x7f]")
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
 
 def is_url(text: str) -> bool:
     """Any scheme://: http(s) is fetched, anything else (ftp, file) refused with that reason."""
@@ -38,8 +44,73 @@ class Fetched:
     body: bytes
 
 
+@dataclass(frozen=True)
+class Target:
+    """A URL as the connection will read it: the one reading both the check and the request use."""
+
+    url: str
+    scheme: str
+    host: str        # without IPv6 brackets
+    port: int
+
+    @property
+    def host_port(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def parse_target(url: str) -> Target | str:
+    """The URL urllib3 will connect to, or why it is refused.
+
+    urlsplit and urllib3 read some URLs differently (`http://a:1\\@b:2/` is host b for one and
+    host a for the other), so anything the two could disagree on is refused outright: a backslash,
+    whitespace or control character, user info, and any difference in host or port between them.
+    """
+    from urllib3.util import parse_url
+
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme not in ("http", "https"):
+        return f"refused: only http and https URLs are fetched, not {scheme or 'no scheme'}"
+    if UNSAFE_URL_CHARS.search(url):
+        return "refused: a backslash, space or control character in the URL"
+    try:
+        split, parsed = urlsplit(url), parse_url(url)
+        split_port = split.port
+    except ValueError as exc:
+        return f"refused: malformed URL ({exc})"
+    if "@" in split.netloc or parsed.auth:
+        return "refused: user info (user@host) in the URL"
+    host = (parsed.host or "").strip("[]").lower()
+    port = parsed.port or (443 if scheme == "https" else 80)
+    if not host:
+        return "refused: no host in the URL"
+    if host != (split.hostname or "") or port != (split_port or (443 if scheme == "https" else 80)):
+        return "refused: the URL's host is ambiguous"
+    return Target(parsed.url, scheme, host, port)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address reaches: mapped, NAT64 (64:ff9b::/96), IPv4-compatible
+    (::/96), 6to4 (2002::/16) and Teredo. Each is judged as the address it stands for."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if ip in NAT64 or ip in IPV4_COMPATIBLE:
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [v4 for v4 in found if v4 is not None]
+
+
+def non_public(address: str) -> str | None:
+    """Why an address may not be fetched from (loopback, private, link-local, multicast, reserved, or
+    such an address inside an IPv6 one), or None for a public unicast address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    inner = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
+    for candidate in inner or [ip]:
+        if not candidate.is_global or candidate.is_multicast or candidate.is_reserved \
+                or candidate.is_unspecified:
+            return str(candidate) if candidate is ip else f"{ip}, which reaches {candidate}"
+    return None
+
+
 class Fetcher:
-    """GETs with the guard, the per-host rate limit, timeouts and the size cap of `settings`.
+    """GETs with the guard, the per-host rate limit, a wall-clock deadline and the size cap of `settings`.
 
     fetching.allowed_private (host:port) are exceptions to the address guard for intranet servers;
     the tests use it for their own server on 127.0.0.1, and it is empty by default.
@@ -49,82 +120,78 @@ class Fetcher:
         from trafilatura.downloads import create_pool
 
         self.settings = settings or current().fetching
-        self.allowed_private = {h.strip() for h in self.settings.allowed_private.split(",") if h.strip()}
-        self.guarded_pool = create_pool(ssrf_protection=True)
-        self.open_pool = create_pool(ssrf_protection=False)
+        self.allowed_private = {h.strip().lower() for h in self.settings.allowed_private.split(",") if h.strip()}
+        self.guarded_pool = _with_deadlines(create_pool(ssrf_protection=True))
+        self.open_pool = _with_deadlines(create_pool(ssrf_protection=False))
         self.last_request: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def get(self, url: str) -> Fetched | Failure:
         current_url = url
         for _hop in range(self.settings.max_redirects + 1):
-            refused = self.refusal(current_url)
-            if refused:
-                return Failure(url, refused if current_url == url else f"redirected to {current_url}: {refused}")
-            response = self._request(current_url)
+            target = self.vetted(current_url)
+            if isinstance(target, str):
+                return Failure(url, target if current_url == url else f"redirected to {current_url}: {target}")
+            response = self._request(target)
             if isinstance(response, Failure):
                 return Failure(url, response.reason)
             status, headers, body = response
             if status in (301, 302, 303, 307, 308) and headers.get("location"):
-                current_url = urljoin(current_url, headers["location"])
+                current_url = urljoin(target.url, headers["location"])
                 continue
             if status != 200:
                 return Failure(url, f"HTTP {status}")
-            return Fetched(current_url, headers.get("content-type", ""), body)
+            return Fetched(target.url, headers.get("content-type", ""), body)
         return Failure(url, f"more than {self.settings.max_redirects} redirects")
 
-    def refusal(self, url: str) -> str | None:
-        """Why this URL may not be fetched, or None."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return f"refused: only http and https URLs are fetched, not {parts.scheme or 'no scheme'}"
-        host = parts.hostname
-        if not host:
-            return "refused: no host in the URL"
-        if self._admitted(url):
-            return None
+    def vetted(self, url: str) -> Target | str:
+        """The target to connect to, or why not: an unambiguous http(s) URL whose every address is public,
+        unless its host:port is admitted by fetching.allowed_private."""
+        target = parse_target(url)
+        if isinstance(target, str) or target.host_port in self.allowed_private:
+            return target
         try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)}
+            addresses = {info[4][0] for info in socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)}
         except (socket.gaierror, UnicodeError) as exc:
-            return f"cannot resolve host {host}: {exc}"
+            return f"cannot resolve host {target.host}: {exc}"
         for address in sorted(addresses):
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            ip = getattr(ip, "ipv4_mapped", None) or ip
-            if not ip.is_global:
-                return f"refused: {host} is a non-public address ({ip})"
-        return None
+            why = non_public(address)
+            if why:
+                return f"refused: {target.host} is a non-public address ({why})"
+        return target
 
-    def _request(self, url: str) -> tuple[int, dict[str, str], bytes] | Failure:
+    def _request(self, target: Target) -> tuple[int, dict[str, str], bytes] | Failure:
+        """One GET, over within fetching.timeout_seconds of wall-clock time however slowly the server
+        answers: at the deadline a watchdog shuts the connection's socket, which ends any read."""
         import urllib3
 
-        self._wait_turn(urlsplit(url).hostname or "")
-        pool = self.open_pool if self._admitted(url) else self.guarded_pool
+        self._wait_turn(target.host)
+        pool = self.open_pool if target.host_port in self.allowed_private else self.guarded_pool
+        limit = self.settings.timeout_seconds
+        watchdog = Deadline(limit)
         try:
-            response = pool.request("GET", url, headers={"User-Agent": self.settings.user_agent},
-                                    timeout=urllib3.Timeout(total=self.settings.timeout_seconds),
-                                    retries=False, redirect=False, preload_content=False)
+            with watchdog:
+                response = pool.request("GET", target.url, headers={"User-Agent": self.settings.user_agent,
+                                                                    "Connection": "close"},
+                                        timeout=urllib3.Timeout(connect=limit, read=limit),
+                                        retries=False, redirect=False, preload_content=False)
+                try:
+                    body = bytearray()
+                    for chunk in response.stream(2 ** 16):
+                        body += chunk
+                        if len(body) > self.settings.max_bytes:
+                            return Failure(target.url, f"larger than the size cap of {self.settings.max_bytes:,} bytes")
+                finally:
+                    response.release_conn()
         except urllib3.exceptions.NewConnectionError as exc:
-            return Failure(url, f"refused or unreachable: {_reason(exc)}")
-        except (urllib3.exceptions.TimeoutError, socket.timeout):
-            return Failure(url, f"timed out after {self.settings.timeout_seconds} s")
-        except urllib3.exceptions.HTTPError as exc:
-            return Failure(url, f"download failed: {_reason(exc)}")
-        try:
-            body = bytearray()
-            for chunk in response.stream(2 ** 16):
-                body += chunk
-                if len(body) > self.settings.max_bytes:
-                    return Failure(url, f"larger than the size cap of {self.settings.max_bytes:,} bytes")
-        except (urllib3.exceptions.HTTPError, socket.timeout) as exc:
-            return Failure(url, f"download failed: {_reason(exc)}")
-        finally:
-            response.release_conn()
+            return Failure(target.url, "timed out after %s s" % limit if watchdog.expired
+                           else f"refused or unreachable: {_reason(exc)}")
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            timed_out = watchdog.expired or isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout))
+            return Failure(target.url, f"timed out after {limit} s" if timed_out else f"download failed: {_reason(exc)}")
+        if watchdog.expired:
+            return Failure(target.url, f"timed out after {limit} s")
         return response.status, {k.lower(): v for k, v in response.headers.items()}, bytes(body)
-
-    def _admitted(self, url: str) -> bool:
-        """Named in fetching.allowed_private: reached without the address guard."""
-        parts = urlsplit(url)
-        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}" in self.allowed_private
 
     def _wait_turn(self, host: str) -> None:
         """At most one request per fetching.per_host_seconds to each host."""
@@ -133,6 +200,63 @@ class Fetcher:
             if wait > 0:
                 time.sleep(wait)
             self.last_request[host] = time.monotonic()
+
+
+class Deadline:
+    """A wall-clock limit on the sockets this thread opens while it is entered: when it passes, each is
+    shut down, which wakes a read blocked on a server that sends one byte every few seconds."""
+
+    local = threading.local()
+
+    def __init__(self, seconds: float):
+        self.seconds, self.sockets, self.expired = seconds, [], False
+        self.guard = threading.Lock()
+
+    def __enter__(self) -> "Deadline":
+        self.timer = threading.Timer(self.seconds, self._expire)
+        self.timer.daemon = True
+        Deadline.local.current = self
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+        Deadline.local.current = None
+
+    def watch(self, sock: socket.socket) -> None:
+        with self.guard:
+            if self.expired:
+                sock.shutdown(socket.SHUT_RDWR)
+            self.sockets.append(sock)
+
+    def _expire(self) -> None:
+        with self.guard:
+            self.expired = True
+            for sock in self.sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
+
+
+class _Watched:
+    """A connection whose socket the thread's current Deadline may shut."""
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        deadline = getattr(Deadline.local, "current", None)
+        if deadline is not None:
+            deadline.watch(sock)
+        return sock
+
+
+def _with_deadlines(manager):
+    """The pool manager with each scheme's connections watched by the current Deadline."""
+    manager.pool_classes_by_scheme = {
+        scheme: type(pool_class.__name__, (pool_class,), {
+            "ConnectionCls": type(pool_class.ConnectionCls.__name__, (_Watched, pool_class.ConnectionCls), {})})
+        for scheme, pool_class in manager.pool_classes_by_scheme.items()}
+    return manager
 
 
 def _reason(exc: Exception) -> str:

@@ -65,11 +65,21 @@ def is_negated(text: str) -> bool:
     return any(is_negation(w) for w in negation_words(text))
 
 
-def safe_text(value: str) -> str:
-    """The string with lone surrogates (from JSON '\\ud800' or undecodable file names) as U+FFFD.
+# C0 controls and DEL: PostgreSQL refuses NUL in text, terminals obey escapes, pages show garbage.
+# Vertical tab and form feed separate lines; tab, newline and carriage return stay.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_TABLE = {code: None for code in (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)} | {0x0b: "\n", 0x0c: "\n"}
 
-    SQLite, the HTML writer and every encoder refuse lone surrogates, so none may enter the store.
+
+def safe_text(value: str) -> str:
+    """The string as any store, page or terminal can hold it: lone surrogates (from JSON '\\ud800' or
+    undecodable file names) as U+FFFD, C0 control characters (NUL, ESC ...) removed.
+
+    SQLite, the HTML writer and every encoder refuse lone surrogates, PostgreSQL refuses NUL, and an
+    ESC in a name would reach the terminal: none may enter the store.
     """
+    if CONTROLS.search(value):
+        value = value.translate(CONTROL_TABLE)
     if value.isascii():
         return value
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

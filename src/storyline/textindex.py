@@ -14,13 +14,14 @@ class WordIndex:
         self.max_posting = current().ingest.word_index_posting if max_posting is None else max_posting
 
     def add(self, item: Hashable, words: Iterable[str]) -> None:
-        for word in set(words):
+        for word in sorted(set(words)):
             self.postings[word].append(item)
 
     def candidates(self, words: Iterable[str], min_shared: int = 1) -> list[Hashable]:
-        """Items sharing at least min_shared informative words, most shared first."""
+        """Items sharing at least min_shared informative words, most shared first; ties in the order
+        the words first reach them, words taken in sorted order (a set's order changes with the hash seed)."""
         counts: Counter = Counter()
-        for word in set(words):
+        for word in sorted(set(words)):
             posting = self.postings.get(word, [])
             if len(posting) <= self.max_posting:
                 counts.update(posting)

@@ -75,6 +75,9 @@ def test_script_in_article_is_escaped_in_html(tmp_path):
 def test_bad_store_path_is_one_line_not_a_traceback(tmp_path):
     result = _cli("stories", "--db", str(tmp_path / "no" / "such" / "dir" / "s.db"))
     assert result.returncode == 2
+    assert "no store at" in result.stderr and "Traceback" not in result.stderr
+    result = _cli("ingest", str(GOOD), "--db", str(tmp_path / "no" / "such" / "dir" / "s.db"))
+    assert result.returncode == 2
     assert "cannot open store" in result.stderr and "Traceback" not in result.stderr
     (tmp_path / "notes.db").write_text("these are notes, not a database " * 100)
     garbage = _cli("ingest", str(GOOD), "--db", str(tmp_path / "notes.db"))

@@ -24,7 +24,7 @@ def test_healthz_says_the_store_answers(web_db):
 def test_healthz_is_503_with_the_reason_when_the_store_is_gone(tmp_path):
     client = TestClient(create_app(Settings(str(tmp_path / "no" / "such" / "s.db"), token=None)), base_url=LOCAL)
     response = client.get("/healthz")
-    assert response.status_code == 503 and "cannot open store" in response.json()["reason"]
+    assert response.status_code == 503 and "no store at" in response.json()["reason"]
 
 
 def test_metrics_count_articles_failures_ingests_and_requests(web_db, tmp_path):

@@ -3,8 +3,10 @@ stories, show, export, search, failures, config, serve."""
 
 from __future__ import annotations
 
+import functools
 import threading
-from contextlib import nullcontext
+from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Optional
 
@@ -12,9 +14,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import config, export, logs, store
 from .core import Storyline
+from .database import backend_errors
+from .guard import path_text, shown
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -33,14 +38,14 @@ def main(config_file: Optional[Path] = typer.Option(None, "--config", help="sett
                                         "(one JSON object a line on stderr, for log shippers)")) -> None:
     """Turn raw news reports into cited stories."""
     if log_format not in ("text", "json"):
-        err.print(f"--log-format is text or json, not {log_format!r}")
+        _tell(f"--log-format is text or json, not {log_format!r}")
         raise typer.Exit(code=2)
     _settings["log_format"] = log_format
     logs.configure(log_format)
     try:
         _settings["active"] = config.load(config_file, _overrides(setting))
     except config.ConfigError as exc:
-        err.print(str(exc), highlight=False)
+        _tell(str(exc))
         raise typer.Exit(code=2) from None
 
 
@@ -60,6 +65,28 @@ def _overrides(pairs: list[str]) -> dict[str, object]:
     return overrides
 
 
+def reads_store(command: Callable) -> Callable:
+    """A read command whose store fails under it (a damaged file) ends in one line, not a traceback."""
+    @functools.wraps(command)
+    def guarded_command(*args, **kwargs):
+        with _failing_store(command.__name__.removesuffix("_command")):
+            return command(*args, **kwargs)
+    return guarded_command
+
+
+@contextmanager
+def _failing_store(command: str, resumable: bool = False):
+    """A store that fails under a command (a damaged file, a full disk, a server stopped) is one line
+    saying so, and for an ingest that the next run resumes: every committed chunk is kept."""
+    try:
+        yield
+    except (*backend_errors(), OSError) as exc:
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        tail = "; what was committed is kept: run the same command again to resume" if resumable else ""
+        _tell(f"{command} stopped: {detail}{tail}")
+        raise typer.Exit(code=2) from None
+
+
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive), web archives, and "
                                            "http(s) URLs of pages, RSS/Atom feeds or sitemaps"),
@@ -70,16 +97,16 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
                                                    "(tcp://host:8786)")) -> None:
     """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
     session = _open(db)
-    with _pool(workers, scheduler) as pool, Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
-                                                     TimeElapsedColumn(), console=err, transient=True,
-                                                     disable=_settings["log_format"] == "json") as progress:
+    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                   transient=True, disable=_settings["log_format"] == "json")
+    with _failing_store("ingest", resumable=True), _pool(workers, scheduler) as pool, bar as progress:
         task = progress.add_task("articles", total=None)
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         report = session.ingest(paths, advance, workers=pool,
-                                on_wait=lambda message: err.print(f"[yellow]{message}[/yellow]", highlight=False))
+                                on_wait=lambda message: _tell(message, "yellow"))
     _report(report, session)
     if report.new + report.duplicates == 0:
         raise typer.Exit(code=1)
@@ -91,12 +118,13 @@ def _report(report, session: Storyline) -> None:
         logs.ingest_report(report, session.db.location)
         return
     for failure in report.failures:
-        err.print(f"[red]failed[/red] {failure.source}: {failure.reason}", highlight=False)
+        err.print(Text("failed", "red") + Text(shown(f" {failure.source}: {failure.reason}")), highlight=False,
+                  soft_wrap=True)
     table = Table(title="ingest summary", show_header=False)
     for label, value in (("new articles", report.new), ("already in store / repeated", report.duplicates),
-                         ("syndicated copies", report.near_duplicates), ("failed", len(report.failures)),
+                         ("syndicated copies", report.near_duplicates), ("failed", report.failed),
                          ("stories touched", len(report.stories_touched))):
-        table.add_row(label, str(value))
+        _add_row(table, label, f"{value:,}")
     console.print(table)
 
 
@@ -106,7 +134,7 @@ def watch(folder: Path = typer.Argument(..., help="folder to watch (recursively)
     """Ingest what the folder holds, then each file as it is completed (closed or moved in); Ctrl-C stops."""
     session = _open(db)
     stop = threading.Event()
-    err.print(f"watching {folder} (Ctrl-C stops)", highlight=False)
+    _tell(f"watching {path_text(folder)} (Ctrl-C stops)")
     try:
         session.watch(folder, stop, on_ingest=lambda report: _report(report, session))
     except KeyboardInterrupt:
@@ -124,7 +152,7 @@ def follow(feeds: Path = typer.Argument(..., help="a file of feed, sitemap or pa
         urls = [line.strip() for line in feeds.read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.lstrip().startswith("#")]
     except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"cannot read {feeds}: {exc}", highlight=False)
+        _tell(f"cannot read {path_text(feeds)}: {exc}")
         raise typer.Exit(code=2) from None
     session = _open(db)
     try:
@@ -139,14 +167,15 @@ def _duration(text: str) -> float:
     try:
         return float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
     except ValueError:
-        err.print(f"--every takes 90s, 10m, 1h or seconds, not {text!r}")
+        _tell(f"--every takes 90s, 10m, 1h or seconds, not {text!r}")
         raise typer.Exit(code=2) from None
 
 
 @app.command()
+@reads_store
 def stories(db: Optional[str] = DbOption) -> None:
     """List stories: id, title, articles, outlets, date range."""
-    session = _open(db)
+    session = _open(db, read_only=True)
     table = Table(title="stories")
     for column in ("id", "title", "articles", "outlets", "dates"):
         table.add_column(column)
@@ -154,60 +183,64 @@ def stories(db: Optional[str] = DbOption) -> None:
         story = session.story(story_id)
         days = sorted(a.published for a in story.articles if a.published)
         outlets = {a.outlet for a in story.articles if a.outlet}
-        table.add_row(story_id, story.title, str(len(story.articles)), str(len(outlets)),
-                      f"{days[0]} – {days[-1]}" if days else "undated")
+        _add_row(table, story_id, story.title, str(len(story.articles)), str(len(outlets)),
+                 f"{days[0]} – {days[-1]}" if days else "undated")
     console.print(table)
 
 
 @app.command()
+@reads_store
 def show(story_id: str, db: Optional[str] = DbOption) -> None:
     """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
     from rich.markdown import Markdown
 
-    session = _open(db)
+    session = _open(db, read_only=True)
     try:
         story = session.story(story_id)
     except KeyError:
-        err.print(f"no story {story_id!r}; `storyline stories` lists them")
+        _tell(f"no story {story_id!r}; `storyline stories` lists them")
         raise typer.Exit(code=1)
     lookup = {a.id: a for a in story.articles}
     console.print(Markdown(export.story_markdown(story.analysis, story.events, lookup)))
 
 
 @app.command("export")
+@reads_store
 def export_command(format: str = typer.Option("json", "--format", help="json | markdown | html"),
                    output: Path = typer.Option(..., "-o", "--output", help="file to write"),
                    db: Optional[str] = DbOption) -> None:
     """Write everything the store knows (json exactly per the export contract)."""
     if format not in export.FORMATS:
-        err.print(f"unknown format {format!r}; choose json, markdown or html")
+        _tell(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
-    output.write_text(_open(db).export(format), encoding="utf-8")
-    console.print(f"wrote {output}")
+    output.write_text(_open(db, read_only=True).export(format), encoding="utf-8")
+    console.print(Text(f"wrote {path_text(output)}"), highlight=False)
 
 
 @app.command()
+@reads_store
 def search(query: str, db: Optional[str] = DbOption,
            limit: int = typer.Option(20, "--limit", help="at most this many articles")) -> None:
     """Full-text search over article titles and text; shows each hit's story."""
-    session = _open(db)
-    table = Table(title=f"articles matching {query!r}")
+    session = _open(db, read_only=True)
+    table = Table(title=Text(f"articles matching {query!r}"))
     for column in ("article", "story", "published", "title"):
         table.add_column(column)
     for article in session.search(query, limit):
-        table.add_row(article.id, article.story_id or "", article.published or "", article.title)
+        _add_row(table, article.id, article.story_id or "", article.published or "", article.title)
     console.print(table)
 
 
 @app.command()
+@reads_store
 def failures(db: Optional[str] = DbOption) -> None:
     """Inputs that could not be ingested, with the reason."""
-    session = _open(db)
+    session = _open(db, read_only=True)
     table = Table(title="failures")
     for column in ("source", "reason", "when"):
         table.add_column(column)
     for row in session.failures():
-        table.add_row(*row)
+        _add_row(table, *row)
     console.print(table)
 
 
@@ -234,22 +267,32 @@ def serve(db: Optional[str] = DbOption,
     from .web import Settings, create_app
     from .web.settings import LOOPBACK_NAMES, is_loopback
 
-    _open(db).close()
     names = tuple(allowed_host) or LOOPBACK_NAMES
     if not is_loopback(host) and host not in ("0.0.0.0", "::", *names):
         names += (host,)
     settings = Settings(store.resolve_db_path(db), allowed_hosts=names, pipeline=_settings["active"])
     if not is_loopback(host):
         if not settings.token:
-            err.print(f"refusing to serve on {host}: beyond loopback every client on the network could reach the "
-                      "store; set STORYLINE_TOKEN (required for writes) and start again", highlight=False)
+            _tell(f"refusing to serve on {host}: beyond loopback every client on the network could reach the "
+                  "store; set STORYLINE_TOKEN (required for writes) and start again")
             raise typer.Exit(code=2)
-        err.print(f"[yellow]warning:[/yellow] {host} is reachable from the network; anyone there can read the "
-                  f"stories. Answering to Host names: {', '.join(names)} (add more with --allowed-host)",
-                  highlight=False)
+        _tell(f"warning: {host} is reachable from the network; anyone there can read the stories. Answering "
+              f"to Host names: {', '.join(names)} (add more with --allowed-host)", "yellow")
+    # a read-only server opens its store read-only (readable on read-only media); a missing one is made
+    _open(db, read_only=not settings.token and store.exists(settings.db_path)).close()
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
-    err.print(f"serving {settings.db_path} on http://{host}:{port} — {mode}", highlight=False)
+    _tell(f"serving {settings.db_path} on http://{host}:{port} — {mode}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _add_row(table: Table, *cells: str) -> None:
+    """A row of text as it is: a story title or file name holding `[red]` is no markup."""
+    table.add_row(*(Text(shown(cell)) for cell in cells))
+
+
+def _tell(message: str, style: str | None = None) -> None:
+    """One line on stderr, shown as written: no markup read in it, control characters as \\xNN."""
+    err.print(Text(shown(message), style or ""), highlight=False, soft_wrap=True)
 
 
 def _pool(workers: int | None, scheduler: str | None):
@@ -261,12 +304,13 @@ def _pool(workers: int | None, scheduler: str | None):
     return dask_pool(workers, scheduler)
 
 
-def _open(db: str | None) -> Storyline:
-    """The store under this run's settings, or a one-line error (no traceback) when it cannot be opened."""
+def _open(db: str | None, read_only: bool = False) -> Storyline:
+    """The store under this run's settings, or a one-line error (no traceback) when it cannot be opened.
+    Read commands open it read-only: they never create, migrate or write a file they are pointed at."""
     try:
-        return Storyline(db, _settings["active"])
+        return Storyline(db, _settings["active"], read_only=read_only)
     except store.StoreError as exc:
-        err.print(str(exc), highlight=False, soft_wrap=True)
+        _tell(str(exc))
         raise typer.Exit(code=2) from None
 
 

@@ -34,6 +34,8 @@ class Reading:
     language_sample_chars: int = setting(2000, "characters of a text the language is guessed from")
     notice_words: int = setting(150, "a page this short carrying a notice phrase (404, paywall) is that notice")
     max_reason_chars: int = setting(300, "a failure's reason is cut to this length")
+    failures_per_kind: int = setting(10, "failures of one kind in one file listed one by one; the rest of that "
+                                         "kind are one row with their count")
     max_archive_expansion: int = setting(100, "a gzipped web archive may expand to this many times its size "
                                               "(at least reading.max_file_bytes); past that it is a decompression bomb")
     archive_block_bytes: int = setting(4 * 1024 * 1024, "web archives are read in blocks of this size: warcio grows "

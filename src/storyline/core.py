@@ -74,12 +74,13 @@ class Result:
 
 class Storyline:
     """A store (SQLite file, ":memory:" or postgresql:// URL; default $STORYLINE_DB or storyline.db)
-    and the settings every run on it uses."""
+    and the settings every run on it uses. read_only: for reading alone (listings, export, the web
+    app's pages): the store is neither created nor migrated, and nothing can be written to it."""
 
-    def __init__(self, store_location: str | Path | None = None, config: Config = None):
+    def __init__(self, store_location: str | Path | None = None, config: Config = None, read_only: bool = False):
         self.settings = resolve_settings(config)
         self.location = store.resolve_db_path(str(store_location) if store_location else None)
-        self.db: Database = store.open_store(self.location)
+        self.db: Database = store.open_store(self.location, read_only)
         self._fetcher: Fetcher | None = None
 
     def ingest(self, inputs: Inputs, progress: Callable[[int, int | None], None] | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ class Database(Protocol):
     def transaction(self) -> Any: ...
     def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Any: ...
     def table_exists(self, name: str) -> bool: ...
+    def table_names(self) -> list[str]: ...
     def lock_schema(self) -> None: ...
     def run_script(self, script: str) -> None: ...
     def fragment(self, name: str) -> str: ...
@@ -46,9 +48,21 @@ def is_postgres(location: str) -> bool:
     return location.startswith(POSTGRES_SCHEMES)
 
 
-def connect(location: str) -> Database:
-    """A connection to the store at `location`: a PostgreSQL URL, or an SQLite file (":memory:" too)."""
-    return PostgresDatabase(location) if is_postgres(location) else SQLiteDatabase(location)
+def connect(location: str, read_only: bool = False) -> Database:
+    """A connection to the store at `location`: a PostgreSQL URL, or an SQLite file (":memory:" too).
+
+    read_only: the connection can write nothing (a read command never changes a file it was pointed at,
+    and a store on read-only media can still be read).
+    """
+    return PostgresDatabase(location, read_only) if is_postgres(location) else SQLiteDatabase(location, read_only)
+
+
+def backend_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a backend raises when its database fails under a command (damaged file, disk full,
+    server gone): reported in one line by the CLI and as 503 by the web app, never as a traceback."""
+    import psycopg
+
+    return sqlite3.Error, psycopg.Error
 
 
 class SQLiteDatabase:
@@ -61,17 +75,39 @@ class SQLiteDatabase:
         "ilike": "LIKE",
     }
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, read_only: bool = False):
         self.location = path
         try:
-            self.raw = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.raw = self._read_only(path) if read_only else self._writable(path)
             self.raw.row_factory = sqlite3.Row
-            self.raw.execute("PRAGMA journal_mode=WAL")
-            self.raw.execute("PRAGMA synchronous=NORMAL")
-            self.raw.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {path!r}: {exc}") from exc
         self.execute = self.raw.execute  # the hot path: no translation needed
+
+    @staticmethod
+    def _writable(path: str) -> sqlite3.Connection:
+        raw = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
+            return raw  # someone else's database: left exactly as found (store.open_store refuses it)
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=NORMAL")
+        raw.execute("PRAGMA foreign_keys=ON")
+        return raw
+
+    @staticmethod
+    def _read_only(path: str) -> sqlite3.Connection:
+        """mode=ro creates nothing; on read-only media (where WAL's shared-memory file cannot be made)
+        the file is opened immutable instead."""
+        if path == ":memory:":
+            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        if not os.path.isfile(path):
+            raise StoreError(f"no store at {path!r}: `storyline ingest` makes one")
+        uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+        try:
+            return _opened(uri)
+        except sqlite3.OperationalError:
+            return _opened(uri + "&immutable=1")
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.raw.executemany(sql, rows)
@@ -112,6 +148,9 @@ class SQLiteDatabase:
     def table_exists(self, name: str) -> bool:
         return self.raw.execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchone() is not None
 
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+
     def lock_schema(self) -> None:
         """Nothing to do: BEGIN IMMEDIATE already admits one writer."""
 
@@ -127,6 +166,18 @@ class SQLiteDatabase:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _opened(uri: str) -> sqlite3.Connection:
+    """A read-only connection that has read the schema (where opening fails), writes refused."""
+    raw = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
+    try:
+        raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        raw.execute("PRAGMA query_only=ON")
+    except sqlite3.Error:
+        raw.close()
+        raise
+    return raw
 
 
 def _sqlite_statements(script: str) -> list[str]:
@@ -182,7 +233,7 @@ class PostgresDatabase:
     WRITER_LOCK = zlib.crc32(b"storyline writer")
     SCHEMA_LOCK = zlib.crc32(b"storyline schema")
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, read_only: bool = False):
         import psycopg  # imported here: SQLite users never need the driver loaded
 
         self._errors = psycopg.Error
@@ -190,6 +241,8 @@ class PostgresDatabase:
         try:
             self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory,
                                        connect_timeout=int(os.environ.get("STORYLINE_DB_TIMEOUT", "10")))
+            if read_only:
+                self.raw.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         except psycopg.Error as exc:
             raise StoreError(f"cannot open store {self.location!r}: {' '.join(str(exc).split())}") from exc
 
@@ -220,6 +273,10 @@ class PostgresDatabase:
 
     def table_exists(self, name: str) -> bool:
         return self.raw.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                                               "ORDER BY tablename")]
 
     def lock_schema(self) -> None:
         """Two processes opening a new store at once: the second waits, then sees the migration done."""

@@ -1,12 +1,14 @@
 """Exports: JSON exactly per ../shared/contract/EXPORT.md, Markdown, and a self-contained HTML report.
 
-Every piece of article text in HTML goes through html.escape: a report that contains
-<script> shows it as text.
+Every piece of article text in HTML goes through html.escape, and in Markdown through `md`: a report
+that contains <script> or [a link](javascript:...) shows it as text.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import asdict
 from html import escape
 
@@ -16,6 +18,7 @@ from .dates import article_times
 from .models import Article, Event, StoryAnalysis, figure_text
 
 CONTRACT_VERSION = 1
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def collect(conn: Database) -> tuple[list[Article], list[tuple[StoryAnalysis, list[Event]]]]:
@@ -87,27 +90,36 @@ def to_markdown(conn: Database) -> str:
 
 
 def story_markdown(analysis: StoryAnalysis, events: list[Event], lookup: dict[str, Article]) -> str:
-    cite = lambda ids: " ".join(f"[{i}]" for i in ids)  # noqa: E731
+    """One story as Markdown; every text from a report passes through `md`, so a renderer shows it as text."""
+    cite = lambda ids: " ".join(f"[{md(i)}]" for i in ids)  # noqa: E731
     lines = []
-    lines += [f"## {analysis.title}", "", "### Summary", ""]
-    lines += [f"- {s.text} {cite(s.article_ids)}" for s in analysis.summary]
+    lines += [f"## {md(analysis.title)}", "", "### Summary", ""]
+    lines += [f"- {md(s.text)} {cite(s.article_ids)}" for s in analysis.summary]
     lines += ["", "### Timeline", ""]
-    lines += [f"- **{t.date}**{' (expected)' if t.expected else ''}: {t.text} {cite(t.article_ids)}"
+    lines += [f"- **{md(t.date)}**{' (expected)' if t.expected else ''}: {md(t.text)} {cite(t.article_ids)}"
               for t in analysis.timeline]
     lines += ["", "### Who said what", ""]
-    lines += [f"- **{q.speaker or 'unattributed'}** ({q.kind}{', ' + q.said_on if q.said_on else ''}): "
-              f"“{q.variants[0].text}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
+    lines += [f"- **{md(q.speaker or 'unattributed')}** ({q.kind}{', ' + md(q.said_on) if q.said_on else ''}): "
+              f"“{md(q.variants[0].text)}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
     lines += ["", "### Figures", ""]
-    lines += [f"- {figure_text(c.quantity)} — {c.source or 'unattributed'} {cite(c.article_ids)}"
+    lines += [f"- {md(figure_text(c.quantity))} — {md(c.source or 'unattributed')} {cite(c.article_ids)}"
               for c in analysis.claims]
     lines += ["", "### Disputed and agreed", ""]
-    lines += [f"- {r.type}: {statement_text(analysis, r.a)} ⟷ {statement_text(analysis, r.b)} ({r.why})"
+    lines += [f"- {r.type}: {md(statement_text(analysis, r.a))} ⟷ {md(statement_text(analysis, r.b))} ({md(r.why)})"
               for r in analysis.relations]
     lines += ["", "### Sources", ""]
-    lines += [f"- [{aid}] {lookup[aid].title} — {lookup[aid].outlet or lookup[aid].source} "
-              f"({lookup[aid].published or 'undated'})" for e in events for aid in e.article_ids if aid in lookup]
+    lines += [f"- [{md(aid)}] {md(lookup[aid].title)} — {md(lookup[aid].outlet or lookup[aid].source)} "
+              f"({md(lookup[aid].published or 'undated')})" for e in events for aid in e.article_ids if aid in lookup]
     lines.append("")
     return "\n".join(lines)
+
+
+def md(text: str) -> str:
+    """Report text as Markdown that renders as that text: on one line (a blank line would end the list
+    item and start a block of its own), HTML's < > & as entities (no raw HTML, no autolinks), and the
+    characters of links, emphasis, code and tables backslash-escaped (no `[x](javascript:...)`)."""
+    one_line = " ".join(str(text).split())
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 HTML_STYLE = """

@@ -18,13 +18,13 @@ import stat
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from .config import current
 from .dates import parse_date_string
-from .guard import guarded, path_text
+from .guard import FailureLog, guarded, path_text
 from .models import Failure, RawDocument
 from .text import safe_text
 
@@ -53,8 +53,10 @@ TRAILING_DATETIME = re.compile(
 
 @dataclass
 class ReadResult:
-    documents: list[RawDocument]
-    failures: list[Failure]
+    """One file's documents and failures (bounded per kind: see guard.FailureLog)."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    failures: FailureLog = field(default_factory=FailureLog)
 
 
 def iter_input_files(paths: list[str]) -> Iterator[Path | Failure]:
@@ -239,7 +241,7 @@ def documents_from_json(source: str, text: str, one_per_line: bool) -> ReadResul
     JSON Lines are split on "\\n" alone: U+2028, U+2029 and U+0085 are legal inside a JSON string
     (str.splitlines would cut the record there).
     """
-    result = ReadResult([], [])
+    result = ReadResult()
     if one_per_line:
         records = [(f"{source}:{n}", line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     else:
@@ -269,7 +271,7 @@ def documents_from_archive(path: Path, source: str) -> ReadResult:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    result, settings, pages, records = ReadResult([], []), current().reading, 0, 0
+    result, settings, pages, records = ReadResult(), current().reading, 0, 0
     try:
         with open(path, "rb", opener=_open_nonblocking) as handle, _archive_stream(handle) as stream:
             for number, record in enumerate(ArchiveIterator(stream, arc2warc=True, block_size=settings.archive_block_bytes), 1):
@@ -418,11 +420,13 @@ def _outlet_of(url: str | None) -> str | None:
 
 
 def _fail(source: str, reason: str) -> ReadResult:
-    return ReadResult([], [Failure(source, reason)])
+    result = ReadResult()
+    result.failures.append(Failure(source, reason))
+    return result
 
 
 def _single(source: str, doc: RawDocument | Failure) -> ReadResult:
-    result = ReadResult([], [])
+    result = ReadResult()
     _append(result, doc)
     return result
 

@@ -39,6 +39,6 @@ def ingest_report(report, store: str) -> None:
         LOGGER.warning("failed", extra={"source": failure.source, "reason": failure.reason})
     LOGGER.info("ingested", extra={
         "store": store, "new": report.new, "duplicates": report.duplicates,
-        "syndicated_copies": report.near_duplicates, "failed": len(report.failures),
+        "syndicated_copies": report.near_duplicates, "failed": report.failed,
         "stories_touched": len(report.stories_touched),
         "stage_seconds": {stage: round(seconds, 3) for stage, seconds in sorted(report.stage_seconds.items())}})

@@ -39,6 +39,7 @@ class Failure:
 
     source: str
     reason: str
+    count: int = 1   # more than 1: this row stands for that many failures of one kind in one file
 
     def __post_init__(self) -> None:
         self.source, self.reason = safe_text(self.source), safe_text(self.reason)

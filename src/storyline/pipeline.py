@@ -69,6 +69,11 @@ class IngestReport:
     stories_touched: set[str] = field(default_factory=set)
     stage_seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # CPU, all processes
 
+    @property
+    def failed(self) -> int:
+        """Inputs that failed: a summary row counts every failure it stands for."""
+        return sum(f.count for f in self.failures)
+
     def add_seconds(self, seconds: dict[str, float]) -> None:
         for stage, value in seconds.items():
             self.stage_seconds[stage] += value

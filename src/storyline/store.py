@@ -18,7 +18,7 @@ from typing import Any
 
 from . import embed
 from .cluster import CorpusStats, Group
-from .database import Database, StoreError, connect
+from .database import Database, StoreError, connect, is_postgres
 from .linking import Profile
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation, StoryAnalysis,
                      SummarySentence, TimelineEntry)
@@ -125,6 +125,9 @@ MIGRATIONS = [
     UPDATE groups SET saved = rowid;
     CREATE INDEX groups_saved ON groups(kind, saved);
     """),
+    Migration("""
+    ALTER TABLE failures ADD COLUMN count BIGINT NOT NULL DEFAULT 1;
+    """),
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
 ARTICLE_COLUMNS = ("rowid, id, source, title, outlet, language, published_given, published, published_inferred, "
@@ -140,19 +143,53 @@ def resolve_db_path(path: str | None) -> str:
     return path or os.environ.get("STORYLINE_DB") or DEFAULT_DB
 
 
-def open_store(path: str | None = None) -> Database:
-    """Open (creating or migrating) the store: an SQLite file (or ":memory:") or a postgresql:// URL.
+def exists(location: str) -> bool:
+    """A store may be there: a PostgreSQL URL (the server says), or an SQLite file that exists."""
+    return is_postgres(location) or os.path.exists(location)
+
+
+def open_store(path: str | None = None, read_only: bool = False) -> Database:
+    """Open the store: an SQLite file (or ":memory:") or a postgresql:// URL; created or migrated unless
+    read_only. A database that holds tables but is no storyline store is refused, never written into.
 
     The connection may move between threads (the web server hands a request's work to a pool)
     but is only ever used by one request at a time.
     """
-    conn = connect(resolve_db_path(path))
+    conn = connect(resolve_db_path(path), read_only)
     try:
-        migrate(conn)
+        version = schema_version(conn)
+        if not version and conn.table_names():
+            shown = ", ".join(conn.table_names()[:5])
+            raise StoreError(f"{conn.location} is not a storyline store (it holds other tables: {shown}); "
+                             "nothing was written to it")
+        if read_only and not version:
+            raise StoreError(f"{conn.location} is an empty database, not yet a store: `storyline ingest` makes one")
+        if read_only and version < len(MIGRATIONS):
+            conn.close()
+            _upgrade(resolve_db_path(path), version)
+            conn = connect(resolve_db_path(path), read_only)
+        if not read_only:
+            migrate(conn)
+    except StoreError:
+        conn.close()
+        raise
     except Exception as exc:
         conn.close()
         raise StoreError(f"{conn.location} is not a storyline store this version can use: {exc}") from exc
     return conn
+
+
+def _upgrade(location: str, version: int) -> None:
+    """Bring a store made by an earlier version up to date before reading it (a migration only adds)."""
+    try:
+        writable = connect(location)
+    except StoreError as exc:
+        raise StoreError(f"the store was made by an earlier version (schema {version} of {len(MIGRATIONS)}) and "
+                         f"cannot be upgraded here: {exc}") from exc
+    try:
+        migrate(writable)
+    finally:
+        writable.close()
 
 
 def schema_version(conn: Database) -> int:
@@ -485,9 +522,14 @@ def _entity(row: Any) -> Entity:
 def record_failures(conn: Database, failures: list[Failure]) -> None:
     """A failure seen again moves to the end, with the time it was last seen."""
     conn.executemany("DELETE FROM failures WHERE source=? AND reason=?", [(f.source, f.reason) for f in failures])
-    conn.executemany("INSERT INTO failures (source, reason, at) VALUES (?,?,?)",
-                     [(f.source, f.reason, now()) for f in failures])
+    conn.executemany("INSERT INTO failures (source, reason, at, count) VALUES (?,?,?,?)",
+                     [(f.source, f.reason, now(), f.count) for f in failures])
 
 
 def failures(conn: Database) -> list[tuple[str, str, str]]:
     return [(r["source"], r["reason"], r["at"]) for r in conn.execute("SELECT * FROM failures ORDER BY id")]
+
+
+def failure_counts(conn: Database) -> list[tuple[str, int]]:
+    """Each failure reason with how many inputs failed so (a summary row counts all it stands for)."""
+    return [(r[0], int(r[1])) for r in conn.execute("SELECT reason, SUM(count) FROM failures GROUP BY reason")]

@@ -36,7 +36,7 @@ from .config import Settings, current, using
 from .dates import date_from_url
 from .dedup import signature
 from .extract import ArticleFacts, extract_facts
-from .guard import guarded, optional, path_text
+from .guard import FailureLog, guarded, optional, path_text
 from .ingest import read_path
 from .language import detect_language
 from .linking import article_terms, tf_vector
@@ -110,13 +110,16 @@ def read_and_prepare(item: Path | Failure | list[RawDocument]) -> tuple[list[Pre
         result = read_path(item)
         documents, failures = result.documents, result.failures
     started = clock.measure("read", started)
-    out: list[Prepared | Failure] = list(failures)
+    out: list[Prepared | Failure] = []
+    failed = FailureLog()
+    failed.extend(failures)
     for doc in documents:
         article = prepare(doc)
-        out.append(article if isinstance(article, Failure) else
-                   guarded(article.source, "cleaning", lambda: Prepared(article, signature(article.text).hashvalues)))
+        prepared = article if isinstance(article, Failure) else \
+            guarded(article.source, "cleaning", lambda: Prepared(article, signature(article.text).hashvalues))
+        (failed if isinstance(prepared, Failure) else out).append(prepared)
     clock.measure("clean", started)
-    return out, clock.seconds
+    return [*failed, *out], clock.seconds
 
 
 def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure], dict[str, float]]:

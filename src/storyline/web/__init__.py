@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
+from ..database import StoreError, backend_errors
 from .api import router as api_router
 from .metrics import Metrics, measure
 from .metrics import router as metrics_router
@@ -59,6 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
     async def bad_request(request: Request, exc: BadRequest):
         return _error(request, 400, str(exc))
 
+    for failing in (StoreError, *backend_errors()):  # a damaged store or a server gone: 503, not 500
+        app.add_exception_handler(failing, store_failed)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p not in ('query', 'path'))}: {e['msg']}"
@@ -66,6 +70,10 @@ def create_app(settings: Settings) -> FastAPI:
         return _error(request, 400, f"invalid request: {problems}")
 
     return app
+
+
+async def store_failed(request: Request, exc: Exception):
+    return _error(request, 503, "the store cannot be read: " + " ".join(str(exc).split())[:300])
 
 
 def _error(request: Request, status: int, message: str, headers: dict | None = None):

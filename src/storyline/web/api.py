@@ -35,9 +35,9 @@ Cursor = Query(None, description="next_cursor from the previous page")
 
 
 def connection(request: Request) -> Iterator[Database]:
-    """One store connection per request."""
+    """One read-only store connection per request (writes go through the ingest worker)."""
     settings: Settings = request.app.state.settings
-    session = Storyline(settings.db_path, settings.pipeline)
+    session = Storyline(settings.db_path, settings.pipeline, read_only=True)
     try:
         yield session.db
     finally:
@@ -153,10 +153,10 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
     if not records:
         return 400, "body is an empty list: send an article object or a list of them"
     documents = documents_from_records(records, label)
+    with Storyline(db_path, pipeline) as session:
+        report: IngestReport = session.ingest(documents)  # records every failure, also when all fail
     if all(isinstance(d, Failure) for d in documents):
         return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in documents)
-    with Storyline(db_path, pipeline) as session:
-        report: IngestReport = session.ingest(documents)
     return 201, {"new": report.new, "already_stored": report.duplicates,
                  "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
                  "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],

@@ -7,7 +7,6 @@ the POSTs this server handled; request latency is measured around every request.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter as Tally
 
@@ -16,8 +15,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from .. import store
+from .. import browse, store
 from ..core import Storyline
+from ..database import backend_errors
+from ..guard import reason_kind
+from . import views
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,10 +53,12 @@ class StoreCollector:
         articles = GaugeMetricFamily("storyline_articles", "articles in the store")
         failures = GaugeMetricFamily("storyline_failures", "inputs that failed, by reason", labels=["reason"])
         try:
-            with Storyline(self.db_path, self.pipeline_settings) as session:
+            with Storyline(self.db_path, self.pipeline_settings, read_only=True) as session:
                 articles.add_metric([], store.article_count(session.db))
-                by_reason = Tally(reason_label(reason) for _source, reason, _at in store.failures(session.db))
-        except store.StoreError:
+                by_reason: Tally = Tally()
+                for reason, count in store.failure_counts(session.db):
+                    by_reason[reason_kind(reason)] += count
+        except (store.StoreError, *backend_errors()):
             return
         for reason, count in sorted(by_reason.items()):
             failures.add_metric([reason], count)
@@ -62,22 +66,21 @@ class StoreCollector:
         yield failures
 
 
-def reason_label(reason: str) -> str:
-    """A failure reason's first clause with numbers as N, so labels stay few ('HTTP N', 'not a news
-    article', 'refused', 'file too large (N MB; limit N MB)')."""
-    return re.sub(r"\d[\d,.]*", "N", reason.split(":", 1)[0])[:80]
-
-
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
-    """200 with the store's kind and size when the store answers, else 503 with the reason."""
+    """200 with the store's kind and size when the store answers what the pages ask of it (the first
+    page of stories, of articles and of entities), else 503 with the reason: a store whose pages were
+    overwritten opens, but fails there."""
     settings = request.app.state.settings
     try:
-        with Storyline(settings.db_path, settings.pipeline) as session:
+        with Storyline(settings.db_path, settings.pipeline, read_only=True) as session:
+            views.list_stories(session.db, views.story_filter(None, None, None, None, None), None, 1)
+            browse.article_page(session.db, None, 0, 1)
+            browse.entity_page(session.db, None, 0, 1)
             return JSONResponse({"status": "ok", "store": session.db.dialect,
                                  "articles": store.article_count(session.db)})
-    except store.StoreError as exc:
-        return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+    except (store.StoreError, *backend_errors()) as exc:
+        return JSONResponse({"status": "unavailable", "reason": " ".join(str(exc).split())}, status_code=503)
 
 
 @router.get("/metrics")

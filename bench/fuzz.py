@@ -1,7 +1,8 @@
 """The long fuzz run: the properties of tests/fuzzing.py on many hypothesis examples.
 
 Every stage gets its share of --examples (the whole-pipeline ingest, which costs about a
-second an example, gets 0.5%). Unlike the test, a failing example does not stop the run:
+second an example, gets 0.5%; gzip archives, bombs up to 64 MB among them, 0.5%). The "postgres"
+stage runs on a throw-away PostgreSQL server this script starts (tests/pgserver.py). Unlike the test, a failing example does not stop the run:
 each exception is counted by stage and type, and the first input of each kind is printed.
 Prints inputs tried, unhandled exceptions, exports that are not strict JSON, and the time.
 
@@ -20,9 +21,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import fuzzing  # noqa: E402
 from fuzzing import PROPERTIES  # noqa: E402
+from pgserver import TempPostgres  # noqa: E402
 
-SHARES = {"read": 0.2, "record": 0.25, "clean": 0.2, "dates": 0.25, "extract": 0.095, "ingest": 0.005}
+from storyline import store  # noqa: E402
+
+SHARES = {"read": 0.15, "archive": 0.005, "postgres": 0.1, "record": 0.2, "clean": 0.2, "dates": 0.25,
+          "extract": 0.09, "ingest": 0.005}
 
 
 def run_stage(stage: str, examples: int, random_seed: int) -> tuple[int, Counter, float]:
@@ -57,6 +63,9 @@ def main() -> None:
     parser.add_argument("--stage", choices=sorted(PROPERTIES))
     args = parser.parse_args()
     stages = [args.stage] if args.stage else list(SHARES)
+    server = TempPostgres().start() if "postgres" in stages else None
+    if server:
+        fuzzing.POSTGRES = store.open_store(server.create("fuzz"))
     total_tried, total_errors, non_json, total_seconds = 0, 0, 0, 0.0
     print(f"{'stage':8} {'inputs':>8} {'exceptions':>10} {'seconds':>8} {'inputs/s':>9}")
     for stage in stages:
@@ -66,6 +75,9 @@ def main() -> None:
         non_json += sum(n for kind, n in errors.items() if "is not JSON" in kind)
         total_tried, total_errors, total_seconds = total_tried + tried, total_errors + failures, total_seconds + seconds
         print(f"{stage:8} {tried:8d} {failures:10d} {seconds:8.1f} {tried / seconds:9.1f}", flush=True)
+    if server:
+        fuzzing.POSTGRES.close()
+        server.stop()
     print(f"total: {total_tried} inputs tried, {total_errors} unhandled exceptions, {non_json} non-JSON exports, "
           f"{total_seconds:.0f} s")
     sys.exit(1 if total_errors else 0)

@@ -8,14 +8,18 @@ raises, no text that SQLite or JSON cannot hold gets through, and the store stay
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from datetime import date
 from pathlib import Path
 
 from hypothesis import strategies as st
+from rich.console import Console
 
 from storyline import export, store
+from storyline.cli import failure_line
+from storyline.guard import CONTROL, shown
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract import extract_facts
 from storyline.ingest import document_from_record, read_path
@@ -58,7 +62,9 @@ def mutated_articles(draw) -> str:
     return text
 
 
-file_inputs = st.tuples(st.sampled_from([".txt", ".json", ".jsonl", ".html"]),
+# File names as careless users and attackers write them: rich markup, terminal escapes, a folder "a[".
+NAMES = ["input", "a[/red]", "[bold]x", "\x1b[31mred", "b]", "x\x07y", "[link=http://e.example]y"]
+file_inputs = st.tuples(st.sampled_from(NAMES), st.sampled_from([".txt", ".json", ".jsonl", ".html"]),
                         st.binary(max_size=400) | mutated_articles().map(lambda t: t.encode("utf-8", "surrogatepass")) |
                         st.lists(records, max_size=3).map(lambda rs: "\n".join(
                             json.dumps(r, ensure_ascii=False) for r in rs).encode("utf-8", "surrogatepass")))
@@ -76,14 +82,37 @@ def storable(value: object) -> None:
             storable(field)
 
 
-def check_read(suffix: str, data: bytes) -> None:
+def check_read(name: str, suffix: str, data: bytes) -> None:
+    """Any bytes under any name: documents or named failures, each failure line printable as written."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"input{suffix}"
+        path = Path(folder) / f"{name}{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         result = read_path(path)
-    for item in result.documents + result.failures:
+    for item in [*result.documents, *result.failures]:
         storable(item)
     assert all(f.source and f.reason for f in result.failures)
+    terminal = Console(file=io.StringIO(), width=10_000)
+    for failure in result.failures:
+        terminal.print(failure_line(failure), soft_wrap=True)
+        assert shown(failure.source) in terminal.file.getvalue()  # markup in the name shown, not obeyed
+    assert not CONTROL.search(terminal.file.getvalue().replace("\n", ""))
+
+
+def check_archive(data: bytes) -> None:
+    """A gzipped web archive, a bomb among them: read within its expansion cap, never past it."""
+    check_read("crawl", ".warc.gz", data)
+
+
+def check_postgres(record: dict) -> None:
+    """Every text a record becomes (document, article, failure) is one PostgreSQL accepts: a NUL lost
+    the whole ingest there. Needs `POSTGRES` set to a PostgreSQL store by the runner."""
+    document = document_from_record("fuzz.jsonl:1", record)
+    items = [document] + ([prepare(document)] if isinstance(document, RawDocument) else [])
+    for item in items:
+        for value in vars(item).values():
+            if isinstance(value, str):
+                assert POSTGRES.execute("SELECT CAST(? AS text)", (value,)).fetchone()[0] == value
 
 
 def check_record(record: dict) -> None:
@@ -130,6 +159,25 @@ def strict_json(text: str) -> object:
     return json.loads(text, parse_constant=refuse)
 
 
+@st.composite
+def gzip_archives(draw) -> bytes:
+    """Gzip streams: of zeros (bombs up to 64 MB, past the 20 MB floor of the cap), of random bytes, of
+    a WARC record, cut short, or a gzip inside a gzip."""
+    import gzip
+
+    megabytes = draw(st.sampled_from([0, 1, 24, 64]))
+    body = draw(st.sampled_from([b"\0" * (megabytes << 20), b"WARC/1.0\r\nWARC-Type: response\r\n\r\n" +
+                                 b"\0" * (megabytes << 20)])) + draw(st.binary(max_size=200))
+    data = gzip.compress(body, compresslevel=draw(st.sampled_from([1, 9])), mtime=0)
+    if draw(st.booleans()):
+        data = gzip.compress(data, mtime=0)
+    return data[:draw(st.integers(1, len(data)))] if draw(st.booleans()) else data
+
+
+POSTGRES = None  # a PostgreSQL store (Database) the runner opens before the "postgres" property runs
+controls = st.lists(st.sampled_from(["\x00", "\x01", "\x1b", "\x7f", "\ud800", "a", " ", "Arlen", "\x00\x00"]),
+                    max_size=12).map("".join)
+records_with_controls = st.dictionaries(st.sampled_from(FIELDS), controls | texts, max_size=7)
 anchors = st.none() | st.dates(min_value=date.min, max_value=date.max)
 ingest_batches = st.lists(st.tuples(mutated_articles(), st.none() | st.sampled_from(
     ["2023-01-04", "0001-01-01", "9999-12-31", "1900-01-01", "2099-12-31"])),
@@ -138,6 +186,8 @@ ingest_batches = st.lists(st.tuples(mutated_articles(), st.none() | st.sampled_f
 # stage name -> (strategy of the check's arguments, check)
 PROPERTIES = {
     "read": (file_inputs, lambda args: check_read(*args)),
+    "archive": (gzip_archives(), check_archive),
+    "postgres": (records_with_controls, check_postgres),
     "record": (records, check_record),
     "clean": (documents, check_prepare),
     "dates": (st.tuples(texts | mutated_articles(), anchors), lambda args: check_dates(*args)),

@@ -118,8 +118,7 @@ def _report(report, session: Storyline) -> None:
         logs.ingest_report(report, session.db.location)
         return
     for failure in report.failures:
-        err.print(Text("failed", "red") + Text(shown(f" {failure.source}: {failure.reason}")), highlight=False,
-                  soft_wrap=True)
+        err.print(failure_line(failure), highlight=False, soft_wrap=True)
     table = Table(title="ingest summary", show_header=False)
     for label, value in (("new articles", report.new), ("already in store / repeated", report.duplicates),
                          ("syndicated copies", report.near_duplicates), ("failed", report.failed),
@@ -283,6 +282,11 @@ def serve(db: Optional[str] = DbOption,
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
     _tell(f"serving {settings.db_path} on http://{host}:{port} — {mode}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def failure_line(failure) -> Text:
+    """`failed SOURCE: REASON` as written: no markup read in a file name, control characters as \\xNN."""
+    return Text("failed", "red") + Text(shown(f" {failure.source}: {failure.reason}"))
 
 
 def _add_row(table: Table, *cells: str) -> None:

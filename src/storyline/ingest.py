@@ -400,12 +400,12 @@ def _field(record: dict, key: str) -> str | None:
     A value over the cap is no value of that kind (an 80 KB "date" is not a date) and reads as missing.
     """
     value = record.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         return None
     cap = MAX_FIELD_CHARS.get(key)
     if cap is not None and len(value) > cap:
         return None
-    return safe_text(value.strip())
+    return safe_text(value).strip() or None  # a value of control characters alone is no value
 
 
 def _outlet_of(url: str | None) -> str | None:

@@ -22,6 +22,7 @@ from .metrics import Metrics, measure
 from .metrics import router as metrics_router
 from .pages import render_error
 from .pages import router as pages_router
+from .schema import openapi_document
 from .settings import Settings
 from .views import BadRequest
 
@@ -33,6 +34,12 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Stories from raw news reports: events, quotes, figures, disputes, timelines, "
                               "every statement traced to its articles.")
     app.state.settings = settings
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi_document(app, settings.pipeline.web.max_page_size)
+        return app.openapi_schema
+    app.openapi = openapi
     app.state.metrics = Metrics(settings.db_path, settings.pipeline)
     app.middleware("http")(measure)
     # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends Host: evil.example

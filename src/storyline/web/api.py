@@ -25,13 +25,16 @@ from ..models import Failure
 from ..pipeline import IngestReport
 from ..procs import die_with_parent
 from . import views
+from .schema import COMMON, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=COMMON)
 _POOL: ProcessPoolExecutor | None = None
 Limit = Query(None, ge=1, description="items per page (default and most: the web.page_size and "
                                        "web.max_page_size settings)")
-Cursor = Query(None, description="next_cursor from the previous page")
+# A cursor is a token this server issued (the last item's sort key), named by its own format in the schema.
+StoryCursor = Query(None, description="next_cursor from the previous page", json_schema_extra={"format": "story-cursor"})
+RowCursor = Query(None, description="next_cursor from the previous page", json_schema_extra={"format": "row-cursor"})
 
 
 def connection(request: Request) -> Iterator[Database]:
@@ -61,16 +64,18 @@ def not_found(kind: str, item_id: str) -> HTTPException:
 @router.get("/stories")
 def list_stories(conn: Database = Depends(connection),
                  q: str | None = Query(None, description="full-text search over the stories' articles"),
-                 since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD"),
-                 until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD"),
+                 since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD",
+                                             json_schema_extra={"format": "date"}),
+                 until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD",
+                                             json_schema_extra={"format": "date"}),
                  outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
-                 cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
+                 cursor: str | None = StoryCursor, limit: int = Depends(page_limit)) -> dict:
     """Stories, newest first; every filter narrows the list."""
     page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity), cursor, limit)
     return {"items": [views.story_row_json(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/stories/{story_id}")
+@router.get("/stories/{story_id}", responses={**MISSING, **MOVED})
 def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
     """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
     detail = views.story_detail(conn, story_id)
@@ -81,14 +86,14 @@ def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
 
 @router.get("/articles")
 def list_articles(conn: Database = Depends(connection), story: str | None = None,
-                  cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
+                  cursor: str | None = RowCursor, limit: int = Depends(page_limit)) -> dict:
     """Articles with their clean text, in ingest order; optionally one story's."""
     rows, next_cursor = views.one_page(browse.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
     return {"items": [views.article_json(a) for _, a in rows], "next_cursor": next_cursor}
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id}", responses=MISSING)
 def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
     """One article: clean text, its sentences (as citations count them), event and story."""
     found = browse.article(conn, article_id)
@@ -100,7 +105,7 @@ def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
 @router.get("/entities")
 def list_entities(conn: Database = Depends(connection),
                   q: str | None = Query(None, description="part of a name or alias"),
-                  cursor: str | None = Cursor, limit: int = Depends(page_limit)) -> dict:
+                  cursor: str | None = RowCursor, limit: int = Depends(page_limit)) -> dict:
     """People, organisations and places, each with its aliases and story."""
     rows, next_cursor = views.one_page(browse.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
@@ -112,8 +117,7 @@ def _after_rowid(cursor: str | None) -> int:
     return after[0] if after else 0
 
 
-
-@router.get("/entities/{entity_id}")
+@router.get("/entities/{entity_id}", responses=MISSING)
 def get_entity(entity_id: str, conn: Database = Depends(connection)) -> dict:
     """One entity, its aliases, and the same name in other stories."""
     found = browse.entity(conn, entity_id)
@@ -123,7 +127,8 @@ def get_entity(entity_id: str, conn: Database = Depends(connection)) -> dict:
     return views.entity_json(entity, story_id, browse.entities_named(conn, [entity.name, *entity.aliases]))
 
 
-@router.post("/articles", status_code=201)
+@router.post("/articles", status_code=201, responses=WRITING,
+             openapi_extra={"requestBody": POST_BODY, "security": [{"bearer": []}]})
 async def post_articles(request: Request) -> JSONResponse:
     """Ingest one article (a JSON object as in the ingest JSONL format) or a list of them.
 

@@ -20,8 +20,9 @@ from ..core import Storyline
 from ..database import backend_errors
 from ..guard import reason_kind
 from . import views
+from .schema import HEALTH, METRICS
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["operations"])
 
 
 class Metrics:
@@ -66,7 +67,7 @@ class StoreCollector:
         yield failures
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses=HEALTH)
 def healthz(request: Request) -> JSONResponse:
     """200 with the store's kind and size when the store answers what the pages ask of it (the first
     page of stories, of articles and of entities), else 503 with the reason: a store whose pages were
@@ -83,7 +84,7 @@ def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "reason": " ".join(str(exc).split())}, status_code=503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=Response, responses=METRICS)
 def metrics(request: Request) -> Response:
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -15,9 +15,10 @@ from .. import browse, store
 from ..database import Database
 from ..models import figure_text
 from . import views
-from .api import connection
+from .api import StoryCursor, connection
+from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["pages"], responses=PAGE_COMMON)
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
 
@@ -39,9 +40,10 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None, since: str | None = None,
-               until: str | None = None, outlet: str | None = None, entity: str | None = None,
-               cursor: str | None = None) -> HTMLResponse:
+def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None,
+               since: str | None = Query(None, json_schema_extra={"format": "date"}),
+               until: str | None = Query(None, json_schema_extra={"format": "date"}), outlet: str | None = None,
+               entity: str | None = None, cursor: str | None = StoryCursor) -> HTMLResponse:
     where = views.story_filter(q, since, until, outlet, entity)
     listing = views.list_stories(conn, where, cursor, request.app.state.settings.pipeline.web.page_size)
     filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
@@ -51,7 +53,7 @@ def story_list(request: Request, conn: Database = Depends(connection), q: str | 
                 title="Stories")
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
+@router.get("/stories/{story_id}", response_class=HTMLResponse, responses={**PAGE_MISSING, **MOVED})
 def story_page(story_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
     detail = views.story_detail(conn, story_id)
     if detail is None:
@@ -59,7 +61,7 @@ def story_page(story_id: str, conn: Database = Depends(connection)) -> HTMLRespo
     return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title)
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id}", response_class=HTMLResponse, responses=PAGE_MISSING)
 def article_page(article_id: str, conn: Database = Depends(connection),
                  cite: str | None = Query(None, max_length=5000)) -> HTMLResponse:
     found = browse.article(conn, article_id)
@@ -74,7 +76,7 @@ def article_page(article_id: str, conn: Database = Depends(connection),
     return page("article.html", article=found, body=body, cited=bool(span), asked=bool(cite), title=found.title)
 
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id}", response_class=HTMLResponse, responses=PAGE_MISSING)
 def entity_page(entity_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
     found = browse.entity(conn, entity_id)
     if found is None:

@@ -70,10 +70,7 @@ def iso_day(value: str | None, name: str) -> str | None:
 
 def story_filter(q: str | None, since: str | None, until: str | None, outlet: str | None,
                  entity: str | None) -> StoryFilter:
-    where = StoryFilter(q or None, iso_day(since, "since"), iso_day(until, "until"), outlet or None, entity or None)
-    if where.since and where.until and where.since > where.until:
-        raise BadRequest("since is after until")
-    return where
+    return StoryFilter(q or None, iso_day(since, "since"), iso_day(until, "until"), outlet or None, entity or None)
 
 
 @dataclass

@@ -61,10 +61,18 @@ class TempPostgres:
     def start(self) -> "TempPostgres":
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
+        return self.resume()
+
+    def resume(self) -> "TempPostgres":
+        """Start the server on its data folder (again, after `halt`)."""
         options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "log"), "-o",
                   f"-k {self.socket_dir} -p {self.port} -c listen_addresses='' {options}", "start")
         return self
+
+    def halt(self) -> None:
+        """Stop the server at once, as a crash would, keeping its data for `resume`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
@@ -77,7 +85,7 @@ class TempPostgres:
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self.halt()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

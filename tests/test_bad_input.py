@@ -72,6 +72,24 @@ def test_script_in_article_is_escaped_in_html(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
+def test_markup_in_article_is_text_in_markdown(tmp_path):
+    """The Markdown export carried raw HTML and links that a Markdown renderer would run or follow."""
+    from markdown_it import MarkdownIt
+
+    hostile = tmp_path / "hostile.jsonl"
+    text = ("The mayor said <script>alert(1)</script> would not [win](javascript:alert(2)) or "
+            "<img src=x onerror=alert(3)> stop the vote, the council said on Monday.\n\n<iframe src=//e.example>. ") * 3
+    hostile.write_text(json.dumps({"title": "Vote <b onmouseover=alert(4)>today</b> ![x](https://e.example/t.png)",
+                                   "text": text, "outlet": "<svg onload=alert(5)>"}) + "\n")
+    conn, _report = ingest_into(tmp_path / "m.db", hostile)
+    from storyline.export import to_markdown
+
+    rendered = MarkdownIt("commonmark", {"html": True}).render(to_markdown(conn))
+    for payload in ("<script", "<img", "<iframe", "<b ", "<svg", 'href="javascript:', "<a href", "<img src"):
+        assert payload not in rendered, payload
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered and "Vote &lt;b onmouseover" in rendered
+
+
 def test_bad_store_path_is_one_line_not_a_traceback(tmp_path):
     result = _cli("stories", "--db", str(tmp_path / "no" / "such" / "dir" / "s.db"))
     assert result.returncode == 2

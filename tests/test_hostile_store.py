@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, SHARED
 from storyline import Storyline, store
 from storyline.web import Settings, create_app
 
@@ -155,6 +155,36 @@ def test_a_full_disk_mid_ingest_is_one_line_and_the_next_run_resumes(tmp_path):
         clean.ingest(first)
         clean.ingest([SAMPLE])
         assert json.loads((tmp_path / "resumed.json").read_text(encoding="utf-8")) == json.loads(clean.export("json"))
+
+
+def test_a_postgresql_server_stopped_mid_ingest_is_one_line_and_the_next_run_resumes(tmp_path):
+    """A server gone mid-ingest ended in a raw traceback; now one line, and the same command later
+    ends in the store an uninterrupted run makes."""
+    import time
+
+    from pgserver import TempPostgres
+
+    reports = tmp_path / "reports.jsonl"
+    reports.write_text("".join((SHARED / "data" / "gvc-dev.jsonl").read_text(encoding="utf-8")
+                               .splitlines(keepends=True)[:24]), encoding="utf-8")
+    with TempPostgres() as server:
+        url, clean = server.create("halted"), server.create("clean")
+        command = [sys.executable, "-m", "storyline.cli", "--set", "ingest.chunk=1", "ingest", str(reports),
+                   "--db", url]
+        running = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with Storyline(url) as watcher:
+            while store.article_count(watcher.db) < 2 and running.poll() is None:
+                time.sleep(0.1)
+        server.halt()
+        _out, stopped = running.communicate(timeout=600)
+        server.resume()
+        assert running.returncode == 2 and "Traceback" not in stopped
+        assert stopped.strip().startswith("ingest stopped: ") and len(stopped.strip().splitlines()) == 1
+        assert stopped.strip().endswith("what was committed is kept: run the same command again to resume")
+        assert _cli("ingest", str(reports), "--db", url).returncode == 0
+        with Storyline(url) as resumed, Storyline(clean) as uninterrupted:
+            uninterrupted.ingest([reports])
+            assert json.loads(resumed.export("json")) == json.loads(uninterrupted.export("json"))
 
 
 def test_a_million_bad_lines_are_a_few_rows_with_their_count(tmp_path):

@@ -196,7 +196,7 @@ def test_a_million_bad_lines_are_a_few_rows_with_their_count(tmp_path):
     assert result.returncode == 0
     failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed")]
     assert len(failed_lines) == 22  # ten of each kind, then one line for the rest of each
-    assert f"failed {bad}:11: JSON record has neither text nor html (and 99,989 more like it in this file)" \
+    assert f"failed {bad}:11: JSON record has neither text nor html (and 99,989 more like it in this input)" \
         in failed_lines
     assert "│ failed                      │ 100,030 │" in result.stdout
     with Storyline(db) as session:
@@ -216,11 +216,12 @@ def test_a_post_whose_records_all_fail_records_them(sample_store, tmp_path):
     shutil.copy(sample_store, db)
     client = TestClient(create_app(Settings(str(db), token=TOKEN)), base_url=LOCAL)
     response = client.post("/api/articles", headers={"Authorization": f"Bearer {TOKEN}"},
-                           content=json.dumps([{"title": "no text"}, 7]))
+                           content=json.dumps([7] + [{"title": "no text"}] * 25))
     assert response.status_code == 400
     with Storyline(db) as session:
         reasons = sorted(reason for _source, reason, _at in session.failures())
-    assert reasons == ["JSON record has neither text nor html", "JSON record is not an object"]
+    assert reasons == ["JSON record has neither text nor html"] * 10 + [
+        "JSON record has neither text nor html (and 14 more like it in this input)", "JSON record is not an object"]
 
 
 def test_a_post_with_nul_bytes_keeps_every_record_on_postgresql(postgres):

@@ -19,7 +19,7 @@ from .text import safe_text
 
 T = TypeVar("T")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-MORE_LIKE_IT = re.compile(r" \(and [\d,]+ more like it in this file\)$")
+MORE_LIKE_IT = re.compile(r" \(and [\d,]+ more like it in this input\)$")
 
 
 def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
@@ -55,8 +55,8 @@ def reason_kind(reason: str) -> str:
 
 
 class FailureLog:
-    """The failures of one input file, bounded: the first reading.failures_per_kind of each kind one by
-    one, then one row per kind standing for the rest ("... (and 999,989 more like it in this file)").
+    """The failures of one input (a file, a POST, a call of the Python API), bounded: the first reading.failures_per_kind of each kind one by
+    one, then one row per kind standing for the rest ("... (and 999,989 more like it in this input)").
 
     A million bad lines in one file are then a dozen rows and a dozen lines on the terminal, not a
     million of each, and the count is kept (Failure.count) for the summary and /metrics.
@@ -84,7 +84,7 @@ class FailureLog:
     def __iter__(self) -> Iterator[Failure]:
         yield from self.kept
         for first in self.beyond.values():
-            more = f" (and {first.count - 1:,} more like it in this file)" if first.count > 1 else ""
+            more = f" (and {first.count - 1:,} more like it in this input)" if first.count > 1 else ""
             yield Failure(first.source, first.reason + more, first.count)
 
     def __len__(self) -> int:

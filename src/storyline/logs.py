@@ -31,6 +31,9 @@ def configure(log_format: str) -> None:
     LOGGER.handlers[:] = [handler]
     LOGGER.setLevel(logging.INFO)
     LOGGER.propagate = False
+    # psycopg warns of the pipeline it could not close when its server is gone; the command says so
+    # itself, in one line ("ingest stopped: the connection is closed; ...")
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
 
 
 def ingest_report(report, store: str) -> None:

@@ -28,7 +28,7 @@ from .dedup import DuplicateIndex, from_bytes, to_bytes
 from .extract import ArticleFacts
 from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
-from .guard import guarded
+from .guard import FailureLog, guarded
 from .ingest import iter_input_files
 from .linking import article_profile, shipped_models
 from .models import Article, Event, Failure, RawDocument, Relation, StoryAnalysis
@@ -347,8 +347,11 @@ def ingest_documents(conn: Database, documents: list[RawDocument | Failure],
 
 
 def document_items(documents: list[RawDocument | Failure]) -> Iterator[list[RawDocument] | Failure]:
-    """Documents already read as stream items: the failures one by one, the documents in worker-sized batches."""
-    yield from (d for d in documents if isinstance(d, Failure))
+    """Documents already read as stream items: the failures one by one (bounded per kind, as a file's are),
+    the documents in worker-sized batches."""
+    failed = FailureLog()
+    failed.extend(d for d in documents if isinstance(d, Failure))
+    yield from failed
     readable = [d for d in documents if not isinstance(d, Failure)]
     size = current().ingest.analyse_batch
     yield from (readable[start:start + size] for start in range(0, len(readable), size))

@@ -161,7 +161,7 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
     with Storyline(db_path, pipeline) as session:
         report: IngestReport = session.ingest(documents)  # records every failure, also when all fail
     if all(isinstance(d, Failure) for d in documents):
-        return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in documents)
+        return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in report.failures)
     return 201, {"new": report.new, "already_stored": report.duplicates,
                  "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
                  "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],

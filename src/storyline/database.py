@@ -87,7 +87,7 @@ class SQLiteDatabase:
     @staticmethod
     def _writable(path: str) -> sqlite3.Connection:
         raw = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = _sqlite_tables(raw)
         if tables and "meta" not in tables:
             return raw  # someone else's database: left exactly as found (store.open_store refuses it)
         raw.execute("PRAGMA journal_mode=WAL")
@@ -149,7 +149,7 @@ class SQLiteDatabase:
         return self.raw.execute("SELECT 1 FROM sqlite_master WHERE name=?", (name,)).fetchone() is not None
 
     def table_names(self) -> list[str]:
-        return [r[0] for r in self.raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return _sqlite_tables(self.raw)
 
     def lock_schema(self) -> None:
         """Nothing to do: BEGIN IMMEDIATE already admits one writer."""
@@ -166,6 +166,10 @@ class SQLiteDatabase:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _sqlite_tables(raw: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
 
 
 def _opened(uri: str) -> sqlite3.Connection:

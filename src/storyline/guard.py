@@ -46,8 +46,6 @@ def shown(text: str) -> str:
     return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-
-
 def reason_kind(reason: str) -> str:
     """A failure reason's first clause with numbers as N: what failures of one kind share ('HTTP N',
     'not a news article', 'refused', 'malformed JSON (Expecting value at column N)')."""
@@ -55,8 +53,9 @@ def reason_kind(reason: str) -> str:
 
 
 class FailureLog:
-    """The failures of one input (a file, a POST, a call of the Python API), bounded: the first reading.failures_per_kind of each kind one by
-    one, then one row per kind standing for the rest ("... (and 999,989 more like it in this input)").
+    """The failures of one input (a file, a POST, a call of the Python API), bounded: the first
+    reading.failures_per_kind of each kind one by one, then one row per kind standing for the rest
+    ("... (and 999,989 more like it in this input)").
 
     A million bad lines in one file are then a dozen rows and a dozen lines on the terminal, not a
     million of each, and the count is kept (Failure.count) for the summary and /metrics.

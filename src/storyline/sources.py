@@ -183,12 +183,14 @@ class Fetcher:
                             return Failure(target.url, f"larger than the size cap of {self.settings.max_bytes:,} bytes")
                 finally:
                     response.release_conn()
-        except urllib3.exceptions.NewConnectionError as exc:
-            return Failure(target.url, "timed out after %s s" % limit if watchdog.expired
-                           else f"refused or unreachable: {_reason(exc)}")
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            timed_out = watchdog.expired or isinstance(exc, (urllib3.exceptions.TimeoutError, socket.timeout))
-            return Failure(target.url, f"timed out after {limit} s" if timed_out else f"download failed: {_reason(exc)}")
+            # NewConnectionError is a TimeoutError to urllib3: a refused connection is told apart first
+            unreachable = isinstance(exc, urllib3.exceptions.NewConnectionError)
+            if watchdog.expired or not unreachable and isinstance(exc, (urllib3.exceptions.TimeoutError,
+                                                                        socket.timeout)):
+                return Failure(target.url, f"timed out after {limit} s")
+            return Failure(target.url, f"{'refused or unreachable' if unreachable else 'download failed'}: "
+                                       f"{_reason(exc)}")
         if watchdog.expired:
             return Failure(target.url, f"timed out after {limit} s")
         return response.status, {k.lower(): v for k, v in response.headers.items()}, bytes(body)

@@ -158,10 +158,10 @@ def open_store(path: str | None = None, read_only: bool = False) -> Database:
     conn = connect(resolve_db_path(path), read_only)
     try:
         version = schema_version(conn)
-        if not version and conn.table_names():
-            shown = ", ".join(conn.table_names()[:5])
-            raise StoreError(f"{conn.location} is not a storyline store (it holds other tables: {shown}); "
-                             "nothing was written to it")
+        tables = conn.table_names() if not version else []
+        if tables:
+            raise StoreError(f"{conn.location} is not a storyline store (it holds other tables: "
+                             f"{', '.join(tables[:5])}); nothing was written to it")
         if read_only and not version:
             raise StoreError(f"{conn.location} is an empty database, not yet a store: `storyline ingest` makes one")
         if read_only and version < len(MIGRATIONS):

@@ -289,6 +289,8 @@ class WorkerPool:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers, then wait for the pool's manager thread to see them gone: left running,
+    it met a closed wake-up pipe at interpreter exit and printed a traceback after the command's report."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=True, cancel_futures=True)

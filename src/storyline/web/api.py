@@ -34,6 +34,8 @@ Limit = Query(None, ge=1, description="items per page (default and most: the web
                                        "web.max_page_size settings)")
 # A cursor is a token this server issued (the last item's sort key), named by its own format in the schema.
 StoryCursor = Query(None, description="next_cursor from the previous page", json_schema_extra={"format": "story-cursor"})
+Since = Query(None, description="stories with an article on or after YYYY-MM-DD", json_schema_extra={"format": "date"})
+Until = Query(None, description="stories with an article on or before YYYY-MM-DD", json_schema_extra={"format": "date"})
 RowCursor = Query(None, description="next_cursor from the previous page", json_schema_extra={"format": "row-cursor"})
 
 
@@ -64,10 +66,7 @@ def not_found(kind: str, item_id: str) -> HTTPException:
 @router.get("/stories")
 def list_stories(conn: Database = Depends(connection),
                  q: str | None = Query(None, description="full-text search over the stories' articles"),
-                 since: str | None = Query(None, description="stories with an article on or after YYYY-MM-DD",
-                                             json_schema_extra={"format": "date"}),
-                 until: str | None = Query(None, description="stories with an article on or before YYYY-MM-DD",
-                                             json_schema_extra={"format": "date"}),
+                 since: str | None = Since, until: str | None = Until,
                  outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
                  cursor: str | None = StoryCursor, limit: int = Depends(page_limit)) -> dict:
     """Stories, newest first; every filter narrows the list."""

@@ -15,7 +15,7 @@ from .. import browse, store
 from ..database import Database
 from ..models import figure_text
 from . import views
-from .api import StoryCursor, connection
+from .api import Since, StoryCursor, Until, connection
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
 router = APIRouter(tags=["pages"], responses=PAGE_COMMON)
@@ -41,8 +41,7 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None,
-               since: str | None = Query(None, json_schema_extra={"format": "date"}),
-               until: str | None = Query(None, json_schema_extra={"format": "date"}), outlet: str | None = None,
+               since: str | None = Since, until: str | None = Until, outlet: str | None = None,
                entity: str | None = None, cursor: str | None = StoryCursor) -> HTMLResponse:
     where = views.story_filter(q, since, until, outlet, entity)
     listing = views.list_stories(conn, where, cursor, request.app.state.settings.pipeline.web.page_size)

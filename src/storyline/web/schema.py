@@ -1,6 +1,7 @@
-"""The OpenAPI document as the server behaves, for the API, the pages and /healthz and /metrics: every error each route can answer (400 where FastAPI
-would say 422, 404, 301, 401, 403, 413, 503) with the one error body they share, the POST body and
-its bearer token, and page sizes bounded by this server's settings. `tests/test_openapi.py` runs
+"""The OpenAPI document as the server behaves, for the API, the pages, /healthz and /metrics: every
+error each route can answer (400 where FastAPI would say 422, 404, 301, 401, 403, 413, 503) with the
+one error body they share, the POST body and its bearer token, and page sizes bounded by this
+server's settings. `tests/test_openapi.py` runs
 schemathesis over every route against it."""
 
 from __future__ import annotations

@@ -154,3 +154,31 @@ def entity_page(conn: Database, query: str | None, after: int, limit: int) -> li
 
 def outlets(conn: Database) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
+
+
+@dataclass
+class CheckedReport:
+    """One report's stance toward a claim, with the sentence that decides it."""
+
+    article: Article
+    stance: str
+    score: float
+    evidence: str | None
+
+
+@dataclass
+class ClaimCheck:
+    claim: str
+    reports: list[CheckedReport]
+
+
+def check_claims(conn: Database, claims: list[str]) -> list[ClaimCheck]:
+    """Every report in the store bearing on each claim: agree, disagree or discuss (stance.check)."""
+    from . import stance
+
+    articles = [_article(r) for r in conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid")]
+    by_id = {a.id: a for a in articles}
+    reports = [stance.Report(a.id, stance.split_sentences(a.title, a.text)) for a in articles]
+    verdicts = stance.check(claims, reports)
+    return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
+            for claim, row in zip(claims, verdicts)]

@@ -4,6 +4,8 @@ stories, show, export, search, failures, config, serve."""
 from __future__ import annotations
 
 import functools
+import json
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
@@ -228,6 +230,60 @@ def search(query: str, db: Optional[str] = DbOption,
     for article in session.search(query, limit):
         _add_row(table, article.id, article.story_id or "", article.published or "", article.title)
     console.print(table)
+
+
+@app.command()
+@reads_store
+def check(claim: Optional[str] = typer.Argument(None, help="the claim, as a sentence"),
+          claims: Optional[Path] = typer.Option(None, "--claims", help='a JSONL file of {"claim_id", "claim"} lines'),
+          format: str = typer.Option("table", "--format", help="table | jsonl"),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", help="file to write (jsonl; default stdout)"),
+          db: Optional[str] = DbOption) -> None:
+    """Which reports bear on a claim, and does each agree, disagree or only discuss it."""
+    if (claim is None) == (claims is None) or format not in ("table", "jsonl"):
+        _tell("give one claim or --claims FILE, and --format table or jsonl")
+        raise typer.Exit(code=2)
+    items = [("1", claim)] if claim is not None else _claim_lines(claims)
+    results = _open(db, read_only=True).check([text for _, text in items])
+    if format == "jsonl":
+        lines = [json.dumps({"claim_id": claim_id, "url": r.article.source, "article_id": r.article.id,
+                             "stance": r.stance, "score": r.score, "evidence": r.evidence}, ensure_ascii=False)
+                 for (claim_id, _), result in zip(items, results) for r in result.reports]
+        text = "".join(line + "\n" for line in lines)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            console.print(Text(f"wrote {len(lines)} stances to {path_text(output)}"), highlight=False)
+        else:
+            sys.stdout.write(text)
+        return
+    for (_, text), result in zip(items, results):
+        table = Table(title=Text(f"reports bearing on {text!r}"))
+        for column in ("outlet", "date", "title", "stance", "sentence", "how sure"):
+            table.add_column(column)
+        for r in result.reports:
+            _add_row(table, r.article.outlet or "", r.article.published or "", r.article.title, r.stance,
+                     r.evidence or "", f"{r.score:.2f}")
+        console.print(table)
+
+
+def _claim_lines(path: Path) -> list[tuple[str, str]]:
+    """(claim_id, claim) of each line; a bad line stops the command with its line number."""
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        _tell(f"cannot read {path_text(path)}: {error}")
+        raise typer.Exit(code=1)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            items.append((str(record["claim_id"]), str(record["claim"])))
+        except (ValueError, KeyError, TypeError):
+            _tell(f"{path_text(path)} line {number}: not a {{\"claim_id\", \"claim\"}} object")
+            raise typer.Exit(code=1)
+    return items
 
 
 @app.command()

@@ -146,6 +146,12 @@ class Storyline:
     def search(self, query: str, limit: int = 20) -> list[Article]:
         return browse.search_articles(self.db, query, limit)
 
+    def check(self, claims: str | list[str]) -> list[browse.ClaimCheck]:
+        """For each claim, the reports bearing on it: agree, disagree or discuss, the sentence that
+        decides it and how sure (see ../contract/CHECK.md)."""
+        with using(self.settings):
+            return browse.check_claims(self.db, [claims] if isinstance(claims, str) else list(claims))
+
     def failures(self) -> list[tuple[str, str, str]]:
         """(source, reason, when) of each input that could not be ingested."""
         return store.failures(self.db)

@@ -101,6 +101,15 @@ def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
     return {**views.article_json(found), "sentences": browse.article_sentences(conn, article_id)}
 
 
+ClaimText = Query(..., min_length=1, max_length=2000, description="the claim, as a sentence")
+
+
+@router.get("/check")
+def check_claim(claim: str = ClaimText, conn: Database = Depends(connection)) -> dict:
+    """Every report bearing on the claim: agree, disagree or discuss, the deciding sentence, how sure."""
+    return views.claim_check_json(browse.check_claims(conn, [claim])[0])
+
+
 @router.get("/entities")
 def list_entities(conn: Database = Depends(connection),
                   q: str | None = Query(None, description="part of a name or alias"),

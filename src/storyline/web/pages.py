@@ -15,7 +15,7 @@ from .. import browse, store
 from ..database import Database
 from ..models import figure_text
 from . import views
-from .api import Since, StoryCursor, Until, connection
+from .api import ClaimText, Since, StoryCursor, Until, connection
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
 router = APIRouter(tags=["pages"], responses=PAGE_COMMON)
@@ -73,6 +73,15 @@ def article_page(article_id: str, conn: Database = Depends(connection),
         body = (escape(found.text[:start]) + Markup('<mark id="cited">') + escape(found.text[start:end])
                 + Markup("</mark>") + escape(found.text[end:]))
     return page("article.html", article=found, body=body, cited=bool(span), asked=bool(cite), title=found.title)
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_page(claim: str = ClaimText, conn: Database = Depends(connection)) -> HTMLResponse:
+    """The reports bearing on a claim, those that deny it first, each with its deciding sentence."""
+    result = browse.check_claims(conn, [claim])[0]
+    order = {"disagree": 0, "agree": 1, "discuss": 2}
+    reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
+    return page("check.html", claim=claim, reports=reports, title=f"Check: {claim}")
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, responses=PAGE_MISSING)

@@ -16,7 +16,7 @@ from fastapi import HTTPException
 from rapidfuzz import fuzz
 
 from .. import browse, store
-from ..browse import StoryFilter, StoryRow
+from ..browse import ClaimCheck, StoryFilter, StoryRow
 from ..config import current
 from ..database import Database
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
@@ -214,3 +214,9 @@ def highlight_span(text: str, sentences: list[str], cited: str | None) -> tuple[
         return None
     start = text.find(best)
     return (start, start + len(best)) if start >= 0 else None
+
+
+def claim_check_json(result: ClaimCheck) -> dict:
+    return {"claim": result.claim,
+            "reports": [{"article": article_json(r.article, with_text=False), "stance": r.stance, "score": r.score,
+                         "evidence": r.evidence} for r in result.reports]}

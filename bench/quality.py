@@ -11,7 +11,8 @@ non-English reports share an event / a story with an English sibling.
 
 Then the extraction figures (bench/extraction_quality.py): dates on TempEval-3 and MEANTIME /
 Spanish TimeBank beside HeidelTime, quotes and speakers on PolNeAR beside textacy, figures and
-disputes on the project's own annotated WikinewsSum fixture.
+disputes on the project's own annotated WikinewsSum fixture; and the claim check on FNC-1 dev,
+5 folds by topic, beside the FNC-1 baseline, a TF-IDF threshold and UCL's MLP (bench/stance.py).
 
 usage: python bench/quality.py [--corpus NAME] [--batches N] [--seed S] [--only grouping|extraction]
                                [--skip-peers]
@@ -131,6 +132,10 @@ def main() -> None:
 
         print()
         extraction_table(skip_peers=args.skip_peers)
+        from stance import stance_table
+
+        print()
+        stance_table(skip_peers=args.skip_peers)
 
 
 def grouping_table(args) -> None:

@@ -68,6 +68,7 @@ class Mention:
     text: str
     label: str
     article_id: str
+    stands_for: str | None = None  # an acronym the report introduced in parentheses after this name
 
 
 @dataclass

@@ -41,6 +41,8 @@ NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del"
 # Names shorter than this are compared letter for letter, never as transliteration variants.
 NAME_PARTICLE = re.compile(r"(?:van|von|de|da|di|del|della|der|den|la|le|bin|ibn|al|el|ben)\s+[A-Z]")
 NAME_PREFIXES = re.compile(r"^(?:the|a|an)\s+", re.I)
+# An acronym the report introduces right after a name: "the Andean Community of Nations (CAN)".
+INTRODUCED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z&.]{1,9})\)")
 
 # Transliteration pairs that differ between Russian- and Ukrainian-based spellings and between
 # romanisation systems. Applied to both sides of a comparison, so they only make variants equal.
@@ -79,11 +81,28 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         name = clean_mention(ent.text) if label else None
         if name:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
-    for match in QUOTED_GROUP.finditer(text_of(doc)):
+    text = text_of(doc)
+    for match in QUOTED_GROUP.finditer(text):
         name = clean_mention(match.group(1))
         if name:
             mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))
+    mentions += _introduced_acronyms(mentions, text)
     return sorted(mentions, key=lambda m: m[0])
+
+
+def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) -> list[tuple[int, int, Mention]]:
+    """A parenthesised acronym right after a multi-word name stands for it in this report when its
+    letters are the name's initials in any order (CAN, the Comunidad Andina, of "Andean Community
+    of Nations"); a dateline's agency ("NEW YORK (AP)") is not."""
+    found = []
+    for _start, end, mention in mentions:
+        match = INTRODUCED_ACRONYM.match(text, end)
+        acronym = match.group(1).rstrip(".") if match else ""
+        letters = set(acronym.replace(".", "").replace("&", ""))
+        initials = {w[0].upper() for w in mention.text.split() if w.lower() not in NAME_STOPWORDS}
+        if len(mention.text.split()) >= 2 and mention.label != "PERSON" and len(letters) >= 2 and letters <= initials:
+            found.append((match.start(1), match.end(1), Mention(acronym, mention.label, mention.article_id, mention.text)))
+    return found
 
 
 def transliteration_key(name: str) -> str:
@@ -124,7 +143,7 @@ def content_stems(name: str) -> frozenset[str]:
 def same_spelling_variant(a: str, b: str) -> bool:
     """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
     if min(len(a), len(b)) < current().extraction.shortest_variant:
-        return a.lower() == b.lower()  # 'God' is not 'Good', 'North' not 'Northrop'
+        return _folded(a) == _folded(b)  # 'Barça' is 'Barca'; 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
     if ka == kb:
         return True
@@ -138,6 +157,11 @@ def same_spelling_variant(a: str, b: str) -> bool:
         return True
     return len(short) >= settings.shortest_variant and Levenshtein.distance(ka, kb) <= settings.variant_edits and \
         ka[:settings.variant_same_start] == kb[:settings.variant_same_start]
+
+
+def _folded(name: str) -> str:
+    """Lower case without diacritics: the spelling a keyboard without them gives."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 def _strip_vowel_end(key: str) -> str:
@@ -222,9 +246,12 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     kinds = {name: Counter(labels[name]) for name in names}
     people = {name: " " in name and _main_label(labels[name]) == "PERSON" for name in names}
     ordered = sorted(names)
+    _merge_name_parts(ordered, labels, articles, union, kinds)
     _merge_variants(ordered, labels, union)
     _merge_legal_names(ordered, labels, union)
     _merge_surnames(ordered, labels, names, union)
+    _merge_introduced_acronyms(mentions, union)
+    _merge_short_forms(ordered, labels, union)
     groups: dict[str, MentionGroup] = {}
     for name in ordered:
         group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set()))
@@ -310,6 +337,45 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
         firsts = {transliteration_key(p.split()[0]) for p in candidates}
         if candidates and len(firsts) == 1:
             union(name, max(candidates, key=lambda p: names[p]))
+
+
+def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: dict[str, set], union,
+                      kinds: dict[str, Counter]) -> None:
+    """A lone word the report also uses inside one full name of a person it names ('Lacy' after
+    'Alan Lacy', 'Lula' after 'Luiz Inácio Lula da Silva') is that person, even where the model
+    tagged the lone word a place ('Toledo'); never a word the mentions mostly call an organisation. Runs
+    first, while every name is its own group, so the relabelled kinds are the group's."""
+    people = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    parts: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        for word in person.split()[1:]:
+            if word.lower() not in NAME_STOPWORDS:
+                parts[_folded(word)].append(person)
+    for name in ordered:
+        if " " in name or labels[name]["ORG"] * 2 >= sum(labels[name].values()):
+            continue
+        holders = [p for p in parts.get(_folded(name), []) if articles[p] & articles[name]]
+        if len({_folded(p) for p in holders}) == 1:
+            kinds[name]["PERSON"] += sum(kinds[name].values())
+            union(name, holders[0])
+
+
+def _merge_introduced_acronyms(mentions: list[Mention], union) -> None:
+    for m in mentions:
+        if m.stands_for:
+            union(m.stands_for, m.text)
+
+
+def _merge_short_forms(ordered: list[str], labels: dict[str, Counter], union) -> None:
+    """A one-word organisation name that begins exactly one longer organisation name of the story
+    ('Bayern' / 'Bayern München', 'Inter' / 'Inter Milan')."""
+    organisations = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "ORG"]
+    for name in ordered:
+        if " " in name or _main_label(labels[name]) != "ORG":
+            continue
+        longer = [o for o in organisations if _folded(o.split()[0]) == _folded(name)]
+        if len(longer) == 1:
+            union(name, longer[0])
 
 
 def _unique_surnames(people: list[str]) -> dict[str, list[str]]:

@@ -26,8 +26,10 @@ def collect(conn: Database) -> tuple[list[Article], list[tuple[StoryAnalysis, li
 
 
 def _quantity(q) -> dict:
+    """The contract's quantity, plus (added under the contract's rule) whose figure it is and what it
+    measures, so a reader can tell two figures of one thing from figures of two things."""
     data = asdict(q)
-    return {k: data[k] for k in ("value", "low", "high", "unit", "hedge")}
+    return {k: data[k] for k in ("value", "low", "high", "unit", "hedge", "subject", "measure")}
 
 
 def to_json_document(conn: Database) -> dict:

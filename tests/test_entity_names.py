@@ -60,3 +60,8 @@ def test_an_acronym_introduced_in_parentheses_joins_its_name():
     introduced = [m for m in mentions if m.stands_for]
     assert [(m.text, m.stands_for) for m in introduced] == [("CAN", "Andean Community of Nations")]
     assert _group_of("CAN", mentions) >= {"CAN", "Andean Community of Nations"}
+
+
+def test_a_transliterated_surname_the_model_calls_a_company_still_joins_through_its_variant():
+    mentions = [Mention("Andrey Cherniak", "PERSON", "a1"), Mention("Chernyak", "ORG", "a1")]
+    assert _group_of("Chernyak", mentions) == {"Andrey Cherniak", "Cherniak", "Chernyak"}

@@ -246,10 +246,10 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     kinds = {name: Counter(labels[name]) for name in names}
     people = {name: " " in name and _main_label(labels[name]) == "PERSON" for name in names}
     ordered = sorted(names)
-    _merge_name_parts(ordered, labels, articles, union, kinds)
     _merge_variants(ordered, labels, union)
     _merge_legal_names(ordered, labels, union)
     _merge_surnames(ordered, labels, names, union)
+    _merge_name_parts(ordered, labels, articles, union, lambda name: kinds[find(name)])
     _merge_introduced_acronyms(mentions, union)
     _merge_short_forms(ordered, labels, union)
     groups: dict[str, MentionGroup] = {}
@@ -340,11 +340,12 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
 
 
 def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: dict[str, set], union,
-                      kinds: dict[str, Counter]) -> None:
+                      group_kinds) -> None:
     """A lone word the report also uses inside one full name of a person it names ('Lacy' after
     'Alan Lacy', 'Lula' after 'Luiz Inácio Lula da Silva') is that person, even where the model
-    tagged the lone word a place ('Toledo'); never a word the mentions mostly call an organisation. Runs
-    first, while every name is its own group, so the relabelled kinds are the group's."""
+    tagged the lone word a place ('Toledo'); never a word the mentions mostly call an organisation.
+    Runs after the spelling merges, so a variant joined to the lone word comes along; group_kinds
+    gives the label votes of the lone word's whole group, which the report's own evidence outvotes."""
     people = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
     parts: dict[str, list[str]] = defaultdict(list)
     for person in people:
@@ -356,7 +357,8 @@ def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: 
             continue
         holders = [p for p in parts.get(_folded(name), []) if articles[p] & articles[name]]
         if len({_folded(p) for p in holders}) == 1:
-            kinds[name]["PERSON"] += sum(kinds[name].values())
+            votes = group_kinds(name)
+            votes["PERSON"] += sum(votes.values())
             union(name, holders[0])
 
 

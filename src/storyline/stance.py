@@ -96,12 +96,20 @@ def _analyzer(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def vectorizer_for(texts: list[str]) -> TfidfVectorizer:
-    """TF-IDF fitted on the texts at hand (the reports and claims of this check), so a word
-    common in this store counts for little, whatever the store is about."""
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, min_df=1)
-    vectorizer.fit(texts)
-    return vectorizer
+@dataclass
+class Space:
+    """TF-IDF fitted on the texts at hand (the claims and reports of this check), so a word common
+    in this store counts for little, whatever the store is about; each text is analysed once."""
+
+    vectorizer: TfidfVectorizer
+    claims: Any  # sparse rows, one per claim
+    reports: Any  # sparse rows, one per whole report
+
+
+def space_for(claims: list[str], reports: list[Report]) -> Space:
+    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
+    return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
 
 
 def _cue_counts(sentences: list[str]) -> np.ndarray:
@@ -120,11 +128,11 @@ class Reading:
     sentence_cues: np.ndarray  # (sentences, cues)
 
 
-def read(report: Report, vectorizer: TfidfVectorizer) -> Reading:
+def read(report: Report, space: Space, index: int) -> Reading:
     per_sentence = [tokens(s) for s in report.sentences]
     flat = [w for words in per_sentence for w in words]
     cues = np.array([_cue_counts([s]) for s in report.sentences]).reshape(len(report.sentences), len(CUE_NAMES))
-    return Reading(vectorizer.transform(report.sentences or [""]), vectorizer.transform([" ".join(report.sentences)]),
+    return Reading(space.vectorizer.transform(report.sentences or [""]), space.reports[index],
                    set(flat), set(zip(flat, flat[1:])), {w for words in per_sentence[:3] for w in words}, cues)
 
 
@@ -245,8 +253,8 @@ class Features:
 
 
 def features_of(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
-                vectorizer: TfidfVectorizer | None = None) -> Features:
-    x, orders = feature_matrix(claims, reports, pairs, vectorizer)
+                space: Space | None = None) -> Features:
+    x, orders = feature_matrix(claims, reports, pairs, space)
     return Features(x, orders, [context_text(reports[r], o) for (_, r), o in zip(pairs, orders)],
                     [claim_text(claims[c]) for c, _ in pairs])
 
@@ -292,11 +300,11 @@ def shipped_model() -> StanceModel:
 
 
 def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
-                   vectorizer: TfidfVectorizer | None = None) -> tuple[np.ndarray, list[list[int]]]:
+                   space: Space | None = None) -> tuple[np.ndarray, list[list[int]]]:
     """Features of the (claim index, report index) pairs, and each pair's sentences closest first."""
-    vectorizer = vectorizer or vectorizer_for(claims + [" ".join(r.sentences) for r in reports])
-    claim_vectors = vectorizer.transform(claims)
-    readings = {r: read(reports[r], vectorizer) for r in sorted({r for _, r in pairs})}
+    space = space or space_for(claims, reports)
+    claim_vectors = space.claims
+    readings = {r: read(reports[r], space, r) for r in sorted({r for _, r in pairs})}
     rows, orders = [], []
     for c, r in pairs:
         x, order = pair_features(claims[c], claim_vectors[c], readings[r])
@@ -305,13 +313,10 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
     return np.array(rows).reshape(len(pairs), len(FEATURE_NAMES)), orders
 
 
-def candidate_pairs(claims: list[str], reports: list[Report], vectorizer: TfidfVectorizer,
-                    min_cosine: float) -> list[tuple[int, int]]:
+def candidate_pairs(space: Space, min_cosine: float) -> list[tuple[int, int]]:
     """Pairs whose whole-report TF-IDF cosine reaches min_cosine (learned: the level that nearly every
     report bearing on a claim reaches), so the costly features are computed for few pairs."""
-    if not claims or not reports:
-        return []
-    cosines = (vectorizer.transform(claims) @ vectorizer.transform([" ".join(r.sentences) for r in reports]).T).tocoo()
+    cosines = (space.claims @ space.reports.T).tocoo()
     return sorted((int(c), int(r)) for c, r, v in zip(cosines.row, cosines.col, cosines.data) if v >= min_cosine)
 
 
@@ -328,11 +333,13 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     """For each claim, a verdict for every report that bears on it, surest first."""
     model = model or shipped_model()
     verdicts: list[list[Verdict]] = [[] for _ in claims]
-    vectorizer = vectorizer_for(claims + [" ".join(r.sentences) for r in reports])
-    pairs = candidate_pairs(claims, reports, vectorizer, model.candidate_cosine)
+    if not claims or not reports:
+        return verdicts
+    space = space_for(claims, reports)
+    pairs = candidate_pairs(space, model.candidate_cosine)
     if not pairs:
         return verdicts
-    features = features_of(claims, reports, pairs, vectorizer)
+    features = features_of(claims, reports, pairs, space)
     related, probabilities = predict(model, features)
     for (c, r), p_related, p_stance, order in zip(pairs, related, probabilities, features.orders):
         if p_related < model.related_threshold:

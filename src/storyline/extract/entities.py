@@ -107,9 +107,8 @@ def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) ->
 
 def transliteration_key(name: str) -> str:
     """A spelling-insensitive key: ASCII, lower case, common transliteration pairs folded."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     words = []
-    for word in re.findall(r"[a-z]+", ascii_name):
+    for word in re.findall(r"[a-z]+", _folded(name)):
         for pattern, repl in TRANSLIT_RULES:
             word = re.sub(pattern, repl, word)
         words.append(word)

@@ -95,7 +95,8 @@ def storyline_predictions(training: stance.Training, topics: list[str]) -> list[
     for train, test in folds(topics):
         model = stance.fit(features, training.labels, train)
         subset = stance.Features(features.x[test], [features.orders[i] for i in test],
-                                 [features.contexts[i] for i in test], [features.claims[i] for i in test])
+                                 [features.contexts[i] for i in test], [features.claims[i] for i in test],
+                                 features.shape)
         related, probabilities = stance.predict(model, subset)
         candidate = subset.x[:, 0] >= model.candidate_cosine
         labels = np.array(stance.STANCES)[probabilities.argmax(axis=1)]

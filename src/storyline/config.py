@@ -149,6 +149,15 @@ class Disputes:
 
 
 @dataclass(frozen=True)
+class Checking:
+    closest_sentences: int = setting(3, "sentences closest to a claim whose cues are read (a fitted model keeps its own)")
+    context_sentences: int = setting(5, "sentences closest to a claim whose words the stance is read from (as above)")
+    candidate_miss: float = setting(0.005, "fitting: share of reports bearing on a claim the cheap candidate bar may lose")
+    stance_regularisation: float = setting(0.3, "fitting: inverse L2 strength of the stance layer (C)")
+    related_probability: float = setting(0.5, "fitting: probability above which a report bears on a claim")
+
+
+@dataclass(frozen=True)
 class Summaries:
     sentences: int = setting(5, "sentences in a story summary")
     redundancy_weight: float = setting(0.7, "how much similarity to chosen sentences lowers a candidate")
@@ -226,6 +235,7 @@ class Settings:
     dates: Dates = field(default_factory=Dates, metadata={"doc": "time expressions and publication dates"})
     extraction: Extraction = field(default_factory=Extraction, metadata={"doc": "names, quotes and figures"})
     disputes: Disputes = field(default_factory=Disputes, metadata={"doc": "agreement and contradiction"})
+    checking: Checking = field(default_factory=Checking, metadata={"doc": "the claim check (storyline check)"})
     summaries: Summaries = field(default_factory=Summaries, metadata={"doc": "story summaries"})
     timeline: Timeline = field(default_factory=Timeline, metadata={"doc": "story timelines"})
     ingest: Ingest = field(default_factory=Ingest, metadata={"doc": "work sizes of an ingest"})

@@ -27,6 +27,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from . import config
 from .text import STOPWORDS, stem
 
 STANCES = ("agree", "disagree", "discuss")
@@ -56,7 +57,6 @@ CUES: dict[str, re.Pattern] = {
     "quote": re.compile(r"[\"“”]"),
 }
 CUE_NAMES = tuple(CUES)
-CLOSEST = 3
 RELATEDNESS = ("cosine", "closest_sentence", "closest_three", "claim_words_shared", "claim_pairs_shared",
                "claim_words_in_lead", "log_sentences")
 FEATURE_NAMES = [*RELATEDNESS, *(f"{where}_{cue}" for where in ("near", "whole", "claim", "claim_x_report")
@@ -136,12 +136,13 @@ def read(report: Report, space: Space, index: int) -> Reading:
                    set(flat), set(zip(flat, flat[1:])), {w for words in per_sentence[:3] for w in words}, cues)
 
 
-def pair_features(claim: str, claim_vector, reading: Reading) -> tuple[np.ndarray, list[int]]:
-    """The features of one (claim, report) pair and the report's sentences ranked closest first."""
+def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
+    """The features of one (claim, report) pair and the report's sentences ranked closest first;
+    cues are counted in the `closest` sentences."""
     count = reading.sentence_cues.shape[0]
     sims = (reading.sentence_vectors @ claim_vector.T).toarray().ravel()[:count]
     order = [int(i) for i in np.argsort(-sims, kind="stable")]
-    top = sims[order[:CLOSEST]] if order else np.zeros(1)
+    top = sims[order[:closest]] if order else np.zeros(1)
     claim_list = tokens(claim)
     claim_words = set(claim_list)
     claim_pairs = set(zip(claim_list, claim_list[1:]))
@@ -153,19 +154,15 @@ def pair_features(claim: str, claim_vector, reading: Reading) -> tuple[np.ndarra
         len(claim_words & reading.lead_words) / len(claim_words) if claim_words else 0.0,
         math.log1p(count),
     ]
-    near = reading.sentence_cues[order[:CLOSEST]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
+    near = reading.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
     whole = reading.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
     in_claim = _cue_counts([claim])
     return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), order
 
 
-CONTEXT_SENTENCES = 5
-CANDIDATE_MISS = 0.005  # share of bearing pairs the candidate bar may lose
-
-
-def context_text(report: Report, order: list[int]) -> str:
-    """The sentences closest to the claim, lower-cased: the words a stance is read from."""
-    return " ".join(t.lower() for i in order[:CONTEXT_SENTENCES] for t in TOKEN.findall(report.sentences[i]))
+def context_text(report: Report, order: list[int], count: int) -> str:
+    """The `count` sentences closest to the claim, lower-cased: the words a stance is read from."""
+    return " ".join(t.lower() for i in order[:count] for t in TOKEN.findall(report.sentences[i]))
 
 
 def claim_text(claim: str) -> str:
@@ -176,6 +173,19 @@ def _fixed_vectorizer(vocabulary: list[str], idf: list[float], ngrams: int) -> T
     vectorizer = TfidfVectorizer(vocabulary=vocabulary, ngram_range=(1, ngrams), sublinear_tf=True)
     vectorizer.idf_ = np.asarray(idf)
     return vectorizer
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many of the closest sentences the features read: fixed when a model is fitted, since
+    its weights only mean something for features read the same way."""
+
+    closest: int
+    context: int
+
+    @classmethod
+    def of(cls, checking: config.Checking) -> "Shape":
+        return cls(checking.closest_sentences, checking.context_sentences)
 
 
 @dataclass
@@ -193,6 +203,7 @@ class StanceModel:
     claim_words: TfidfVectorizer
     stance_coef: np.ndarray  # (len(STANCES), n)
     stance_intercept: np.ndarray
+    reading: Shape
 
     def _standard(self, x: np.ndarray) -> np.ndarray:
         return (x - self.mean) / self.scale
@@ -215,7 +226,7 @@ class StanceModel:
         def words(v: TfidfVectorizer) -> dict:
             vocabulary = sorted(v.vocabulary_, key=v.vocabulary_.get)
             return {"vocabulary": vocabulary, "idf": [round(float(i), 6) for i in v.idf_], "ngrams": v.ngram_range[1]}
-        return {"features": FEATURE_NAMES, "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+        return {"features": FEATURE_NAMES, "reading": vars(self.reading), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "related": {"coef": self.related_coef.tolist(), "intercept": self.related_intercept,
                             "threshold": self.related_threshold,
                             "candidate_cosine": self.candidate_cosine},
@@ -231,7 +242,7 @@ class StanceModel:
                    float(data["related"]["candidate_cosine"]),
                    _fixed_vectorizer(st["context"]["vocabulary"], st["context"]["idf"], st["context"]["ngrams"]),
                    _fixed_vectorizer(st["claim"]["vocabulary"], st["claim"]["idf"], st["claim"]["ngrams"]),
-                   np.array(st["coef"]), np.array(st["intercept"]))
+                   np.array(st["coef"]), np.array(st["intercept"]), Shape(**data["reading"]))
 
 
 @dataclass
@@ -250,18 +261,22 @@ class Features:
     orders: list[list[int]]
     contexts: list[str]
     claims: list[str]
+    shape: Shape
 
 
 def features_of(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
-                space: Space | None = None) -> Features:
-    x, orders = feature_matrix(claims, reports, pairs, space)
-    return Features(x, orders, [context_text(reports[r], o) for (_, r), o in zip(pairs, orders)],
-                    [claim_text(claims[c]) for c, _ in pairs])
+                space: Space | None = None, shape: Shape | None = None) -> Features:
+    """Features of the pairs, read as `shape` says (default: the active settings)."""
+    shape = shape or Shape.of(config.current().checking)
+    x, orders = feature_matrix(claims, reports, pairs, shape.closest, space)
+    return Features(x, orders, [context_text(reports[r], o, shape.context) for (_, r), o in zip(pairs, orders)],
+                    [claim_text(claims[c]) for c, _ in pairs], shape)
 
 
 def fit(features: Features, labels: list[str], rows: np.ndarray | None = None) -> StanceModel:
     """Fit both layers on the given rows (all by default). Stance classes are weighted by their
     inverse frequency: "disagree" is rare in news and the one a reader most needs found."""
+    checking = config.current().checking
     from sklearn.linear_model import LogisticRegression
 
     rows = np.arange(len(labels)) if rows is None else rows
@@ -276,13 +291,13 @@ def fit(features: Features, labels: list[str], rows: np.ndarray | None = None) -
     context.fit([features.contexts[i] for i in bearing])
     claim_words = TfidfVectorizer(min_df=5, sublinear_tf=True).fit([features.claims[i] for i in bearing])
     bearing_cosines = np.sort(x[y != "unrelated", 0])
-    candidate_cosine = float(bearing_cosines[int(len(bearing_cosines) * CANDIDATE_MISS)]) if len(bearing_cosines) else 0.0
-    model = StanceModel(mean, scale, related.coef_[0], float(related.intercept_[0]), 0.5, candidate_cosine,
+    candidate_cosine = float(bearing_cosines[int(len(bearing_cosines) * checking.candidate_miss)]) if len(bearing_cosines) else 0.0
+    model = StanceModel(mean, scale, related.coef_[0], float(related.intercept_[0]), checking.related_probability, candidate_cosine,
                         context, claim_words,
-                        np.zeros((len(STANCES), 1)), np.zeros(len(STANCES)))
+                        np.zeros((len(STANCES), 1)), np.zeros(len(STANCES)), features.shape)
     inputs = model.stance_inputs(features.x[bearing], [features.contexts[i] for i in bearing],
                                  [features.claims[i] for i in bearing])
-    stance = LogisticRegression(max_iter=3000, C=0.3, class_weight="balanced").fit(inputs, np.asarray(labels)[bearing])
+    stance = LogisticRegression(max_iter=3000, C=checking.stance_regularisation, class_weight="balanced").fit(inputs, np.asarray(labels)[bearing])
     order = [list(stance.classes_).index(name) for name in STANCES]
     model.stance_coef = stance.coef_[order]
     model.stance_intercept = stance.intercept_[order]
@@ -299,7 +314,7 @@ def shipped_model() -> StanceModel:
     return StanceModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
-def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
+def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]], closest: int,
                    space: Space | None = None) -> tuple[np.ndarray, list[list[int]]]:
     """Features of the (claim index, report index) pairs, and each pair's sentences closest first."""
     space = space or space_for(claims, reports)
@@ -307,7 +322,7 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
     readings = {r: read(reports[r], space, r) for r in sorted({r for _, r in pairs})}
     rows, orders = [], []
     for c, r in pairs:
-        x, order = pair_features(claims[c], claim_vectors[c], readings[r])
+        x, order = pair_features(claims[c], claim_vectors[c], readings[r], closest)
         rows.append(x)
         orders.append(order)
     return np.array(rows).reshape(len(pairs), len(FEATURE_NAMES)), orders
@@ -320,10 +335,11 @@ def candidate_pairs(space: Space, min_cosine: float) -> list[tuple[int, int]]:
     return sorted((int(c), int(r)) for c, r, v in zip(cosines.row, cosines.col, cosines.data) if v >= min_cosine)
 
 
-def evidence(report: Report, order: list[int], stance: str) -> str | None:
-    """The closest sentence carrying the cue that decides this stance, else the closest one."""
+def evidence(report: Report, order: list[int], stance: str, closest: int) -> str | None:
+    """Among the 2 x `closest` sentences nearest the claim, the first carrying the cue that decides
+    this stance, else the closest one."""
     cue = {"disagree": ("refute", "negation"), "discuss": ("hedge", "question"), "agree": ("confirm",)}[stance]
-    for i in order[:CLOSEST * 2]:
+    for i in order[:closest * 2]:
         if any(CUES[name].search(report.sentences[i]) for name in cue):
             return report.sentences[i]
     return report.sentences[order[0]] if order else None
@@ -339,7 +355,7 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     pairs = candidate_pairs(space, model.candidate_cosine)
     if not pairs:
         return verdicts
-    features = features_of(claims, reports, pairs, space)
+    features = features_of(claims, reports, pairs, space, model.reading)
     related, probabilities = predict(model, features)
     for (c, r), p_related, p_stance, order in zip(pairs, related, probabilities, features.orders):
         if p_related < model.related_threshold:
@@ -347,7 +363,7 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
         best = int(np.argmax(p_stance))
         stance = STANCES[best]
         verdicts[c].append(Verdict(reports[r].key, stance, round(float(p_related * p_stance[best]), 4),
-                                   evidence(reports[r], order, stance)))
+                                   evidence(reports[r], order, stance, model.reading.closest)))
     for row in verdicts:
         row.sort(key=lambda v: (-v.score, v.key))
     return verdicts

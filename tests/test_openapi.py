@@ -48,7 +48,7 @@ def test_the_schema_lists_every_route(api_schema):
     assert set(_operations(api_schema)) == served == set(ROUTES)
 
 
-ROUTES = ["GET /api/stories", "GET /api/stories/{story_id}", "GET /api/articles", "GET /api/articles/{article_id}",
+ROUTES = ["GET /api/stories", "GET /api/stories/{story_id}", "GET /api/stories/{story_id}/dossier", "GET /api/articles", "GET /api/articles/{article_id}",
           "GET /api/entities", "GET /api/entities/{entity_id}", "GET /api/check", "POST /api/articles", "GET /",
           "GET /check", "GET /stories/{story_id}",
           "GET /articles/{article_id}", "GET /entities/{entity_id}", "GET /healthz", "GET /metrics"]

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from .config import current
 from .database import Database
 from .models import Article, Entity
 from .store import ARTICLE_COLUMNS, _article, _entity
@@ -52,6 +53,26 @@ class StoryFilter:
     until: str | None = None
     outlet: str | None = None
     entity: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Snippet:
+    """Why a story matched a search: its best-matching article, and a passage of it with the query's
+    words at `highlights` (character offsets into `text`)."""
+
+    article_id: str
+    title: str
+    text: str
+    highlights: list[tuple[int, int]]
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The passage as (text, is a matched word) pieces, for a page to mark up."""
+        pieces, at = [], 0
+        for start, end in self.highlights:
+            pieces += [(self.text[at:start], False), (self.text[start:end], True)]
+            at = end
+        return [p for p in pieces + [(self.text[at:], False)] if p[0]]
 
 
 @dataclass
@@ -62,6 +83,7 @@ class StoryRow:
     outlets: list[str]
     first: str | None
     last: str | None
+    match: Snippet | None = None
 
 
 def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None,
@@ -79,6 +101,9 @@ def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None
     if where.outlet:
         clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
         params.append(where.outlet)
+    if where.language:
+        clauses.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        params.append(where.language)
     if where.entity:
         clauses.append(f"s.id IN (SELECT e.story_id FROM entities e, {conn.fragment('alias_items')} "
                        "WHERE lower(e.name) = lower(?) OR lower(j.value) = lower(?))")
@@ -100,8 +125,59 @@ def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None
               ORDER BY sort_key DESC, id LIMIT ?"""
     cursor_params = [after[0], after[0], after[1]] if after else []
     rows = conn.execute(sql, tuple(params + having_params + cursor_params + [limit]))
-    return [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
-                     r["first"], r["last"]) for r in rows]
+    found = [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
+                      r["first"], r["last"]) for r in rows]
+    if where.query and found:
+        hits = best_hits(conn, [row.id for row in found], where.query)
+        for row in found:
+            row.match = hits.get(row.id)
+    return found
+
+
+def best_hits(conn: Database, story_ids: list[str], query: str) -> dict[str, Snippet]:
+    """For each story, a snippet of its article that matches the query best (the search's own ranking)."""
+    words = search_words(query)
+    matching, match = _matching(conn, words)
+    marks = ",".join("?" * len(story_ids))
+    rows = conn.execute(f"SELECT a.story_id, a.id, a.title, a.text FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
+                        f"WHERE a.story_id IN ({marks}) ORDER BY m.score, a.rowid", (match, *story_ids))
+    best: dict[str, Snippet] = {}
+    for r in rows:
+        if r["story_id"] not in best:
+            best[r["story_id"]] = snippet(r["id"], r["title"], r["text"], words, current().presenting.snippet_chars)
+    return best
+
+
+def snippet(article_id: str, title: str, text: str, words: list[str], width: int) -> Snippet:
+    """About `width` characters of `text` around the first place most of the query's words occur,
+    cut at word boundaries, with every occurrence of a query word marked."""
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    found = list(pattern.finditer(text))
+    centre = _densest(found, width) if found else 0
+    start = max(0, centre - width // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    if end < len(text) and text.rfind(" ", start, end) > start:
+        end = text.rfind(" ", start, end)
+    passage = " ".join(text[start:end].split())
+    lead, tail = ("… " if start else ""), (" …" if end < len(text) else "")
+    shown = lead + passage + tail
+    return Snippet(article_id, title, shown, [m.span() for m in pattern.finditer(shown)])
+
+
+def _densest(found: list[re.Match], width: int) -> int:
+    """Where the window holding the most distinct query words starts (the first such place)."""
+    best, best_count = found[0].start(), 0
+    for k, first in enumerate(found):
+        inside = {m.group(0).lower() for m in found[k:] if m.start() < first.start() + width}
+        if len(inside) > best_count:
+            best, best_count = first.start(), len(inside)
+    return best
+
+
+def languages(conn: Database) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1")]
 
 
 def story_sort_key(row: StoryRow) -> tuple[str, str]:

@@ -174,19 +174,32 @@ def _duration(text: str) -> float:
 
 @app.command()
 @reads_store
-def stories(db: Optional[str] = DbOption) -> None:
-    """List stories: id, title, articles, outlets, date range."""
-    session = _open(db, read_only=True)
+def stories(db: Optional[str] = DbOption,
+            query: Optional[str] = typer.Option(None, "-q", "--query", help="words the stories' articles hold"),
+            since: Optional[str] = typer.Option(None, "--since", help="with an article on or after YYYY-MM-DD"),
+            until: Optional[str] = typer.Option(None, "--until", help="with an article on or before YYYY-MM-DD"),
+            outlet: Optional[str] = typer.Option(None, "--outlet", help="with an article from this outlet"),
+            entity: Optional[str] = typer.Option(None, "--entity", help="naming this person, group or place"),
+            language: Optional[str] = typer.Option(None, "--language", help="with an article in this language"),
+            limit: int = typer.Option(100, "--limit", help="at most this many stories, newest first")) -> None:
+    """List stories, newest first: id, title, articles, outlets, date range; with --query, the passage that matched."""
+    rows = _open(db, read_only=True).stories(query, since, until, outlet, entity, language, limit)
     table = Table(title="stories")
-    for column in ("id", "title", "articles", "outlets", "dates"):
+    for column in ("id", "title", "articles", "outlets", "dates", *(("matched",) if query else ())):
         table.add_column(column)
-    for story_id in store.story_ids(session.db):
-        story = session.story(story_id)
-        days = sorted(a.published for a in story.articles if a.published)
-        outlets = {a.outlet for a in story.articles if a.outlet}
-        _add_row(table, story_id, story.title, str(len(story.articles)), str(len(outlets)),
-                 f"{days[0]} – {days[-1]}" if days else "undated")
+    for row in rows:
+        dates = f"{row.first} – {row.last}" if row.first else "undated"
+        cells = [row.id, row.title, str(row.articles), str(len(row.outlets)), dates]
+        table.add_row(*(Text(shown(cell)) for cell in cells), *((_marked(row.match),) if query else ()))
     console.print(table)
+
+
+def _marked(match) -> Text:
+    """A search hit's passage with the query's words in bold, as written (no markup read in it)."""
+    passage = Text()
+    for piece, hit in match.parts() if match else []:
+        passage.append(shown(piece), "bold yellow" if hit else "")
+    return passage
 
 
 @app.command()
@@ -201,20 +214,27 @@ def show(story_id: str, db: Optional[str] = DbOption) -> None:
     except KeyError:
         _tell(f"no story {story_id!r}; `storyline stories` lists them")
         raise typer.Exit(code=1)
-    lookup = {a.id: a for a in story.articles}
-    console.print(Markdown(export.story_markdown(story.analysis, story.events, lookup)))
+    articles = export.story_articles(story.articles, story.events)
+    console.print(Markdown(export.story_markdown(story.analysis, story.events, articles)))
 
 
 @app.command("export")
 @reads_store
 def export_command(format: str = typer.Option("json", "--format", help="json | markdown | html"),
                    output: Path = typer.Option(..., "-o", "--output", help="file to write"),
+                   story: Optional[str] = typer.Option(None, "--story", help="one story alone, as a dossier "
+                                                       "to hand on (its part of the full export)"),
                    db: Optional[str] = DbOption) -> None:
-    """Write everything the store knows (json exactly per the export contract)."""
+    """Write everything the store knows (json exactly per the export contract), or one story's dossier."""
     if format not in export.FORMATS:
         _tell(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
-    output.write_text(_open(db, read_only=True).export(format), encoding="utf-8")
+    try:
+        text = _open(db, read_only=True).export(format, story=story)
+    except KeyError:
+        _tell(f"no story {story!r}; `storyline stories` lists them")
+        raise typer.Exit(code=1)
+    output.write_text(text, encoding="utf-8")
     console.print(Text(f"wrote {path_text(output)}"), highlight=False)
 
 

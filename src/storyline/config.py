@@ -224,6 +224,24 @@ class Web:
 
 
 @dataclass(frozen=True)
+class Presenting:
+    phase_quotes: int = setting(2, "key quotes shown with each phase of a story")
+    phase_figures: int = setting(2, "key figures shown with each phase of a story")
+    phases_open: int = setting(3, "phases shown open at the head of a story page; the rest behind 'show more'")
+    list_shown: int = setting(3, "items of each list on a story page (speakers, figures, dates, sources, outlets) "
+                                 "before 'show more'")
+    quotes_per_speaker: int = setting(2, "quotes shown under each speaker on a story page before 'show more'")
+    entities_shown: int = setting(12, "names listed on a story page before 'show more'")
+    excerpt_chars: int = setting(180, "longer context sentences and dated events on a story page are cut here "
+                                      "(whole on the article page a citation opens)")
+    chart_max_bars: int = setting(45, "most bars in the coverage chart; a longer story is counted by week, "
+                                      "month or year")
+    chart_outlets: int = setting(6, "outlets with a colour of their own in the coverage chart; the others "
+                                    "are counted together")
+    snippet_chars: int = setting(220, "characters of a search hit's snippet around the matched words")
+
+
+@dataclass(frozen=True)
 class Settings:
     reading: Reading = field(default_factory=Reading, metadata={"doc": "reading files and records"})
     cleaning: Cleaning = field(default_factory=Cleaning, metadata={"doc": "removing page leftovers"})
@@ -243,6 +261,8 @@ class Settings:
     watching: Watching = field(default_factory=Watching, metadata={"doc": "watched folders"})
     scaleout: Scaleout = field(default_factory=Scaleout, metadata={"doc": "Dask clusters"})
     web: Web = field(default_factory=Web, metadata={"doc": "the web app and API"})
+    presenting: Presenting = field(default_factory=Presenting,
+                                   metadata={"doc": "story pages, dossiers, charts and search snippets"})
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> "Settings":
         """A copy with "section.name" keys (or nested {section: {name: value}}) changed."""

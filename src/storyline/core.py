@@ -133,10 +133,14 @@ class Storyline:
                 on_ingest(report)
 
     def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
-                outlet: str | None = None, entity: str | None = None, limit: int = 20) -> list[browse.StoryRow]:
-        """Stories newest first, optionally matching words, a date range, an outlet or a named entity."""
-        where = browse.StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity)
-        return browse.story_rows(self.db, where, None, limit)
+                outlet: str | None = None, entity: str | None = None, language: str | None = None,
+                limit: int = 20) -> list[browse.StoryRow]:
+        """Stories newest first, optionally matching words (each then with the snippet that matched), a
+        date range, an outlet, a named entity or a language."""
+        where = browse.StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity,
+                                   language=language)
+        with using(self.settings):
+            return browse.story_rows(self.db, where, None, limit)
 
     def story(self, story_id: str) -> Story:
         """One story (KeyError if there is none with this id)."""
@@ -156,12 +160,13 @@ class Storyline:
         """(source, reason, when) of each input that could not be ingested."""
         return store.failures(self.db)
 
-    def export(self, format: str = "json") -> str:
-        """Everything the store knows, as json (the export contract), markdown or html."""
+    def export(self, format: str = "json", story: str | None = None) -> str:
+        """Everything the store knows, as json (the export contract), markdown or html; with `story`,
+        that story alone as a self-contained dossier (KeyError if there is none with this id)."""
         if format not in export.FORMATS:
             raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
         with using(self.settings):
-            return export.FORMATS[format](self.db)
+            return export.FORMATS[format](self.db, story)
 
     def close(self) -> None:
         self.db.close()

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
+from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from .. import browse, config
+from .. import browse, config, export
 from ..core import Storyline
 from ..database import Database
 from ..ingest import documents_from_records
@@ -25,7 +26,7 @@ from ..models import Failure
 from ..pipeline import IngestReport
 from ..procs import die_with_parent
 from . import views
-from .schema import COMMON, MISSING, MOVED, POST_BODY, WRITING
+from .schema import COMMON, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
 
 router = APIRouter(prefix="/api", tags=["api"], responses=COMMON)
@@ -68,9 +69,11 @@ def list_stories(conn: Database = Depends(connection),
                  q: str | None = Query(None, description="full-text search over the stories' articles"),
                  since: str | None = Since, until: str | None = Until,
                  outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
+                 language: str | None = Query(None, description="stories with an article in this language (ISO code)"),
                  cursor: str | None = StoryCursor, limit: int = Depends(page_limit)) -> dict:
-    """Stories, newest first; every filter narrows the list."""
-    page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity), cursor, limit)
+    """Stories, newest first; every filter narrows the list. With q, each story says why it matched:
+    its best-matching article and a passage with the query's words at `highlights`."""
+    page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity, language), cursor, limit)
     return {"items": [views.story_row_json(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
@@ -81,6 +84,28 @@ def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
     if detail is None:
         raise views.moved_or_missing(conn, story_id, "/api/stories/")
     return views.story_json(detail)
+
+
+DOSSIER_TYPES = {"html": "text/html; charset=utf-8", "markdown": "text/markdown; charset=utf-8",
+                 "json": "application/json"}
+DOSSIER_SUFFIX = {"html": "html", "markdown": "md", "json": "json"}
+
+
+@router.get("/stories/{story_id}/dossier", responses={**MISSING, **MOVED, 200: DOSSIER},
+            response_class=Response)
+def get_dossier(request: Request, story_id: str, conn: Database = Depends(connection),
+                format: Literal["html", "markdown", "json"] = Query("html", description="html | markdown | json")
+                ) -> Response:
+    """One story alone, self-contained, as a file to hand on: phases, coverage, disputes, quotes,
+    figures, timeline and sources (json: the story's part of the full export)."""
+    try:
+        with config.using(request.app.state.settings.pipeline):
+            text = export.FORMATS[format](conn, story_id)
+    except KeyError:
+        raise views.moved_or_missing(conn, story_id, "/api/stories/") from None
+    name = f"storyline-{story_id}.{DOSSIER_SUFFIX[format]}"
+    return Response(text, media_type=DOSSIER_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/articles")

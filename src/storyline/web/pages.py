@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import browse, store
+from .. import browse, export, store
 from ..database import Database
 from ..models import figure_text
 from . import views
@@ -28,7 +28,8 @@ def article_link(article_id: str, cited: str) -> str:
     return f"/articles/{article_id}?{urlencode({'cite': cited})}#cited"
 
 
-templates.globals.update(article_link=article_link, figure_text=figure_text)
+templates.globals.update(article_link=article_link, figure_text=figure_text, period=export.period,
+                         reports=export.reports)
 
 
 def page(name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -42,22 +43,24 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None,
                since: str | None = Since, until: str | None = Until, outlet: str | None = None,
-               entity: str | None = None, cursor: str | None = StoryCursor) -> HTMLResponse:
-    where = views.story_filter(q, since, until, outlet, entity)
+               entity: str | None = None, language: str | None = None,
+               cursor: str | None = StoryCursor) -> HTMLResponse:
+    where = views.story_filter(q, since, until, outlet, entity, language)
     listing = views.list_stories(conn, where, cursor, request.app.state.settings.pipeline.web.page_size)
     filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
-                                 ("entity", entity)) if v}
+                                 ("entity", entity), ("language", language)) if v}
     more = f"/?{urlencode({**filters, 'cursor': listing.next_cursor})}" if listing.next_cursor else None
-    return page("stories.html", listing=listing, filters=filters, outlets=browse.outlets(conn), more=more,
-                title="Stories")
+    return page("stories.html", listing=listing, filters=filters, outlets=browse.outlets(conn),
+                languages=browse.languages(conn), more=more, title="Stories")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, responses={**PAGE_MISSING, **MOVED})
-def story_page(story_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
+def story_page(request: Request, story_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
     detail = views.story_detail(conn, story_id)
     if detail is None:
         raise views.moved_or_missing(conn, story_id, "/stories/")
-    return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title)
+    return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title,
+                presenting=request.app.state.settings.pipeline.presenting)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, responses=PAGE_MISSING)

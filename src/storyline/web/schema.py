@@ -54,6 +54,9 @@ class Unavailable(BaseModel):
 
 
 HEALTH = {503: {"model": Unavailable, "description": "the store does not answer"}}
+DOSSIER = {"description": "the story as a file (Content-Disposition: attachment)",
+           "content": {media: {"schema": {"type": "string"}} for media in ("text/html", "text/markdown")}
+           | {"application/json": {"schema": {"type": "object"}}}}
 METRICS = {200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 ARTICLE_RECORD = {

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from .. import browse, store
+from .. import browse, chart, coverage, export, store
 from ..browse import ClaimCheck, StoryFilter, StoryRow
 from ..config import current
 from ..database import Database
@@ -69,8 +69,9 @@ def iso_day(value: str | None, name: str) -> str | None:
 
 
 def story_filter(q: str | None, since: str | None, until: str | None, outlet: str | None,
-                 entity: str | None) -> StoryFilter:
-    return StoryFilter(q or None, iso_day(since, "since"), iso_day(until, "until"), outlet or None, entity or None)
+                 entity: str | None, language: str | None = None) -> StoryFilter:
+    return StoryFilter(q or None, iso_day(since, "since"), iso_day(until, "until"), outlet or None, entity or None,
+                       language or None)
 
 
 @dataclass
@@ -123,6 +124,9 @@ class StoryDetail:
     sources: list[Article]
     number: dict[str, int]
     statements: dict[str, Statement]
+    coverage: coverage.Coverage | None = None
+    phases: list[coverage.Phase] = field(default_factory=list)
+    chart: str = ""
     speakers: list[tuple[str, str | None, list[Statement]]] = field(default_factory=list)
     disputes: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
     agreements: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
@@ -139,7 +143,9 @@ def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
     sources = sorted(store.articles(conn, story_id), key=lambda a: (a.published or "9999", a.id))
     if not sources:
         return None
-    detail = StoryDetail(analysis, events, sources, {a.id: n for n, a in enumerate(sources, 1)}, {})
+    detail = StoryDetail(analysis, events, sources, {a.id: n for n, a in enumerate(sources, 1)}, {},
+                         coverage.coverage(analysis, sources), coverage.phases(analysis, events, sources),
+                         chart.svg(coverage.reports_over_time(sources)))
     for quote in analysis.quotes:
         detail.statements[quote.id] = _quote_statement(detail, quote)
     for claim in analysis.claims:
@@ -184,7 +190,8 @@ def story_json(detail: StoryDetail) -> dict:
             "events": [asdict(e) for e in detail.events], "timeline": [asdict(t) for t in a.timeline],
             "quotes": [asdict(q) for q in a.quotes], "claims": [asdict(c) for c in a.claims],
             "relations": [asdict(r) for r in a.relations], "entities": [asdict(e) for e in a.entities],
-            "articles": [article_json(x, with_text=False) for x in detail.sources]}
+            "articles": [article_json(x, with_text=False) for x in detail.sources],
+            **export.coverage_json(a, detail.events, detail.sources)}
 
 
 def entity_json(entity: Entity, story_id: str, others: list[tuple[Entity, str]] | None = None) -> dict:

@@ -1,10 +1,11 @@
 """Command line: a thin shell over the Python API (storyline.Storyline): ingest, watch, follow,
-stories, show, export, search, failures, config, serve."""
+stories, show, export, search, check, failures, correct, corrections, undo, reanalyse, config, serve."""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -358,6 +359,121 @@ def serve(db: Optional[str] = DbOption,
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
     _tell(f"serving {settings.db_path} on http://{host}:{port} — {mode}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+# ------------------------------------------------------------------ the reader's corrections
+
+correct_app = typer.Typer(help="Correct the machine: kept across re-analysis and re-ingest, shown with the story, "
+                               "undoable (`storyline undo ID`).", no_args_is_help=True)
+app.add_typer(correct_app, name="correct")
+ByOption = typer.Option(None, "--by", help="who corrects (default $USER)")
+
+
+def _correct(db: str | None, kind: str, story_id: str, by: str | None, **fields) -> None:
+    from .corrections import CorrectionError, describe
+
+    session = _open(db)
+    with _failing_store("correct"):
+        try:
+            made = session.correct(kind, story_id, by or os.environ.get("USER") or "cli", **fields)
+        except CorrectionError as exc:
+            _tell(str(exc))
+            raise typer.Exit(code=1) from None
+    console.print(Text(f"{made.id}: {describe(made)}"), highlight=False)
+
+
+@correct_app.command("rename")
+def correct_rename(story_id: str, title: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Give a story the title you choose."""
+    _correct(db, "rename", story_id, by, title=title)
+
+
+@correct_app.command("speaker")
+def correct_speaker(story_id: str, quote_id: str,
+                    name: Optional[str] = typer.Option(None, "--name", help="who said it"),
+                    remove: bool = typer.Option(False, "--remove", help="nobody named: the quote is unattributed"),
+                    db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Fix who said a quote (--name), or remove a wrong speaker (--remove)."""
+    if (name is None) == (not remove):
+        _tell("give --name NAME or --remove")
+        raise typer.Exit(code=2)
+    _correct(db, "speaker", story_id, by, quote_id=quote_id, speaker=name)
+
+
+@correct_app.command("dispute")
+def correct_dispute(story_id: str, a: str, b: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Mark wrong the dispute (or agreement) shown between statements A and B."""
+    _correct(db, "dispute", story_id, by, a=a, b=b)
+
+
+@correct_app.command("event")
+def correct_event(story_id: str, article_id: str, event_id: str, db: Optional[str] = DbOption,
+                  by: Optional[str] = ByOption) -> None:
+    """Move a report to another event of its story."""
+    _correct(db, "event", story_id, by, article_id=article_id, event_id=event_id)
+
+
+@correct_app.command("move")
+def correct_move(story_id: str, article_id: str, to_story: str, db: Optional[str] = DbOption,
+                 by: Optional[str] = ByOption) -> None:
+    """Move a report (and its copies) to another story."""
+    _correct(db, "move", story_id, by, article_id=article_id, to_story=to_story)
+
+
+@correct_app.command("split")
+def correct_split(story_id: str, article_ids: list[str] = typer.Argument(..., help="the reports that leave"),
+                  db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Split reports off a story into a new one; neither merges back on its own."""
+    _correct(db, "split", story_id, by, article_ids=article_ids)
+
+
+@correct_app.command("merge")
+def correct_merge(story_id: str, into_story: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Merge a story into another (its id then leads to the other)."""
+    _correct(db, "merge", story_id, by, into_story=into_story)
+
+
+@app.command("corrections")
+@reads_store
+def corrections_command(story_id: Optional[str] = typer.Argument(None, help="only those naming this story"),
+                        db: Optional[str] = DbOption) -> None:
+    """Corrections in the order made: id, who, when, what, and whether undone."""
+    from .corrections import describe
+
+    table = Table(title="corrections")
+    for column in ("id", "story", "by", "at", "what", "undone"):
+        table.add_column(column)
+    for item in _open(db, read_only=True).corrections(story_id):
+        undone = f"{item.undone_at} by {item.undone_by}" if item.undone_at else ""
+        _add_row(table, item.id, item.story_id, item.author, item.at, describe(item), undone)
+    console.print(table)
+
+
+@app.command()
+def undo(correction_id: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+    """Take a correction back; its record stays, marked undone."""
+    from .corrections import CorrectionError, describe
+
+    session = _open(db)
+    with _failing_store("undo"):
+        try:
+            item = session.undo(correction_id, by or os.environ.get("USER") or "cli")
+        except CorrectionError as exc:
+            _tell(str(exc))
+            raise typer.Exit(code=1) from None
+    console.print(Text(f"undone {item.id}: {describe(item)}"), highlight=False)
+
+
+@app.command()
+def reanalyse(db: Optional[str] = DbOption) -> None:
+    """Analyse every story again from the stored facts (after changing settings); corrections are replayed."""
+    session = _open(db)
+    with _failing_store("reanalyse", resumable=True):
+        failed = session.reanalyse()
+    for failure in failed:
+        err.print(failure_line(failure), highlight=False, soft_wrap=True)
+    console.print(Text(f"re-analysed {len(store.story_ids(session.db))} stories, {len(failed)} failed"),
+                  highlight=False)
 
 
 def failure_line(failure) -> Text:

@@ -254,24 +254,29 @@ class GroupIndex:
             self._leave_memory(group.id)
         return changed
 
-    def merge_touched(self, touched: set[str]) -> list[tuple[str, str]]:
-        """Merge touched groups into groups the model links them with (a later member bridged them)."""
+    def merge_touched(self, touched: set[str], kept_apart: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """Merge touched groups into groups the model links them with (a later member bridged them).
+
+        kept_apart: groups a reader corrected, which never merge on their own again.
+        """
         merges = []
-        for group_id in sorted(touched):
+        for group_id in sorted(touched - kept_apart):
             group = self.groups.get(group_id) or (self.group(group_id) if self.loader else None)
             if group is None or group.parent:
                 continue
-            target, _probability = self._best_partner(group)
+            target, _probability = self._best_partner(group, kept_apart)
             if target is not None:
                 into, gone = sorted((target, group_id))
                 self.absorb(into, gone)
                 merges.append((gone, into))
         return merges
 
-    def _best_partner(self, group: Group) -> tuple[str | None, float]:
+    def _best_partner(self, group: Group, kept_apart: frozenset[str]) -> tuple[str | None, float]:
         """Groups compare smaller side first, as an article is compared with a group."""
         best, best_probability = None, 0.0
         for other_id in self.candidates(group.profile, exclude=group.id):
+            if other_id in kept_apart:
+                continue
             other = self.group(other_id).profile
             small, large = (group.profile, other) if group.profile.size <= other.size else (other, group.profile)
             probability = self.model.probability(link_features(small, large, self.stats.idf))

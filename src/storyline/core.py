@@ -20,6 +20,7 @@ from typing import Any
 
 from . import browse, export, pipeline, store
 from .config import Settings, load, using
+from .corrections import Correction
 from .database import Database
 from .ingest import documents_from_records, iter_input_files
 from .models import Article, Event, Failure, RawDocument, StoryAnalysis
@@ -167,6 +168,35 @@ class Storyline:
             raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
         with using(self.settings):
             return export.FORMATS[format](self.db, story)
+
+    def correct(self, kind: str, story_id: str, author: str, **fields: Any) -> Correction:
+        """Correct the machine, for good: the correction is stored (who, when, what), replayed after
+        every analysis, and shown with the story. kind and its fields:
+
+            rename  title=                  speaker  quote_id=, speaker= (None removes it)
+            dispute a=, b= (statement ids)  event    article_id=, event_id= (within the story)
+            move    article_id=, to_story=  split    article_ids=[...] (into a new story)
+            merge   into_story=
+
+        Raises corrections.CorrectionError when the story has no such statement or report.
+        """
+        with using(self.settings):
+            return pipeline.correct(self.db, kind, story_id, author, fields)
+
+    def undo(self, correction_id: str, author: str) -> Correction:
+        """Take a correction back; its record stays, marked undone by `author`."""
+        with using(self.settings):
+            return pipeline.undo(self.db, correction_id, author)
+
+    def corrections(self, story_id: str | None = None) -> list[Correction]:
+        """Every correction (undone ones too) in the order made, or those naming one story."""
+        return store.corrections(self.db, [story_id] if story_id else None)
+
+    def reanalyse(self) -> list[Failure]:
+        """Analyse every story again from the stored facts (after a settings change, say); corrections
+        are replayed. Returns the stories that failed."""
+        with using(self.settings):
+            return pipeline.reanalyse(self.db)
 
     def close(self) -> None:
         self.db.close()

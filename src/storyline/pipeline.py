@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import embed, store
+from . import corrections, embed, store
 from .clean import headline
-from .cluster import CorpusStats, GroupIndex, add_to_events, cluster_events
+from .cluster import CorpusStats, Group, GroupIndex, add_to_events, cluster_events
 from .compare import Settled, fingerprint, relate
+from .corrections import Correction, CorrectionError, NothingThere
 from .config import current
 from .database import Database
 from .dedup import DuplicateIndex, from_bytes, to_bytes
@@ -30,7 +31,7 @@ from .extract.entities import resolve_entities, sweep_variants
 from .extract.merge import figure_source, merge_figures, merge_quotes
 from .guard import FailureLog, guarded
 from .ingest import iter_input_files
-from .linking import article_profile, shipped_models
+from .linking import Profile, article_profile, shipped_models
 from .models import Article, Event, Failure, RawDocument, Relation, StoryAnalysis
 from .published import infer_publication_dates
 from .summarize import summarize
@@ -122,6 +123,7 @@ class Ingestor:
             self.duplicates.add(article_id, from_bytes(data))
         self.stored = store.article_count(conn)
         self.unmerged = store.unmerged(conn)
+        self.kept_apart = frozenset(store.kept_apart(conn))
 
     @classmethod
     def for_store(cls, conn: Database) -> "Ingestor":
@@ -205,7 +207,7 @@ class Ingestor:
         if self.stored % current().grouping.merge_every:
             return
         with Timer(report, "cluster"):
-            merges = self.stories.merge_touched(self.unmerged)
+            merges = self.stories.merge_touched(self.unmerged, self.kept_apart)
             store.record_merges(self.conn, "story", merges)
             touched |= {into for _gone, into in merges}
             self.unmerged = set()
@@ -480,12 +482,27 @@ def _save_analysis(conn: Database, result, failed: list[Failure], report: Ingest
         failed.append(outcome)
         return
     analysis, events, published = outcome
+    replayed = corrections.replay(analysis, events, _corrections_for(conn, analysis.story_id),
+                                  {aid: day for aid, (day, _inferred) in published.items()})
     with store.transaction(conn):
         for article_id, (day, inferred) in published.items():
             store.set_published(conn, article_id, day, inferred)
-        for event in events:
+        for event in replayed.events:
             store.set_event(conn, event.id, event.article_ids)
-        store.save_analysis(conn, analysis, events)
+        store.save_analysis(conn, replayed.analysis, replayed.events)
+
+
+def _corrections_for(conn: Database, story_id: str) -> list[Correction]:
+    """The corrections to replay onto a story's analysis: a rename made on it (or on a story merged
+    into it), and every statement or event correction, which finds its statement by its words
+    wherever re-grouping put it."""
+    found = []
+    for correction in store.corrections(conn):
+        if correction.kind != "rename":
+            found.append(correction)
+        elif story_id in (correction.story_id, store.merged_into(conn, correction.story_id)):
+            found.append(correction)
+    return found
 
 
 def analyse_story(story_id: str, articles: list[Article], facts: dict[str, ArticleFacts],
@@ -598,3 +615,107 @@ def central_title(articles: list[Article], dense: dict[str, np.ndarray | None]) 
         return headline(articles[0].title)
     mean = np.sum([dense[a.id] for a in embedded], axis=0)
     return headline(max(embedded, key=lambda a: (float(dense[a.id] @ mean), a.id)).title)
+
+
+# ------------------------------------------------------------------ the reader's corrections
+
+def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict) -> Correction:
+    """Record a reader's correction, regroup the reports it moves, and re-analyse what it touches.
+
+    The record and the regrouping are one transaction; the re-analysis follows (a kill in between
+    leaves the stories dirty, and the next run analyses them with the correction replayed).
+    """
+    with store.writer_lock(conn):
+        try:
+            analysis, events = store.load_analysis(conn, story_id)
+        except KeyError:
+            raise NothingThere(f"no story with id {story_id!r}") from None
+        article_ids = [a.id for a in store.articles(conn, story_id)]
+        for other in ("to_story", "into_story"):
+            if other in fields and (fields[other] == story_id or not store.articles(conn, str(fields[other]))):
+                raise CorrectionError(f"{other}: no other story with id {fields[other]!r}")
+        value = corrections.value_for(kind, analysis, events, article_ids, fields)
+        at = store.now()
+        correction = Correction(corrections.correction_id(kind, story_id, value, author, at), kind, story_id,
+                                value, author, at)
+        if kind == "split":
+            correction.value["new_story"] = corrections.split_story_id(correction)
+        with store.transaction(conn):
+            store.add_correction(conn, correction)
+            touched = _regroup(conn, correction, undo=False)
+            store.mark_dirty(conn, touched | {store.merged_into(conn, story_id) or story_id})
+            store.bump_ingest_generation(conn)
+        analyse_dirty(conn)
+    return correction
+
+
+def undo(conn: Database, correction_id: str, author: str) -> Correction:
+    """Take a correction back: the record stays (as undone, by whom and when) and what it moved goes back."""
+    with store.writer_lock(conn):
+        correction = store.correction(conn, correction_id)
+        if correction is None:
+            raise NothingThere(f"no correction with id {correction_id!r}")
+        if not correction.active:
+            raise CorrectionError(f"correction {correction_id} was already undone")
+        with store.transaction(conn):
+            store.set_undone(conn, correction_id, author)
+            touched = _regroup(conn, correction, undo=True)
+            home = store.merged_into(conn, correction.story_id) or correction.story_id
+            store.mark_dirty(conn, touched | {home})
+            store.bump_ingest_generation(conn)
+        analyse_dirty(conn)
+    return store.correction(conn, correction_id)
+
+
+def reanalyse(conn: Database) -> list[Failure]:
+    """Analyse every story again from its stored facts, corrections replayed."""
+    with store.writer_lock(conn):
+        with store.transaction(conn):
+            store.mark_dirty(conn, set(store.story_ids(conn)))
+        return analyse_dirty(conn)
+
+
+def _regroup(conn: Database, correction: Correction, undo: bool) -> set[str]:
+    """Move the reports a grouping correction names (back, to undo it), and rebuild the clustering
+    profiles of the stories they left and joined; returns those stories."""
+    v = correction.value
+    live = lambda story_id: store.merged_into(conn, story_id) or story_id  # noqa: E731
+    if correction.kind == "move":
+        home, away = live(v["from_story"]), live(v["to_story"])
+        store.set_story(conn, [v["article_id"]], home if undo else away)
+        changed = {home, away}
+    elif correction.kind == "split":
+        home = live(correction.story_id)
+        store.set_story(conn, v["article_ids"], home if undo else v["new_story"])
+        changed = {home, v["new_story"]}
+    elif correction.kind == "merge":
+        gone, into = v["from_story"], live(v["into_story"])
+        if undo:
+            store.unrecord_merge(conn, gone, into)
+            store.set_story(conn, v["article_ids"], gone)
+        else:
+            store.record_merges(conn, "story", [(gone, into)])
+        _rebuild_story_group(conn, gone, parent=None if undo else into)
+        _rebuild_story_group(conn, into)
+        return {gone, into} if undo else {into}
+    else:
+        return set()
+    for story_id in sorted(changed):
+        _rebuild_story_group(conn, story_id)
+    return changed
+
+
+def _rebuild_story_group(conn: Database, story_id: str, parent: str | None = None) -> None:
+    """A story's clustering profile from the reports it now holds, so new reports are linked to what
+    the story is after the correction, not before. Its index terms are left to the next ingest
+    (stored as unknown, so it re-ranks them with the IDF of its day)."""
+    facts, vectors = store.article_facts(conn, story_id), store.article_vectors(conn, story_id)
+    given = store.published_given(conn, story_id)
+    group = Group(story_id, [], Profile(), parent)
+    for article in store.articles(conn, story_id):
+        if article.duplicate_of or article.id not in vectors:
+            continue
+        terms, dense = vectors[article.id]
+        group.add(article.id, article_profile(article.title, terms, embed.from_bytes(dense), given.get(article.id),
+                                              article.language, ArticleFacts.from_dict(facts[article.id])))
+    store.save_groups(conn, "story", [group])

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import embed
 from .cluster import CorpusStats, Group
+from .corrections import Correction
 from .database import Database, StoreError, connect, is_postgres
 from .linking import Profile
 from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation, StoryAnalysis,
@@ -127,6 +128,11 @@ MIGRATIONS = [
     """),
     Migration("""
     ALTER TABLE failures ADD COLUMN count BIGINT NOT NULL DEFAULT 1;
+    """),
+    Migration("""
+    CREATE TABLE corrections ({rowid}id TEXT PRIMARY KEY, kind TEXT NOT NULL, story_id TEXT NOT NULL,
+                              value TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL,
+                              undone_at TEXT, undone_by TEXT);
     """),
 ]
 STORY_TABLES = ("events", "entities", "quotes", "claims", "relations", "timeline")
@@ -515,6 +521,66 @@ def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Ev
 
 def _entity(row: Any) -> Entity:
     return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["article_ids"]))
+
+
+# ------------------------------------------------------------------ the reader's corrections
+
+def add_correction(conn: Database, correction: Correction) -> None:
+    conn.execute("INSERT INTO corrections (id, kind, story_id, value, author, at) VALUES (?,?,?,?,?,?)",
+                 (correction.id, correction.kind, correction.story_id, json.dumps(correction.value, ensure_ascii=False),
+                  correction.author, correction.at))
+
+
+def set_undone(conn: Database, correction_id: str, by: str) -> None:
+    conn.execute("UPDATE corrections SET undone_at=?, undone_by=? WHERE id=?", (now(), by, correction_id))
+
+
+def _correction(row: Any) -> Correction:
+    return Correction(row["id"], row["kind"], row["story_id"], json.loads(row["value"]), row["author"], row["at"],
+                      row["undone_at"], row["undone_by"])
+
+
+def corrections(conn: Database, story_ids: list[str] | None = None) -> list[Correction]:
+    """Corrections in the order they were made (undone ones too: they are history), all or those made
+    on these stories or naming them (a move names the story it moved a report to, a merge both)."""
+    if not conn.table_exists("corrections"):
+        return []
+    found = [_correction(r) for r in conn.execute("SELECT * FROM corrections ORDER BY rowid")]
+    if story_ids is None:
+        return found
+    wanted = set(story_ids)
+    return [c for c in found if wanted & correction_stories(c)]
+
+
+def correction_stories(correction: Correction) -> set[str]:
+    v = correction.value
+    return {correction.story_id} | {v[k] for k in ("to_story", "from_story", "into_story", "new_story") if k in v}
+
+
+def kept_apart(conn: Database) -> set[str]:
+    """Stories a reader regrouped (split, merged, moved a report into or out of): clustering never
+    merges them on its own again."""
+    named = set()
+    for item in corrections(conn):
+        if item.active and item.kind in ("move", "split", "merge"):
+            named |= {merged_into(conn, s) or s for s in correction_stories(item)}
+    return named
+
+
+def correction(conn: Database, correction_id: str) -> Correction | None:
+    row = conn.execute("SELECT * FROM corrections WHERE id=?", (correction_id,)).fetchone()
+    return _correction(row) if row else None
+
+
+def set_story(conn: Database, article_ids: list[str], story_id: str) -> None:
+    """Move reports (and the copies of them) to a story, by a reader's correction."""
+    conn.executemany("UPDATE articles SET story_id=? WHERE id=? OR duplicate_of=?",
+                     [(story_id, a, a) for a in article_ids])
+
+
+def unrecord_merge(conn: Database, gone: str, into: str) -> None:
+    """Forget a merge a reader undid: the merged-away id names its own story again."""
+    conn.execute("DELETE FROM merges WHERE kind='story' AND from_id=? AND into_id=?", (gone, into))
 
 
 # ------------------------------------------------------------------ failures

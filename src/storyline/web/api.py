@@ -20,13 +20,14 @@ from fastapi.responses import JSONResponse, Response
 
 from .. import browse, config, export
 from ..core import Storyline
+from ..corrections import FIELDS, CorrectionError, NothingThere
 from ..database import Database
 from ..ingest import documents_from_records
 from ..models import Failure
 from ..pipeline import IngestReport
 from ..procs import die_with_parent
 from . import views
-from .schema import COMMON, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
+from .schema import COMMON, CORRECTION_BODY, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
 
 router = APIRouter(prefix="/api", tags=["api"], responses=COMMON)
@@ -199,6 +200,77 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
                  "syndicated_copies": report.near_duplicates, "stories": sorted(report.stories_touched),
                  "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
                  "stage_seconds": dict(report.stage_seconds)}
+
+
+@router.get("/stories/{story_id}/corrections", responses={**MISSING, **MOVED})
+def list_corrections(story_id: str, conn: Database = Depends(connection)) -> dict:
+    """The readers' corrections naming this story, in the order made (undone ones too), each saying
+    whether the story shows it."""
+    detail = views.story_detail(conn, story_id)
+    if detail is None:
+        raise views.moved_or_missing(conn, story_id, "/api/stories/")
+    return {"items": [views.correction_json(c) for c in detail.corrections]}
+
+
+@router.post("/corrections", status_code=201, responses={**WRITING, **MISSING},
+             openapi_extra={"requestBody": CORRECTION_BODY, "security": [{"bearer": []}]})
+async def post_correction(request: Request) -> JSONResponse:
+    """Correct the machine: rename a story, fix or remove a quote's speaker, mark a dispute wrong,
+    move a report to another event or story, split a story, merge two. Needs the bearer token.
+    Kept across re-analysis and re-ingest, shown on the story, undone by POST .../undo."""
+    settings: Settings = request.app.state.settings
+    _authorise(request, settings)
+    body = await _read_limited(request, settings.body_limit)
+    status, payload = await _in_worker(correct_posted, settings.db_path, settings.pipeline, body)
+    if status != 201:
+        raise HTTPException(status, payload)
+    return JSONResponse(payload, status_code=201)
+
+
+@router.post("/corrections/{correction_id}/undo", responses={**WRITING, **MISSING},
+             openapi_extra={"security": [{"bearer": []}]})
+async def undo_correction(request: Request, correction_id: str,
+                          author: str = Query("api", min_length=1, max_length=200, description="who undoes it")
+                          ) -> dict:
+    """Take a correction back: its record stays, marked undone (by whom, when)."""
+    settings: Settings = request.app.state.settings
+    _authorise(request, settings)
+    status, payload = await _in_worker(undo_posted, settings.db_path, settings.pipeline, correction_id, author)
+    if status != 200:
+        raise HTTPException(status, payload)
+    return payload
+
+
+def correct_posted(db_path: str, pipeline: config.Settings, body: bytes) -> tuple[int, dict | str]:
+    """Runs in the ingest worker (the one writer): (201, the correction) or (400/404, why)."""
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return 400, f"body is not JSON: {type(exc).__name__}: {str(exc)[:200]}"
+    if not isinstance(parsed, dict) or not all(isinstance(parsed.get(k), str) for k in ("kind", "story_id")):
+        return 400, "body: an object with kind and story_id (text) and the fields of that kind"
+    unknown = sorted(set(parsed) - {"kind", "story_id", "author", *FIELDS})
+    if unknown:
+        return 400, f"unknown field {unknown[0]!r}; a correction has kind, story_id, author and {', '.join(FIELDS)}"
+    author = parsed.get("author", "api")
+    if not isinstance(author, str) or not author.strip():
+        return 400, "author: a name"
+    fields = {k: v for k, v in parsed.items() if k in FIELDS}
+    with Storyline(db_path, pipeline) as session:
+        try:
+            made = session.correct(parsed["kind"], parsed["story_id"], author.strip(), **fields)
+        except CorrectionError as exc:
+            return (404 if isinstance(exc, NothingThere) else 400), str(exc)
+    return 201, views.correction_json(views.Shown(made, True))
+
+
+def undo_posted(db_path: str, pipeline: config.Settings, correction_id: str, author: str) -> tuple[int, dict | str]:
+    with Storyline(db_path, pipeline) as session:
+        try:
+            item = session.undo(correction_id, author)
+        except CorrectionError as exc:
+            return (404 if isinstance(exc, NothingThere) else 400), str(exc)
+    return 200, views.correction_json(views.Shown(item, False))
 
 
 async def _in_worker(function, *args):

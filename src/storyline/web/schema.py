@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from ..corrections import FIELDS, KINDS
+
 
 class ErrorDetail(BaseModel):
     status: int
@@ -71,6 +73,19 @@ POST_BODY = {
     "required": True,
     "content": {"application/json": {"schema": {"oneOf": [
         ARTICLE_RECORD, {"type": "array", "items": ARTICLE_RECORD, "minItems": 1}]}}},
+}
+
+CORRECTION_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["kind", "story_id"], "additionalProperties": False,
+        "description": "rename: title · speaker: quote_id, speaker (null removes it) · dispute: a, b (statement "
+                       "ids) · event: article_id, event_id · move: article_id, to_story · split: article_ids · "
+                       "merge: into_story",
+        "properties": {"kind": {"enum": list(KINDS)}, "story_id": {"type": "string"}, "author": PRINTED,
+                       **{name: {"type": "string"} for name in FIELDS if name not in ("speaker", "article_ids")},
+                       "speaker": {"type": ["string", "null"]},
+                       "article_ids": {"type": "array", "items": {"type": "string"}, "minItems": 1}}}}},
 }
 
 

@@ -15,9 +15,10 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from .. import browse, chart, coverage, export, store
+from .. import browse, chart, corrections, coverage, export, store
 from ..browse import ClaimCheck, StoryFilter, StoryRow
 from ..config import current
+from ..corrections import Correction, describe
 from ..database import Database
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..text import content_words, overlap
@@ -118,6 +119,18 @@ class Statement:
 
 
 @dataclass
+class Shown:
+    """A correction as the story shows it: does the story still hold what it names?"""
+
+    correction: Correction
+    applies: bool
+
+    @property
+    def what(self) -> str:
+        return describe(self.correction)
+
+
+@dataclass
 class StoryDetail:
     analysis: StoryAnalysis
     events: list[Event]
@@ -127,6 +140,8 @@ class StoryDetail:
     coverage: coverage.Coverage | None = None
     phases: list[coverage.Phase] = field(default_factory=list)
     chart: str = ""
+    corrections: list[Shown] = field(default_factory=list)
+    corrected: dict[str, Correction] = field(default_factory=dict)  # statement id or "title" -> its correction
     speakers: list[tuple[str, str | None, list[Statement]]] = field(default_factory=list)
     disputes: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
     agreements: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
@@ -157,11 +172,24 @@ def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
         by_speaker[(quote.speaker or "unattributed", quote.speaker_entity_id)].append(detail.statements[quote.id])
     detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
                              key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
+    _show_corrections(conn, detail)
     for relation in analysis.relations:
         pair = (relation, detail.statements.get(relation.a), detail.statements.get(relation.b))
         if pair[1] and pair[2]:
             (detail.agreements if relation.type == "agrees" else detail.disputes).append(pair)
     return detail
+
+
+def _show_corrections(conn: Database, detail: StoryDetail) -> None:
+    """The corrections naming the story, and which statement (or the title) each active one changed."""
+    analysis, article_ids = detail.analysis, list(detail.number)
+    for item in store.corrections(conn, [analysis.story_id]):
+        applies = item.active and corrections.applies(item, analysis, detail.events, article_ids)
+        detail.corrections.append(Shown(item, applies))
+        if applies and item.kind == "rename":
+            detail.corrected["title"] = item
+        elif applies and item.kind == "speaker":
+            detail.corrected[corrections.find_statement(analysis, {"quote": item.value["variants"]})] = item
 
 
 def _quote_statement(detail: StoryDetail, quote: Quote) -> Statement:
@@ -191,7 +219,12 @@ def story_json(detail: StoryDetail) -> dict:
             "quotes": [asdict(q) for q in a.quotes], "claims": [asdict(c) for c in a.claims],
             "relations": [asdict(r) for r in a.relations], "entities": [asdict(e) for e in a.entities],
             "articles": [article_json(x, with_text=False) for x in detail.sources],
-            **export.coverage_json(a, detail.events, detail.sources)}
+            **export.coverage_json(a, detail.events, detail.sources),
+            "corrections": [correction_json(c) for c in detail.corrections]}
+
+
+def correction_json(shown: Shown) -> dict:
+    return {**asdict(shown.correction), "what": shown.what, "applies": shown.applies}
 
 
 def entity_json(entity: Entity, story_id: str, others: list[tuple[Entity, str]] | None = None) -> dict:

@@ -33,6 +33,30 @@ def ingest_into(db: Path | str, *paths: Path):
     return conn, report
 
 
+def dev_rows(name: str) -> list[dict]:
+    """The labelled records of one dev corpus under ../shared/data."""
+    path = SHARED / "data" / f"{name}-dev.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def ingest_rows(folder: Path, rows: list[dict]):
+    path = folder / "input.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    conn = store.open_store(str(folder / "store.db"))
+    return conn, ingest(conn, [str(path)])
+
+
+@pytest.fixture(scope="session")
+def wikinews(tmp_path_factory):
+    """The WikinewsSum dev file ingested once: 102 cited sources of 45 Wikinews events, six languages.
+    Tests read it; none writes to it."""
+    folder = tmp_path_factory.mktemp("wikinews")
+    rows = dev_rows("wikinewssum")
+    conn, report = ingest_rows(folder, rows)
+    conn.checkpoint()
+    return conn, report, rows
+
+
 @pytest.fixture(scope="session")
 def seeds_export(tmp_path_factory) -> dict:
     db = tmp_path_factory.mktemp("seeds") / "s.db"

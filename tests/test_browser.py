@@ -2,14 +2,18 @@
 on the demo corpus. Chromium comes from the project's set-up (scripts/ensure-chromium.sh); a
 missing browser fails these tests, it does not skip them.
 
-Screenshots of the story page (desktop and phone width) are written to docs/screenshots/.
+Screenshots (desktop and phone width) are written to docs/screenshots/: the demo story, the biggest
+story of the WikinewsSum dev file (phases first), its coverage on a phone, search with filters and
+snippets, and a story with readers' corrections.
 """
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -32,11 +36,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def base_url(web_db):
+@contextmanager
+def serving(db, token: str | None = None):
+    """`storyline serve` on a store, as a user starts it (with STORYLINE_TOKEN to accept writes); yields its URL."""
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", "--db", str(web_db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment = {k: v for k, v in os.environ.items() if k != "STORYLINE_TOKEN"} | (
+        {"STORYLINE_TOKEN": token} if token else {})
+    server = subprocess.Popen([sys.executable, "-m", "storyline.cli", "serve", "--db", str(db), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -48,9 +55,17 @@ def base_url(web_db):
     else:
         server.kill()
         pytest.fail(f"server did not start: {server.stderr.read().decode()[-2000:]}")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(web_db):
+    with serving(web_db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +131,124 @@ def test_markup_in_an_article_shows_as_text(browser, base_url):
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.locator(".article-text img, .article-text script").count() == 0
     page.close()
+
+
+@pytest.fixture(scope="module")
+def wikinews_url(wikinews):
+    conn, _report, _rows = wikinews
+    with serving(conn.location) as url:
+        yield url
+
+
+def _biggest_story(url: str) -> dict:
+    items = httpx.get(f"{url}/api/stories", params={"limit": 100}).json()["items"]
+    return max(items, key=lambda item: (item["articles"], item["id"]))
+
+
+def _shot(target, name: str, **options) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    target.screenshot(path=str(path), **options)
+    assert path.stat().st_size <= 1_000_000, f"{name} is over 1 MB"
+
+
+def test_the_biggest_story_leads_with_its_phases_within_three_screens(browser, wikinews_url):
+    biggest = _biggest_story(wikinews_url)
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{wikinews_url}/stories/{biggest['id']}")
+    assert page.locator("main section.card").first.get_attribute("id") == "phases"
+    phases = page.locator("#phases details.phase")
+    assert phases.count() == len(httpx.get(f"{wikinews_url}/api/stories/{biggest['id']}").json()["phases"]) > 1
+    opened = page.locator("#phases > details.phase[open]")
+    expect(opened.first.locator("time")).to_be_visible()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3 * DESKTOP["height"], f"{height}px before any 'show more'"
+    _shot(page, "story-wikinews-desktop.png", full_page=True)
+
+    opened.first.locator("summary").click()  # a phase folds away and opens again
+    assert opened.first.get_attribute("open") is None or page.locator("#phases > details.phase[open]").count() < 3
+    sources = page.locator("#sources li")
+    visible = sum(sources.nth(k).is_visible() for k in range(sources.count()))
+    more = page.locator("#sources details.more > summary")
+    expect(more).to_contain_text("more sources")
+    more.click()
+    assert sum(sources.nth(k).is_visible() for k in range(sources.count())) == sources.count() > visible
+    page.close()
+
+
+def test_coverage_chart_and_outlets_read_on_a_phone(browser, wikinews_url):
+    biggest = _biggest_story(wikinews_url)
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page.goto(f"{wikinews_url}/stories/{biggest['id']}")
+    chart = page.locator("#coverage svg.chart")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] <= PHONE["width"] and box["height"] > 100
+    assert chart.locator("rect").count() > 1 and "report" in chart.locator("title").first.text_content()
+    expect(page.locator("#coverage ul.outlets li").first).to_contain_text("first")
+    expect(page.locator(".byline")).to_contain_text("First reported by")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"page is {overflow}px wider than the phone"
+    _shot(page.locator("#coverage"), "coverage-phone.png")
+    page.close()
+
+
+def test_the_download_button_saves_the_story_as_one_self_contained_file(browser, base_url):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(base_url)
+    page.locator(".stories a.title", has_text="Valmora").first.click()
+    title = page.locator("h1").inner_text()
+    with page.expect_download() as download:
+        page.locator(".downloads a", has_text="HTML").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".html")
+    assert title in saved and "<h3>Phases</h3>" in saved and "<svg" in saved
+    page.close()
+
+
+def test_search_with_filters_marks_the_words_that_matched(browser, base_url):
+    for viewport, name in ((DESKTOP, "search-desktop.png"), (PHONE, "search-phone.png")):
+        page = browser.new_page(viewport=viewport)
+        page.goto(base_url)
+        filters = page.locator("form.filters").first
+        filters.locator("input[name=q]").fill("dockers union")
+        filters.locator("select[name=language]").select_option("pt")
+        filters.get_by_role("button", name="Filter").click()
+        expect(page.locator(".stories li")).to_have_count(1)
+        marks = page.locator(".stories .snippet mark")
+        expect(marks.first).to_be_visible()
+        assert {marks.nth(k).inner_text().lower() for k in range(marks.count())} == {"dockers", "union"}
+        assert "language=pt" in page.url
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1
+        _shot(page, name)
+        page.close()
+
+
+def test_a_readers_correction_shows_on_the_page_and_its_undo_too(browser, web_db, tmp_path):
+    db = tmp_path / "corrected.db"
+    shutil.copy(web_db, db)
+    token = "browser-token-3d"
+    with serving(db, token) as url:
+        story = next(i for i in httpx.get(f"{url}/api/stories").json()["items"] if "Valmora" in i["title"])
+        auth = {"Authorization": f"Bearer {token}"}
+        quote = next(q for q in httpx.get(f"{url}/api/stories/{story['id']}").json()["quotes"] if q["speaker"])
+        renamed = httpx.post(f"{url}/api/corrections", headers=auth, timeout=120, json={
+            "kind": "rename", "story_id": story["id"], "title": "Valmora port strike", "author": "desk"})
+        assert renamed.status_code == 201, renamed.text
+        fixed = httpx.post(f"{url}/api/corrections", headers=auth, timeout=120, json={
+            "kind": "speaker", "story_id": story["id"], "quote_id": quote["id"], "speaker": None, "author": "desk"})
+        assert fixed.status_code == 201, fixed.text
+        page = browser.new_page(viewport=DESKTOP)
+        page.goto(f"{url}/stories/{story['id']}")
+        expect(page.locator("h1")).to_contain_text("Valmora port strike")
+        expect(page.locator("h1 .tag.corrected")).to_contain_text("renamed by desk")
+        expect(page.locator("#who-said-what .tag.corrected").first).to_contain_text("speaker removed by desk")
+        expect(page.locator("#corrections li")).to_have_count(2)
+        _shot(page.locator("#corrections"), "corrections-desktop.png")
+        undone = httpx.post(f"{url}/api/corrections/{renamed.json()['id']}/undo", headers=auth, timeout=120)
+        assert undone.status_code == 200
+        page.reload()
+        expect(page.locator("h1")).not_to_contain_text("Valmora port strike")
+        expect(page.locator("#corrections li.undone")).to_contain_text("undone by api")
+        page.close()

@@ -3,7 +3,6 @@ not articles are failures, and titles are real headlines."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import numpy as np
@@ -15,31 +14,9 @@ from storyline.cluster import CorpusStats, GroupIndex
 from storyline.config import current
 from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
 from storyline.pagekind import not_an_article
-from storyline.pipeline import ingest
 
-from conftest import SHARED
-
-DATA = SHARED / "data"
-
-
-def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / f"{name}-dev.jsonl").read_text(encoding="utf-8").splitlines()]
-
-
-def _ingest_rows(tmp_path, rows: list[dict]):
-    path = tmp_path / "input.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    conn = store.open_store(str(tmp_path / "store.db"))
-    return conn, ingest(conn, [str(path)])
-
-
-@pytest.fixture(scope="session")
-def wikinews(tmp_path_factory):
-    """The WikinewsSum dev file ingested once: 102 cited sources of 45 Wikinews events, six languages."""
-    folder = tmp_path_factory.mktemp("wikinews")
-    rows = _rows("wikinewssum")
-    conn, report = _ingest_rows(folder, rows)
-    return conn, report, rows
+from conftest import dev_rows as _rows
+from conftest import ingest_rows as _ingest_rows
 
 
 def test_headline_drops_wire_prefixes_and_site_names():

@@ -41,7 +41,7 @@ def _stack(bar: DayCount, palette: dict[str, str]) -> list[tuple[str, int]]:
 
 def _short(name: str) -> str:
     """A legend entry that fits its half of the chart's width; the whole name is its tooltip."""
-    return name if len(name) <= 28 else name[:27] + "…"
+    return name if len(name) <= 22 else name[:21] + "…"
 
 
 def svg(bars: list[DayCount]) -> str:
@@ -49,17 +49,17 @@ def svg(bars: list[DayCount]) -> str:
     if not bars or not any(b.by_outlet for b in bars):
         return ""
     palette = colours(bars)
-    width, plot_height, left, top, legend_row = 400, 120, 28, 8, 16
+    width, plot_height, left, top, legend_row = 400, 120, 30, 10, 20
     legend_rows = -(-len(palette) // 2)
-    height = top + plot_height + 22 + legend_rows * legend_row
+    height = top + plot_height + 26 + legend_rows * legend_row
     tallest = max(sum(b.by_outlet.values()) for b in bars)
     step = (width - left) / len(bars)
     unit = "day" if all(b.start == b.end for b in bars) else "period"
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label="reports per {unit} by outlet, '
-             f'{escape(bars[0].start)} to {escape(bars[-1].end)}" font-family="sans-serif" font-size="10">',
+             f'{escape(bars[0].start)} to {escape(bars[-1].end)}" font-family="sans-serif" font-size="13">',
              f'<line x1="{left}" y1="{top + plot_height}" x2="{width}" y2="{top + plot_height}" stroke="#888"/>',
-             f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{tallest}</text>',
+             f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{tallest}</text>',
              f'<text x="{left - 4}" y="{top + plot_height}" text-anchor="end">0</text>']
     for k, bar in enumerate(bars):
         x, y = left + k * step, top + plot_height
@@ -74,13 +74,13 @@ def svg(bars: list[DayCount]) -> str:
             parts.append(f'<rect x="{x + step * 0.1:.1f}" y="{y:.1f}" width="{max(step * 0.8, 1):.1f}" '
                          f'height="{h:.1f}" fill="{palette[outlet]}"/>')
         parts.append("</g>")
-    axis = top + plot_height + 12
+    axis = top + plot_height + 15
     parts.append(f'<text x="{left}" y="{axis}">{escape(bars[0].start)}</text>')
     if len(bars) > 1:
         parts.append(f'<text x="{width}" y="{axis}" text-anchor="end">{escape(bars[-1].end)}</text>')
     for k, (outlet, colour) in enumerate(palette.items()):
-        x, y = left + (k % 2) * (width - left) / 2, axis + 10 + (k // 2) * legend_row
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="9" height="9" fill="{colour}"/>'
-                     f'<text x="{x + 13:.1f}" y="{y + 8:.1f}"><title>{escape(outlet)}</title>{escape(_short(outlet))}</text>')
+        x, y = left + (k % 2) * (width - left) / 2, axis + 8 + (k // 2) * legend_row
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="11" height="11" fill="{colour}"/>'
+                     f'<text x="{x + 15:.1f}" y="{y + 10:.1f}">{escape(_short(outlet))}<title>{escape(outlet)}</title></text>')
     parts.append("</svg>")
     return "".join(parts)

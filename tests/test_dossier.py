@@ -1,0 +1,116 @@
+"""A story's dossier: the story alone, as JSON (its part of the full export, exactly), Markdown and a
+self-contained HTML file, from the Python API, the CLI and the API's download; and search results
+that say why they matched, with the language filter."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline import Storyline
+from storyline.web import Settings, create_app
+
+STORY_KEYS = ("events", "entities", "quotes", "claims", "relations", "timeline")
+
+
+@pytest.fixture(scope="module")
+def news(web_db):
+    with Storyline(web_db, read_only=True) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def client(web_db):
+    return TestClient(create_app(Settings(str(web_db), token=None)), base_url="http://127.0.0.1:8000")
+
+
+def story_part(document: dict, story_id: str) -> dict:
+    """What the full export says of one story: its articles, its story object, and every item of it."""
+    part = {"version": document["version"],
+            "articles": [a for a in document["articles"] if a["story_id"] == story_id],
+            "stories": [s for s in document["stories"] if s["id"] == story_id]}
+    part |= {key: [item for item in document[key] if item["story_id"] == story_id] for key in STORY_KEYS}
+    return part
+
+
+def test_each_story_alone_is_exactly_its_part_of_the_full_export(news):
+    full = json.loads(news.export("json"))
+    assert len(full["stories"]) == 2
+    for story in full["stories"]:
+        alone = json.loads(news.export("json", story=story["id"]))
+        assert alone == story_part(full, story["id"])
+        assert alone["articles"] and alone["quotes"]
+
+
+def test_the_dossier_carries_coverage_and_phases_of_its_story(news):
+    strike = next(s for s in json.loads(news.export("json"))["stories"] if "Valmora" in s["title"])
+    seen = strike["coverage"]
+    assert seen["first_reported"]["outlet"] == seen["outlets"][0]["outlet"]
+    assert {o["outlet"] for o in seen["outlets"]} >= {"jornal-da-costa.example", "harbour-herald.example"}
+    assert seen["languages"]["pt"] == 1
+    assert any(s["not_carried_by"] for s in seen["statements"])  # something only some outlets carry
+    assert [p["event_id"] for p in strike["phases"]] == strike["event_ids"]
+
+
+def test_html_and_markdown_dossiers_hold_that_story_alone_with_its_phases_and_chart(news):
+    full = json.loads(news.export("json"))
+    strike, other = sorted(full["stories"], key=lambda s: "Valmora" not in s["title"])
+    page = news.export("html", story=strike["id"])
+    assert page.count("<section>") == 1 and "<h3>Phases</h3>" in page and "<svg class=\"chart\"" in page
+    assert "First reported by" in page and "Carried by some outlets only" in page
+    assert other["title"] not in page
+    # nothing is fetched when it is opened (a hostile report's <img src=...> is text here, escaped)
+    assert not re.search(r"<(script|link|img|iframe|object)\b|<[^>]*\b(src|href)=[\"']?(https?:|//)", page)
+    assert "&lt;script&gt;" in page
+    text = news.export("markdown", story=strike["id"])
+    assert text.startswith("# storyline dossier") and "### Phases" in text and "### Coverage" in text
+    with pytest.raises(KeyError):
+        news.export("html", story="s-none")
+
+
+def test_the_cli_writes_one_story_and_says_so_when_there_is_none(web_db, news, tmp_path):
+    story_id = news.stories()[0].id
+    out = tmp_path / "dossier.md"
+    run = [sys.executable, "-m", "storyline.cli", "export", "--db", str(web_db), "--format", "markdown"]
+    done = subprocess.run([*run, "--story", story_id, "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8") == news.export("markdown", story=story_id)
+    missing = subprocess.run([*run, "--story", "s-none", "-o", str(tmp_path / "x.md")], capture_output=True, text=True)
+    assert missing.returncode == 1 and "no story 's-none'" in missing.stderr and not (tmp_path / "x.md").exists()
+
+
+def test_the_download_button_gets_the_dossier_as_a_file(client, news):
+    story_id = news.stories()[0].id
+    page = client.get(f"/stories/{story_id}").text
+    for form in ("html", "markdown", "json"):
+        assert f'href="/api/stories/{story_id}/dossier?format={form}" download' in page
+    got = client.get(f"/api/stories/{story_id}/dossier", params={"format": "json"})
+    assert got.status_code == 200 and got.headers["content-type"] == "application/json"
+    assert got.headers["content-disposition"] == f'attachment; filename="storyline-{story_id}.json"'
+    assert got.json() == json.loads(news.export("json", story=story_id))
+    assert client.get(f"/api/stories/{story_id}/dossier").headers["content-type"].startswith("text/html")
+    assert client.get("/api/stories/s-none/dossier").status_code == 404
+    assert client.get(f"/api/stories/{story_id}/dossier", params={"format": "pdf"}).status_code == 400
+
+
+def test_search_results_show_the_passage_that_matched_with_the_words_marked(client, news):
+    rows = news.stories(query="dockers union")
+    assert len(rows) == 1 and rows[0].match is not None
+    marked = [piece.lower() for piece, hit in rows[0].match.parts() if hit]
+    assert set(marked) == {"dockers", "union"}
+    api = client.get("/api/stories", params={"q": "dockers union"}).json()["items"][0]["match"]
+    assert {api["text"][a:b].lower() for a, b in api["highlights"]} == {"dockers", "union"}
+    page = client.get("/", params={"q": "dockers"}).text
+    assert re.search(r"<mark>Dockers</mark>", page)
+    assert news.stories()[0].match is None  # no query, no snippet
+
+
+def test_the_language_filter_keeps_stories_with_a_report_in_that_language(client, news):
+    portuguese = news.stories(language="pt")
+    assert [r.title for r in portuguese] == [r.title for r in news.stories() if "Valmora" in r.title]
+    assert news.stories(language="xx") == []
+    page = client.get("/", params={"language": "pt"}).text
+    assert '<option selected>pt</option>' in page and page.count('class="title"') == 1

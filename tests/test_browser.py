@@ -165,8 +165,12 @@ def test_the_biggest_story_leads_with_its_phases_within_three_screens(browser, w
     assert height <= 3 * DESKTOP["height"], f"{height}px before any 'show more'"
     _shot(page, "story-wikinews-desktop.png", full_page=True)
 
-    opened.first.locator("summary").click()  # a phase folds away and opens again
-    assert opened.first.get_attribute("open") is None or page.locator("#phases > details.phase[open]").count() < 3
+    first = page.locator("#phases > details.phase").first  # a phase folds away and opens again
+    assert first.get_attribute("open") is not None
+    first.locator("summary").click()
+    assert first.get_attribute("open") is None and not first.locator("ul.phase-items").is_visible()
+    first.locator("summary").click()
+    expect(first.locator("ul.phase-items")).to_be_visible()
     sources = page.locator("#sources li")
     visible = sum(sources.nth(k).is_visible() for k in range(sources.count()))
     more = page.locator("#sources details.more > summary")
@@ -180,6 +184,8 @@ def test_coverage_chart_and_outlets_read_on_a_phone(browser, wikinews_url):
     biggest = _biggest_story(wikinews_url)
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
     page.goto(f"{wikinews_url}/stories/{biggest['id']}")
+    assert page.locator("main section.card").first.get_attribute("id") == "phases"  # phases first here too
+    expect(page.locator("#phases > details.phase[open] summary time").first).to_be_in_viewport()
     chart = page.locator("#coverage svg.chart")
     expect(chart).to_be_visible()
     box = chart.bounding_box()
@@ -193,16 +199,18 @@ def test_coverage_chart_and_outlets_read_on_a_phone(browser, wikinews_url):
     page.close()
 
 
-def test_the_download_button_saves_the_story_as_one_self_contained_file(browser, base_url):
-    page = browser.new_page(viewport=DESKTOP)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_download_button_saves_the_story_as_one_self_contained_file(browser, base_url, viewport):
+    page = browser.new_page(viewport=viewport, accept_downloads=True)
     page.goto(base_url)
     page.locator(".stories a.title", has_text="Valmora").first.click()
     title = page.locator("h1").inner_text()
-    with page.expect_download() as download:
-        page.locator(".downloads a", has_text="HTML").click()
-    saved = Path(download.value.path()).read_text(encoding="utf-8")
-    assert download.value.suggested_filename.endswith(".html")
-    assert title in saved and "<h3>Phases</h3>" in saved and "<svg" in saved
+    for label, suffix, holds in (("HTML", ".html", "<h3>Phases</h3>"), ("Markdown", ".md", "### Phases")):
+        with page.expect_download() as download:
+            page.locator(".downloads a", has_text=label).click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert download.value.suggested_filename.endswith(suffix)
+        assert title in saved and holds in saved
     page.close()
 
 
@@ -239,13 +247,15 @@ def test_a_readers_correction_shows_on_the_page_and_its_undo_too(browser, web_db
         fixed = httpx.post(f"{url}/api/corrections", headers=auth, timeout=120, json={
             "kind": "speaker", "story_id": story["id"], "quote_id": quote["id"], "speaker": None, "author": "desk"})
         assert fixed.status_code == 201, fixed.text
-        page = browser.new_page(viewport=DESKTOP)
-        page.goto(f"{url}/stories/{story['id']}")
-        expect(page.locator("h1")).to_contain_text("Valmora port strike")
-        expect(page.locator("h1 .tag.corrected")).to_contain_text("renamed by desk")
-        expect(page.locator("#who-said-what .tag.corrected").first).to_contain_text("speaker removed by desk")
-        expect(page.locator("#corrections li")).to_have_count(2)
-        _shot(page.locator("#corrections"), "corrections-desktop.png")
+        for viewport, name in ((DESKTOP, "corrections-desktop.png"), (PHONE, "corrections-phone.png")):
+            page = browser.new_page(viewport=viewport)
+            page.goto(f"{url}/stories/{story['id']}")
+            expect(page.locator("h1")).to_contain_text("Valmora port strike")
+            expect(page.locator("h1 .tag.corrected")).to_contain_text("renamed by desk")
+            expect(page.locator("#who-said-what .tag.corrected").first).to_contain_text("speaker removed by desk")
+            expect(page.locator("#corrections li")).to_have_count(2)
+            assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+            _shot(page.locator("#corrections"), name)
         undone = httpx.post(f"{url}/api/corrections/{renamed.json()['id']}/undo", headers=auth, timeout=120)
         assert undone.status_code == 200
         page.reload()

@@ -88,6 +88,8 @@ def test_every_kind_of_correction_holds_after_more_reports_and_a_full_reanalysis
     split = made["split"].value
     assert _story_of(news, split["article_ids"][0]) == split["new_story"] != made["split"].story_id
     assert news.story(made["split"].story_id).articles  # the rest stayed
+    assert store.merged_into(news.db, split["new_story"]) is None  # neither part merged on its own
+    assert store.merged_into(news.db, made["split"].story_id) is None
     assert _story_of(news, made["move"].value["article_id"]) == made["move"].value["to_story"]
     gone, into = made["merge"].value["from_story"], made["merge"].value["into_story"]
     assert store.merged_into(news.db, gone) == into
@@ -105,6 +107,8 @@ def test_corrections_are_shown_with_the_story_and_say_that_they_apply(corrected)
     assert "Corrections by readers" in page and made["dispute"].id in page
     split = made["split"].value["new_story"]
     assert client.get(f"/api/stories/{split}/corrections").json()["items"][0]["kind"] == "split"
+    dossier = news.export("markdown", story=machine["war"])
+    assert "### Corrections by readers" in dossier and "ana, " in dossier and "renamed the story" in dossier
 
 
 def test_a_story_a_reader_regrouped_never_merges_on_its_own():
@@ -197,3 +201,18 @@ def test_the_cli_corrects_lists_and_undoes(web_db, tmp_path):
     assert undone.returncode == 0 and "undone" in undone.stdout
     with Storyline(db, read_only=True) as news:
         assert not any(q.speaker == "Ana Costa" for q in news.story(story.id).analysis.quotes)
+
+
+def test_corrections_hold_on_either_store_backend(store_url):
+    with Storyline(store_url) as news:
+        news.ingest([SEEDS])
+        war = next(r for r in news.stories() if "mobili" in r.title.lower())
+        leaving = news.story(war.id).articles[-1].id
+        split = news.correct("split", war.id, "ana", article_ids=[leaving])
+        renamed = news.correct("rename", war.id, "ana", title="The call-up")
+        assert news.reanalyse() == []
+        assert news.story(war.id).analysis.title == "The call-up"
+        assert _story_of(news, leaving) == split.value["new_story"]
+        assert [c.id for c in news.corrections(war.id)] == [split.id, renamed.id]
+        news.undo(split.id, "bo")
+        assert _story_of(news, leaving) == war.id

@@ -14,6 +14,7 @@ from html import escape
 
 from . import chart, coverage, store
 from .database import Database
+from .corrections import Correction, describe
 from .dates import article_times
 from .models import Article, Event, StoryAnalysis, figure_text
 
@@ -119,7 +120,8 @@ def statement_text(analysis: StoryAnalysis, item_id: str) -> str:
 def to_markdown(conn: Database, story_id: str | None = None) -> str:
     articles, stories = collect(conn, story_id)
     heading = "# storyline dossier" if story_id else "# storyline report"
-    return "\n".join([heading, ""] + [story_markdown(a, ev, story_articles(articles, ev)) for a, ev in stories])
+    return "\n".join([heading, ""] + [story_markdown(a, ev, story_articles(articles, ev),
+                                                     store.corrections(conn, [a.story_id])) for a, ev in stories])
 
 
 def reports(count: int) -> str:
@@ -132,7 +134,8 @@ def period(start: str | None, end: str | None) -> str:
     return start if not end or end == start else f"{start} to {end}"
 
 
-def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[Article]) -> str:
+def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[Article],
+                   corrections: list[Correction] = ()) -> str:
     """One story as Markdown; every text from a report passes through `md`, so a renderer shows it as text."""
     cite = lambda ids: " ".join(f"[{md(i)}]" for i in ids)  # noqa: E731
     seen = coverage.coverage(analysis, articles)
@@ -167,6 +170,9 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
     lines += ["", "### Carried by some outlets only", ""]
     lines += [f"- {md(statement_text(analysis, c.statement_id))} — in {md(', '.join(c.carried_by))}; "
               f"not in {md(', '.join(c.not_carried_by))}" for c in seen.carriage if c.not_carried_by]
+    if corrections:
+        lines += ["", "### Corrections by readers", ""]
+        lines += [f"- {md(correction_line(c))}" for c in corrections]
     lines += ["", "### Sources", ""]
     lines += [f"- [{md(a.id)}] {md(a.title)} — {md(a.outlet or a.source)} ({md(a.published or 'undated')})"
               for a in articles]
@@ -198,7 +204,13 @@ def _cite_html(ids: list[str]) -> str:
     return "<span class=cite>" + "".join(f'<a href="#{escape(i)}">[{escape(i)}]</a>' for i in ids) + "</span>"
 
 
-def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Article]) -> str:
+def correction_line(correction: Correction) -> str:
+    undone = f" (undone by {correction.undone_by}, {correction.undone_at[:10]})" if correction.undone_at else ""
+    return f"{correction.author}, {correction.at[:10]}: {describe(correction)}{undone}"
+
+
+def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Article],
+                corrections: list[Correction]) -> str:
     e = escape
     seen = coverage.coverage(analysis, articles)
     parts = [f"<section><h2>{e(analysis.title)}</h2><h3>Summary</h3><ol>"]
@@ -239,6 +251,9 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
     parts.append("</table><h3>Carried by some outlets only</h3><ul>")
     parts += [f"<li>{e(statement_text(analysis, c.statement_id))} — in {e(', '.join(c.carried_by))}; "
               f"not in {e(', '.join(c.not_carried_by))}</li>" for c in seen.carriage if c.not_carried_by]
+    if corrections:
+        parts.append("</ul><h3>Corrections by readers</h3><ul>")
+        parts += [f"<li>{e(correction_line(c))}</li>" for c in corrections]
     parts.append("</ul><h3>Entities</h3><ul>")
     parts += [f"<li><b>{e(n.name)}</b> ({e(n.type)}) — {e(', '.join(n.aliases))}</li>" for n in analysis.entities[:40]]
     parts.append("</ul><h3>Sources</h3>")
@@ -253,7 +268,8 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
 
 def to_html(conn: Database, story_id: str | None = None) -> str:
     articles, stories = collect(conn, story_id)
-    body = "\n".join(_story_html(a, ev, story_articles(articles, ev)) for a, ev in stories)
+    body = "\n".join(_story_html(a, ev, story_articles(articles, ev), store.corrections(conn, [a.story_id]))
+                     for a, ev in stories)
     title = stories[0][0].title if story_id else "storyline report"
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8>"
             f"<meta name=viewport content='width=device-width,initial-scale=1'><title>{escape(title)}</title>"

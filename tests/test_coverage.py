@@ -46,7 +46,14 @@ def test_outlets_come_in_the_order_they_first_reported_and_the_first_says_how_su
     assert (daily.articles, daily.first_published, daily.first_article_id) == (2, "2024-03-01", "a2")
     assert daily.languages == ["en", "fr"]
     assert seen.first is daily and seen.first.first_inferred  # its date was read from the text
+    assert seen.same_day == []
     assert seen.languages == {"en": 4, "fr": 1} and seen.undated == 1
+
+
+def test_outlets_first_on_the_same_day_are_named_beside_the_first():
+    tied = ARTICLES + [_article("a6", "evening.example", "2024-03-01")]
+    seen = coverage.coverage(ANALYSIS, tied)
+    assert seen.first.outlet == "daily.example" and seen.same_day == ["evening.example"]
 
 
 def test_each_statement_names_the_outlets_that_carry_it_and_those_that_do_not_fewest_first():

@@ -56,6 +56,7 @@ class Phase:
 class Coverage:
     outlets: list[OutletCoverage]
     first: OutletCoverage | None
+    same_day: list[str]  # other outlets whose first report carries the first one's date: no one was first
     languages: dict[str, int]
     undated: int
     carriage: list[Carriage]
@@ -73,7 +74,8 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     """Outlets in the order they first reported (undated reports last), and each statement's carriers.
 
     A first report whose date was inferred from its text, not given by the outlet, is marked as such:
-    "first reported by" is only as sure as that date.
+    "first reported by" is only as sure as that date; and outlets whose first report carries the
+    same day are named beside it, since dates are days and nobody can be said to be first then.
     """
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -81,8 +83,10 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     outlets = [_outlet_coverage(name, items) for name, items in by_outlet.items()]
     outlets.sort(key=lambda o: (o.first_published is None, o.first_published or "", o.outlet))
     dated = [o for o in outlets if o.first_published]
+    first = dated[0] if dated else None
+    same_day = [o.outlet for o in dated[1:] if o.first_published[:10] == first.first_published[:10]]
     languages = Counter(a.language or "unknown" for a in articles)
-    return Coverage(outlets=outlets, first=dated[0] if dated else None,
+    return Coverage(outlets=outlets, first=first, same_day=same_day,
                     languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
                     undated=sum(1 for a in articles if not a.published),
                     carriage=carriage(analysis, articles))

@@ -88,7 +88,8 @@ def coverage_json(analysis: StoryAnalysis, events: list[Event], articles: list[A
     return {"coverage": {
                 "outlets": [asdict(o) for o in seen.outlets],
                 "first_reported": {"outlet": first.outlet, "published": first.first_published,
-                                   "article_id": first.first_article_id, "inferred": first.first_inferred}
+                                   "article_id": first.first_article_id, "inferred": first.first_inferred,
+                                   "same_day": seen.same_day}
                 if first else None,
                 "languages": seen.languages, "undated_articles": seen.undated,
                 "statements": [asdict(c) for c in seen.carriage]},
@@ -151,7 +152,8 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
     lines += ["", "### Coverage", ""]
     if seen.first:
         lines += [f"First reported by **{md(seen.first.outlet)}** on {md(seen.first.first_published)}"
-                  f"{' (date inferred from the text)' if seen.first.first_inferred else ''} "
+                  f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
+                  f"{'; the same day: ' + md(', '.join(seen.same_day)) if seen.same_day else ''} "
                   f"{cite([seen.first.first_article_id])}", ""]
     lines += [f"- {md(o.outlet)}: {reports(o.articles)}, first {md(o.first_published or 'undated')}, "
               f"{md(', '.join(o.languages))}" for o in seen.outlets]
@@ -226,7 +228,8 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
     parts.append("<h3>Coverage</h3>")
     if seen.first:
         parts.append(f"<p>First reported by <b>{e(seen.first.outlet)}</b> on {e(seen.first.first_published)}"
-                     f"{' (date inferred from the text)' if seen.first.first_inferred else ''} "
+                     f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
+                     f"{'; the same day: ' + e(', '.join(seen.same_day)) if seen.same_day else ''} "
                      f"{_cite_html([seen.first.first_article_id])}</p>")
     parts.append(chart.svg(coverage.reports_over_time(articles)))
     parts.append("<table><tr><th>Outlet</th><th>Reports</th><th>First report</th><th>Languages</th></tr>")

@@ -29,7 +29,10 @@ chromium:
 postgresql:
 	sh scripts/ensure-postgresql.sh
 
+# lint and type check first: a finding fails the run before the tests start
 test: $(STAMP) chromium postgresql
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

@@ -2,7 +2,8 @@
 
 Measures the online story grouping alone (`cluster.GroupIndex`: candidate lookup in the inverted
 index and among the recently active stories' embeddings, the learned story decision, merges every 16
-articles; events are found later, inside each story) on N perturbed replicas of the WikinewsSum dev articles, as a feed of SCALE_PER_DAY
+articles; events are found later, inside each story) on N perturbed replicas of the WikinewsSum dev articles,
+as a feed of SCALE_PER_DAY
 articles a day: each replica keeps SCALE_KEEP of an article's terms as they are and renames the
 rest per replica (distinct happenings with the corpus's word statistics), and jitters its lead
 embedding. Prints the time per article at every checkpoint (overall and since the last one),

@@ -27,13 +27,13 @@ RECORDS_PER_FILE = 1000
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“¿¡])")
 
 
-def base_records() -> list[dict]:
-    """Every dev report with text: title, text, language, published, outlet, url."""
+def base_records(language: str | None = None) -> list[dict]:
+    """Every dev report with text (of that language only, if given): title, text, language, published, outlet, url."""
     records = []
     for name in CORPORA:
         for line in (DATA / f"{name}-dev.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line) if line.strip() else {}
-            if (row.get("text") or "").strip():
+            if (row.get("text") or "").strip() and (language is None or (row.get("language") or "en") == language):
                 records.append({key: row[key] for key in ("title", "text", "language", "published", "outlet", "url")
                                 if row.get(key)})
     return records
@@ -57,13 +57,13 @@ def replica(text: str, index: int, rng: random.Random) -> str:
     kept = [k for k in kept if k]
     rng.shuffle(kept)
     closing = f"Filed by desk {rng.randint(1, 10**6)} for edition {index}."
-    return "\n\n".join(kept + [closing])
+    return "\n\n".join([*kept, closing])
 
 
-def copy_free(count: int, seed: int = 7) -> Iterator[dict]:
-    """count records: the base reports, then replicas of them, round after round."""
+def copy_free(count: int, seed: int = 7, language: str | None = None) -> Iterator[dict]:
+    """count records: the base reports (of one language, if given), then replicas of them, round after round."""
     rng = random.Random(seed)
-    bases = base_records()
+    bases = base_records(language)
     rng.shuffle(bases)  # every stretch of the stream mixes corpora, languages and lengths alike
     long_enough = [b for b in bases if sum(map(len, sentences_by_paragraph(b["text"]))) >= MIN_SENTENCES]
     for index in range(count):
@@ -76,11 +76,11 @@ def copy_free(count: int, seed: int = 7) -> Iterator[dict]:
         yield record
 
 
-def write_corpus(folder: Path, count: int, seed: int = 7) -> tuple[Path, int]:
+def write_corpus(folder: Path, count: int, seed: int = 7, language: str | None = None) -> tuple[Path, int]:
     """The corpus as JSONL files of RECORDS_PER_FILE records; returns the folder and its word count."""
     folder.mkdir(parents=True, exist_ok=True)
     words, handle = 0, None
-    for index, record in enumerate(copy_free(count, seed)):
+    for index, record in enumerate(copy_free(count, seed, language)):
         if index % RECORDS_PER_FILE == 0:
             if handle:
                 handle.close()

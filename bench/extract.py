@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import base_texts, replica  # noqa: E402
+from corpus import base_texts, replica
 
-from storyline.clean import clean_text, split_title  # noqa: E402
-from storyline.extract import extract_facts  # noqa: E402
-from storyline.nlp import english, parse_many  # noqa: E402
+from storyline.clean import clean_text, split_title
+from storyline.extract import extract_facts
+from storyline.nlp import english, parse_many
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 Every stage gets its share of --examples (the whole-pipeline ingest, which costs about a
 second an example, gets 0.5%; gzip archives, bombs up to 64 MB among them, 0.5%). The "postgres"
-stage runs on a throw-away PostgreSQL server this script starts (tests/pgserver.py). Unlike the test, a failing example does not stop the run:
+stage runs on a throw-away PostgreSQL server this script starts (tests/pgserver.py).
+Unlike the test, a failing example does not stop the run:
 each exception is counted by stage and type, and the first input of each kind is printed.
 Prints inputs tried, unhandled exceptions, exports that are not strict JSON, and the time.
 
@@ -21,11 +22,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import fuzzing  # noqa: E402
-from fuzzing import PROPERTIES  # noqa: E402
-from pgserver import TempPostgres  # noqa: E402
+import fuzzing
+from fuzzing import PROPERTIES
+from pgserver import TempPostgres
 
-from storyline import store  # noqa: E402
+from storyline import store
 
 SHARES = {"read": 0.15, "archive": 0.005, "postgres": 0.1, "record": 0.2, "clean": 0.2, "dates": 0.25,
           "extract": 0.09, "ingest": 0.005}
@@ -45,7 +46,7 @@ def run_stage(stage: str, examples: int, random_seed: int) -> tuple[int, Counter
         tried += 1
         try:
             check(example)
-        except Exception as exc:  # noqa: BLE001 - counted, not raised: the run goes on
+        except Exception as exc:
             kind = f"{type(exc).__name__}: {str(exc)[:80]}"
             if kind not in errors:
                 print(f"  [{stage}] {kind}\n    input: {repr(example)[:300]}\n    at: "

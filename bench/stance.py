@@ -112,7 +112,7 @@ TOKEN = re.compile(r"\w+")
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in TOKEN.findall(text.lower())]
+    return list(TOKEN.findall(text.lower()))
 
 
 def _grams(words: list[str], n: int) -> list[str]:

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from pgserver import TempPostgres
 
 from storyline import config, export, store

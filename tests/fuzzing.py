@@ -19,9 +19,9 @@ from rich.console import Console
 
 from storyline import export, store
 from storyline.cli import failure_line
-from storyline.guard import CONTROL, shown
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract import extract_facts
+from storyline.guard import CONTROL, shown
 from storyline.ingest import document_from_record, read_path
 from storyline.models import Article, Failure, RawDocument
 from storyline.nlp import parse

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, SAMPLE
+
 from storyline import Storyline
 
 

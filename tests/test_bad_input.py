@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, SEEDS, ingest_into
+
 from storyline import store
 
 GOOD = SEEDS / "001_e5a043452d34e579.txt"

@@ -38,7 +38,6 @@ def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(con
 
     import numpy as np
 
-    from storyline import cluster
     from storyline.cluster import CorpusStats, GroupIndex
     from storyline.linking import Profile, shipped_models
 

@@ -5,12 +5,11 @@ import ast
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SEEDS
+
 from storyline import Settings, analyse, config, load_settings
 from storyline.ingest import read_path
 

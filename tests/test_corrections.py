@@ -10,9 +10,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import SEEDS, SHARED
 from fastapi.testclient import TestClient
 
-from conftest import SEEDS, SHARED
 from storyline import Storyline, store
 from storyline.cluster import CorpusStats, GroupIndex
 from storyline.corrections import CorrectionError, NothingThere

@@ -51,7 +51,7 @@ def test_outlets_come_in_the_order_they_first_reported_and_the_first_says_how_su
 
 
 def test_outlets_first_on_the_same_day_are_named_beside_the_first():
-    tied = ARTICLES + [_article("a6", "evening.example", "2024-03-01")]
+    tied = [*ARTICLES, _article("a6", "evening.example", "2024-03-01")]
     seen = coverage.coverage(ANALYSIS, tied)
     assert seen.first.outlet == "daily.example" and seen.same_day == ["evening.example"]
 
@@ -106,7 +106,7 @@ def test_a_long_story_is_counted_by_week_then_month_then_year(configure):
 
 def test_the_chart_is_one_svg_with_a_bar_per_day_and_outlet_names_as_text(configure):
     configure({"presenting.chart_outlets": 1})
-    hostile = ARTICLES + [_article("a9", "<script>alert(1)</script>", "2024-03-03")]
+    hostile = [*ARTICLES, _article("a9", "<script>alert(1)</script>", "2024-03-03")]
     svg = chart.svg(coverage.reports_over_time(hostile))
     tree = ElementTree.fromstring(svg)  # well-formed: the outlet name is escaped, not markup
     assert tree.tag.endswith("svg") and "<script>" not in svg

@@ -29,7 +29,7 @@ def test_different_places_do_not_match(a, b):
 def test_surnames_join_the_one_person_who_carries_them():
     mentions = [Mention(n, "PERSON", "a1") for n in ("Vladimir Putin", "Putin", "Vladimir Vladimirovich Putin",
                                                      "Hunter Biden", "Joe Biden", "Biden")]
-    entities, alias_map = resolve_entities(mentions, "s1")
+    _entities, alias_map = resolve_entities(mentions, "s1")
     assert alias_map["Putin"] == alias_map["Vladimir Vladimirovich Putin"] == alias_map["Vladimir Putin"]
     assert alias_map["Hunter Biden"] != alias_map["Joe Biden"]  # a shared surname is ambiguous: no merge
 

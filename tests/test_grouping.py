@@ -7,6 +7,8 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from conftest import dev_rows as _rows
+from conftest import ingest_rows as _ingest_rows
 
 from storyline import store
 from storyline.clean import headline
@@ -14,9 +16,6 @@ from storyline.cluster import CorpusStats, GroupIndex
 from storyline.config import current
 from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
 from storyline.pagekind import not_an_article
-
-from conftest import dev_rows as _rows
-from conftest import ingest_rows as _ingest_rows
 
 
 def test_headline_drops_wire_prefixes_and_site_names():
@@ -94,7 +93,7 @@ def test_a_translation_sharing_no_word_is_found_through_the_embedding():
 
 
 def test_story_titles_are_headlines_of_their_own_articles(wikinews):
-    conn, _report, _rows_ = wikinews
+    conn, _report, _rows = wikinews
     for story_id in store.story_ids(conn):
         analysis, events = store.load_analysis(conn, story_id)
         headlines = {headline(a.title) for a in store.articles(conn, story_id)}
@@ -115,7 +114,7 @@ def test_non_english_reports_join_an_english_sibling(wikinews):
 
 
 def test_pages_that_are_not_articles_are_recorded_not_grouped(wikinews):
-    conn, report, _rows_ = wikinews
+    conn, report, _rows = wikinews
     kinds = sorted(f.reason for f in report.failures)
     assert kinds and all(k.startswith("not a news article: ") for k in kinds)
     stored = {a.source for a in store.articles(conn)}

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-
 from conftest import SEEDS, ingest_into
+
 from storyline import export, store
 from storyline.clean import clean_text, has_caption_credit
 from storyline.dates import find_time_expressions, parse_date_string, resolve
@@ -184,7 +184,7 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path):
 
 
 def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monkeypatch, configure):
-    from storyline import pipeline, work
+    from storyline import work
 
     real = work.extract_facts
 

@@ -10,10 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SAMPLE, SHARED
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import ROOT, SAMPLE, SHARED
 from storyline import Storyline, store
 from storyline.web import Settings, create_app
 

@@ -12,12 +12,12 @@ from storyline import cluster, compare, embed
 from storyline.cluster import CorpusStats
 from storyline.compare import fingerprint
 from storyline.extract import extract_facts
+from storyline.ingest import read_path
 from storyline.linking import article_terms, tf_vector
 from storyline.models import Article
 from storyline.nlp import parse
 from storyline.pipeline import Previous, analyse_story
 from storyline.work import prepare
-from storyline.ingest import read_path
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 STORY_SIZE = 500

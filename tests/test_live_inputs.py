@@ -3,6 +3,7 @@
 and the address guard refuses loopback, private, link-local and metadata addresses, also after a
 redirect."""
 
+import contextlib
 import io
 import json
 import subprocess
@@ -13,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SHARED
+
 from storyline import Storyline, sources, store
 from storyline.config import Settings
 from storyline.sources import Fetcher, items_from_urls, parse_target
@@ -42,7 +43,7 @@ ARTICLES = _articles()
 class Site(BaseHTTPRequestHandler):
     """Pages /a /b /c, an RSS feed of /a and /b, a sitemap of /c, and the failure cases."""
 
-    def do_GET(self):  # noqa: N802 - the http.server protocol
+    def do_GET(self):
         base = f"http://127.0.0.1:{self.server.server_port}"
         self.server.agents.add(self.headers.get("User-Agent"))
         pages = {f"/{name}.html": page["html"] for name, page in zip("abc", ARTICLES)}
@@ -87,10 +88,8 @@ class Site(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError):  # the client gave up (the timeout test)
             self.wfile.write(data)
-        except BrokenPipeError:  # the client gave up (the timeout test)
-            pass
 
     def _drip(self, headers_first: bool) -> None:
         """One byte every 0.2 s for a minute: each read succeeds, so only a wall-clock deadline ends it."""
@@ -120,7 +119,7 @@ class Site(BaseHTTPRequestHandler):
 class Witness(BaseHTTPRequestHandler):
     """A server that must never be reached: it counts the requests it gets."""
 
-    def do_GET(self):  # noqa: N802 - the http.server protocol
+    def do_GET(self):
         self.server.hits += 1
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -177,7 +176,7 @@ def test_a_page_a_feed_and_a_sitemap_by_url(site, tmp_path):
         assert [(f.source, f.reason) for f in report.failures] == [(f"{site}/missing.html", "HTTP 404")]
         sources = {a.source for a in store.articles(session.db)}
         assert sources == {f"{site}/{name}.html" for name in "abc"}
-        assert ("%s/missing.html" % site, "HTTP 404") in [(s, r) for s, r, _at in session.failures()]
+        assert (f"{site}/missing.html", "HTTP 404") in [(s, r) for s, r, _at in session.failures()]
 
 
 def test_fetch_failures_are_rows_with_their_reason_and_the_run_goes_on(site, tmp_path):

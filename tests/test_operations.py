@@ -56,6 +56,7 @@ def test_metrics_count_articles_failures_ingests_and_requests(web_db, tmp_path):
 def test_the_web_app_serves_a_postgresql_store(postgres):
     """Listings, a story page, health and metrics on PostgreSQL (the store suite covers the queries)."""
     from conftest import SAMPLE
+
     from storyline import Storyline
 
     url = postgres.create("web")

@@ -8,8 +8,8 @@ import threading
 import time
 
 import pytest
-
 from conftest import SAMPLE, SEEDS, WEB_FIXTURES, ingest_into
+
 from storyline import browse, export, store
 from storyline.models import Failure
 
@@ -146,10 +146,9 @@ def test_failures_are_recorded_once_each_and_reopening_keeps_everything(store_ur
 
 def test_a_failed_transaction_leaves_nothing(store_url):
     conn = store.open_store(store_url)
-    with pytest.raises(RuntimeError):
-        with store.transaction(conn):
-            store.record_failures(conn, [Failure("a.txt", "empty")])
-            raise RuntimeError("killed mid-chunk")
+    with pytest.raises(RuntimeError), store.transaction(conn):
+        store.record_failures(conn, [Failure("a.txt", "empty")])
+        raise RuntimeError("killed mid-chunk")
     assert store.failures(conn) == []
 
 

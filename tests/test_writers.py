@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEEDS, SHARED
 from fastapi.testclient import TestClient
 
-from conftest import ROOT, SEEDS, SHARED
 from storyline import export, store
 from storyline.database import PostgresDatabase
 from storyline.pipeline import ingest

@@ -72,7 +72,7 @@ class Snippet:
         for start, end in self.highlights:
             pieces += [(self.text[at:start], False), (self.text[start:end], True)]
             at = end
-        return [p for p in pieces + [(self.text[at:], False)] if p[0]]
+        return [p for p in [*pieces, (self.text[at:], False)] if p[0]]
 
 
 @dataclass

@@ -20,7 +20,7 @@ OTHERS = "other outlets"
 
 def colours(bars: list[DayCount]) -> dict[str, str]:
     """The busiest outlets keep a colour of their own, in order of how many reports they made."""
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for bar in bars:
         totals.update(bar.by_outlet)
     ranked = sorted(totals, key=lambda o: (-totals[o], o))
@@ -62,7 +62,7 @@ def svg(bars: list[DayCount]) -> str:
              f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{tallest}</text>',
              f'<text x="{left - 4}" y="{top + plot_height}" text-anchor="end">0</text>']
     for k, bar in enumerate(bars):
-        x, y = left + k * step, top + plot_height
+        x, y = left + k * step, float(top + plot_height)
         total = sum(bar.by_outlet.values())
         when = bar.start if bar.start == bar.end else f"{bar.start} to {bar.end}"
         detail = ", ".join(f"{o} {n}" for o, n in sorted(bar.by_outlet.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -6,6 +6,7 @@ blocks: share widgets, comment forms, photo captions with their credits.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import ftfy
@@ -51,7 +52,8 @@ def _fix_word(match: re.Match) -> str:
 def has_caption_credit(line: str) -> bool:
     """A caption ends with a credit in brackets naming a photographer or agency: "(Name/Reuters)".
 
-    The bracket must split at some of its slashes into two or more parts of cleaning.credit_part_min_chars to credit_part_max_chars
+    The bracket must split at some of its slashes into two or more parts of cleaning.credit_part_min_chars to
+    credit_part_max_chars
     characters (a part may keep other slashes: "(www.x.com/a/b)"). Decided by one pass over the
     slashes, not a regex: a nested repetition like `(?:[^()]{2,80}/)+` backtracks exponentially on a long
     "(a/a/a/..." without its closing bracket.
@@ -106,7 +108,7 @@ def drop_repeats(paragraphs: list[str]) -> list[str]:
     """
     keys = [_key(p) for p in paragraphs]
     distinct = sorted(set(keys))
-    openings = {key for key, following in zip(distinct, distinct[1:])
+    openings = {key for key, following in itertools.pairwise(distinct)
                 if len(key) >= current().cleaning.min_opening_chars and following.startswith(key)}
     kept, seen = [], set()
     for paragraph, key in zip(paragraphs, keys):

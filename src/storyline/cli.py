@@ -9,9 +9,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -33,7 +32,7 @@ _settings: dict = {}
 
 
 @app.callback()
-def main(config_file: Optional[Path] = typer.Option(None, "--config", help="settings file (TOML; default "
+def main(config_file: Path | None = typer.Option(None, "--config", help="settings file (TOML; default "
                                                     "$STORYLINE_CONFIG); `storyline config` prints them all"),
          setting: list[str] = typer.Option([], "--set", help="override one setting for this run: "
                                            "section.name=value (repeatable), e.g. --set summaries.sentences=3"),
@@ -81,9 +80,10 @@ def reads_store(command: Callable) -> Callable:
 def _failing_store(command: str, resumable: bool = False):
     """A store that fails under a command (a damaged file, a full disk, a server stopped) is one line
     saying so, and for an ingest that the next run resumes: every committed chunk is kept."""
+    failures: tuple[type[Exception], ...] = (*backend_errors(), OSError)
     try:
         yield
-    except (*backend_errors(), OSError) as exc:
+    except failures as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         tail = "; what was committed is kept: run the same command again to resume" if resumable else ""
         _tell(f"{command} stopped: {detail}{tail}")
@@ -93,10 +93,10 @@ def _failing_store(command: str, resumable: bool = False):
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recursive), web archives, and "
                                            "http(s) URLs of pages, RSS/Atom feeds or sitemaps"),
-           db: Optional[str] = DbOption,
-           workers: Optional[int] = typer.Option(None, "--workers", min=1, help="run the per-article and per-story "
+           db: str | None = DbOption,
+           workers: int | None = typer.Option(None, "--workers", min=1, help="run the per-article and per-story "
                                                  "work on a Dask LocalCluster of this many processes"),
-           scheduler: Optional[str] = typer.Option(None, "--scheduler", help="run it on an existing Dask cluster "
+           scheduler: str | None = typer.Option(None, "--scheduler", help="run it on an existing Dask cluster "
                                                    "(tcp://host:8786)")) -> None:
     """Read, clean, deduplicate, cluster and analyse; the store is current afterwards."""
     session = _open(db)
@@ -105,7 +105,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
     with _failing_store("ingest", resumable=True), _pool(workers, scheduler) as pool, bar as progress:
         task = progress.add_task("articles", total=None)
 
-        def advance(done: int, total: int) -> None:
+        def advance(done: int, total: int | None) -> None:
             progress.update(task, completed=done, total=total)
 
         report = session.ingest(paths, advance, workers=pool,
@@ -132,7 +132,7 @@ def _report(report, session: Storyline) -> None:
 
 @app.command()
 def watch(folder: Path = typer.Argument(..., help="folder to watch (recursively)"),
-          db: Optional[str] = DbOption) -> None:
+          db: str | None = DbOption) -> None:
     """Ingest what the folder holds, then each file as it is completed (closed or moved in); Ctrl-C stops."""
     session = _open(db)
     stop = threading.Event()
@@ -146,8 +146,8 @@ def watch(folder: Path = typer.Argument(..., help="folder to watch (recursively)
 @app.command()
 def follow(feeds: Path = typer.Argument(..., help="a file of feed, sitemap or page URLs, one a line (# comments)"),
            every: str = typer.Option("10m", "--every", help="time between rounds: 90s, 10m, 1h"),
-           rounds: Optional[int] = typer.Option(None, "--rounds", min=1, help="stop after this many rounds"),
-           db: Optional[str] = DbOption) -> None:
+           rounds: int | None = typer.Option(None, "--rounds", min=1, help="stop after this many rounds"),
+           db: str | None = DbOption) -> None:
     """Ingest the URLs again every so often; pages seen before cost only their fetch. Ctrl-C stops."""
     seconds = _duration(every)
     try:
@@ -157,10 +157,8 @@ def follow(feeds: Path = typer.Argument(..., help="a file of feed, sitemap or pa
         _tell(f"cannot read {path_text(feeds)}: {exc}")
         raise typer.Exit(code=2) from None
     session = _open(db)
-    try:
+    with suppress(KeyboardInterrupt):
         session.follow(urls, seconds, rounds, on_round=lambda report: _report(report, session))
-    except KeyboardInterrupt:
-        pass
 
 
 def _duration(text: str) -> float:
@@ -175,13 +173,13 @@ def _duration(text: str) -> float:
 
 @app.command()
 @reads_store
-def stories(db: Optional[str] = DbOption,
-            query: Optional[str] = typer.Option(None, "-q", "--query", help="words the stories' articles hold"),
-            since: Optional[str] = typer.Option(None, "--since", help="with an article on or after YYYY-MM-DD"),
-            until: Optional[str] = typer.Option(None, "--until", help="with an article on or before YYYY-MM-DD"),
-            outlet: Optional[str] = typer.Option(None, "--outlet", help="with an article from this outlet"),
-            entity: Optional[str] = typer.Option(None, "--entity", help="naming this person, group or place"),
-            language: Optional[str] = typer.Option(None, "--language", help="with an article in this language"),
+def stories(db: str | None = DbOption,
+            query: str | None = typer.Option(None, "-q", "--query", help="words the stories' articles hold"),
+            since: str | None = typer.Option(None, "--since", help="with an article on or after YYYY-MM-DD"),
+            until: str | None = typer.Option(None, "--until", help="with an article on or before YYYY-MM-DD"),
+            outlet: str | None = typer.Option(None, "--outlet", help="with an article from this outlet"),
+            entity: str | None = typer.Option(None, "--entity", help="naming this person, group or place"),
+            language: str | None = typer.Option(None, "--language", help="with an article in this language"),
             limit: int = typer.Option(100, "--limit", help="at most this many stories, newest first")) -> None:
     """List stories, newest first: id, title, articles, outlets, date range; with --query, the passage that matched."""
     rows = _open(db, read_only=True).stories(query, since, until, outlet, entity, language, limit)
@@ -205,7 +203,7 @@ def _marked(match) -> Text:
 
 @app.command()
 @reads_store
-def show(story_id: str, db: Optional[str] = DbOption) -> None:
+def show(story_id: str, db: str | None = DbOption) -> None:
     """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
     from rich.markdown import Markdown
 
@@ -214,7 +212,7 @@ def show(story_id: str, db: Optional[str] = DbOption) -> None:
         story = session.story(story_id)
     except KeyError:
         _tell(f"no story {story_id!r}; `storyline stories` lists them")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=1) from None
     articles = export.story_articles(story.articles, story.events)
     console.print(Markdown(export.story_markdown(story.analysis, story.events, articles)))
 
@@ -223,9 +221,9 @@ def show(story_id: str, db: Optional[str] = DbOption) -> None:
 @reads_store
 def export_command(format: str = typer.Option("json", "--format", help="json | markdown | html"),
                    output: Path = typer.Option(..., "-o", "--output", help="file to write"),
-                   story: Optional[str] = typer.Option(None, "--story", help="one story alone, as a dossier "
+                   story: str | None = typer.Option(None, "--story", help="one story alone, as a dossier "
                                                        "to hand on (its part of the full export)"),
-                   db: Optional[str] = DbOption) -> None:
+                   db: str | None = DbOption) -> None:
     """Write everything the store knows (json exactly per the export contract), or one story's dossier."""
     if format not in export.FORMATS:
         _tell(f"unknown format {format!r}; choose json, markdown or html")
@@ -234,14 +232,14 @@ def export_command(format: str = typer.Option("json", "--format", help="json | m
         text = _open(db, read_only=True).export(format, story=story)
     except KeyError:
         _tell(f"no story {story!r}; `storyline stories` lists them")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=1) from None
     output.write_text(text, encoding="utf-8")
     console.print(Text(f"wrote {path_text(output)}"), highlight=False)
 
 
 @app.command()
 @reads_store
-def search(query: str, db: Optional[str] = DbOption,
+def search(query: str, db: str | None = DbOption,
            limit: int = typer.Option(20, "--limit", help="at most this many articles")) -> None:
     """Full-text search over article titles and text; shows each hit's story."""
     session = _open(db, read_only=True)
@@ -255,16 +253,16 @@ def search(query: str, db: Optional[str] = DbOption,
 
 @app.command()
 @reads_store
-def check(claim: Optional[str] = typer.Argument(None, help="the claim, as a sentence"),
-          claims: Optional[Path] = typer.Option(None, "--claims", help='a JSONL file of {"claim_id", "claim"} lines'),
+def check(claim: str | None = typer.Argument(None, help="the claim, as a sentence"),
+          claims: Path | None = typer.Option(None, "--claims", help='a JSONL file of {"claim_id", "claim"} lines'),
           format: str = typer.Option("table", "--format", help="table | jsonl"),
-          output: Optional[Path] = typer.Option(None, "-o", "--output", help="file to write (jsonl; default stdout)"),
-          db: Optional[str] = DbOption) -> None:
+          output: Path | None = typer.Option(None, "-o", "--output", help="file to write (jsonl; default stdout)"),
+          db: str | None = DbOption) -> None:
     """Which reports bear on a claim, and does each agree, disagree or only discuss it."""
     if (claim is None) == (claims is None) or format not in ("table", "jsonl"):
         _tell("give one claim or --claims FILE, and --format table or jsonl")
         raise typer.Exit(code=2)
-    items = [("1", claim)] if claim is not None else _claim_lines(claims)
+    items = [("1", claim)] if claim is not None else _claim_lines(claims) if claims is not None else []
     results = _open(db, read_only=True).check([text for _, text in items])
     if format == "jsonl":
         lines = [json.dumps({"claim_id": claim_id, "url": r.article.source, "article_id": r.article.id,
@@ -294,7 +292,7 @@ def _claim_lines(path: Path) -> list[tuple[str, str]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
         _tell(f"cannot read {path_text(path)}: {error}")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=1) from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -303,13 +301,13 @@ def _claim_lines(path: Path) -> list[tuple[str, str]]:
             items.append((str(record["claim_id"]), str(record["claim"])))
         except (ValueError, KeyError, TypeError):
             _tell(f"{path_text(path)} line {number}: not a {{\"claim_id\", \"claim\"}} object")
-            raise typer.Exit(code=1)
+            raise typer.Exit(code=1) from None
     return items
 
 
 @app.command()
 @reads_store
-def failures(db: Optional[str] = DbOption) -> None:
+def failures(db: str | None = DbOption) -> None:
     """Inputs that could not be ingested, with the reason."""
     session = _open(db, read_only=True)
     table = Table(title="failures")
@@ -327,7 +325,7 @@ def config_command() -> None:
 
 
 @app.command()
-def serve(db: Optional[str] = DbOption,
+def serve(db: str | None = DbOption,
           host: str = typer.Option("127.0.0.1", "--host", help="address to bind (loopback unless told otherwise)"),
           port: int = typer.Option(8000, "--port"),
           allowed_host: list[str] = typer.Option([], "--allowed-host",
@@ -383,16 +381,16 @@ def _correct(db: str | None, kind: str, story_id: str, by: str | None, **fields)
 
 
 @correct_app.command("rename")
-def correct_rename(story_id: str, title: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+def correct_rename(story_id: str, title: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Give a story the title you choose."""
     _correct(db, "rename", story_id, by, title=title)
 
 
 @correct_app.command("speaker")
 def correct_speaker(story_id: str, quote_id: str,
-                    name: Optional[str] = typer.Option(None, "--name", help="who said it"),
+                    name: str | None = typer.Option(None, "--name", help="who said it"),
                     remove: bool = typer.Option(False, "--remove", help="nobody named: the quote is unattributed"),
-                    db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+                    db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Fix who said a quote (--name), or remove a wrong speaker (--remove)."""
     if (name is None) == (not remove):
         _tell("give --name NAME or --remove")
@@ -401,42 +399,42 @@ def correct_speaker(story_id: str, quote_id: str,
 
 
 @correct_app.command("dispute")
-def correct_dispute(story_id: str, a: str, b: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+def correct_dispute(story_id: str, a: str, b: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Mark wrong the dispute (or agreement) shown between statements A and B."""
     _correct(db, "dispute", story_id, by, a=a, b=b)
 
 
 @correct_app.command("event")
-def correct_event(story_id: str, article_id: str, event_id: str, db: Optional[str] = DbOption,
-                  by: Optional[str] = ByOption) -> None:
+def correct_event(story_id: str, article_id: str, event_id: str, db: str | None = DbOption,
+                  by: str | None = ByOption) -> None:
     """Move a report to another event of its story."""
     _correct(db, "event", story_id, by, article_id=article_id, event_id=event_id)
 
 
 @correct_app.command("move")
-def correct_move(story_id: str, article_id: str, to_story: str, db: Optional[str] = DbOption,
-                 by: Optional[str] = ByOption) -> None:
+def correct_move(story_id: str, article_id: str, to_story: str, db: str | None = DbOption,
+                 by: str | None = ByOption) -> None:
     """Move a report (and its copies) to another story."""
     _correct(db, "move", story_id, by, article_id=article_id, to_story=to_story)
 
 
 @correct_app.command("split")
 def correct_split(story_id: str, article_ids: list[str] = typer.Argument(..., help="the reports that leave"),
-                  db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+                  db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Split reports off a story into a new one; neither merges back on its own."""
     _correct(db, "split", story_id, by, article_ids=article_ids)
 
 
 @correct_app.command("merge")
-def correct_merge(story_id: str, into_story: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+def correct_merge(story_id: str, into_story: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Merge a story into another (its id then leads to the other)."""
     _correct(db, "merge", story_id, by, into_story=into_story)
 
 
 @app.command("corrections")
 @reads_store
-def corrections_command(story_id: Optional[str] = typer.Argument(None, help="only those naming this story"),
-                        db: Optional[str] = DbOption) -> None:
+def corrections_command(story_id: str | None = typer.Argument(None, help="only those naming this story"),
+                        db: str | None = DbOption) -> None:
     """Corrections in the order made: id, who, when, what, and whether undone."""
     from .corrections import describe
 
@@ -450,7 +448,7 @@ def corrections_command(story_id: Optional[str] = typer.Argument(None, help="onl
 
 
 @app.command()
-def undo(correction_id: str, db: Optional[str] = DbOption, by: Optional[str] = ByOption) -> None:
+def undo(correction_id: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Take a correction back; its record stays, marked undone."""
     from .corrections import CorrectionError, describe
 
@@ -465,7 +463,7 @@ def undo(correction_id: str, db: Optional[str] = DbOption, by: Optional[str] = B
 
 
 @app.command()
-def reanalyse(db: Optional[str] = DbOption) -> None:
+def reanalyse(db: str | None = DbOption) -> None:
     """Analyse every story again from the stored facts (after changing settings); corrections are replayed."""
     session = _open(db)
     with _failing_store("reanalyse", resumable=True):

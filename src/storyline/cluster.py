@@ -43,7 +43,7 @@ class Group:
         self.members.append(member)
         self.profile.add(profile)
 
-    def absorb(self, other: "Group") -> None:
+    def absorb(self, other: Group) -> None:
         self.members.extend(m for m in other.members if m not in self.members)
         self.profile.add(other.profile)
 
@@ -69,7 +69,7 @@ class CorpusStats:
         self.documents += 1
         self._known = {}
 
-    def subset(self, terms: set[str]) -> "CorpusStats":
+    def subset(self, terms: set[str]) -> CorpusStats:
         """The frequencies of these terms only: what one story's analysis needs, cheap to send to a worker."""
         return CorpusStats({t: self.df[t] for t in terms if t in self.df}, self.documents)
 
@@ -155,7 +155,7 @@ class GroupIndex:
         self.row_owner[row] = group.id
         dense = group.profile.dense
         norm = float(np.linalg.norm(dense)) if dense is not None else 0.0
-        self.units[row] = dense / norm if norm else 0.0
+        self.units[row] = dense / norm if dense is not None and norm else 0.0
 
     def _leave_memory(self, group_id: str) -> None:
         """With a loader, a group neither recent nor waiting to be saved is dropped (it is in the store)."""
@@ -199,7 +199,7 @@ class GroupIndex:
     def _nearest(self, profile: Profile) -> list[str]:
         """Recently active groups by cosine of lead embeddings (summed for a group), nearest first."""
         norm = float(np.linalg.norm(profile.dense)) if profile.dense is not None else 0.0
-        if not norm or not self.recent:
+        if profile.dense is None or not norm or not self.recent:
             return []
         wanted = 2 * current().grouping.dense_candidates
         cosines = self.units @ (profile.dense / norm)
@@ -285,8 +285,9 @@ class GroupIndex:
         return (best, best_probability) if best_probability >= self.model.threshold else (None, best_probability)
 
     def root(self, group_id: str) -> str:
-        while self.group(group_id).parent:
-            group_id = self.group(group_id).parent
+        parent = self.group(group_id).parent
+        while parent:
+            group_id, parent = parent, self.group(parent).parent
         return group_id
 
 

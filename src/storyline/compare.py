@@ -26,8 +26,18 @@ from .config import current
 from .dates import article_times
 from .extract.merge import PEOPLE_NOUNS
 from .models import Claim, Quantity, Quote, Relation, figure_text
-from .text import (NEGATIONS, STOPWORDS, WORD, content_words, is_negated, is_negation, jaccard, negation_words,
-                   numbers_in, stem)
+from .text import (
+    NEGATIONS,
+    STOPWORDS,
+    WORD,
+    content_words,
+    is_negated,
+    is_negation,
+    jaccard,
+    negation_words,
+    numbers_in,
+    stem,
+)
 from .textindex import WordIndex
 
 # 'more than 300' is said of 310 or 400, not of 600: a floor reporters set near the figure

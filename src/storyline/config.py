@@ -14,7 +14,7 @@ import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -264,7 +264,7 @@ class Settings:
     presenting: Presenting = field(default_factory=Presenting,
                                    metadata={"doc": "story pages, dossiers, charts and search snippets"})
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> "Settings":
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """A copy with "section.name" keys (or nested {section: {name: value}}) changed."""
         nested: dict[str, dict[str, Any]] = {}
         for key, value in overrides.items():
@@ -274,10 +274,10 @@ class Settings:
             else:
                 section, _, name = key.partition(".")
                 nested.setdefault(section, {})[name] = value
-        changed = {}
+        changed: dict[str, Any] = {}
         for section, values in nested.items():
             current_section = getattr(self, section, None)
-            if not is_dataclass(current_section):
+            if not is_dataclass(current_section) or isinstance(current_section, type):
                 raise ConfigError(f"unknown settings section {section!r}; known: {', '.join(section_names())}")
             changed[section] = replace(current_section, **_checked(section, current_section, values))
         return replace(self, **changed)
@@ -351,10 +351,11 @@ def _toml_value(value: Any) -> str:
 def undocumented() -> list[str]:
     """Settings without a one-line meaning (should be none)."""
     missing = []
-    for section_field in fields(Settings):
+    defaults = Settings()
+    for section_field in fields(defaults):
         if not section_field.metadata.get("doc"):
             missing.append(section_field.name)
-        for f in fields(section_field.default_factory if section_field.default is MISSING else section_field.default):
+        for f in fields(getattr(defaults, section_field.name)):
             if not str(f.metadata.get("doc", "")).strip():
                 missing.append(f"{section_field.name}.{f.name}")
     return missing

@@ -28,7 +28,8 @@ from .sources import Fetcher, is_url, items_from_urls
 from .work import Pool
 
 Config = Settings | str | Path | Mapping[str, Any] | None
-Inputs = str | Path | RawDocument | Mapping[str, Any] | Iterable[str | Path | RawDocument | Mapping[str, Any]]
+Input = str | Path | RawDocument | Failure | Mapping[str, Any]  # a Failure: a record already refused, to be recorded
+Inputs = Input | Iterable[Input]
 
 
 def resolve_settings(config: Config) -> Settings:
@@ -201,7 +202,7 @@ class Storyline:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Storyline":
+    def __enter__(self) -> Storyline:
         return self
 
     def __exit__(self, *exc) -> None:

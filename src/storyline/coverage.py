@@ -8,10 +8,10 @@ export all read these, so the three never disagree.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from bisect import bisect_right
 from calendar import monthrange
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .config import current
@@ -82,9 +82,9 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
         by_outlet[outlet_of(article)].append(article)
     outlets = [_outlet_coverage(name, items) for name, items in by_outlet.items()]
     outlets.sort(key=lambda o: (o.first_published is None, o.first_published or "", o.outlet))
-    dated = [o for o in outlets if o.first_published]
-    first = dated[0] if dated else None
-    same_day = [o.outlet for o in dated[1:] if o.first_published[:10] == first.first_published[:10]]
+    dated = [(o, o.first_published) for o in outlets if o.first_published]
+    first = dated[0][0] if dated else None
+    same_day = [o.outlet for o, day in dated[1:] if day[:10] == dated[0][1][:10]]
     languages = Counter(a.language or "unknown" for a in articles)
     return Coverage(outlets=outlets, first=first, same_day=same_day,
                     languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),

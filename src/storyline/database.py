@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -42,6 +42,7 @@ class Database(Protocol):
     def fragment(self, name: str) -> str: ...
     def checkpoint(self) -> None: ...
     def close(self) -> None: ...
+    def file(self) -> str | None: ...  # the SQLite file (None: in memory, or not SQLite)
 
 
 def is_postgres(location: str) -> bool:
@@ -69,7 +70,7 @@ class SQLiteDatabase:
     """SQLite in WAL mode; FTS5 for search; one writer at a time through an flock beside the file."""
 
     dialect = "sqlite"
-    FRAGMENTS = {
+    FRAGMENTS: ClassVar[dict[str, str]] = {
         "alias_items": "json_each(e.aliases) j",
         "distinct_outlets": "json_group_array(DISTINCT a.outlet)",
         "ilike": "LIKE",
@@ -229,7 +230,7 @@ class PostgresDatabase:
     session advisory lock as the one writer slot (released by the server when its holder dies)."""
 
     dialect = "postgresql"
-    FRAGMENTS = {
+    FRAGMENTS: ClassVar[dict[str, str]] = {
         "alias_items": "json_array_elements_text(e.aliases::json) AS j(value)",
         "distinct_outlets": "json_agg(DISTINCT a.outlet)::text",
         "ilike": "ILIKE",
@@ -265,7 +266,7 @@ class PostgresDatabase:
 
     @contextmanager
     def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-        got = self.raw.execute("SELECT pg_try_advisory_lock(%s)", (self.WRITER_LOCK,)).fetchone()[0]
+        got = self._one("SELECT pg_try_advisory_lock(%s)", (self.WRITER_LOCK,))
         if not got:
             if on_wait:
                 on_wait(f"another ingest is writing to {self.location}; waiting for it to finish")
@@ -275,8 +276,18 @@ class PostgresDatabase:
         finally:
             self.raw.execute("SELECT pg_advisory_unlock(%s)", (self.WRITER_LOCK,))
 
+    def file(self) -> None:
+        """No file: the store is a server's database."""
+        return None
+
     def table_exists(self, name: str) -> bool:
-        return self.raw.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
+        return self._one("SELECT to_regclass(%s)", (name,)) is not None
+
+    def _one(self, sql: str, params: tuple) -> Any:
+        """The one value a one-row query answers."""
+        row = self.raw.execute(sql, params).fetchone()
+        assert row is not None, sql  # an aggregate or function call always answers one row
+        return row[0]
 
     def table_names(self) -> list[str]:
         return [r[0] for r in self.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "

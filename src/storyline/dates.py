@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .config import current
+from .text import SPELLED_TENS, SPELLED_UNITS
 
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
@@ -73,11 +74,6 @@ SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3,
                 "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10}
-SPELLED_UNITS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())}
-SPELLED_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                "ninety": 90}
 SPELLED_YEAR = (r"\b(?:the\s+year\s+)?(nineteen|twenty)[\s-]+((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                 r"ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|"
                 r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b|\b(?:the\s+year\s+)?(two\s+thousand)"
@@ -133,12 +129,13 @@ SPANISH: list[tuple[str, re.Pattern[str]]] = [
                    rf"(?:(mes|año)|{MES}(?:\s+(?:de|del)\s+{YEAR})?|{YEAR})")),
     ("es_month", _p(rf"\b(?:(?:en|desde|hasta|de|el\s+pasado|el\s+próximo|este|el\s+mes\s+de)\s+)?{MES}"
                     rf"(?:\s+(pasado|próximo))?(?!\s+de\s+\d)\b")),
-    ("es_relative", _p(rf"\b(pasado\s+mañana|anteayer|antier|anoche|ayer|hoy|esta\s+(?:mañana|tarde|noche)|"
-                       rf"el\s+día\s+de\s+hoy|(?<!la\s)(?<!por\s)(?<!de\s)mañana(?!\s+por)(?!,?\s+(?:tarde|noche)))\b")),
+    ("es_relative", _p(r"\b(pasado\s+mañana|anteayer|antier|anoche|ayer|hoy|esta\s+(?:mañana|tarde|noche)|"
+                       r"el\s+día\s+de\s+hoy|(?<!la\s)(?<!por\s)(?<!de\s)mañana(?!\s+por)(?!,?\s+(?:tarde|noche)))\b")),
     ("es_period", _p(r"\b(?:(?:el|la)\s+)?(?:(pasado|pasada|próximo|próxima|este|esta|último|última)\s+)?"
                      r"(año|mes|semana|fin\s+de\s+semana)(?:\s+(pasado|pasada|próximo|próxima|que\s+viene|anterior))?\b")),
     ("es_ago", _p(rf"\bhace\s+{NUMERO}\s+(días?|semanas?|mes(?:es)?|años?|décadas?)\b")),
-    ("es_quarter", _p(r"\b(?:el\s+)?(primer|segundo|tercer|cuarto)\s+trimestre(?:\s+(?:de|del)\s+(?:este\s+año|((?:19|20)\d{2})))?")),
+    ("es_quarter", _p(r"\b(?:el\s+)?(primer|segundo|tercer|cuarto)\s+trimestre"
+                      r"(?:\s+(?:de|del)\s+(?:este\s+año|((?:19|20)\d{2})))?")),
     ("es_weekday", _p(rf"\b(?:(?:el|este|esta|del|al)\s+)?(?:(pasado|próximo)\s+)?{DIA}(?:\s+(pasado|próximo|que\s+viene))?\b")),
     ("es_year", _p(rf"\b(?:(?:el|del|en|desde|hasta|año)\s+)?{BARE_YEAR}")),
 ]
@@ -332,7 +329,7 @@ def _month_of(month: int, anchor: date | None, cue: str | None, tense: str | Non
     """The year of a month named without one: last/next/this as said, else by tense (whole months compare)."""
     if anchor is None:
         return None
-    cue = CUES.get(cue, cue)
+    cue = CUES.get(cue, cue) if cue else cue
     if cue == "last":
         return anchor.year if month < anchor.month else anchor.year - 1
     if cue == "next":
@@ -568,8 +565,8 @@ def _es_period(groups, anchor, tense):
     cue = CUES.get((groups[0] or groups[2] or "").lower())
     unit = UNITS.get(groups[1].lower())
     if groups[1].lower().startswith("fin"):
-        return _weekend(({"last": "last", "next": "next", "this": "this"}.get(cue, "the"),), anchor, tense)
-    if cue is None:
+        return _weekend((cue or "the",), anchor, tense)
+    if cue is None or unit is None:
         return None  # "el año", "la semana": a duration or a reference this rule cannot place
     return _period(anchor, unit, {"last": -1, "this": 0, "next": 1}[cue])
 
@@ -610,8 +607,8 @@ URL_MONTH_NAME = re.compile(r"/((?:19|20)\d\d)/([a-z]{3,4})/(\d{1,2})(?=/|$)", r
 URL_MONTH_DAY = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])([0-3]\d)/")
 URL_SECTIONED = re.compile(r"/((?:19|20)\d\d)(?:-|/(?:[A-Za-z][\w-]*/){1,2})(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])/")
 ARCHIVE_PREFIX = re.compile(r"^https?://web\.archive\.org/web/[^/]+/", re.I)
-URL_MONTHS = dict(MONTHS, **{"ene": 1, "fev": 2, "fév": 2, "abr": 4, "avr": 4, "mai": 5, "mag": 5, "giu": 6, "lug": 7,
-                             "ago": 8, "aou": 8, "set": 9, "ott": 10, "out": 10, "dic": 12, "dez": 12, "gen": 1})
+URL_MONTHS = dict(MONTHS, ene=1, fev=2, fév=2, abr=4, avr=4, mai=5, mag=5, giu=6, lug=7, ago=8, aou=8, set=9, ott=10,
+                  out=10, dic=12, dez=12, gen=1)
 # 'NEW YORK, Nov. 17 (Reuters) -', 'WASHINGTON, Dec. 31 (Xinhuanet) --': a place, then the day the report was filed
 DATELINE = re.compile(r"^\s*(?:\(?[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}\)?\s*[,:]\s*)?(?P<date>[^()\n]{3,40}?)"
                       r"\s*(?:\(|[-–—]{1,2}\s|$)")
@@ -648,7 +645,8 @@ def dateline_expression(text: str, language: str | None = "en") -> TimeExpressio
     """The date of a report's dateline or opening date line, if it has one."""
     first_line = text.lstrip()[:160].split("\n", 1)[0]
     opening = [e for e in find_time_expressions(first_line, language)
-               if e.kind in ("md", "dm", "es_dm") and e.start <= current().dates.opening_date_chars and re.search(r"\d{4}", e.text)]
+               if e.kind in ("md", "dm", "es_dm") and e.start <= current().dates.opening_date_chars
+               and re.search(r"\d{4}", e.text)]
     if opening:
         return opening[0]  # 'Thursday, January 6, 2005 CANBERRA, AUSTRALIA — ...'
     match = DATELINE.match(first_line)

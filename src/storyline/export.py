@@ -9,12 +9,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict
 from html import escape
 
 from . import chart, coverage, store
-from .database import Database
 from .corrections import Correction, describe
+from .database import Database
 from .dates import article_times
 from .models import Article, Event, StoryAnalysis, figure_text
 
@@ -136,7 +137,7 @@ def period(start: str | None, end: str | None) -> str:
 
 
 def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[Article],
-                   corrections: list[Correction] = ()) -> str:
+                   corrections: Sequence[Correction] = ()) -> str:
     """One story as Markdown; every text from a report passes through `md`, so a renderer shows it as text."""
     cite = lambda ids: " ".join(f"[{md(i)}]" for i in ids)  # noqa: E731
     seen = coverage.coverage(analysis, articles)
@@ -151,7 +152,7 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
         lines += [f"  - {md(figure_text(c.quantity))} — {md(c.source or 'unattributed')}" for c in phase.claims]
     lines += ["", "### Coverage", ""]
     if seen.first:
-        lines += [f"First reported by **{md(seen.first.outlet)}** on {md(seen.first.first_published)}"
+        lines += [f"First reported by **{md(seen.first.outlet)}** on {md(seen.first.first_published or '')}"
                   f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
                   f"{'; the same day: ' + md(', '.join(seen.same_day)) if seen.same_day else ''} "
                   f"{cite([seen.first.first_article_id])}", ""]
@@ -227,7 +228,7 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
         parts.append("</ul></details>")
     parts.append("<h3>Coverage</h3>")
     if seen.first:
-        parts.append(f"<p>First reported by <b>{e(seen.first.outlet)}</b> on {e(seen.first.first_published)}"
+        parts.append(f"<p>First reported by <b>{e(seen.first.outlet)}</b> on {e(seen.first.first_published or '')}"
                      f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
                      f"{'; the same day: ' + e(', '.join(seen.same_day)) if seen.same_day else ''} "
                      f"{_cite_html([seen.first.first_article_id])}</p>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from .config import current
@@ -26,7 +26,7 @@ def guarded(where: str, stage: str, work: Callable[[], T]) -> T | Failure:
     """work(), or a Failure for `where` when it raises."""
     try:
         return work()
-    except Exception as exc:  # noqa: BLE001 - the point of the boundary
+    except Exception as exc:
         reason = f"{stage} failed: {type(exc).__name__}: {exc or 'no detail'}"
         return Failure(where, reason[:current().reading.max_reason_chars])
 
@@ -76,7 +76,7 @@ class FailureLog:
         self.beyond[kind] = Failure(first.source, first.reason, first.count + failure.count) if first else \
             Failure(failure.source, MORE_LIKE_IT.sub("", failure.reason), failure.count)
 
-    def extend(self, failures) -> None:
+    def extend(self, failures: Iterable[Failure]) -> None:
         for failure in failures:
             self.append(failure)
 

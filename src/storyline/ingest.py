@@ -2,7 +2,8 @@
 
 Supported: .txt (optionally with leading metadata lines), .html/.htm (main text and
 metadata through trafilatura), .json (an object or a list of objects), .jsonl (one
-object a line), and web archives (.warc, .arc, gzipped or not: each HTML response record a page). Nothing here raises on bad input: a bad file or record becomes a Failure
+object a line), and web archives (.warc, .arc, gzipped or not: each HTML response record a page).
+Nothing here raises on bad input: a bad file or record becomes a Failure
 naming the path and the reason, and the rest of the batch goes on.
 """
 
@@ -225,11 +226,11 @@ def document_from_html(source: str, html: str, url: str | None = None) -> RawDoc
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         return Failure(source, f"malformed HTML: {str(exc)[:200]}")
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():  # a dict only with as_dict=True
         return Failure(source, "no article body found in the HTML")
     found = {"url": url or doc.url, "title": doc.title, "outlet": doc.sitename, "language": doc.language}
     page_url = _field(found, "url")
-    return RawDocument(source=page_url or source, text=safe_text(doc.text.replace("\n", "\n\n")),
+    return RawDocument(source=page_url or source, text=safe_text((doc.text or "").replace("\n", "\n\n")),
                        title=_field(found, "title"), url=page_url,
                        outlet=_field(found, "outlet") or _outlet_of(page_url),
                        published=parse_date_string(doc.date), language=_field(found, "language"), origin=source)
@@ -353,7 +354,7 @@ def _archived_page(where: str, body: bytes, url: str | None, record) -> RawDocum
     if problem:
         charset = re.search(r"charset=([\w-]+)", record.http_headers.get_header("Content-Type") or "")
         try:
-            text, problem = body.decode(charset.group(1) if charset else "cp1252"), None
+            text = body.decode(charset.group(1) if charset else "cp1252")
         except (LookupError, UnicodeDecodeError):
             return Failure(where, problem)
     return document_from_html(where, text, url=url)  # the capture date is not the publication date
@@ -432,5 +433,8 @@ def _single(source: str, doc: RawDocument | Failure) -> ReadResult:
 
 
 def _append(result: ReadResult, doc: RawDocument | Failure) -> None:
-    (result.failures if isinstance(doc, Failure) else result.documents).append(doc)
+    if isinstance(doc, Failure):
+        result.failures.append(doc)
+    else:
+        result.documents.append(doc)
 

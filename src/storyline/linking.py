@@ -56,10 +56,10 @@ class Profile:
     languages: dict[str, int] = field(default_factory=dict)
     size: int = 0
 
-    def add(self, other: "Profile") -> None:
-        for mine, theirs in ((self.terms, other.terms), (self.title, other.title)):
-            for term, weight in theirs.items():
-                mine[term] = mine.get(term, 0.0) + weight
+    def add(self, other: Profile) -> None:
+        for sums, weights in ((self.terms, other.terms), (self.title, other.title)):
+            for term, weight in weights.items():
+                sums[term] = sums.get(term, 0.0) + weight
         for mine, theirs in ((self.named_days, other.named_days), (self.numbers, other.numbers),
                              (self.languages, other.languages)):
             for key, count in theirs.items():
@@ -82,7 +82,7 @@ class Profile:
                 "size": self.size}
 
     @classmethod
-    def from_dict(cls, data: dict, dense: np.ndarray | None) -> "Profile":
+    def from_dict(cls, data: dict, dense: np.ndarray | None) -> Profile:
         return cls(data["terms"], data["title"], dense, data["first"], data["last"], data["named_days"],
                    data["numbers"], data["languages"], data["size"])
 
@@ -198,7 +198,7 @@ def _shared(mine: dict[str, int], theirs: dict[str, int]) -> float:
 
 
 def _days_apart(a: Profile, b: Profile) -> float | None:
-    if not (a.first and b.first):
+    if not (a.first and a.last and b.first and b.last):
         return None
     a_first, a_last, b_first, b_last = (date.fromisoformat(d[:10]) for d in (a.first, a.last, b.first, b.last))
     return float(max(0, (a_first - b_last).days, (b_first - a_last).days))
@@ -238,6 +238,7 @@ class LinkModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     threshold: float
+    _columns: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.features) - set(FEATURES)
@@ -255,7 +256,7 @@ class LinkModel:
                 "mean": list(self.mean), "scale": list(self.scale), "threshold": self.threshold}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "LinkModel":
+    def from_dict(cls, data: dict) -> LinkModel:
         return cls(tuple(data["features"]), tuple(data["coef"]), data["intercept"], tuple(data["mean"]),
                    tuple(data["scale"]), data["threshold"])
 

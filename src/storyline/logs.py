@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 LOGGER = logging.getLogger("storyline")
 FIELDS = ("source", "reason", "new", "duplicates", "syndicated_copies", "failed", "stories_touched",
@@ -18,7 +18,7 @@ FIELDS = ("source", "reason", "new", "duplicates", "syndicated_copies", "failed"
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
                  "level": record.levelname.lower(), "event": record.getMessage()}
         entry.update({key: getattr(record, key) for key in FIELDS if hasattr(record, key)})
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -114,7 +114,7 @@ class Quantity:
 
 def figure_text(q: Quantity, unit: bool = True) -> str:
     """A figure as a reader writes it: hedge, number or range, unit ("about 12,000 workers")."""
-    number = _number(q.value) if q.value is not None else f"{_number(q.low)}–{_number(q.high)}"
+    number = _number(q.value) if q.value is not None else "–".join(_number(v) for v in (q.low, q.high) if v is not None)
     return " ".join(filter(None, (q.hedge if q.hedge != "vague" else None, number, q.unit if unit else None)))
 
 

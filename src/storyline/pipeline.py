@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -22,8 +23,8 @@ from . import corrections, embed, store
 from .clean import headline
 from .cluster import CorpusStats, Group, GroupIndex, add_to_events, cluster_events
 from .compare import Settled, fingerprint, relate
-from .corrections import Correction, CorrectionError, NothingThere
 from .config import current
+from .corrections import Correction, CorrectionError, NothingThere
 from .database import Database
 from .dedup import DuplicateIndex, from_bytes, to_bytes
 from .extract import ArticleFacts
@@ -102,7 +103,7 @@ class Ingestor:
     settings make the next ingest load it afresh.
     """
 
-    _loaded: dict[str, tuple[int, "Ingestor"]] = {}
+    _loaded: ClassVar[dict[str, tuple[int, Ingestor]]] = {}
 
     def __init__(self, conn: Database):
         self.conn = conn
@@ -115,7 +116,9 @@ class Ingestor:
         recent = set(live[-current().grouping.recent_groups:])
         for group_id, parent, terms in stored:  # only the recently active stories are read whole
             if group_id in recent or terms is None:
-                self.stories.load(store.load_group(conn, "story", group_id))
+                whole = store.load_group(conn, "story", group_id)
+                if whole is not None:  # listed a moment ago, in the same store
+                    self.stories.load(whole)
             else:
                 self.stories.load_terms(group_id, parent, terms)
         self.duplicates = DuplicateIndex()
@@ -126,7 +129,7 @@ class Ingestor:
         self.kept_apart = frozenset(store.kept_apart(conn))
 
     @classmethod
-    def for_store(cls, conn: Database) -> "Ingestor":
+    def for_store(cls, conn: Database) -> Ingestor:
         generation = store.ingest_generation(conn)
         cached = cls._loaded.get(store.store_key(conn))
         if cached and cached[0] == generation and cached[1].conn is conn and cached[1].settings == current():
@@ -159,8 +162,9 @@ class Ingestor:
         touched: set[str] = set()
         with store.transaction(self.conn):
             for article, analysed, minhash in placed:
-                self._store_one(article, analysed, minhash, report, touched)
-                self._merge_at_store_boundary(article.story_id, touched, report)
+                story_id = self._store_one(article, analysed, minhash, report)
+                touched.add(story_id)
+                self._merge_at_store_boundary(story_id, touched, report)
             with Timer(report, "cluster"):
                 store.set_unmerged(self.conn, self.unmerged)
                 store.save_groups(self.conn, "story", self.stories.take_changed())
@@ -169,29 +173,29 @@ class Ingestor:
             generation = store.bump_ingest_generation(self.conn)
         self._remember(generation)
 
-    def _store_one(self, article: Article, analysed: Analysed | None, minhash: np.ndarray, report: IngestReport,
-                   touched: set[str]) -> None:
-        """An original is placed in a story; a copy joins its original's, with its original's facts."""
+    def _store_one(self, article: Article, analysed: Analysed | None, minhash: np.ndarray, report: IngestReport) -> str:
+        """An original is placed in a story; a copy joins its original's, with its original's facts. The story's id."""
         with Timer(report, "cluster"):
-            if article.duplicate_of:
-                facts, vector = store.facts_and_vector(self.conn, article.duplicate_of)
-                article.event_id, story_id = store.article_event(self.conn, article.duplicate_of)
-                article.story_id = self.stories.root(story_id)
+            if analysed is None:  # a copy (article.duplicate_of), stored before it
+                facts, vector = store.facts_and_vector(self.conn, article.duplicate_of or "")
+                article.event_id, original_story = store.article_event(self.conn, article.duplicate_of or "")
+                story_id = self.stories.root(original_story or "")
                 dense, signature_bytes = None, None
                 report.near_duplicates += 1
             else:
                 self.stats.add(analysed.terms)
                 profile = article_profile(article.title, analysed.vector, analysed.dense, article.published,
                                           article.language, analysed.facts)
-                article.story_id = self.stories.assign(article.id, profile)
+                story_id = self.stories.assign(article.id, profile)
                 facts, vector, dense = analysed.facts.to_dict(), analysed.vector, analysed.dense
                 signature_bytes = to_bytes(minhash)
+            article.story_id = story_id
         with Timer(report, "store"):
             store.insert_article(self.conn, article, facts, vector, signature_bytes, embed.to_bytes(dense))
-            if not article.duplicate_of:
+            if analysed is not None:
                 store.add_document_frequencies(self.conn, set(analysed.terms))
         report.new += 1
-        touched.add(article.story_id)
+        return story_id
 
     def _merge_at_store_boundary(self, story_id: str, touched: set[str], report: IngestReport) -> None:
         """Merge the stories touched since the last check each time the store reaches a multiple of grouping.merge_every.
@@ -222,7 +226,7 @@ class Feed:
     order, ingest.chunk articles per transaction. Memory is bounded by those windows, not by the input.
     """
 
-    def __init__(self, ingestor: Ingestor, pool: WorkerPool, report: IngestReport,
+    def __init__(self, ingestor: Ingestor, pool: Pool, report: IngestReport,
                  progress: Callable[[int, int | None], None] | None):
         self.ingestor, self.pool, self.report, self.progress = ingestor, pool, report, progress
         self.reads: deque = deque()
@@ -498,9 +502,7 @@ def _corrections_for(conn: Database, story_id: str) -> list[Correction]:
     wherever re-grouping put it."""
     found = []
     for correction in store.corrections(conn):
-        if correction.kind != "rename":
-            found.append(correction)
-        elif story_id in (correction.story_id, store.merged_into(conn, correction.story_id)):
+        if correction.kind != "rename" or story_id in (correction.story_id, store.merged_into(conn, correction.story_id)):
             found.append(correction)
     return found
 
@@ -610,11 +612,11 @@ def _events(story_id: str, articles: list[Article], event_of: dict[str, str], da
 def central_title(articles: list[Article], dense: dict[str, np.ndarray | None]) -> str:
     """The headline of the report nearest the group's mean lead embedding: the most typical one,
     in any language. Titles are never written from the summary: a reader trusts a real headline."""
-    embedded = [a for a in articles if dense.get(a.id) is not None]
-    if not embedded:
+    vectors = {a.id: v for a in articles if (v := dense.get(a.id)) is not None}
+    if not vectors:
         return headline(articles[0].title)
-    mean = np.sum([dense[a.id] for a in embedded], axis=0)
-    return headline(max(embedded, key=lambda a: (float(dense[a.id] @ mean), a.id)).title)
+    mean = np.sum(list(vectors.values()), axis=0)
+    return headline(max((a for a in articles if a.id in vectors), key=lambda a: (float(vectors[a.id] @ mean), a.id)).title)
 
 
 # ------------------------------------------------------------------ the reader's corrections
@@ -664,7 +666,9 @@ def undo(conn: Database, correction_id: str, author: str) -> Correction:
             store.mark_dirty(conn, touched | {home})
             store.bump_ingest_generation(conn)
         analyse_dirty(conn)
-    return store.correction(conn, correction_id)
+    undone = store.correction(conn, correction_id)
+    assert undone is not None  # written above, never deleted
+    return undone
 
 
 def reanalyse(conn: Database) -> list[Failure]:

@@ -24,7 +24,7 @@ BOUND_KINDS = {"iso", "md", "dm", "range_dm", "range_md", "holiday", "part"}
 
 def latest_narrated_day(times: list[TimeMention], anchor: date | None) -> date | None:
     """End of the latest past day or part of a month the article narrates."""
-    days = []
+    days: list[date] = []
     for mention in times:
         if mention.future or mention.dateline or mention.kind not in BOUND_KINDS:
             continue
@@ -38,13 +38,13 @@ def latest_narrated_day(times: list[TimeMention], anchor: date | None) -> date |
 def infer_publication_dates(given: dict[str, str | None], times: dict[str, list[TimeMention]],
                             event_of: dict[str, str]) -> dict[str, tuple[str | None, bool]]:
     """article id -> (YYYY-MM-DD or None, inferred?) for every article of one story."""
-    known = [to_date(d) for d in given.values() if d]
+    known = [day for day in (to_date(d) for d in given.values() if d) if day]
     anchor = max(known) if known else None
     bounds = {aid: latest_narrated_day(times.get(aid, []), anchor) for aid, d in given.items() if not d}
     result: dict[str, tuple[str | None, bool]] = {aid: (d, False) for aid, d in given.items() if d}
     event_dates: dict[str | None, list[date]] = {}
-    for article_id, day in given.items():
-        known_day = to_date(day) or bounds.get(article_id)
+    for article_id, given_day in given.items():
+        known_day = to_date(given_day) or bounds.get(article_id)
         if known_day:
             event_dates.setdefault(event_of.get(article_id), []).append(known_day)
     ceiling = _later(anchor, current().dates.after_anchor_days) if anchor else date.today()

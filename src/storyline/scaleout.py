@@ -11,7 +11,7 @@ once (a worker plugin), and every task carries the settings of the run that sent
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from .config import current
 from .work import CRASHED, load_shared_models, under
@@ -43,10 +43,8 @@ class DaskTask:
     def wait(self, seconds: float) -> None:
         from distributed import wait
 
-        try:
+        with suppress(TimeoutError):
             wait([self.future], timeout=seconds)
-        except TimeoutError:
-            pass
 
     def get(self):
         from distributed import KilledWorker

@@ -14,6 +14,7 @@ Feeds and sitemaps are parsed from the fetched bytes, never fetched by their par
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -102,7 +103,8 @@ def non_public(address: str) -> str | None:
     such an address inside an IPv6 one), or None for a public unicast address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     inner = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else []
-    for candidate in inner or [ip]:
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [*inner] or [ip]
+    for candidate in candidates:
         if not candidate.is_global or candidate.is_multicast or candidate.is_reserved \
                 or candidate.is_unspecified:
             return str(candidate) if candidate is ip else f"{ip}, which reaches {candidate}"
@@ -151,7 +153,7 @@ class Fetcher:
         if isinstance(target, str) or target.host_port in self.allowed_private:
             return target
         try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)}
+            addresses = {str(info[4][0]) for info in socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)}
         except (socket.gaierror, UnicodeError) as exc:
             return f"cannot resolve host {target.host}: {exc}"
         for address in sorted(addresses):
@@ -186,8 +188,8 @@ class Fetcher:
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             # NewConnectionError is a TimeoutError to urllib3: a refused connection is told apart first
             unreachable = isinstance(exc, urllib3.exceptions.NewConnectionError)
-            if watchdog.expired or not unreachable and isinstance(exc, (urllib3.exceptions.TimeoutError,
-                                                                        socket.timeout)):
+            if watchdog.expired or (not unreachable and isinstance(exc, (urllib3.exceptions.TimeoutError,
+                                                                        socket.timeout))):
                 return Failure(target.url, f"timed out after {limit} s")
             return Failure(target.url, f"{'refused or unreachable' if unreachable else 'download failed'}: "
                                        f"{_reason(exc)}")
@@ -211,10 +213,11 @@ class Deadline:
     local = threading.local()
 
     def __init__(self, seconds: float):
-        self.seconds, self.sockets, self.expired = seconds, [], False
+        self.seconds, self.expired = seconds, False
+        self.sockets: list[socket.socket] = []
         self.guard = threading.Lock()
 
-    def __enter__(self) -> "Deadline":
+    def __enter__(self) -> Deadline:
         self.timer = threading.Timer(self.seconds, self._expire)
         self.timer.daemon = True
         Deadline.local.current = self
@@ -235,17 +238,15 @@ class Deadline:
         with self.guard:
             self.expired = True
             for sock in self.sockets:
-                try:
+                with contextlib.suppress(OSError):  # already closed
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:  # already closed
-                    pass
 
 
 class _Watched:
     """A connection whose socket the thread's current Deadline may shut."""
 
     def _new_conn(self):
-        sock = super()._new_conn()
+        sock = super()._new_conn()  # type: ignore[misc]  # a mixin: the pool's connection class comes after it
         deadline = getattr(Deadline.local, "current", None)
         if deadline is not None:
             deadline.watch(sock)

@@ -15,6 +15,7 @@ The evidence shown is the sentence closest to the claim that carries the decidin
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -93,7 +94,7 @@ def tokens(text: str) -> list[str]:
 
 def _analyzer(text: str) -> list[str]:
     words = tokens(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 @dataclass
@@ -133,7 +134,7 @@ def read(report: Report, space: Space, index: int) -> Reading:
     flat = [w for words in per_sentence for w in words]
     cues = np.array([_cue_counts([s]) for s in report.sentences]).reshape(len(report.sentences), len(CUE_NAMES))
     return Reading(space.vectorizer.transform(report.sentences or [""]), space.reports[index],
-                   set(flat), set(zip(flat, flat[1:])), {w for words in per_sentence[:3] for w in words}, cues)
+                   set(flat), set(itertools.pairwise(flat)), {w for words in per_sentence[:3] for w in words}, cues)
 
 
 def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
@@ -145,7 +146,7 @@ def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> t
     top = sims[order[:closest]] if order else np.zeros(1)
     claim_list = tokens(claim)
     claim_words = set(claim_list)
-    claim_pairs = set(zip(claim_list, claim_list[1:]))
+    claim_pairs = set(itertools.pairwise(claim_list))
     relatedness = [
         float((reading.whole_vector @ claim_vector.T).toarray()[0, 0]),
         float(top[0]), float(np.mean(top)),
@@ -184,7 +185,7 @@ class Shape:
     context: int
 
     @classmethod
-    def of(cls, checking: config.Checking) -> "Shape":
+    def of(cls, checking: config.Checking) -> Shape:
         return cls(checking.closest_sentences, checking.context_sentences)
 
 
@@ -226,7 +227,8 @@ class StanceModel:
         def words(v: TfidfVectorizer) -> dict:
             vocabulary = sorted(v.vocabulary_, key=v.vocabulary_.get)
             return {"vocabulary": vocabulary, "idf": [round(float(i), 6) for i in v.idf_], "ngrams": v.ngram_range[1]}
-        return {"features": FEATURE_NAMES, "reading": vars(self.reading), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+        return {"features": FEATURE_NAMES, "reading": vars(self.reading), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(),
                 "related": {"coef": self.related_coef.tolist(), "intercept": self.related_intercept,
                             "threshold": self.related_threshold,
                             "candidate_cosine": self.candidate_cosine},
@@ -235,7 +237,7 @@ class StanceModel:
                            "intercept": self.stance_intercept.tolist()}}
 
     @classmethod
-    def from_json(cls, data: dict) -> "StanceModel":
+    def from_json(cls, data: dict) -> StanceModel:
         st = data["stance"]
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["related"]["coef"]),
                    float(data["related"]["intercept"]), float(data["related"]["threshold"]),
@@ -291,13 +293,16 @@ def fit(features: Features, labels: list[str], rows: np.ndarray | None = None) -
     context.fit([features.contexts[i] for i in bearing])
     claim_words = TfidfVectorizer(min_df=5, sublinear_tf=True).fit([features.claims[i] for i in bearing])
     bearing_cosines = np.sort(x[y != "unrelated", 0])
-    candidate_cosine = float(bearing_cosines[int(len(bearing_cosines) * checking.candidate_miss)]) if len(bearing_cosines) else 0.0
-    model = StanceModel(mean, scale, related.coef_[0], float(related.intercept_[0]), checking.related_probability, candidate_cosine,
+    candidate_cosine = float(bearing_cosines[int(len(bearing_cosines) * checking.candidate_miss)]) \
+        if len(bearing_cosines) else 0.0
+    model = StanceModel(mean, scale, related.coef_[0], float(related.intercept_[0]), checking.related_probability,
+                        candidate_cosine,
                         context, claim_words,
                         np.zeros((len(STANCES), 1)), np.zeros(len(STANCES)), features.shape)
     inputs = model.stance_inputs(features.x[bearing], [features.contexts[i] for i in bearing],
                                  [features.claims[i] for i in bearing])
-    stance = LogisticRegression(max_iter=3000, C=checking.stance_regularisation, class_weight="balanced").fit(inputs, np.asarray(labels)[bearing])
+    stance = LogisticRegression(max_iter=3000, C=checking.stance_regularisation, class_weight="balanced") \
+        .fit(inputs, np.asarray(labels)[bearing])
     order = [list(stance.classes_).index(name) for name in STANCES]
     model.stance_coef = stance.coef_[order]
     model.stance_intercept = stance.intercept_[order]

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import embed
@@ -21,8 +21,20 @@ from .cluster import CorpusStats, Group
 from .corrections import Correction
 from .database import Database, StoreError, connect, is_postgres
 from .linking import Profile
-from .models import (Article, Claim, Entity, Event, Failure, Quantity, Quote, QuoteVariant, Relation, StoryAnalysis,
-                     SummarySentence, TimelineEntry)
+from .models import (
+    Article,
+    Claim,
+    Entity,
+    Event,
+    Failure,
+    Quantity,
+    Quote,
+    QuoteVariant,
+    Relation,
+    StoryAnalysis,
+    SummarySentence,
+    TimelineEntry,
+)
 
 __all__ = ["Database", "StoreError", "open_store"]
 
@@ -141,7 +153,7 @@ ARTICLE_COLUMNS = ("rowid, id, source, title, outlet, language, published_given,
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def resolve_db_path(path: str | None) -> str:
@@ -508,7 +520,8 @@ def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Ev
                       [QuoteVariant(**v) for v in json.loads(r["variants"])])
                 for r in q("SELECT * FROM quotes WHERE story_id=? ORDER BY rowid")],
         claims=[Claim(r["id"], r["text"], r["source"], r["source_entity_id"], Quantity(**json.loads(r["quantity"])),
-                      json.loads(r["article_ids"]), r["source_kind"]) for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
+                      json.loads(r["article_ids"]), r["source_kind"])
+                for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
         relations=[Relation(r["a"], r["b"], r["type"], r["why"])
                    for r in q("SELECT * FROM relations WHERE story_id=? ORDER BY rowid")],
         timeline=[TimelineEntry(r["date"], r["granularity"], story_id, r["text"], json.loads(r["article_ids"]),

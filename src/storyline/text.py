@@ -7,6 +7,12 @@ from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+# English number words, for spelled figures ("forty-two people") and spelled years ("nineteen ninety")
+SPELLED_UNITS = {w: n for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+SPELLED_TENS = {w: 10 * n for n, w in enumerate(
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)}
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 RANK = re.compile(r"\bNo\.\s*\d")
 DENIAL = re.compile(r"den(?:y|ies|ied)", re.I)
@@ -68,7 +74,7 @@ def is_negated(text: str) -> bool:
 # C0 controls and DEL: PostgreSQL refuses NUL in text, terminals obey escapes, pages show garbage.
 # Vertical tab and form feed separate lines; tab, newline and carriage return stay.
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_TABLE = {code: None for code in (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)} | {0x0b: "\n", 0x0c: "\n"}
+CONTROL_TABLE = dict.fromkeys((*range(9), *range(14, 32), 127)) | {0x0b: "\n", 0x0c: "\n"}
 
 
 def safe_text(value: str) -> str:

@@ -34,9 +34,10 @@ def build_timeline(story_id: str, facts: dict[str, ArticleFacts], published: dic
             if len(sentence.split()) < current().timeline.min_sentence_words:
                 continue
             expected = mention.future or (anchor is not None and resolved.first > anchor)
-            _add(entries.setdefault((resolved.iso, resolved.granularity), []), TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence),
-                                        [article_id], expected), content_words(sentence))
-    ordered = sorted((e for bucket in entries.values() for e, _ in bucket), key=lambda e: (e.date, e.granularity != "day", e.text))
+            entry = TimelineEntry(resolved.iso, resolved.granularity, story_id, _short(sentence), [article_id], expected)
+            _add(entries.setdefault((resolved.iso, resolved.granularity), []), entry, content_words(sentence))
+    ordered = sorted((e for bucket in entries.values() for e, _ in bucket),
+                     key=lambda e: (e.date, e.granularity != "day", e.text))
     return ordered
 
 

@@ -2,7 +2,8 @@
 
 A file counts as completed when the writer closes it or when it is moved into the folder (the
 safe way to drop a file in: write elsewhere, then rename; inotify reports a move from outside as a
-creation that nobody opened); a file still being written is never read half-way. Paths completed within a short window are handed over together, in name order.
+creation that nobody opened); a file still being written is never read half-way.
+Paths completed within a short window are handed over together, in name order.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from .ingest import SUPPORTED_SUFFIXES, suffix_of
 def completed_files(folder: Path, stop: threading.Event, settle_seconds: float) -> Iterator[list[str]]:
     """[folder] once watching has begun (what it already holds), then lists of completed supported
     files under it, until `stop` is set."""
-    from watchdog.events import (FileClosedEvent, FileCreatedEvent, FileMovedEvent, FileOpenedEvent,
-                                 FileSystemEventHandler)
+    from watchdog.events import (
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileMovedEvent,
+        FileOpenedEvent,
+        FileSystemEventHandler,
+    )
     from watchdog.observers import Observer
 
     arrived: queue.Queue[str] = queue.Queue()

@@ -21,12 +21,13 @@ import multiprocessing.util
 import os
 import time
 from collections import Counter
+from collections.abc import Iterable
 from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 
@@ -104,8 +105,9 @@ def read_and_prepare(item: Path | Failure | list[RawDocument]) -> tuple[list[Pre
     clock, started = StageClock(), time.process_time()
     if isinstance(item, Failure):
         return [item], clock.seconds
+    failures: Iterable[Failure] = ()
     if isinstance(item, list):
-        documents, failures = item, []
+        documents = item
     else:
         result = read_path(item)
         documents, failures = result.documents, result.failures
@@ -117,7 +119,10 @@ def read_and_prepare(item: Path | Failure | list[RawDocument]) -> tuple[list[Pre
         article = prepare(doc)
         prepared = article if isinstance(article, Failure) else \
             guarded(article.source, "cleaning", lambda: Prepared(article, signature(article.text).hashvalues))
-        (failed if isinstance(prepared, Failure) else out).append(prepared)
+        if isinstance(prepared, Failure):
+            failed.append(prepared)
+        else:
+            out.append(prepared)
     clock.measure("clean", started)
     return [*failed, *out], clock.seconds
 
@@ -131,7 +136,7 @@ def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure],
              for a, doc in zip(articles, docs)]
     del docs
     started = clock.measure("extract", started)
-    terms = [None if isinstance(f, Failure) else article_terms(a.title, a.text, [m.text for m in f.mentions])
+    terms = [Counter() if isinstance(f, Failure) else article_terms(a.title, a.text, [m.text for m in f.mentions])
              for a, f in zip(articles, facts)]
     started = clock.measure("terms", started)
     kept = [a for a, f in zip(articles, facts) if not isinstance(f, Failure)]
@@ -168,7 +173,7 @@ class Task:
     the pool and every task in flight: each is then run again alone, in a process of its own, and
     only the one that crashes even there takes its `on_crash` answer. Nothing hangs, nothing else is lost."""
 
-    def __init__(self, pool: "WorkerPool", future: Future, function, args: tuple, on_crash):
+    def __init__(self, pool: WorkerPool, future: Future, function, args: tuple, on_crash):
         self.pool, self.future, self.function, self.args, self.on_crash = pool, future, function, args, on_crash
 
     def ready(self) -> bool:
@@ -238,15 +243,15 @@ class Pool(Protocol):
 def pool_for(workers: int | Pool | None) -> Pool:
     """The pool an ingest uses: one given (a DaskPool), else `workers` local processes (None: the
     ingest.workers setting)."""
-    if hasattr(workers, "submit"):
-        return workers
-    return WorkerPool(current().ingest.workers if workers is None else workers)
+    if workers is None or isinstance(workers, int):
+        return WorkerPool(current().ingest.workers if workers is None else workers)
+    return workers
 
 
 class WorkerPool:
     """`processes` forked workers, kept for the life of the process; 0 or 1: in-line."""
 
-    _pools: dict[tuple[int, int], ProcessPoolExecutor] = {}
+    _pools: ClassVar[dict[tuple[int, int], ProcessPoolExecutor]] = {}
 
     def __init__(self, processes: int):
         self.processes = processes

@@ -46,7 +46,7 @@ class ArticleFacts:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ArticleFacts":
+    def from_dict(cls, data: dict) -> ArticleFacts:
         return cls(
             sentences=data["sentences"],
             mentions=[Mention(**m) for m in data["mentions"]],

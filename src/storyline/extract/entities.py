@@ -79,7 +79,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
     for ent in doc.ents:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text) if label else None
-        if name:
+        if name and label:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
     text = text_of(doc)
     for match in QUOTED_GROUP.finditer(text):
@@ -97,7 +97,9 @@ def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) ->
     found = []
     for _start, end, mention in mentions:
         match = INTRODUCED_ACRONYM.match(text, end)
-        acronym = match.group(1).rstrip(".") if match else ""
+        if match is None:
+            continue
+        acronym = match.group(1).rstrip(".")
         letters = set(acronym.replace(".", "").replace("&", ""))
         initials = {w[0].upper() for w in mention.text.split() if w.lower() not in NAME_STOPWORDS}
         if len(mention.text.split()) >= 2 and mention.label != "PERSON" and len(letters) >= 2 and letters <= initials:
@@ -217,8 +219,8 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     for m in mentions:
         labels[m.text][m.label] += 1
         articles[m.text].add(m.article_id)
-    people = [n for n in names if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
-    for surname, full_names in _unique_surnames(people).items():
+    full_names_of_people = [n for n in names if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    for surname, full_names in _unique_surnames(full_names_of_people).items():
         names[surname] += 0
         labels[surname].update(labels[full_names[0]])
         for full in full_names:
@@ -384,7 +386,7 @@ def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
     by_last: dict[str, list[str]] = defaultdict(list)
     for person in people:
         by_last[transliteration_key(person.split()[-1])].append(person)
-    unique = {}
+    unique: dict[str, list[str]] = {}
     for full_names in by_last.values():
         if len({transliteration_key(p.split()[0]) for p in full_names}) == 1:
             for person in full_names:

@@ -16,12 +16,9 @@ from dataclasses import dataclass
 
 from ..config import current
 from ..nlp import text_of
+from ..text import SPELLED_TENS, SPELLED_UNITS
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
-SMALL = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen".split())}
-TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
               "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
               "sterling": "GBP", "¥": "JPY", "yen": "JPY", "rs": "INR", "rs.": "INR", "₹": "INR", "rupees": "INR",
@@ -37,7 +34,8 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
           "crore": 10_000_000, "lakh": 100_000}
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
          "billions": 1_000_000_000}
-HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), ("at least", "at least"), ("more than", "more than"),
+HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), ("at least", "at least"),
+          ("more than", "more than"),
           ("over", "more than"), ("at most", "at most"), ("less than", "less than"), ("fewer than", "less than"),
           ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
@@ -103,8 +101,8 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
         return ParsedNumber(None, base, base * 10, hedge or "vague")
     parts = re.split(r"\s*(?:-|–|to|and)\s*(?=[\d\w])", phrase)
     numbers = [_single_number(p) for p in parts]
-    if len(parts) == 2 and all(n is not None for n in numbers):
-        low, high = numbers
+    if len(parts) == 2 and numbers[0] is not None and numbers[1] is not None:
+        low, high = numbers[0], numbers[1]
         if high < low and low >= 1000 and high < 1000:  # "500 to 700,000" style: scale shared
             low *= 1000
         return ParsedNumber(None, low, high, hedge) if low < high else None
@@ -145,11 +143,11 @@ def _words_number(phrase: str) -> float | None:
     for word in words:
         if word == "a" and not seen:
             current, seen = 1, True
-        elif word in SMALL:
-            current += SMALL[word]
+        elif word in SPELLED_UNITS:
+            current += SPELLED_UNITS[word]
             seen = True
-        elif word in TENS:
-            current += TENS[word]
+        elif word in SPELLED_TENS:
+            current += SPELLED_TENS[word]
             seen = True
         elif word in SCALES and word not in ("m", "k", "bn") and seen:
             if word == "hundred":
@@ -216,10 +214,10 @@ def _pronoun_one(span, parsed: ParsedNumber) -> bool:
 def _widened(ent):
     """The figure span with the currency sign before it and the scale or unit after it ('$' '500' 'm')."""
     doc, start, end = ent.doc, ent.start, ent.end
-    while start > ent.sent.start and (doc[start - 1].lower_ in CURRENCIES or doc[start - 1].text in ("US", "A", "C")
-                                      and start < len(doc) and doc[start].text == "$"):
+    while start > ent.sent.start and (doc[start - 1].lower_ in CURRENCIES or (doc[start - 1].text in ("US", "A", "C")
+                                      and start < len(doc) and doc[start].text == "$")):
         start -= 1
-    while end < ent.sent.end and (doc[end].lower_ in SCALES and doc[end].lower_ != "hundred"
+    while end < ent.sent.end and ((doc[end].lower_ in SCALES and doc[end].lower_ != "hundred")
                                   or doc[end].lower_ in PERCENT_WORDS or doc[end].lower_ in CURRENCIES
                                   or GLUED_SCALE.fullmatch(doc[end].lower_)):
         end += 1
@@ -249,7 +247,7 @@ def _names_something(span) -> bool:
     root = numbers[-1] if numbers else span.root
     head = root.head
     return root.dep_ == "nummod" and head.pos_ == "PROPN" and head.text[:1].isupper() and \
-        not head.lower_ in CURRENCIES and head.ent_type_ not in ("NORP",) and not head.tag_ == "NNPS"
+        head.lower_ not in CURRENCIES and head.ent_type_ not in ("NORP",) and head.tag_ != "NNPS"
 
 
 def _subject_and_measure(span) -> tuple[str | None, str | None]:
@@ -284,7 +282,7 @@ def _joined_ranges(doc, english: bool = True):
     and Spanish models tag no numbers, and the blank pipeline nothing: there, every run of digits."""
     ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS] if english else _digit_runs(doc)
     joined, skip = [], False
-    for ent, following in zip(ents, ents[1:] + [None]):
+    for ent, following in zip(ents, [*ents[1:], None]):
         if skip:
             skip = False
             continue
@@ -300,7 +298,7 @@ def _joined_ranges(doc, english: bool = True):
 
 def _digit_runs(doc) -> list:
     runs, start = [], None
-    for token in list(doc) + [None]:
+    for token in [*list(doc), None]:
         numeric = token is not None and token.like_num and any(c.isdigit() for c in token.text)
         if numeric and start is None:
             start = token.i

@@ -131,7 +131,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
-    spans, open_at, closer = [], None, None
+    spans: list[tuple[int, int]] = []
+    open_at, closer = None, None
     for i, ch in enumerate(paragraph):
         if open_at is None:
             closes = ch in "”»" or (ch == '"' and i > 0 and paragraph[i - 1] in ",.?!" and
@@ -350,9 +351,9 @@ def speaker_text(subject, speaker: str | None) -> str | None:
 def _time_phrase(verb) -> str | None:
     """The date phrase attached to the speech verb ('on Tuesday night'), as text."""
     for child in verb.children:
-        if child.ent_type_ in ("DATE", "TIME") or any(t.ent_type_ == "DATE" for t in child.subtree):
-            if child.dep_ in ("prep", "npadvmod", "tmod"):
-                return "".join(t.text_with_ws for t in child.subtree).strip()
+        dated = child.ent_type_ in ("DATE", "TIME") or any(t.ent_type_ == "DATE" for t in child.subtree)
+        if dated and child.dep_ in ("prep", "npadvmod", "tmod"):
+            return "".join(t.text_with_ws for t in child.subtree).strip()
     return None
 
 
@@ -408,7 +409,7 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
     """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled."""
     stem = noun.lemma_.lower()
     text = text_of(noun.doc)
-    for start, end, name, label in reversed(context.mentions):
+    for start, _end, name, label in reversed(context.mentions):
         if start >= position or label not in SPEAKER_LABELS:
             continue
         titled = stem not in SOURCE_NOUNS and re.search(  # 'spokesman X', 'the widows' leader X'
@@ -453,7 +454,7 @@ def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:
             continue
         content = _reported_content(verb)
         subject = _subject_of(verb, spans) if content is not None else None
-        if subject is None:
+        if content is None or subject is None:
             continue
         speaker = resolve_subject(subject, sent.start_char, spans, context) or _named_source(subject, spans, context)
         quote = _indirect(content, verb, speaker, speaker_text(subject, speaker), index, _time_phrase(verb))
@@ -531,7 +532,7 @@ def _indirect(content: list, verb, speaker: str | None, named_as: str | None, in
 
 
 def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | None:
-    phrase = set(t.i for t in according.subtree) | {according.i}
+    phrase = {t.i for t in according.subtree} | {according.i}
     tokens = [t for t in sent if t.i not in phrase]
     text = "".join(t.text_with_ws for t in tokens).strip(" ,.\n")
     text = re.sub(r"^,\s*", "", text)

@@ -26,7 +26,7 @@ from .schema import openapi_document
 from .settings import Settings
 from .views import BadRequest
 
-__all__ = ["create_app", "Settings"]
+__all__ = ["Settings", "create_app"]
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
         if app.openapi_schema is None:
             app.openapi_schema = openapi_document(app, settings.pipeline.web.max_page_size)
         return app.openapi_schema
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to serve a custom schema
     app.state.metrics = Metrics(settings.db_path, settings.pipeline)
     app.middleware("http")(measure)
     # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends Host: evil.example
@@ -67,7 +67,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def bad_request(request: Request, exc: BadRequest):
         return _error(request, 400, str(exc))
 
-    for failing in (StoreError, *backend_errors()):  # a damaged store or a server gone: 503, not 500
+    failures: tuple[type[Exception], ...] = (StoreError, *backend_errors())
+    for failing in failures:  # a damaged store or a server gone: 503, not 500
         app.add_exception_handler(failing, store_failed)
 
     @app.exception_handler(RequestValidationError)

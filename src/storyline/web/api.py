@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -174,7 +174,7 @@ async def post_articles(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
     body = await _read_limited(request, settings.body_limit)
-    label = f"POST {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
+    label = f"POST {datetime.now(UTC):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
     status, payload = await _in_worker(ingest_posted, settings.db_path, settings.pipeline, body, label)
     if status != 201:
         raise HTTPException(status, payload)

@@ -53,13 +53,14 @@ class StoreCollector:
     def collect(self):
         articles = GaugeMetricFamily("storyline_articles", "articles in the store")
         failures = GaugeMetricFamily("storyline_failures", "inputs that failed, by reason", labels=["reason"])
+        unavailable: tuple[type[Exception], ...] = (store.StoreError, *backend_errors())
         try:
             with Storyline(self.db_path, self.pipeline_settings, read_only=True) as session:
                 articles.add_metric([], store.article_count(session.db))
                 by_reason: Tally = Tally()
                 for reason, count in store.failure_counts(session.db):
                     by_reason[reason_kind(reason)] += count
-        except (store.StoreError, *backend_errors()):
+        except unavailable:
             return
         for reason, count in sorted(by_reason.items()):
             failures.add_metric([reason], count)
@@ -73,6 +74,7 @@ def healthz(request: Request) -> JSONResponse:
     page of stories, of articles and of entities), else 503 with the reason: a store whose pages were
     overwritten opens, but fails there."""
     settings = request.app.state.settings
+    unavailable: tuple[type[Exception], ...] = (store.StoreError, *backend_errors())
     try:
         with Storyline(settings.db_path, settings.pipeline, read_only=True) as session:
             views.list_stories(session.db, views.story_filter(None, None, None, None, None), None, 1)
@@ -80,7 +82,7 @@ def healthz(request: Request) -> JSONResponse:
             browse.entity_page(session.db, None, 0, 1)
             return JSONResponse({"status": "ok", "store": session.db.dialect,
                                  "articles": store.article_count(session.db)})
-    except (store.StoreError, *backend_errors()) as exc:
+    except unavailable as exc:
         return JSONResponse({"status": "unavailable", "reason": " ".join(str(exc).split())}, status_code=503)
 
 

@@ -26,16 +26,19 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+Responses = dict[int | str, dict[str, Any]]  # FastAPI's `responses`: status -> OpenAPI answer
+
+
 def error(description: str) -> dict[str, Any]:
     return {"model": ErrorBody, "description": description}
 
 
 # Answers every API route can give, and those only some can.
-COMMON = {400: error("a bad parameter, cursor or body"),
+COMMON: Responses = {400: error("a bad parameter, cursor or body"),
           503: error("the store cannot be read (damaged, or its server gone)")}
-MISSING = {404: error("no item with this id")}
-MOVED = {301: {"description": "the story was merged into another: Location names it"}}
-WRITING = {401: error("missing or wrong bearer token"), 403: error("the server is read-only (no STORYLINE_TOKEN)"),
+MISSING: Responses = {404: error("no item with this id")}
+MOVED: Responses = {301: {"description": "the story was merged into another: Location names it"}}
+WRITING: Responses = {401: error("missing or wrong bearer token"), 403: error("the server is read-only (no STORYLINE_TOKEN)"),
            413: error("the body is over the size limit")}
 
 PRINTED = {"type": "string", "pattern": "[^\\s\\u0000-\\u001f\\u007f]"}  # more than spaces and controls
@@ -44,8 +47,8 @@ def page_error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
-PAGE_COMMON = {400: page_error("a bad parameter or cursor"), 503: page_error("the store cannot be read")}
-PAGE_MISSING = {404: page_error("no item with this id")}
+PAGE_COMMON: Responses = {400: page_error("a bad parameter or cursor"), 503: page_error("the store cannot be read")}
+PAGE_MISSING: Responses = {404: page_error("no item with this id")}
 
 
 class Unavailable(BaseModel):
@@ -55,11 +58,11 @@ class Unavailable(BaseModel):
     reason: str
 
 
-HEALTH = {503: {"model": Unavailable, "description": "the store does not answer"}}
+HEALTH: Responses = {503: {"model": Unavailable, "description": "the store does not answer"}}
 DOSSIER = {"description": "the story as a file (Content-Disposition: attachment)",
            "content": {media: {"schema": {"type": "string"}} for media in ("text/html", "text/markdown")}
            | {"application/json": {"schema": {"type": "object"}}}}
-METRICS = {200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+METRICS: Responses = {200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
 
 ARTICLE_RECORD = {
     "type": "object",

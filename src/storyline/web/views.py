@@ -19,6 +19,7 @@ from .. import browse, chart, corrections, coverage, export, store
 from ..browse import ClaimCheck, StoryFilter, StoryRow
 from ..config import current
 from ..corrections import Correction, describe
+from ..coverage import Coverage, Phase
 from ..database import Database
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..text import content_words, overlap
@@ -137,8 +138,8 @@ class StoryDetail:
     sources: list[Article]
     number: dict[str, int]
     statements: dict[str, Statement]
-    coverage: coverage.Coverage | None = None
-    phases: list[coverage.Phase] = field(default_factory=list)
+    coverage: Coverage | None = None
+    phases: list[Phase] = field(default_factory=list)
     chart: str = ""
     corrections: list[Shown] = field(default_factory=list)
     corrected: dict[str, Correction] = field(default_factory=dict)  # statement id or "title" -> its correction
@@ -161,22 +162,22 @@ def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
     detail = StoryDetail(analysis, events, sources, {a.id: n for n, a in enumerate(sources, 1)}, {},
                          coverage.coverage(analysis, sources), coverage.phases(analysis, events, sources),
                          chart.svg(coverage.reports_over_time(sources)))
-    for quote in analysis.quotes:
-        detail.statements[quote.id] = _quote_statement(detail, quote)
+    for said in analysis.quotes:
+        detail.statements[said.id] = _quote_statement(detail, said)
     for claim in analysis.claims:
         detail.statements[claim.id] = Statement(claim.id, "figure", claim.source or "unattributed",
                                                 claim.source_entity_id, f"{figure_text(claim.quantity)}: {claim.text}",
                                                 detail.cite(claim.article_ids, claim.text))
     by_speaker: dict[tuple[str, str | None], list[Statement]] = defaultdict(list)
-    for quote in analysis.quotes:
-        by_speaker[(quote.speaker or "unattributed", quote.speaker_entity_id)].append(detail.statements[quote.id])
+    for said in analysis.quotes:
+        by_speaker[(said.speaker or "unattributed", said.speaker_entity_id)].append(detail.statements[said.id])
     detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
                              key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
     _show_corrections(conn, detail)
     for relation in analysis.relations:
-        pair = (relation, detail.statements.get(relation.a), detail.statements.get(relation.b))
-        if pair[1] and pair[2]:
-            (detail.agreements if relation.type == "agrees" else detail.disputes).append(pair)
+        a, b = detail.statements.get(relation.a), detail.statements.get(relation.b)
+        if a and b:
+            (detail.agreements if relation.type == "agrees" else detail.disputes).append((relation, a, b))
     return detail
 
 
@@ -189,7 +190,9 @@ def _show_corrections(conn: Database, detail: StoryDetail) -> None:
         if applies and item.kind == "rename":
             detail.corrected["title"] = item
         elif applies and item.kind == "speaker":
-            detail.corrected[corrections.find_statement(analysis, {"quote": item.value["variants"]})] = item
+            quote_id = corrections.find_statement(analysis, {"quote": item.value["variants"]})
+            if quote_id:
+                detail.corrected[quote_id] = item
 
 
 def _quote_statement(detail: StoryDetail, quote: Quote) -> Statement:

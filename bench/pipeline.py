@@ -2,7 +2,8 @@
 
 For each N: one `ingest` of N reports into a fresh store, then prints articles/s, words/s, CPU
 milliseconds (all processes) per original article and per 1,000 words, CPU seconds per stage,
-the peak RSS of every process and of all together (summed RSS, and summed PSS: pages shared by forked workers counted once), and - in the same run,
+the peak RSS of every process and of all together (summed RSS, and summed PSS:
+pages shared by forked workers counted once), and - in the same run,
 on the same texts - the floor: the pipeline's spaCy models alone (`nlp.pipe`, the same components
 and processes) and the end-to-end words/s as a share of it.
 
@@ -16,8 +17,10 @@ the CPU and memory figures. Default: a fresh SQLite file in a temporary folder.
 `--workers 1,2` runs each N on a Dask LocalCluster of 1, then 2 worker processes (`--trim 65536,-1`:
 once per MALLOC_TRIM_THRESHOLD_ given to the workers); without it, the local worker pool.
 
+`--language en` takes the reports of that language only (replicated as above); default: all languages.
+
 usage: python bench/pipeline.py [--n 1000] [--n 10000] [--stream 50] [--no-floor] [--db URL]
-                                [--workers 1,2] [--trim 65536,-1]
+                                [--workers 1,2] [--trim 65536,-1] [--language en]
 """
 
 from __future__ import annotations
@@ -36,12 +39,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import copy_free, write_corpus  # noqa: E402
+from corpus import copy_free, write_corpus
 
-from storyline import Storyline, store  # noqa: E402
-from storyline.config import current, using  # noqa: E402
-from storyline.database import is_postgres  # noqa: E402
-from storyline.nlp import model_language, parse_many, pipeline_for  # noqa: E402
+from storyline import Storyline, store
+from storyline.config import current, using
+from storyline.database import is_postgres
+from storyline.nlp import model_language, parse_many, pipeline_for
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -71,7 +74,7 @@ class RssSampler:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         self._thread.start()
         return self
 
@@ -170,11 +173,11 @@ def fresh_store(db: str | None, folder: str) -> Iterator[Storyline]:
             admin.execute(f'DROP DATABASE "{name}"')
 
 
-def run(count: int, floor: bool, db: str | None, workers: int | None = None) -> None:
+def run(count: int, floor: bool, db: str | None, workers: int | None = None, language: str | None = None) -> None:
     """One ingest of `count` reports; workers: a Dask LocalCluster of that many processes (its start-up,
     models loaded in each worker, is outside the timed part), None: the local worker pool."""
     if workers is None:
-        _run(count, floor, db, None)
+        _run(count, floor, db, None, language)
         return
     from storyline.scaleout import dask_pool
 
@@ -182,13 +185,13 @@ def run(count: int, floor: bool, db: str | None, workers: int | None = None) -> 
         pool.client.run(lambda: None)  # every worker up, its models loaded (the plugin's setup)
         print(f"Dask LocalCluster: {workers} worker process(es), MALLOC_TRIM_THRESHOLD_="
               f"{current().scaleout.malloc_trim_threshold if current().scaleout.malloc_trim_threshold >= 0 else 'unset'}")
-        _run(count, floor, db, pool)
+        _run(count, floor, db, pool, language)
 
 
-def _run(count: int, floor: bool, db: str | None, pool) -> None:
+def _run(count: int, floor: bool, db: str | None, pool, language: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
-        corpus, words = write_corpus(Path(tmp) / "corpus", count)
-        print(f"store: {session.db.dialect} ({session.db.location})")
+        corpus, words = write_corpus(Path(tmp) / "corpus", count, language=language)
+        print(f"store: {session.db.dialect} ({session.db.location}); reports: {language or 'all languages'}")
         cpu, start = cpu_seconds(), time.perf_counter()
         with RssSampler() as memory:
             report = session.ingest([str(corpus)], workers=pool)
@@ -212,10 +215,10 @@ def _run(count: int, floor: bool, db: str | None, pool) -> None:
             print(f"  end to end / floor (words/s): {floor_wall / elapsed:.2f}")
 
 
-def stream(batch: int, total: int, db: str | None) -> None:
+def stream(batch: int, total: int, db: str | None, language: str | None = None) -> None:
     """Ingest `total` reports `batch` at a time; CPU per article, and per stage, over each tenfold step."""
     with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
-        records = copy_free(total)
+        records = copy_free(total, language=language)
         done, step_done, next_mark, words = 0, 0, 100, 0
         step_start, step_cpu, stages = time.perf_counter(), cpu_seconds(), Counter()
         print(f"stream: batches of {batch}")
@@ -246,21 +249,22 @@ def main() -> None:
     parser.add_argument("--no-floor", action="store_true", help="skip the parse floor")
     parser.add_argument("--db", help="postgresql://... to run on PostgreSQL (default: SQLite)")
     parser.add_argument("--workers", help="comma-separated Dask LocalCluster sizes to run each N on, e.g. 1,2")
+    parser.add_argument("--language", help="reports of this language only (e.g. en); default: all")
     parser.add_argument("--trim", default="65536", help="comma-separated MALLOC_TRIM_THRESHOLD_ values for the "
                                                          "Dask workers (-1: unset, glibc's own)")
     args = parser.parse_args()
     if args.stream:
-        stream(args.stream, args.total, args.db)
+        stream(args.stream, args.total, args.db, args.language)
         return
     for count in args.n or [1000]:
         if not args.workers:
-            run(count, not args.no_floor, args.db)
+            run(count, not args.no_floor, args.db, language=args.language)
             sys.stdout.flush()
             continue
         for trim in (int(t) for t in args.trim.split(",")):
             with using(current().with_overrides({"scaleout.malloc_trim_threshold": trim})):
                 for workers in (int(w) for w in args.workers.split(",")):
-                    run(count, False, args.db, workers)
+                    run(count, False, args.db, workers, args.language)
                     sys.stdout.flush()
 
 

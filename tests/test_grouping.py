@@ -119,3 +119,28 @@ def test_pages_that_are_not_articles_are_recorded_not_grouped(wikinews):
     assert kinds and all(k.startswith("not a news article: ") for k in kinds)
     stored = {a.source for a in store.articles(conn)}
     assert not stored & {f.source.rsplit(":", 1)[0] for f in report.failures}
+
+
+def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
+    """Event clustering scores every pair of a story's reports in one pass of matrix products; each
+    pair's features are those the pair-by-pair code gives, both ways round (some are one-sided)."""
+    from storyline.embed import from_bytes
+    from storyline.extract import ArticleFacts
+    from storyline.linking import article_profile, pairwise_features
+
+    conn, _report, _rows = wikinews
+    profiles = []
+    for story_id in store.story_ids(conn):
+        vectors, facts = store.article_vectors(conn, story_id), store.article_facts(conn, story_id)
+        profiles += [article_profile(a.title, vectors[a.id][0], from_bytes(vectors[a.id][1]), a.published, a.language,
+                                     ArticleFacts.from_dict(facts[a.id]))
+                     for a in store.articles(conn, story_id) if not a.duplicate_of]
+    profiles = profiles[:40]  # the reports of several stories: related and unrelated pairs
+    stats = store.corpus_stats(conn)
+    together = pairwise_features(profiles, stats.idf)
+    for i, a in enumerate(profiles):
+        for j, b in enumerate(profiles):
+            if i != j:
+                assert together[i, j] == pytest.approx(link_features(a, b, stats.idf), abs=1e-6), (i, j)
+    assert together[..., FEATURES.index("both_dated")].any()  # dated pairs: the day gaps were compared too
+    assert (together[..., FEATURES.index("text")] > 0.3).sum() > len(profiles)  # some pairs are alike

@@ -26,7 +26,7 @@ import numpy as np
 
 from . import embed
 from .config import current
-from .linking import LinkModel, Profile, link_features, term_norms
+from .linking import LinkModel, Profile, link_features, pairwise_features
 
 
 @dataclass
@@ -301,12 +301,11 @@ def cluster_events(reports: list[tuple[str, Profile]], model: LinkModel, stats: 
     from sklearn.cluster import AgglomerativeClustering
 
     n = len(reports)
-    norms = [term_norms(profile.terms, stats.idf) for _id, profile in reports]
+    features = pairwise_features([profile for _id, profile in reports], stats.idf)
+    upper = np.triu_indices(n, 1)  # each pair once, the earlier report as the smaller side
     distance = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            distance[i, j] = distance[j, i] = 1.0 - model.probability(
-                link_features(reports[i][1], reports[j][1], stats.idf, norms[j]))
+    distance[upper] = 1.0 - model.probabilities(features[upper])
+    distance.T[upper] = distance[upper]
     clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                          distance_threshold=1.0 - model.threshold)
     return [int(label) for label in clustering.fit_predict(distance)]

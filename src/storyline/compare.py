@@ -21,6 +21,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .config import current
 from .dates import article_times
@@ -204,10 +205,21 @@ def _different_numbers(a: str, b: str) -> bool:
 def _aspect(a: Statement, b: Statement) -> Relation | None:
     """'X is over' vs. a nearby 'still ...' introduced by a contrast."""
     for done, going in ((a, b), (b, a)):
-        if COMPLETION.search(done.text) and CONTINUATION.search(going.text) and not COMPLETION.search(going.text) \
-                and CONTRAST.search(going.text) and _nearby(done, going):
+        if _said_over(done.text) and _said_going_on(going.text) and _nearby(done, going):
             return Relation(done.id, going.id, "contradicts", "said to be over vs. reported as still going on")
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _said_over(text: str) -> bool:
+    """Memoised, as _said_going_on: a statement is tested against each of its candidate partners."""
+    return COMPLETION.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def _said_going_on(text: str) -> bool:
+    """'still', 'continues'... after a contrast, and not 'is over' itself."""
+    return bool(CONTINUATION.search(text) and not COMPLETION.search(text) and CONTRAST.search(text))
 
 
 def _nearby(a: Statement, b: Statement) -> bool:

@@ -153,12 +153,11 @@ def term_norms(terms: dict[str, float], idf: Callable[[str], float]) -> tuple[fl
     return everything, names
 
 
-def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float],
-                       b_norms: tuple[float, float] | None = None) -> tuple[float, float, float]:
+def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]
+                       ) -> tuple[float, float, float]:
     """IDF-weighted cosine over all terms, cosine over entity terms, and the share of a's entities that
     b names too (a report of another happening names other people and places, however alike its
-    words; 0 when a names none). One pass over each side: a group's centroid holds up to 2,000 terms, so
-    b_norms (`term_norms` of b), when the caller has them, spare the pass over b."""
+    words; 0 when a names none). One pass over a; b's norms only when the two share a term."""
     a_all = a_names = a_names_total = dot = dot_names = covered = 0.0
     for term, weight in a.items():
         scale = idf(term)
@@ -178,9 +177,111 @@ def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[
     coverage = covered / a_names_total if a_names_total else 0.0
     if dot == 0.0:
         return 0.0, 0.0, coverage
-    b_all, b_names = b_norms or term_norms(b, idf)
+    b_all, b_names = term_norms(b, idf)
     names = dot_names / math.sqrt(a_names * b_names) if dot_names else 0.0
     return dot / math.sqrt(a_all * b_all), names, coverage
+
+
+def pairwise_features(profiles: list[Profile], idf: Callable[[str], float]) -> np.ndarray:
+    """`link_features(profiles[i], profiles[j], idf)` for every pair at once: an (n, n, len(FEATURES)) array.
+
+    One story's reports are all compared with each other to find its events; pair by pair that is
+    n² passes over term dicts in Python (a 100-report story: 4,950), here a few sparse and dense
+    matrix products. The same numbers up to floating-point rounding (sums taken in another order)."""
+    n = len(profiles)
+    x, names = _weighted_terms([p.terms for p in profiles], idf)
+    dot = (x @ x.T).toarray()
+    squares = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    x_names = x[:, names]
+    dot_names = (x_names @ x_names.T).toarray()
+    name_squares = np.asarray(x_names.multiply(x_names).sum(axis=1)).ravel()
+    name_totals = np.asarray(x_names.sum(axis=1)).ravel()
+    present = x_names.copy()
+    present.data = np.ones_like(present.data)
+    covered = (x_names @ present.T).toarray()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        text = np.where(dot != 0.0, dot / np.sqrt(np.outer(squares, squares)), 0.0)
+        named = np.where(dot_names != 0.0, dot_names / np.sqrt(np.outer(name_squares, name_squares)), 0.0)
+        coverage = np.where(name_totals[:, None] != 0.0, covered / name_totals[:, None], 0.0)
+    title, _ = _weighted_terms([p.title for p in profiles], idf)
+    title_dot = (title @ title.T).toarray()
+    title_norms = np.sqrt(np.asarray(title.multiply(title).sum(axis=1)).ravel())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        titles = np.where(title_dot != 0.0, title_dot / np.outer(title_norms, title_norms), 0.0)
+    dense = _pairwise_dense([p.dense for p in profiles])
+    same_language = _pairwise_language_share(profiles)
+    gap, dated = _pairwise_days_apart(profiles)
+    features = np.stack([
+        text, named, coverage, titles, dense, dense * (1.0 - same_language), 1.0 - same_language,
+        _pairwise_shared([p.numbers for p in profiles]), _pairwise_shared([p.named_days for p in profiles]),
+        np.where(dated, np.log1p(gap), 0.0), dated.astype(float),
+        np.broadcast_to(np.log1p(np.array([float(p.size) for p in profiles]))[None, :], (n, n)),
+    ], axis=-1)
+    return features
+
+
+def _weighted_terms(vectors: list[dict[str, float]], idf: Callable[[str], float]):
+    """The vectors as one sparse matrix of IDF-weighted rows, and the columns of entity ('@') terms."""
+    from scipy.sparse import csr_matrix
+
+    columns: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for i, vector in enumerate(vectors):
+        for term, weight in vector.items():
+            rows.append(i)
+            cols.append(columns.setdefault(term, len(columns)))
+            values.append(weight * idf(term))
+    matrix = csr_matrix((values, (rows, cols)), shape=(len(vectors), len(columns)), dtype=np.float64)
+    names = np.array([c for term, c in columns.items() if term.startswith("@")], dtype=np.int64)
+    return matrix, names
+
+
+def _pairwise_dense(vectors: list[np.ndarray | None]) -> np.ndarray:
+    known = [v for v in vectors if v is not None]
+    if not known:
+        return np.zeros((len(vectors), len(vectors)))
+    width = len(known[0])
+    matrix = np.array([np.zeros(width) if v is None else np.asarray(v, dtype=np.float64) for v in vectors])
+    norms = np.linalg.norm(matrix, axis=1)
+    scale = np.outer(norms, norms)
+    return (matrix @ matrix.T) / np.where(scale != 0.0, scale, 1.0)
+
+
+def _pairwise_language_share(profiles: list[Profile]) -> np.ndarray:
+    languages = sorted({k for p in profiles for k in p.languages})
+    shares = np.array([[p.languages.get(k, 0) / max(1, p.size) for k in languages] for p in profiles]).reshape(
+        len(profiles), len(languages))
+    return np.minimum(shares[:, None, :], shares[None, :, :]).sum(axis=-1)
+
+
+def _pairwise_shared(items: list[dict[str, int]]) -> np.ndarray:
+    """`_shared(items[i], items[j])` for every pair."""
+    from scipy.sparse import csr_matrix
+
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for i, keys in enumerate(items):
+        for key in keys:
+            rows.append(i)
+            cols.append(columns.setdefault(key, len(columns)))
+    present = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(items), max(1, len(columns))))
+    counts = np.array([float(len(keys)) for keys in items])
+    both = (present @ present.T).toarray()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(counts[:, None] != 0.0, both / counts[:, None], 0.0)
+
+
+def _pairwise_days_apart(profiles: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """`_days_apart` for every pair, and where it is known."""
+    def ordinal(day: str | None) -> float:
+        return float(date.fromisoformat(day[:10]).toordinal()) if day else math.nan
+
+    known = np.array([bool(p.first and p.last) for p in profiles])
+    first = np.array([ordinal(p.first) if k else math.nan for p, k in zip(profiles, known)])
+    last = np.array([ordinal(p.last) if k else math.nan for p, k in zip(profiles, known)])
+    dated = known[:, None] & known[None, :]
+    gap = np.maximum(0.0, np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None]))
+    return np.where(dated, gap, 0.0), dated
 
 
 def _dense_cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
@@ -204,14 +305,12 @@ def _days_apart(a: Profile, b: Profile) -> float | None:
     return float(max(0, (a_first - b_last).days, (b_first - a_last).days))
 
 
-def link_features(a: Profile, b: Profile, idf: Callable[[str], float],
-                  b_norms: tuple[float, float] | None = None) -> list[float]:
-    """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store;
-    b_norms: `term_norms(b.terms, idf)` if known."""
+def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[float]:
+    """The FEATURES of the pair (a: the smaller side, usually one article; b: a group); idf from the store."""
     same_language = sum(min(a.languages.get(k, 0) / max(1, a.size), c / max(1, b.size)) for k, c in b.languages.items())
     dense = _dense_cosine(a.dense, b.dense)
     gap = _days_apart(a, b)
-    text, names, names_covered = _term_similarities(a.terms, b.terms, idf, b_norms)
+    text, names, names_covered = _term_similarities(a.terms, b.terms, idf)
     return [
         text,
         names,
@@ -245,6 +344,12 @@ class LinkModel:
         if unknown:
             raise ValueError(f"link model uses features this code does not compute: {sorted(unknown)}")
         object.__setattr__(self, "_columns", tuple(FEATURES.index(f) for f in self.features))
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """`probability` of each row of features (the FEATURES as columns)."""
+        z = self.intercept + ((features[:, list(self._columns)] - np.array(self.mean)) / np.array(self.scale)) \
+            @ np.array(self.coef)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
     def probability(self, features: list[float]) -> float:
         z = self.intercept + sum(c * (features[i] - m) / s

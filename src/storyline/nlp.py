@@ -9,7 +9,7 @@ tagged by the English model), while the rules downstream cope with a missing par
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .config import current
 from .procs import forked_children_die_with_parent
@@ -72,7 +72,7 @@ def pipeline_for(key: str):
     return _pipeline(current().parsing.models.get(key, BLANK), current().parsing.max_chars)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pipeline(package: str, max_chars: int):
     import warnings
 

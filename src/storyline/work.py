@@ -15,6 +15,7 @@ dies (a segfault in compiled code) costs only the input that kills it (see Task)
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import multiprocessing.util
@@ -226,11 +227,18 @@ def analysis_crashed(articles: list[Article]) -> tuple[list[Analysed | Failure],
 
 
 def load_shared_models() -> None:
-    """The English pipeline and the embedding model, loaded before the workers fork: their weights are
-    then one copy in memory shared by every worker (copy-on-write), not one per worker. Other
-    languages' pipelines load in a worker when its first report of that language comes."""
-    pipeline_for("en")
+    """The pipelines (every language's, with parsing.preload; else English only) and the embedding model,
+    loaded before the workers fork: their weights are then one copy in memory shared by every worker
+    (copy-on-write), not one per worker. Without preload, other languages' pipelines load in a worker
+    when its first report of that language comes.
+
+    The objects loaded so far are then moved out of the garbage collector's sight (gc.freeze): a
+    collection in a worker writes to the header of every object it tracks, and each write copies that
+    object's page into the worker, until a model's millions of small objects are a copy per worker."""
+    for key in (current().parsing.models if current().parsing.preload else ["en"]):
+        pipeline_for(key)
     embed.embed_leads(["warm-up"])
+    gc.freeze()
 
 
 class Pool(Protocol):

@@ -18,10 +18,11 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from ..config import current
+from ..config import Extraction, current
 from ..models import Entity, Mention
 from ..nlp import text_of
 from ..textindex import WordIndex
@@ -46,11 +47,11 @@ INTRODUCED_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z&.]{1,9})\)")
 
 # Transliteration pairs that differ between Russian- and Ukrainian-based spellings and between
 # romanisation systems. Applied to both sides of a comparison, so they only make variants equal.
-TRANSLIT_RULES = [
+TRANSLIT_RULES = [(re.compile(pattern), repl) for pattern, repl in (
     (r"zh", "z"), (r"kh", "h"), (r"g", "h"), (r"ts", "c"), (r"tch", "ch"), (r"sch", "sh"),
     (r"ij|iy|yy|yi|y", "i"), (r"j", "i"), (r"w", "v"), (r"ff$", "v"), (r"ou", "u"),
     (r"(?:ov|iv|ev|ew|ow)$", "iv"), (r"(.)\1+", r"\1"),
-]
+)]
 
 
 @dataclass
@@ -107,12 +108,16 @@ def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) ->
     return found
 
 
+@lru_cache(maxsize=1 << 16)
 def transliteration_key(name: str) -> str:
-    """A spelling-insensitive key: ASCII, lower case, common transliteration pairs folded."""
+    """A spelling-insensitive key: ASCII, lower case, common transliteration pairs folded.
+
+    Memoised: a story's names are compared pairwise (every lone surname with every full name's), so
+    one name's key is asked for thousands of times in one analysis."""
     words = []
     for word in re.findall(r"[a-z]+", _folded(name)):
         for pattern, repl in TRANSLIT_RULES:
-            word = re.sub(pattern, repl, word)
+            word = pattern.sub(repl, word)
         words.append(word)
     return " ".join(words)
 
@@ -143,7 +148,13 @@ def content_stems(name: str) -> frozenset[str]:
 
 def same_spelling_variant(a: str, b: str) -> bool:
     """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
-    if min(len(a), len(b)) < current().extraction.shortest_variant:
+    return _spelling_variant(a, b, current().extraction)
+
+
+@lru_cache(maxsize=1 << 18)
+def _spelling_variant(a: str, b: str, settings: Extraction) -> bool:
+    """Memoised (the settings are part of the key): a lone surname is tried against every full name's."""
+    if min(len(a), len(b)) < settings.shortest_variant:
         return _folded(a) == _folded(b)  # 'Barça' is 'Barca'; 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
     if ka == kb:
@@ -151,7 +162,6 @@ def same_spelling_variant(a: str, b: str) -> bool:
     if " " in ka or " " in kb:
         return False
     short, long_ = sorted((ka, kb), key=len)
-    settings = current().extraction
     prefix = settings.variant_prefix_chars
     if len(short) >= prefix and long_.startswith(short[:prefix]) and len(long_) - len(short) <= \
             settings.variant_extra_chars and _strip_vowel_end(long_).startswith(_strip_vowel_end(short)):

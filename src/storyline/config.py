@@ -61,8 +61,9 @@ class Parsing:
     max_chars: int = setting(200_000, "characters of a report that are parsed")
     max_word_chars: int = setting(100, "a run without whitespace is broken every this many characters")
     batch_size: int = setting(16, "texts per spaCy batch")
-    preload: bool = setting(True, "every language's pipeline loads before the workers fork (one shared copy); "
-                                  "off: a worker loads one at its first report of that language")
+    preload: bool = setting(False, "every language's pipeline loads before the workers fork (one shared copy: "
+                                   "less memory on mixed-language news); off: a worker loads one at its first "
+                                   "report of that language (an English-only feed never loads the others)")
 
 
 @dataclass(frozen=True)

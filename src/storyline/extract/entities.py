@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from ..config import Extraction, current
+from ..config import current
 from ..models import Entity, Mention
 from ..nlp import text_of
 from ..textindex import WordIndex
@@ -147,13 +147,10 @@ def content_stems(name: str) -> frozenset[str]:
 
 
 def same_spelling_variant(a: str, b: str) -> bool:
-    """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word."""
-    return _spelling_variant(a, b, current().extraction)
+    """Transliteration variants: equal keys, a short-ending variant, or one slip on a long word.
 
-
-@lru_cache(maxsize=1 << 18)
-def _spelling_variant(a: str, b: str, settings: Extraction) -> bool:
-    """Memoised (the settings are part of the key): a lone surname is tried against every full name's."""
+    Every variant shares its first `variant_start` letters of transliteration key with the other."""
+    settings = current().extraction
     if min(len(a), len(b)) < settings.shortest_variant:
         return _folded(a) == _folded(b)  # 'Barça' is 'Barca'; 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
@@ -168,6 +165,14 @@ def _spelling_variant(a: str, b: str, settings: Extraction) -> bool:
         return True
     return len(short) >= settings.shortest_variant and Levenshtein.distance(ka, kb) <= settings.variant_edits and \
         ka[:settings.variant_same_start] == kb[:settings.variant_same_start]
+
+
+def variant_start(name: str) -> str:
+    """What every spelling variant of a name begins with (see same_spelling_variant): equal keys, a short
+    name's equal folding, a shared prefix of variant_prefix_chars and a shared start of variant_same_start
+    all agree on the key's first min(variant_prefix_chars, variant_same_start) letters."""
+    settings = current().extraction
+    return transliteration_key(name)[:min(settings.variant_prefix_chars, settings.variant_same_start)]
 
 
 def _folded(name: str) -> str:
@@ -341,13 +346,17 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
             for b in same_last[i + 1:]:
                 if same_spelling_variant(a.split()[0], b.split()[0]):
                     union(a, b)
+    keys_by_start: dict[str, list[str]] = defaultdict(list)
+    for key in by_last:
+        keys_by_start[variant_start(key)].append(key)
     for name in ordered:
         if len(name.split()) != 1 or _main_label(labels[name]) != "PERSON":
             continue  # 'Sears' the retailer is not Michael Sears
-        candidates = {p for key, group in by_last.items() if same_spelling_variant(key, name) for p in group}
+        candidates = {p for key in keys_by_start.get(variant_start(name), []) if same_spelling_variant(key, name)
+                      for p in by_last[key]}
         firsts = {transliteration_key(p.split()[0]) for p in candidates}
         if candidates and len(firsts) == 1:
-            union(name, max(candidates, key=lambda p: names[p]))
+            union(name, max(sorted(candidates), key=lambda p: names[p]))  # ties: the first name in order
 
 
 def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: dict[str, set], union,

@@ -101,6 +101,29 @@ class RssSampler:
                 f"{self.peak_shared_once / 1024:.0f} MB PSS); main {main / 1024:.0f} MB; workers {workers} MB")
 
 
+class SegmentClock:
+    """Progress callback of one large ingest: at every tenth of the corpus (from 10,000 reports on;
+    below that only at the end) prints wall and CPU time per article over that segment and the peak
+    PSS so far, so time per article can be compared along the run, and a run stopped early still
+    leaves figures."""
+
+    def __init__(self, count: int, memory: RssSampler):
+        self.step = count // 10 if count >= 10_000 else count
+        self.memory, self.next_mark, self.last_done = memory, self.step, 0
+        self.last_wall, self.last_cpu, self.start = time.perf_counter(), cpu_seconds(), time.perf_counter()
+
+    def __call__(self, done: int, _total: int | None) -> None:
+        if done < self.next_mark or self.step == 0:
+            return
+        wall, cpu, count = time.perf_counter(), cpu_seconds(), done - self.last_done
+        print(f"  {self.last_done + 1:7d}-{done:7d}: {1000 * (wall - self.last_wall) / count:6.1f} ms/article wall, "
+              f"CPU {1000 * (cpu - self.last_cpu) / count:6.1f} ms/article; {wall - self.start:7.0f} s so far, "
+              f"peak PSS so far {self.memory.peak_shared_once / 1024:.0f} MB", flush=True)
+        self.last_done, self.last_wall, self.last_cpu = done, wall, cpu
+        while self.next_mark <= done:
+            self.next_mark += self.step
+
+
 def _descendants(pid: int) -> list[int]:
     """Children, grandchildren...: read from /proc/<pid>/task/<tid>/children (no scan of all of /proc)."""
     found, todo = [], [pid]
@@ -194,7 +217,7 @@ def _run(count: int, floor: bool, db: str | None, pool, language: str | None) ->
         print(f"store: {session.db.dialect} ({session.db.location}); reports: {language or 'all languages'}")
         cpu, start = cpu_seconds(), time.perf_counter()
         with RssSampler() as memory:
-            report = session.ingest([str(corpus)], workers=pool)
+            report = session.ingest([str(corpus)], progress=SegmentClock(count, memory), workers=pool)
         elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
         stories = len(store.story_ids(session.db))
         originals = max(1, report.new - report.near_duplicates)

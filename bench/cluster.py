@@ -35,9 +35,9 @@ MERGE_EVERY = 16
 
 
 def scale_run(rows: list[dict], total: int, seed: int) -> None:
-    from storyline.cluster import CorpusStats, GroupIndex
-    from storyline.embed import embed_leads, lead_text
-    from storyline.linking import Profile, article_terms, shipped_models, sublinear, tf_vector
+    from storyline.group.cluster import CorpusStats, GroupIndex
+    from storyline.group.embed import embed_leads, lead_text
+    from storyline.group.links import Profile, article_terms, shipped_models, sublinear, tf_vector
     from storyline.text import word_list
 
     rng = np.random.default_rng(seed)

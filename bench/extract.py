@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import base_texts, replica
 
-from storyline.clean import clean_text, split_title
 from storyline.extract import extract_facts
-from storyline.nlp import english, parse_many
+from storyline.prepare.clean import clean_text, split_title
+from storyline.prepare.parse import english, parse_many
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def textacy_export() -> dict | None:
         from textacy.extract.triples import direct_quotations
     except ImportError:
         return None
-    from storyline.nlp import parse
+    from storyline.prepare.parse import parse
 
     articles, quotes, refused = [], [], 0
     for index, row in enumerate(rows("polnear")):

@@ -43,8 +43,8 @@ from corpus import copy_free, write_corpus
 
 from storyline import Storyline, store
 from storyline.config import current, using
-from storyline.database import is_postgres
-from storyline.nlp import model_language, parse_many, pipeline_for
+from storyline.prepare.parse import model_language, parse_many, pipeline_for
+from storyline.store.backends import is_postgres
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -202,7 +202,7 @@ def run(count: int, floor: bool, db: str | None, workers: int | None = None, lan
     if workers is None:
         _run(count, floor, db, None, language)
         return
-    from storyline.scaleout import dask_pool
+    from storyline.run.scaleout import dask_pool
 
     with dask_pool(workers) as pool:
         pool.client.run(lambda: None)  # every worker up, its models loaded (the plugin's setup)

@@ -44,12 +44,12 @@ def gold_rows(name: str) -> list[dict]:
 
 
 def build(name: str) -> list[Labelled]:
-    from storyline import embed
     from storyline.extract import extract_facts
-    from storyline.ingest import read_path
+    from storyline.group import embed
     from storyline.models import Failure
-    from storyline.nlp import parse_many
-    from storyline.work import prepare
+    from storyline.prepare.parse import parse_many
+    from storyline.read.files import read_path
+    from storyline.run.tasks import prepare
 
     labels = {row["url"]: row["event"] for row in gold_rows(name)}
     docs = read_path(corpus_file(name)).documents

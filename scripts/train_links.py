@@ -9,12 +9,12 @@ with event labels (an event is its own story there, and two same-kind events are
 see NOT_FITTED for the crisis corpus. Each corpus weighs the same. The event model is fitted on
 (article, event so far) pairs and applied to pairs of reports inside a story (a group of one).
 
-The grouping is then replayed with the fitted models through `storyline.cluster` (the code the
+The grouping is then replayed with the fitted models through `storyline.group.cluster` (the code the
 pipeline runs) and scored with BCubed: in-corpus (fitted on all corpora) and LOCO (fitted
 without the corpus scored). LOCO figures predict the held-out parts.
 
 usage: python scripts/train_links.py [--write] [--threshold EVENT STORY]
-    --write   store the models fitted on all corpora in src/storyline/link_models.json
+    --write   store the models fitted on all corpora in src/storyline/group/link_models.json
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grouping_data import CORPORA, ROOT, SHARED, STORY_ONLY, Labelled, load  # noqa: E402
+from grouping_data import CORPORA, ROOT, SHARED, STORY_ONLY, Labelled, load
 
 sys.path.insert(0, str(SHARED / "eval"))
-from score_clusters import bcubed  # noqa: E402
+from score_clusters import bcubed
 
-from storyline.cluster import CorpusStats, GroupIndex, cluster_events  # noqa: E402
-from storyline.linking import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector  # noqa: E402
+from storyline.group.cluster import CorpusStats, GroupIndex, cluster_events
+from storyline.group.links import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector
 
 MERGE_EVERY = 16
 LEVELS = ("event", "story")
@@ -48,7 +48,7 @@ NOT_FITTED = {"story": {"mlcrisis"}, "event": STORY_ONLY}
 # apart. Stories: mean LOCO F1 0.796 at 0.5, 0.828 at 0.65, 0.836 at 0.75, but at 0.75 (and 0.6) only 2-3
 # of WikinewsSum's 5 non-English reports reach an English sibling's story, 5 of 5 at 0.65.
 THRESHOLDS = (0.75, 0.65)
-MODEL_PATH = ROOT / "src" / "storyline" / "link_models.json"
+MODEL_PATH = ROOT / "src" / "storyline" / "group" / "link_models.json"
 NEVER = LinkModel((), (), 0.0, (), (), 2.0)  # links nothing: teacher forcing only needs the candidates
 
 

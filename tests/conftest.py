@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pgserver import TempPostgres
 
-from storyline import config, export, store
-from storyline.pipeline import ingest
+from storyline import config, store
+from storyline.present import export
+from storyline.run.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

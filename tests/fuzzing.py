@@ -17,16 +17,17 @@ from pathlib import Path
 from hypothesis import strategies as st
 from rich.console import Console
 
-from storyline import export, store
+from storyline import store
 from storyline.cli import failure_line
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract import extract_facts
-from storyline.guard import CONTROL, shown
-from storyline.ingest import document_from_record, read_path
 from storyline.models import Article, Failure, RawDocument
-from storyline.nlp import parse
-from storyline.pipeline import ingest_documents
-from storyline.work import prepare
+from storyline.prepare.parse import parse
+from storyline.present import export
+from storyline.read.files import document_from_record, read_path
+from storyline.read.guard import CONTROL, shown
+from storyline.run.pipeline import ingest_documents
+from storyline.run.tasks import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))] + \

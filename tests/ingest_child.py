@@ -3,9 +3,10 @@ line on stdin, then ingests. Lets a test kill it during the work rather than dur
 
 import sys
 
-from storyline import embed, store
-from storyline.nlp import english
-from storyline.pipeline import ingest
+from storyline import store
+from storyline.group import embed
+from storyline.prepare.parse import english
+from storyline.run.pipeline import ingest
 
 if __name__ == "__main__":
     english()

@@ -1,6 +1,6 @@
 """Cleaning: mojibake, page leftovers, repeated titles and captions."""
 
-from storyline.clean import clean_text, split_title
+from storyline.prepare.clean import clean_text, split_title
 
 
 def test_mojibake_fixed_even_beside_correct_quotes():

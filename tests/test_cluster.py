@@ -1,7 +1,7 @@
 """Event and story grouping: across languages, and apart for unrelated news."""
 
 from storyline import store
-from storyline.embed import dense_similarity, embed_leads, lead_text
+from storyline.group.embed import dense_similarity, embed_leads, lead_text
 
 
 def _story_of(conn, source_suffix: str) -> str:
@@ -38,8 +38,8 @@ def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(con
 
     import numpy as np
 
-    from storyline.cluster import CorpusStats, GroupIndex
-    from storyline.linking import Profile, shipped_models
+    from storyline.group.cluster import CorpusStats, GroupIndex
+    from storyline.group.links import Profile, shipped_models
 
     configure({"grouping.recent_groups": 5, "grouping.cached_groups": 2})
     saved: dict = {}

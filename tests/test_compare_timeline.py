@@ -1,10 +1,10 @@
 """Agreement and contradiction between statements; timeline entries, expected ones marked."""
 
-from storyline.compare import relate
+from storyline.analyse.disputes import relate
+from storyline.analyse.timeline import build_timeline
 from storyline.extract import extract_facts
 from storyline.models import Claim, Quantity, Quote, QuoteVariant
-from storyline.nlp import parse
-from storyline.timeline import build_timeline
+from storyline.prepare.parse import parse
 
 
 def quote(qid: str, speaker: str, article: str, text: str, sentence: int = 0) -> tuple[Quote, set]:

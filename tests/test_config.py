@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from storyline import Settings, analyse, config, load_settings
-from storyline.ingest import read_path
+from storyline.read.files import read_path
 
 STAGES = ROOT / "src" / "storyline"
 # numbers that are facts, not tuning: the export contract's version, SQLite's integer range,

@@ -14,9 +14,9 @@ from conftest import SEEDS, SHARED
 from fastapi.testclient import TestClient
 
 from storyline import Storyline, store
-from storyline.cluster import CorpusStats, GroupIndex
-from storyline.corrections import CorrectionError, NothingThere
-from storyline.linking import Profile, shipped_models
+from storyline.analyse.corrections import CorrectionError, NothingThere
+from storyline.group.cluster import CorpusStats, GroupIndex
+from storyline.group.links import Profile, shipped_models
 from storyline.web import Settings, create_app
 
 TOKEN = "correct-token-91c"

@@ -4,8 +4,8 @@ month, and an SVG that shows report text as text."""
 
 from xml.etree import ElementTree
 
-from storyline import chart, coverage
 from storyline.models import Article, Claim, Event, Quantity, Quote, QuoteVariant, StoryAnalysis
+from storyline.present import chart, coverage
 
 
 def _article(aid, outlet, published, language="en", inferred=False, duplicate_of=None):

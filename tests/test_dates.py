@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from storyline.dates import date_from_url, find_time_expressions, parse_date_string, resolve
+from storyline.dates.published import infer_publication_dates
 from storyline.extract import TimeMention
-from storyline.published import infer_publication_dates
 
 WEDNESDAY = date(2023, 1, 4)
 

@@ -9,7 +9,7 @@ import pytest
 from storyline.extract import entities
 from storyline.extract.entities import resolve_entities
 from storyline.models import Mention
-from storyline.nlp import parse
+from storyline.prepare.parse import parse
 
 
 def groups(mentions: list[Mention]) -> list[set[str]]:

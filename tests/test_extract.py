@@ -8,7 +8,7 @@ from storyline.extract import extract_facts
 from storyline.extract.entities import resolve_entities, same_spelling_variant
 from storyline.extract.figures import parse_number
 from storyline.models import Mention
-from storyline.nlp import parse
+from storyline.prepare.parse import parse
 
 
 def facts_of(text: str):
@@ -206,7 +206,7 @@ def test_a_figure_no_one_is_quoted_stating_is_the_outlets_and_marked_so():
 
 
 def test_a_portuguese_report_is_never_parsed_by_the_english_model():
-    from storyline.nlp import parse as parse_in
+    from storyline.prepare.parse import parse as parse_in
 
     doc = parse_in("O presidente Lula disse ontem em Brasília que 12.000 membros aderiram à greve.", "pt")
     assert doc.lang_ == "xx" and not doc.ents

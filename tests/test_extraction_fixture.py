@@ -7,9 +7,9 @@ every figure of two real-style reports and three demo-corpus reports.
 import json
 from pathlib import Path
 
-from storyline.clean import clean_text, split_title
 from storyline.extract import extract_facts
-from storyline.nlp import parse
+from storyline.prepare.clean import clean_text, split_title
+from storyline.prepare.parse import parse
 from storyline.text import content_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extraction"

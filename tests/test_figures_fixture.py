@@ -18,8 +18,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from storyline import export, store
-from storyline.pipeline import ingest
+from storyline import store
+from storyline.present import export
+from storyline.run.pipeline import ingest
 from storyline.text import stem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "figures" / "gold.json"

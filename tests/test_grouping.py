@@ -11,11 +11,11 @@ from conftest import dev_rows as _rows
 from conftest import ingest_rows as _ingest_rows
 
 from storyline import store
-from storyline.clean import headline
-from storyline.cluster import CorpusStats, GroupIndex
 from storyline.config import current
-from storyline.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
-from storyline.pagekind import not_an_article
+from storyline.group.cluster import CorpusStats, GroupIndex
+from storyline.group.links import FEATURES, LinkModel, Profile, link_features, shipped_models
+from storyline.prepare.clean import headline
+from storyline.read.pagekind import not_an_article
 
 
 def test_headline_drops_wire_prefixes_and_site_names():
@@ -124,9 +124,9 @@ def test_pages_that_are_not_articles_are_recorded_not_grouped(wikinews):
 def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
     """Event clustering scores every pair of a story's reports in one pass of matrix products; each
     pair's features are those the pair-by-pair code gives, both ways round (some are one-sided)."""
-    from storyline.embed import from_bytes
     from storyline.extract import ArticleFacts
-    from storyline.linking import article_profile, pairwise_features
+    from storyline.group.embed import from_bytes
+    from storyline.group.links import article_profile, pairwise_features
 
     conn, _report, _rows = wikinews
     profiles = []

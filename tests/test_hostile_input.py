@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from conftest import SEEDS, ingest_into
 
-from storyline import export, store
-from storyline.clean import clean_text, has_caption_credit
+from storyline import store
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract.figures import parse_number
-from storyline.ingest import decode_text, iter_input_files, read_path
+from storyline.prepare.clean import clean_text, has_caption_credit
+from storyline.present import export
+from storyline.read.files import decode_text, iter_input_files, read_path
 
 BODY = ("The city council of Arlen voted on Tuesday to close the old river bridge after engineers found cracks "
         "in two of its supports. Mayor Ruth Okafor said repairs would take at least six months. ")
@@ -184,16 +185,16 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path):
 
 
 def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monkeypatch, configure):
-    from storyline import work
+    from storyline.run import tasks
 
-    real = work.extract_facts
+    real = tasks.extract_facts
 
     def flaky(doc, article_id, language):
         if "Brask" in doc.text:
             raise RuntimeError("boom")
         return real(doc, article_id, language)
 
-    monkeypatch.setattr(work, "extract_facts", flaky)
+    monkeypatch.setattr(tasks, "extract_facts", flaky)
     configure({"ingest.workers": 0})  # in this process, where the patch is
     other = "Brask's harbour reopened on Friday after a storm closed it for three days, the port authority said."
     path = _jsonl(tmp_path / "two.jsonl", {"url": "https://e.example/1", "title": "Bridge", "text": BODY},
@@ -207,7 +208,7 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
 
 
 def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch, configure):
-    from storyline import pipeline
+    from storyline.run import pipeline
 
     monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
     configure({"ingest.workers": 0})  # in this process, where the patch is

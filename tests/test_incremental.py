@@ -8,16 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from storyline import cluster, compare, embed
-from storyline.cluster import CorpusStats
-from storyline.compare import fingerprint
+from storyline.analyse import disputes
+from storyline.analyse.disputes import fingerprint
 from storyline.extract import extract_facts
-from storyline.ingest import read_path
-from storyline.linking import article_terms, tf_vector
+from storyline.group import cluster, embed
+from storyline.group.cluster import CorpusStats
+from storyline.group.links import article_terms, tf_vector
 from storyline.models import Article
-from storyline.nlp import parse
-from storyline.pipeline import Previous, analyse_story
-from storyline.work import prepare
+from storyline.prepare.parse import parse
+from storyline.read.files import read_path
+from storyline.run.pipeline import Previous, analyse_story
+from storyline.run.tasks import prepare
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 STORY_SIZE = 500
@@ -54,8 +55,8 @@ def _counting(monkeypatch) -> Counter:
     """Counts the pairwise work: same-event comparisons and statement comparisons."""
     calls: Counter = Counter()
     for module, name, kind in ((cluster, "link_features", "event pairs"),
-                               (compare, "_polarity_or_agreement", "statement pairs"),
-                               (compare, "_same_quantity", "figure pairs")):
+                               (disputes, "_polarity_or_agreement", "statement pairs"),
+                               (disputes, "_same_quantity", "figure pairs")):
         real = getattr(module, name)
 
         def counted(*args, _real=real, _kind=kind, **kwargs):

@@ -16,16 +16,17 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SHARED
 
-from storyline import Storyline, sources, store
+from storyline import Storyline, store
 from storyline.config import Settings
-from storyline.sources import Fetcher, items_from_urls, parse_target
+from storyline.read import fetch
+from storyline.read.fetch import Fetcher, items_from_urls, parse_target
 
 PAGES = [json.loads(line) for line in (SHARED / "data" / "aeb-dev.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def _articles() -> list[dict]:
     """Three real news pages (with their true HTML) whose article body trafilatura finds."""
-    from storyline.ingest import document_from_html
+    from storyline.read.files import document_from_html
 
     chosen = []
     for page in PAGES:
@@ -250,14 +251,14 @@ def test_an_ambiguous_url_tells_an_open_port_from_a_closed_one_by_nothing(other)
                                      "2002:a9fe:a9fe::1", "224.0.0.1", "ff02::1", "::ffff:10.0.0.1",
                                      "2001:0:4136:e378:8000:63bf:3fff:fdd2", "0.0.0.0", "::"])
 def test_addresses_that_reach_a_non_public_one_are_refused(address):
-    assert sources.non_public(address)
+    assert fetch.non_public(address)
     outcome = Fetcher(Settings().fetching).get(f"http://[{address}]/" if ":" in address else f"http://{address}/")
     assert outcome.reason.startswith("refused: ") and "non-public address" in outcome.reason
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700::1111", "64:ff9b::5db8:d70e", "2002:5db8:d70e::1"])
 def test_public_addresses_pass_the_guard(address):
-    assert sources.non_public(address) is None
+    assert fetch.non_public(address) is None
 
 
 def test_a_redirect_to_multicast_is_refused(site):
@@ -367,11 +368,11 @@ def test_items_from_urls_streams_pages_without_a_store(site):
 
 
 def test_requests_to_one_host_wait_their_turn(monkeypatch):
-    from storyline import sources
+    from storyline.read import fetch
 
     clock, slept = [100.0], []
-    monkeypatch.setattr(sources.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(sources.time, "sleep", lambda seconds: (slept.append(seconds), clock.__setitem__(0, clock[0] + seconds)))
+    monkeypatch.setattr(fetch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(fetch.time, "sleep", lambda seconds: (slept.append(seconds), clock.__setitem__(0, clock[0] + seconds)))
     fetcher = Fetcher(Settings().with_overrides({"fetching.per_host_seconds": 2.0}).fetching)
     for host in ("a.example", "a.example", "b.example", "a.example"):
         fetcher._wait_turn(host)

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from storyline import Storyline, stance
+from storyline import Storyline
+from storyline.analyse import check as stance
 from storyline.cli import app
 from storyline.web import Settings, create_app
 

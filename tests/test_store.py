@@ -10,8 +10,10 @@ import time
 import pytest
 from conftest import SAMPLE, SEEDS, WEB_FIXTURES, ingest_into
 
-from storyline import browse, export, store
+from storyline import store
 from storyline.models import Failure
+from storyline.present import export
+from storyline.store import browse
 
 
 def test_reingest_changes_nothing(store_url):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from storyline import export, pipeline, store
-from storyline.pipeline import Ingestor, ingest
+from storyline import store
+from storyline.present import export
+from storyline.run import pipeline
+from storyline.run.pipeline import Ingestor, ingest
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -104,17 +106,17 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
     import os
     import signal
 
-    from storyline import work
+    from storyline.run import tasks
 
-    real = work.extract_facts
+    real = tasks.extract_facts
 
     def segfaults_on_brask(doc, article_id, language):
         if "Brask" in doc.text:
             os.kill(os.getpid(), signal.SIGSEGV)
         return real(doc, article_id, language)
 
-    work.WorkerPool.discard()  # the workers forked from here on carry the patch
-    monkeypatch.setattr(work, "extract_facts", segfaults_on_brask)
+    tasks.WorkerPool.discard()  # the workers forked from here on carry the patch
+    monkeypatch.setattr(tasks, "extract_facts", segfaults_on_brask)
     original, _copy = _original_and_copy()
     rows = [original,
             _report("Brask's harbour reopened on Friday after a storm closed it for three days, the port "
@@ -124,7 +126,7 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
     try:
         conn, report = _ingest_rows(tmp_path, "crash", rows, workers=2)
     finally:
-        work.WorkerPool.discard()
+        tasks.WorkerPool.discard()
     assert report.new == 2
     assert [(f.source, f.reason.split(" (")[0]) for f in report.failures] == [
         ("https://brask.example/1", "parsing or extraction crashed a worker process")]
@@ -135,7 +137,7 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
 CHILD_SCRIPT = """
 import multiprocessing, sys
 from storyline import store
-from storyline.pipeline import ingest
+from storyline.run.pipeline import ingest
 
 def child(db, path):
     ingest(store.open_store(db), [path], workers=2)

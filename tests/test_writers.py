@@ -16,9 +16,10 @@ import pytest
 from conftest import ROOT, SEEDS, SHARED
 from fastapi.testclient import TestClient
 
-from storyline import export, store
-from storyline.database import PostgresDatabase
-from storyline.pipeline import ingest
+from storyline import store
+from storyline.present import export
+from storyline.run.pipeline import ingest
+from storyline.store.backends import PostgresDatabase
 from storyline.web import Settings, create_app
 
 CHILD = Path(__file__).with_name("ingest_child.py")
@@ -167,7 +168,7 @@ def test_worker_processes_die_with_their_parent(start, tmp_path):
     """fork: spaCy's parse workers (after-fork hook); spawn: the web server's ingest worker (initializer)."""
     script = f"""
 import multiprocessing, os, time
-from storyline.procs import die_with_parent, forked_children_die_with_parent
+from storyline.run.processes import die_with_parent, forked_children_die_with_parent
 def work():
     if "{start}" == "spawn":
         die_with_parent(os.getppid())

@@ -18,10 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import config, export, logs, store
-from .core import Storyline
-from .database import backend_errors
-from .guard import path_text, shown
+from . import config, logs, store
+from .api import Storyline
+from .present import export
+from .read.guard import path_text, shown
+from .store.backends import backend_errors
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -368,7 +369,7 @@ ByOption = typer.Option(None, "--by", help="who corrects (default $USER)")
 
 
 def _correct(db: str | None, kind: str, story_id: str, by: str | None, **fields) -> None:
-    from .corrections import CorrectionError, describe
+    from .analyse.corrections import CorrectionError, describe
 
     session = _open(db)
     with _failing_store("correct"):
@@ -436,7 +437,7 @@ def correct_merge(story_id: str, into_story: str, db: str | None = DbOption, by:
 def corrections_command(story_id: str | None = typer.Argument(None, help="only those naming this story"),
                         db: str | None = DbOption) -> None:
     """Corrections in the order made: id, who, when, what, and whether undone."""
-    from .corrections import describe
+    from .analyse.corrections import describe
 
     table = Table(title="corrections")
     for column in ("id", "story", "by", "at", "what", "undone"):
@@ -450,7 +451,7 @@ def corrections_command(story_id: str | None = typer.Argument(None, help="only t
 @app.command()
 def undo(correction_id: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Take a correction back; its record stays, marked undone."""
-    from .corrections import CorrectionError, describe
+    from .analyse.corrections import CorrectionError, describe
 
     session = _open(db)
     with _failing_store("undo"):
@@ -493,7 +494,7 @@ def _pool(workers: int | None, scheduler: str | None):
     """A Dask pool when asked for one; else None (the local worker processes of ingest.workers)."""
     if workers is None and scheduler is None:
         return nullcontext(None)
-    from .scaleout import dask_pool
+    from .run.scaleout import dask_pool
 
     return dask_pool(workers, scheduler)
 

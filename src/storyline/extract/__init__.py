@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from ..config import current
 from ..dates import TimeExpression, dateline_expression, find_time_expressions
 from ..models import Mention
-from ..nlp import text_of
+from ..prepare.parse import text_of
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
 from .quotes import RawQuote, SpeakerContext, extract_quotes, quote_spans

@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..config import current
 from ..models import Entity, Mention
-from ..nlp import text_of
+from ..prepare.parse import text_of
 from ..textindex import WordIndex
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.

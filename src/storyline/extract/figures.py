@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..config import current
-from ..nlp import text_of
+from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}

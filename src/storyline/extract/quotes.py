@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import current
-from ..nlp import text_of
+from ..prepare.parse import text_of
 from .entities import PLACE_LABELS
 
 # A person named this close before 'he said' is its antecedent even when not a subject

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
-from ..database import StoreError, backend_errors
+from ..store.backends import StoreError, backend_errors
 from .api import router as api_router
 from .metrics import Metrics, measure
 from .metrics import router as metrics_router

@@ -18,14 +18,16 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from .. import browse, config, export
-from ..core import Storyline
-from ..corrections import FIELDS, CorrectionError, NothingThere
-from ..database import Database
-from ..ingest import documents_from_records
+from .. import config
+from ..analyse.corrections import FIELDS, CorrectionError, NothingThere
+from ..api import Storyline
 from ..models import Failure
-from ..pipeline import IngestReport
-from ..procs import die_with_parent
+from ..present import export
+from ..read.files import documents_from_records
+from ..run.pipeline import IngestReport
+from ..run.processes import die_with_parent
+from ..store import browse
+from ..store.backends import Database
 from . import views
 from .schema import COMMON, CORRECTION_BODY, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings

@@ -15,10 +15,11 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from .. import browse, store
-from ..core import Storyline
-from ..database import backend_errors
-from ..guard import reason_kind
+from .. import store
+from ..api import Storyline
+from ..read.guard import reason_kind
+from ..store import browse
+from ..store.backends import backend_errors
 from . import views
 from .schema import HEALTH, METRICS
 

@@ -11,9 +11,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import browse, export, store
-from ..database import Database
+from .. import store
 from ..models import figure_text
+from ..present import export
+from ..store import browse
+from ..store.backends import Database
 from . import views
 from .api import ClaimText, Since, StoryCursor, Until, connection
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from ..corrections import FIELDS, KINDS
+from ..analyse.corrections import FIELDS, KINDS
 
 
 class ErrorDetail(BaseModel):

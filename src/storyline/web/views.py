@@ -15,13 +15,16 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from .. import browse, chart, corrections, coverage, export, store
-from ..browse import ClaimCheck, StoryFilter, StoryRow
+from .. import store
+from ..analyse import corrections
+from ..analyse.corrections import Correction, describe
 from ..config import current
-from ..corrections import Correction, describe
-from ..coverage import Coverage, Phase
-from ..database import Database
 from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
+from ..present import chart, coverage, export
+from ..present.coverage import Coverage, Phase
+from ..store import browse
+from ..store.backends import Database
+from ..store.browse import ClaimCheck, StoryFilter, StoryRow
 from ..text import content_words, overlap
 
 SQLITE_MAX_INTEGER = 2 ** 63

@@ -1,0 +1,375 @@
+"""The claim check: does a report agree with a claim, disagree with it, only discuss it, or not
+bear on it at all?
+
+Two learned decisions over a small set of features that any news text has, fitted on the FNC-1
+dev files by `scripts/train_stance.py` and shipped beside this module as `check_model.json`:
+- *bears on it*: how much of the claim's vocabulary the report shares (TF-IDF cosine over the
+  whole report, its lead and its closest sentences; the share of the claim's content words and
+  word pairs it contains);
+- *which stance*: in the sentences closest to the claim and in the report as a whole, the words
+  that deny ("hoax", "false", "denied"), hedge ("reportedly", "unconfirmed") or confirm
+  ("confirmed", "revealed"), negations, quotes and questions, each beside the same cue in the
+  claim itself (a claim "X is a hoax" is agreed with by a report calling it one).
+The evidence shown is the sentence closest to the claim that carries the deciding cue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .. import config
+from ..text import STOPWORDS, stem
+
+STANCES = ("agree", "disagree", "discuss")
+MODEL_FILE = "check_model.json"
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
+TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+CUES: dict[str, re.Pattern] = {
+    "refute": re.compile(
+        r"\b(?:hoax(?:es)?|fake[sd]?|false(?:ly)?|falsehood|debunk\w*|untrue|not true|isn'?t true|no truth|"
+        r"fabricat\w+|made[- ]up|bogus|satir\w+|myth|baseless|unfounded|erroneous\w*|incorrect|"
+        r"den(?:y|ies|ied|ying)|denial|refut\w+|rebut\w*|dismiss\w*|rejects?|rejected|disprov\w+|"
+        r"nonsense|ridiculous|prank|spoof|parody|misleading|wrong|retract\w*|not real|no evidence|"
+        r"never happened|doctored|photoshopp\w+|scam|rumou?r(?:s)? (?:is|are|was|were) (?:not|false))\b", re.I),
+    "hedge": re.compile(
+        r"\b(?:reportedly|allegedly|alleged|purported\w*|apparently|rumou?r\w*|unconfirmed|unverified|"
+        r"claim(?:s|ed|ing)?|according to|supposedly|said to|believed to|thought to|appears? to|"
+        r"seem(?:s|ed)? to|may|might|could|possibl\w+|perhaps|suggest\w*|speculat\w+|if true|"
+        r"can ?not (?:be )?(?:independently )?(?:confirm|verif)\w*|not (?:yet )?(?:been )?(?:confirm|verif)\w*|"
+        r"circulat\w+|viral|report(?:s|ed)? (?:that|say|said))\b", re.I),
+    "confirm": re.compile(
+        r"\b(?:confirm(?:s|ed|ing)?|confirmation|verif(?:y|ied|ies)|officially|announc\w+|reveal\w*|"
+        r"admit\w*|acknowledg\w+|indeed|in fact|proved?|proven|genuine|authentic|real|true|has been|"
+        r"have been|was (?:found|seen|arrested|killed)|told \w+)\b", re.I),
+    "negation": re.compile(r"\b(?:not|no|never|nothing|none|nobody|n't|neither|nor|without)\b|n't\b", re.I),
+    "question": re.compile(r"\?"),
+    "quote": re.compile(r"[\"“”]"),
+}
+CUE_NAMES = tuple(CUES)
+RELATEDNESS = ("cosine", "closest_sentence", "closest_three", "claim_words_shared", "claim_pairs_shared",
+               "claim_words_in_lead", "log_sentences")
+FEATURE_NAMES = [*RELATEDNESS, *(f"{where}_{cue}" for where in ("near", "whole", "claim", "claim_x_report")
+                                 for cue in CUE_NAMES)]
+
+
+@dataclass
+class Report:
+    """A report as the check sees it: where it came from and its sentences (title first)."""
+
+    key: str
+    sentences: list[str]
+
+
+@dataclass
+class Verdict:
+    key: str
+    stance: str
+    score: float
+    evidence: str | None
+
+
+def split_sentences(title: str, text: str) -> list[str]:
+    """Sentences of a report, its title (when it has one) first: cheap, no parser, since a claim
+    check reads every report in the store."""
+    parts = [title.strip()] if title and title.strip() else []
+    parts += [s.strip() for s in SENTENCE_END.split(text or "") if s and s.strip()]
+    return [p for p in parts if TOKEN.search(p)]
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in (t.lower() for t in TOKEN.findall(text)) if w not in STOPWORDS]
+
+
+def _analyzer(text: str) -> list[str]:
+    words = tokens(text)
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+@dataclass
+class Space:
+    """TF-IDF fitted on the texts at hand (the claims and reports of this check), so a word common
+    in this store counts for little, whatever the store is about; each text is analysed once."""
+
+    vectorizer: TfidfVectorizer
+    claims: Any  # sparse rows, one per claim
+    reports: Any  # sparse rows, one per whole report
+
+
+def space_for(claims: list[str], reports: list[Report]) -> Space:
+    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
+    return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
+
+
+def _cue_counts(sentences: list[str]) -> np.ndarray:
+    return np.array([sum(len(CUES[name].findall(s)) for s in sentences) for name in CUE_NAMES], dtype=float)
+
+
+@dataclass
+class Reading:
+    """What the features need of one report, computed once however many claims it meets."""
+
+    sentence_vectors: Any
+    whole_vector: Any
+    words: set[str]
+    word_pairs: set[tuple[str, str]]
+    lead_words: set[str]
+    sentence_cues: np.ndarray  # (sentences, cues)
+
+
+def read(report: Report, space: Space, index: int) -> Reading:
+    per_sentence = [tokens(s) for s in report.sentences]
+    flat = [w for words in per_sentence for w in words]
+    cues = np.array([_cue_counts([s]) for s in report.sentences]).reshape(len(report.sentences), len(CUE_NAMES))
+    return Reading(space.vectorizer.transform(report.sentences or [""]), space.reports[index],
+                   set(flat), set(itertools.pairwise(flat)), {w for words in per_sentence[:3] for w in words}, cues)
+
+
+def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
+    """The features of one (claim, report) pair and the report's sentences ranked closest first;
+    cues are counted in the `closest` sentences."""
+    count = reading.sentence_cues.shape[0]
+    sims = (reading.sentence_vectors @ claim_vector.T).toarray().ravel()[:count]
+    order = [int(i) for i in np.argsort(-sims, kind="stable")]
+    top = sims[order[:closest]] if order else np.zeros(1)
+    claim_list = tokens(claim)
+    claim_words = set(claim_list)
+    claim_pairs = set(itertools.pairwise(claim_list))
+    relatedness = [
+        float((reading.whole_vector @ claim_vector.T).toarray()[0, 0]),
+        float(top[0]), float(np.mean(top)),
+        len(claim_words & reading.words) / len(claim_words) if claim_words else 0.0,
+        len(claim_pairs & reading.word_pairs) / len(claim_pairs) if claim_pairs else 0.0,
+        len(claim_words & reading.lead_words) / len(claim_words) if claim_words else 0.0,
+        math.log1p(count),
+    ]
+    near = reading.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
+    whole = reading.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
+    in_claim = _cue_counts([claim])
+    return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), order
+
+
+def context_text(report: Report, order: list[int], count: int) -> str:
+    """The `count` sentences closest to the claim, lower-cased: the words a stance is read from."""
+    return " ".join(t.lower() for i in order[:count] for t in TOKEN.findall(report.sentences[i]))
+
+
+def claim_text(claim: str) -> str:
+    return " ".join(t.lower() for t in TOKEN.findall(claim))
+
+
+def _fixed_vectorizer(vocabulary: list[str], idf: list[float], ngrams: int) -> TfidfVectorizer:
+    vectorizer = TfidfVectorizer(vocabulary=vocabulary, ngram_range=(1, ngrams), sublinear_tf=True)
+    vectorizer.idf_ = np.asarray(idf)
+    return vectorizer
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many of the closest sentences the features read: fixed when a model is fitted, since
+    its weights only mean something for features read the same way."""
+
+    closest: int
+    context: int
+
+    @classmethod
+    def of(cls, checking: config.Checking) -> Shape:
+        return cls(checking.closest_sentences, checking.context_sentences)
+
+
+@dataclass
+class StanceModel:
+    """Two logistic layers over standardised features: bears on the claim or not, then agree /
+    disagree / discuss from the features plus the words of the closest sentences and of the claim."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    related_coef: np.ndarray
+    related_intercept: float
+    related_threshold: float
+    candidate_cosine: float
+    context: TfidfVectorizer
+    claim_words: TfidfVectorizer
+    stance_coef: np.ndarray  # (len(STANCES), n)
+    stance_intercept: np.ndarray
+    reading: Shape
+
+    def _standard(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.scale
+
+    def related(self, x: np.ndarray) -> np.ndarray:
+        z = self._standard(x) @ self.related_coef + self.related_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def stance_inputs(self, x: np.ndarray, contexts: list[str], claims: list[str]):
+        return sparse.hstack([self.context.transform(contexts), self.claim_words.transform(claims),
+                              sparse.csr_matrix(self._standard(x))]).tocsr()
+
+    def stance(self, x: np.ndarray, contexts: list[str], claims: list[str]) -> np.ndarray:
+        z = self.stance_inputs(x, contexts, claims) @ self.stance_coef.T + self.stance_intercept
+        z = np.asarray(z) - np.max(z, axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def to_json(self) -> dict:
+        def words(v: TfidfVectorizer) -> dict:
+            vocabulary = sorted(v.vocabulary_, key=v.vocabulary_.get)
+            return {"vocabulary": vocabulary, "idf": [round(float(i), 6) for i in v.idf_], "ngrams": v.ngram_range[1]}
+        return {"features": FEATURE_NAMES, "reading": vars(self.reading), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(),
+                "related": {"coef": self.related_coef.tolist(), "intercept": self.related_intercept,
+                            "threshold": self.related_threshold,
+                            "candidate_cosine": self.candidate_cosine},
+                "stance": {"classes": list(STANCES), "context": words(self.context), "claim": words(self.claim_words),
+                           "coef": [[round(float(c), 6) for c in row] for row in self.stance_coef],
+                           "intercept": self.stance_intercept.tolist()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StanceModel:
+        st = data["stance"]
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["related"]["coef"]),
+                   float(data["related"]["intercept"]), float(data["related"]["threshold"]),
+                   float(data["related"]["candidate_cosine"]),
+                   _fixed_vectorizer(st["context"]["vocabulary"], st["context"]["idf"], st["context"]["ngrams"]),
+                   _fixed_vectorizer(st["claim"]["vocabulary"], st["claim"]["idf"], st["claim"]["ngrams"]),
+                   np.array(st["coef"]), np.array(st["intercept"]), Shape(**data["reading"]))
+
+
+@dataclass
+class Training:
+    """What a stance model is fitted on: pairs of claim and report with their gold stance."""
+
+    claims: list[str]
+    reports: list[Report]
+    pairs: list[tuple[int, int]]
+    labels: list[str]  # agree | disagree | discuss | unrelated
+
+
+@dataclass
+class Features:
+    x: np.ndarray
+    orders: list[list[int]]
+    contexts: list[str]
+    claims: list[str]
+    shape: Shape
+
+
+def features_of(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
+                space: Space | None = None, shape: Shape | None = None) -> Features:
+    """Features of the pairs, read as `shape` says (default: the active settings)."""
+    shape = shape or Shape.of(config.current().checking)
+    x, orders = feature_matrix(claims, reports, pairs, shape.closest, space)
+    return Features(x, orders, [context_text(reports[r], o, shape.context) for (_, r), o in zip(pairs, orders)],
+                    [claim_text(claims[c]) for c, _ in pairs], shape)
+
+
+def fit(features: Features, labels: list[str], rows: np.ndarray | None = None) -> StanceModel:
+    """Fit both layers on the given rows (all by default). Stance classes are weighted by their
+    inverse frequency: "disagree" is rare in news and the one a reader most needs found."""
+    checking = config.current().checking
+    from sklearn.linear_model import LogisticRegression
+
+    rows = np.arange(len(labels)) if rows is None else rows
+    y = np.asarray(labels)[rows]
+    x = features.x[rows]
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    related = LogisticRegression(max_iter=3000).fit(z, y != "unrelated")
+    bearing = rows[y != "unrelated"]
+    context = TfidfVectorizer(min_df=10, ngram_range=(1, 2), sublinear_tf=True, max_features=5000)
+    context.fit([features.contexts[i] for i in bearing])
+    claim_words = TfidfVectorizer(min_df=5, sublinear_tf=True).fit([features.claims[i] for i in bearing])
+    bearing_cosines = np.sort(x[y != "unrelated", 0])
+    candidate_cosine = float(bearing_cosines[int(len(bearing_cosines) * checking.candidate_miss)]) \
+        if len(bearing_cosines) else 0.0
+    model = StanceModel(mean, scale, related.coef_[0], float(related.intercept_[0]), checking.related_probability,
+                        candidate_cosine,
+                        context, claim_words,
+                        np.zeros((len(STANCES), 1)), np.zeros(len(STANCES)), features.shape)
+    inputs = model.stance_inputs(features.x[bearing], [features.contexts[i] for i in bearing],
+                                 [features.claims[i] for i in bearing])
+    stance = LogisticRegression(max_iter=3000, C=checking.stance_regularisation, class_weight="balanced") \
+        .fit(inputs, np.asarray(labels)[bearing])
+    order = [list(stance.classes_).index(name) for name in STANCES]
+    model.stance_coef = stance.coef_[order]
+    model.stance_intercept = stance.intercept_[order]
+    return model
+
+
+def predict(model: StanceModel, features: Features) -> tuple[np.ndarray, np.ndarray]:
+    """P(bears on the claim) and P(agree, disagree, discuss) of each pair."""
+    return model.related(features.x), model.stance(features.x, features.contexts, features.claims)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> StanceModel:
+    """The model fitted by scripts/train_stance.py, shipped inside the package."""
+    return StanceModel.from_json(json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")))
+
+
+def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]], closest: int,
+                   space: Space | None = None) -> tuple[np.ndarray, list[list[int]]]:
+    """Features of the (claim index, report index) pairs, and each pair's sentences closest first."""
+    space = space or space_for(claims, reports)
+    claim_vectors = space.claims
+    readings = {r: read(reports[r], space, r) for r in sorted({r for _, r in pairs})}
+    rows, orders = [], []
+    for c, r in pairs:
+        x, order = pair_features(claims[c], claim_vectors[c], readings[r], closest)
+        rows.append(x)
+        orders.append(order)
+    return np.array(rows).reshape(len(pairs), len(FEATURE_NAMES)), orders
+
+
+def candidate_pairs(space: Space, min_cosine: float) -> list[tuple[int, int]]:
+    """Pairs whose whole-report TF-IDF cosine reaches min_cosine (learned: the level that nearly every
+    report bearing on a claim reaches), so the costly features are computed for few pairs."""
+    cosines = (space.claims @ space.reports.T).tocoo()
+    return sorted((int(c), int(r)) for c, r, v in zip(cosines.row, cosines.col, cosines.data) if v >= min_cosine)
+
+
+def evidence(report: Report, order: list[int], stance: str, closest: int) -> str | None:
+    """Among the 2 x `closest` sentences nearest the claim, the first carrying the cue that decides
+    this stance, else the closest one."""
+    cue = {"disagree": ("refute", "negation"), "discuss": ("hedge", "question"), "agree": ("confirm",)}[stance]
+    for i in order[:closest * 2]:
+        if any(CUES[name].search(report.sentences[i]) for name in cue):
+            return report.sentences[i]
+    return report.sentences[order[0]] if order else None
+
+
+def check(claims: list[str], reports: list[Report], model: StanceModel | None = None) -> list[list[Verdict]]:
+    """For each claim, a verdict for every report that bears on it, surest first."""
+    model = model or shipped_model()
+    verdicts: list[list[Verdict]] = [[] for _ in claims]
+    if not claims or not reports:
+        return verdicts
+    space = space_for(claims, reports)
+    pairs = candidate_pairs(space, model.candidate_cosine)
+    if not pairs:
+        return verdicts
+    features = features_of(claims, reports, pairs, space, model.reading)
+    related, probabilities = predict(model, features)
+    for (c, r), p_related, p_stance, order in zip(pairs, related, probabilities, features.orders):
+        if p_related < model.related_threshold:
+            continue
+        best = int(np.argmax(p_stance))
+        stance = STANCES[best]
+        verdicts[c].append(Verdict(reports[r].key, stance, round(float(p_related * p_stance[best]), 4),
+                                   evidence(reports[r], order, stance, model.reading.closest)))
+    for row in verdicts:
+        row.sort(key=lambda v: (-v.score, v.key))
+    return verdicts

@@ -1,0 +1,221 @@
+"""The Python API: one object per store and configuration, which the CLI, the web app and the
+benchmarks all go through, and `analyse` for a batch of reports held in memory only.
+
+    from storyline import Storyline
+    with Storyline("news.db") as news:            # or "postgresql://user@host/db"
+        news.ingest(["reports/"])
+        for row in news.stories(query="strike"):
+            print(row.title, news.story(row.id).summary)
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from . import store
+from .analyse.corrections import Correction
+from .config import Settings, load, using
+from .models import Article, Event, Failure, RawDocument, StoryAnalysis
+from .present import export
+from .read.fetch import Fetcher, is_url, items_from_urls
+from .read.files import documents_from_records, iter_input_files
+from .run import pipeline
+from .run.tasks import Pool
+from .store import browse
+from .store.backends import Database
+
+Config = Settings | str | Path | Mapping[str, Any] | None
+Input = str | Path | RawDocument | Failure | Mapping[str, Any]  # a Failure: a record already refused, to be recorded
+Inputs = Input | Iterable[Input]
+
+
+def resolve_settings(config: Config) -> Settings:
+    """Settings from an object, a TOML file, or overrides ({"grouping.top_terms": 30}) on the file
+    $STORYLINE_CONFIG names (or the defaults)."""
+    if isinstance(config, Settings):
+        return config
+    if isinstance(config, (str, Path)):
+        return load(config)
+    return load(overrides=config)
+
+
+@dataclass
+class Story:
+    """Everything known about one story, each statement traced to the articles carrying it."""
+
+    analysis: StoryAnalysis
+    events: list[Event]
+    articles: list[Article]
+
+    @property
+    def id(self) -> str:
+        return self.analysis.story_id
+
+    @property
+    def title(self) -> str:
+        return self.analysis.title
+
+    @property
+    def summary(self) -> str:
+        return " ".join(s.text for s in self.analysis.summary)
+
+
+@dataclass
+class Result:
+    """What `analyse` found: the stories, every article, the inputs that failed, and the export
+    document (the JSON contract) of it all."""
+
+    stories: list[Story]
+    articles: list[Article]
+    failures: list[Failure]
+    document: dict = field(repr=False)
+
+
+class Storyline:
+    """A store (SQLite file, ":memory:" or postgresql:// URL; default $STORYLINE_DB or storyline.db)
+    and the settings every run on it uses. read_only: for reading alone (listings, export, the web
+    app's pages): the store is neither created nor migrated, and nothing can be written to it."""
+
+    def __init__(self, store_location: str | Path | None = None, config: Config = None, read_only: bool = False):
+        self.settings = resolve_settings(config)
+        self.location = store.resolve_db_path(str(store_location) if store_location else None)
+        self.db: Database = store.open_store(self.location, read_only)
+        self._fetcher: Fetcher | None = None
+
+    def ingest(self, inputs: Inputs, progress: Callable[[int, int | None], None] | None = None,
+               on_wait: Callable[[str], None] | None = None,
+               workers: int | Pool | None = None) -> pipeline.IngestReport:
+        """Files and folders (recursively), URLs (pages, RSS/Atom feeds, sitemaps), documents or JSON-like
+        records; stories are current afterwards."""
+        items = [inputs] if isinstance(inputs, (str, Path, RawDocument, Failure, Mapping)) else list(inputs)
+        paths = [str(i) for i in items if isinstance(i, Path) or (isinstance(i, str) and not is_url(i))]
+        urls = [i for i in items if isinstance(i, str) and is_url(i)]
+        records = [dict(i) if isinstance(i, Mapping) else i for i in items if not isinstance(i, (str, Path))]
+        with using(self.settings):
+            stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else (),
+                           pipeline.document_items(documents_from_records(records, "")))
+            return pipeline.ingest_stream(self.db, stream, progress, on_wait, workers)
+
+    def fetcher(self) -> Fetcher:
+        """The one fetcher of this session: its per-host rate limit holds across ingests."""
+        if self._fetcher is None:
+            with using(self.settings):
+                self._fetcher = Fetcher()
+        return self._fetcher
+
+    def follow(self, feeds: list[str], every: float | None = None, rounds: int | None = None,
+               stop: threading.Event | None = None,
+               on_round: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+        """Ingest these feeds (or any URLs) again and again, every `every` seconds (default: the
+        fetching.follow_every_seconds setting), `rounds` times (None: until `stop` is set). Pages
+        seen before are recognised and cost nothing but their fetch."""
+        stop = stop or threading.Event()
+        every = self.settings.fetching.follow_every_seconds if every is None else every
+        done = 0
+        while not stop.is_set() and (rounds is None or done < rounds):
+            report = self.ingest(feeds)
+            if on_round:
+                on_round(report)
+            done += 1
+            if rounds is None or done < rounds:
+                stop.wait(every)
+
+    def watch(self, folder: str | Path, stop: threading.Event,
+              on_ingest: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+        """Ingest what the folder holds, then each file written into it (recursively) once it is
+        completed (closed after writing, or moved in), until `stop` is set."""
+        from .read.watch import completed_files
+
+        for paths in completed_files(Path(folder), stop, self.settings.watching.settle_seconds):
+            report = self.ingest(paths)
+            if on_ingest:
+                on_ingest(report)
+
+    def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
+                outlet: str | None = None, entity: str | None = None, language: str | None = None,
+                limit: int = 20) -> list[browse.StoryRow]:
+        """Stories newest first, optionally matching words (each then with the snippet that matched), a
+        date range, an outlet, a named entity or a language."""
+        where = browse.StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity,
+                                   language=language)
+        with using(self.settings):
+            return browse.story_rows(self.db, where, None, limit)
+
+    def story(self, story_id: str) -> Story:
+        """One story (KeyError if there is none with this id)."""
+        analysis, events = store.load_analysis(self.db, story_id)
+        return Story(analysis, events, store.articles(self.db, story_id))
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        return browse.search_articles(self.db, query, limit)
+
+    def check(self, claims: str | list[str]) -> list[browse.ClaimCheck]:
+        """For each claim, the reports bearing on it: agree, disagree or discuss, the sentence that
+        decides it and how sure (see ../contract/CHECK.md)."""
+        with using(self.settings):
+            return browse.check_claims(self.db, [claims] if isinstance(claims, str) else list(claims))
+
+    def failures(self) -> list[tuple[str, str, str]]:
+        """(source, reason, when) of each input that could not be ingested."""
+        return store.failures(self.db)
+
+    def export(self, format: str = "json", story: str | None = None) -> str:
+        """Everything the store knows, as json (the export contract), markdown or html; with `story`,
+        that story alone as a self-contained dossier (KeyError if there is none with this id)."""
+        if format not in export.FORMATS:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
+        with using(self.settings):
+            return export.FORMATS[format](self.db, story)
+
+    def correct(self, kind: str, story_id: str, author: str, **fields: Any) -> Correction:
+        """Correct the machine, for good: the correction is stored (who, when, what), replayed after
+        every analysis, and shown with the story. kind and its fields:
+
+            rename  title=                  speaker  quote_id=, speaker= (None removes it)
+            dispute a=, b= (statement ids)  event    article_id=, event_id= (within the story)
+            move    article_id=, to_story=  split    article_ids=[...] (into a new story)
+            merge   into_story=
+
+        Raises corrections.CorrectionError when the story has no such statement or report.
+        """
+        with using(self.settings):
+            return pipeline.correct(self.db, kind, story_id, author, fields)
+
+    def undo(self, correction_id: str, author: str) -> Correction:
+        """Take a correction back; its record stays, marked undone by `author`."""
+        with using(self.settings):
+            return pipeline.undo(self.db, correction_id, author)
+
+    def corrections(self, story_id: str | None = None) -> list[Correction]:
+        """Every correction (undone ones too) in the order made, or those naming one story."""
+        return store.corrections(self.db, [story_id] if story_id else None)
+
+    def reanalyse(self) -> list[Failure]:
+        """Analyse every story again from the stored facts (after a settings change, say); corrections
+        are replayed. Returns the stories that failed."""
+        with using(self.settings):
+            return pipeline.reanalyse(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Storyline:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def analyse(documents: Inputs, config: Config = None, workers: int | None = 0) -> Result:
+    """Stories from reports held in memory only (nothing written to disk); workers=0 runs in this process."""
+    with Storyline(":memory:", config) as session:
+        report = session.ingest(documents, workers=workers)
+        stories = [session.story(story_id) for story_id in store.story_ids(session.db)]
+        return Result(stories=stories, articles=store.articles(session.db), failures=report.failures,
+                      document=json.loads(session.export("json")))

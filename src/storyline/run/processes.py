@@ -1,0 +1,48 @@
+"""Worker processes that die with their parent.
+
+A kill -9 of an ingest gives its children no chance to be told; without this a parse worker
+lived on for 30-60 s holding a model and a CPU. Each worker watches its parent's pid and
+exits as soon as it changes (the orphan is re-parented). Linux's PR_SET_PDEATHSIG is not
+used: it fires when the *thread* that started the child ends, and a web server starts its
+ingest worker from a short-lived request thread.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.util
+import os
+import threading
+
+from ..config import current
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Call in a child: it exits within ingest.poll_seconds of its parent's death."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            stop.wait(current().ingest.poll_seconds)
+        os._exit(1)
+
+    stop = threading.Event()
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+class _ForkedChildrenDieWithParent:
+    """Registered once with multiprocessing: every child it forks (spaCy's parse workers) runs die_with_parent."""
+
+    def __init__(self) -> None:
+        self.parent_pid = os.getpid()
+        multiprocessing.util.register_after_fork(self, _ForkedChildrenDieWithParent._after_fork)
+
+    def _after_fork(self) -> None:
+        die_with_parent(self.parent_pid)
+        self.parent_pid = os.getpid()
+
+
+_REGISTERED: list[_ForkedChildrenDieWithParent] = []
+
+
+def forked_children_die_with_parent() -> None:
+    """Idempotent; call before multiprocessing forks workers."""
+    if not _REGISTERED or _REGISTERED[0].parent_pid != os.getpid():
+        _REGISTERED[:] = [_ForkedChildrenDieWithParent()]

@@ -1,0 +1,260 @@
+"""Read queries for browsing a store (the web app, the API and the CLI's listings): story listings
+with filters and stable cursors, article and entity pages, full-text search.
+
+Kept apart from `store`, which serves the pipeline; both speak the SQL both backends share and
+ask the backend for the few fragments that differ (search, JSON arrays, case-insensitive LIKE).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from ..config import current
+from ..models import Article, Entity
+from . import ARTICLE_COLUMNS, _article, _entity
+from .backends import Database
+
+
+def search_words(query: str) -> list[str]:
+    """A query taken as plain words: quotes and control characters are not syntax, just spaces."""
+    return [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
+
+
+def _matching(conn: Database, words: list[str]) -> tuple[str, str]:
+    """SQL giving (rowid, score: lower is better) of the articles holding every word, and its parameter:
+    the one place where the backends' full-text search differs (FTS5; a tsvector with a GIN index)."""
+    if conn.dialect == "postgresql":
+        return ("SELECT rowid, -ts_rank(fts, q) AS score FROM articles, plainto_tsquery('simple', ?) AS q "
+                "WHERE fts @@ q", " ".join(words))
+    return "SELECT rowid, rank AS score FROM articles_fts WHERE articles_fts MATCH ?", \
+        " ".join(f'"{w}"' for w in words) or '""'
+
+
+def search_articles(conn: Database, query: str, limit: int = 20) -> list[Article]:
+    """Full-text search, best match first; the query is taken as plain words, not search syntax."""
+    words = search_words(query)
+    if not words:
+        return []
+    matching, match = _matching(conn, words)
+    columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
+    rows = conn.execute(f"SELECT {columns} FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
+                        "ORDER BY m.score, a.rowid LIMIT ?", (match, limit))
+    return [_article(r) for r in rows]
+
+
+@dataclass
+class StoryFilter:
+    """What a story listing is narrowed to; every field optional."""
+
+    query: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    entity: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Snippet:
+    """Why a story matched a search: its best-matching article, and a passage of it with the query's
+    words at `highlights` (character offsets into `text`)."""
+
+    article_id: str
+    title: str
+    text: str
+    highlights: list[tuple[int, int]]
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The passage as (text, is a matched word) pieces, for a page to mark up."""
+        pieces, at = [], 0
+        for start, end in self.highlights:
+            pieces += [(self.text[at:start], False), (self.text[start:end], True)]
+            at = end
+        return [p for p in [*pieces, (self.text[at:], False)] if p[0]]
+
+
+@dataclass
+class StoryRow:
+    id: str
+    title: str
+    articles: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
+    match: Snippet | None = None
+
+
+def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None,
+               limit: int) -> list[StoryRow]:
+    """Stories newest first (by their latest article date, then id), after a cursor (sort key, id).
+
+    The order depends only on stored data, never on the request, so a cursor stays valid while
+    pages are fetched; a story that changes between pages moves as a whole.
+    """
+    clauses, params = ["s.dirty = 0"], []
+    if where.query:
+        matching, match = _matching(conn, search_words(where.query))
+        clauses.append(f"s.id IN (SELECT a.story_id FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid)")
+        params.append(match)
+    if where.outlet:
+        clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
+        params.append(where.outlet)
+    if where.language:
+        clauses.append("s.id IN (SELECT story_id FROM articles WHERE language = ?)")
+        params.append(where.language)
+    if where.entity:
+        clauses.append(f"s.id IN (SELECT e.story_id FROM entities e, {conn.fragment('alias_items')} "
+                       "WHERE lower(e.name) = lower(?) OR lower(j.value) = lower(?))")
+        params += [where.entity, where.entity]
+    having, having_params = [], []
+    if where.since:
+        having.append("COALESCE(MAX(a.published), '') >= ?")
+        having_params.append(where.since)
+    if where.until:
+        having.append("COALESCE(MIN(a.published), '9999') <= ?")
+        having_params.append(where.until)
+    sql = f"""SELECT * FROM (
+                SELECT s.id, s.title, COUNT(a.id) AS n, MIN(a.published) AS first, MAX(a.published) AS last,
+                       {conn.fragment('distinct_outlets')} AS outlets, COALESCE(MAX(a.published), '') AS sort_key
+                FROM stories s JOIN articles a ON a.story_id = s.id
+                WHERE {' AND '.join(clauses)} GROUP BY s.id {('HAVING ' + ' AND '.join(having)) if having else ''}
+              ) AS listing
+              {'WHERE sort_key < ? OR (sort_key = ? AND id > ?)' if after else ''}
+              ORDER BY sort_key DESC, id LIMIT ?"""
+    cursor_params = [after[0], after[0], after[1]] if after else []
+    rows = conn.execute(sql, tuple(params + having_params + cursor_params + [limit]))
+    found = [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
+                      r["first"], r["last"]) for r in rows]
+    if where.query and found:
+        hits = best_hits(conn, [row.id for row in found], where.query)
+        for row in found:
+            row.match = hits.get(row.id)
+    return found
+
+
+def best_hits(conn: Database, story_ids: list[str], query: str) -> dict[str, Snippet]:
+    """For each story, a snippet of its article that matches the query best (the search's own ranking)."""
+    words = search_words(query)
+    matching, match = _matching(conn, words)
+    marks = ",".join("?" * len(story_ids))
+    rows = conn.execute(f"SELECT a.story_id, a.id, a.title, a.text FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
+                        f"WHERE a.story_id IN ({marks}) ORDER BY m.score, a.rowid", (match, *story_ids))
+    best: dict[str, Snippet] = {}
+    for r in rows:
+        if r["story_id"] not in best:
+            best[r["story_id"]] = snippet(r["id"], r["title"], r["text"], words, current().presenting.snippet_chars)
+    return best
+
+
+def snippet(article_id: str, title: str, text: str, words: list[str], width: int) -> Snippet:
+    """About `width` characters of `text` around the first place most of the query's words occur,
+    cut at word boundaries, with every occurrence of a query word marked."""
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    found = list(pattern.finditer(text))
+    centre = _densest(found, width) if found else 0
+    start = max(0, centre - width // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    if end < len(text) and text.rfind(" ", start, end) > start:
+        end = text.rfind(" ", start, end)
+    passage = " ".join(text[start:end].split())
+    lead, tail = ("… " if start else ""), (" …" if end < len(text) else "")
+    shown = lead + passage + tail
+    return Snippet(article_id, title, shown, [m.span() for m in pattern.finditer(shown)])
+
+
+def _densest(found: list[re.Match], width: int) -> int:
+    """Where the window holding the most distinct query words starts (the first such place)."""
+    best, best_count = found[0].start(), 0
+    for k, first in enumerate(found):
+        inside = {m.group(0).lower() for m in found[k:] if m.start() < first.start() + width}
+        if len(inside) > best_count:
+            best, best_count = first.start(), len(inside)
+    return best
+
+
+def languages(conn: Database) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1")]
+
+
+def story_sort_key(row: StoryRow) -> tuple[str, str]:
+    return (row.last or "", row.id)
+
+
+def article(conn: Database, article_id: str) -> Article | None:
+    row = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
+    return _article(row) if row else None
+
+
+def article_sentences(conn: Database, article_id: str) -> list[str]:
+    row = conn.execute("SELECT facts FROM articles WHERE id=?", (article_id,)).fetchone()
+    return json.loads(row["facts"])["sentences"] if row else []
+
+
+def article_page(conn: Database, story_id: str | None, after: int, limit: int) -> list[tuple[int, Article]]:
+    """Articles in ingest order after a rowid cursor, optionally of one story."""
+    sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid > ?" + (" AND story_id = ?" if story_id else "")
+           + " ORDER BY rowid LIMIT ?")
+    rows = conn.execute(sql, (after, story_id, limit) if story_id else (after, limit))
+    return [(r["rowid"], _article(r)) for r in rows]
+
+
+def entity(conn: Database, entity_id: str) -> tuple[Entity, str] | None:
+    """An entity and the story it belongs to."""
+    row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
+    return (_entity(row), row["story_id"]) if row else None
+
+
+def entities_named(conn: Database, names: list[str]) -> list[tuple[Entity, str]]:
+    """Entities (in any story) whose name or an alias is one of `names`, case-insensitive."""
+    lowered = sorted({n.lower() for n in names})
+    marks = ",".join("?" * len(lowered))
+    rows = conn.execute(f"""SELECT e.rowid, e.* FROM entities e WHERE e.rowid IN (
+                                SELECT e.rowid FROM entities e, {conn.fragment('alias_items')}
+                                WHERE lower(e.name) IN ({marks}) OR lower(j.value) IN ({marks}))
+                            ORDER BY e.rowid""", tuple(lowered + lowered))
+    return [(_entity(r), r["story_id"]) for r in rows]
+
+
+def entity_page(conn: Database, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
+    """Entities in store order after a rowid cursor, optionally whose name contains `query`."""
+    like = conn.fragment("ilike")
+    sql = "SELECT rowid, * FROM entities WHERE rowid > ?" + (f" AND (name {like} ? OR aliases {like} ?)" if query else "")
+    pattern = f"%{query}%"
+    rows = conn.execute(sql + " ORDER BY rowid LIMIT ?", (after, pattern, pattern, limit) if query else (after, limit))
+    return [(r["rowid"], _entity(r), r["story_id"]) for r in rows]
+
+
+def outlets(conn: Database) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
+
+
+@dataclass
+class CheckedReport:
+    """One report's stance toward a claim, with the sentence that decides it."""
+
+    article: Article
+    stance: str
+    score: float
+    evidence: str | None
+
+
+@dataclass
+class ClaimCheck:
+    claim: str
+    reports: list[CheckedReport]
+
+
+def check_claims(conn: Database, claims: list[str]) -> list[ClaimCheck]:
+    """Every report in the store bearing on each claim: agree, disagree or discuss (stance.check)."""
+    from ..analyse import check as stance
+
+    articles = [_article(r) for r in conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid")]
+    by_id = {a.id: a for a in articles}
+    reports = [stance.Report(a.id, stance.split_sentences(a.title, a.text)) for a in articles]
+    verdicts = stance.check(claims, reports)
+    return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
+            for claim, row in zip(claims, verdicts)]

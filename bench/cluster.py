@@ -37,7 +37,7 @@ MERGE_EVERY = 16
 def scale_run(rows: list[dict], total: int, seed: int) -> None:
     from storyline.group.cluster import CorpusStats, GroupIndex
     from storyline.group.embed import embed_leads, lead_text
-    from storyline.group.links import Profile, article_terms, shipped_models, sublinear, tf_vector
+    from storyline.group.linking import Profile, article_terms, shipped_models, sublinear, tf_vector
     from storyline.text import word_list
 
     rng = np.random.default_rng(seed)

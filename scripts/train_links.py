@@ -35,7 +35,7 @@ sys.path.insert(0, str(SHARED / "eval"))
 from score_clusters import bcubed
 
 from storyline.group.cluster import CorpusStats, GroupIndex, cluster_events
-from storyline.group.links import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector
+from storyline.group.linking import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector
 
 MERGE_EVERY = 16
 LEVELS = ("event", "story")

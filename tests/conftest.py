@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -10,9 +11,8 @@ from pathlib import Path
 import pytest
 from pgserver import TempPostgres
 
-from storyline import config, store
+from storyline import Storyline, config
 from storyline.present import export
-from storyline.run.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -28,9 +28,9 @@ def load_scorer():
 
 
 def ingest_into(db: Path | str, *paths: Path):
-    conn = store.open_store(str(db))
-    report = ingest(conn, [str(p) for p in paths])
-    return conn, report
+    """The store at db holding these inputs, ingested through the API under the test's settings."""
+    news = Storyline(db, config.current())
+    return news.db, news.ingest([str(p) for p in paths])
 
 
 def dev_rows(name: str) -> list[dict]:
@@ -42,8 +42,7 @@ def dev_rows(name: str) -> list[dict]:
 def ingest_rows(folder: Path, rows: list[dict]):
     path = folder / "input.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    conn = store.open_store(str(folder / "store.db"))
-    return conn, ingest(conn, [str(path)])
+    return ingest_into(folder / "store.db", path)
 
 
 @pytest.fixture(scope="session")
@@ -104,10 +103,9 @@ def store_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def configure(monkeypatch):
+def configure():
     """configure({"section.name": value, ...}): this test runs under those settings."""
-    def apply(overrides: dict) -> config.Settings:
-        settings = config.current().with_overrides(overrides)
-        monkeypatch.setattr(config, "_active", settings)
-        return settings
-    return apply
+    with contextlib.ExitStack() as stack:
+        def apply(overrides: dict) -> config.Settings:
+            return stack.enter_context(config.using(config.current().with_overrides(overrides)))
+        yield apply

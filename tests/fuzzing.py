@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 from rich.console import Console
 
-from storyline import store
+from storyline import Storyline, store
 from storyline.cli import failure_line
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract import extract_facts
@@ -26,7 +26,6 @@ from storyline.prepare.parse import parse
 from storyline.present import export
 from storyline.read.files import document_from_record, read_path
 from storyline.read.guard import CONTROL, shown
-from storyline.run.pipeline import ingest_documents
 from storyline.run.tasks import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,8 +144,8 @@ def check_ingest(texts_and_dates: list[tuple[str, str | None]]) -> None:
     """Mutated real articles through the whole pipeline into a fresh store."""
     documents = [RawDocument(source=f"fuzz://{n}", text=text, published=published, origin=f"fuzz:{n}")
                  for n, (text, published) in enumerate(texts_and_dates)]
-    conn = store.open_store(":memory:")
-    report = ingest_documents(conn, documents)
+    news = Storyline(":memory:")
+    report, conn = news.ingest(documents), news.db
     assert not [f for f in report.failures if f.source.startswith("story ")], report.failures
     assert report.new + report.duplicates + len(report.failures) == len(documents)
     assert store.dirty_stories(conn) == []

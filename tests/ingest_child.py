@@ -3,15 +3,14 @@ line on stdin, then ingests. Lets a test kill it during the work rather than dur
 
 import sys
 
-from storyline import store
+from storyline import Storyline
 from storyline.group import embed
 from storyline.prepare.parse import english
-from storyline.run.pipeline import ingest
 
 if __name__ == "__main__":
     english()
     embed.embed_leads(["warm up"])
     print("ready", flush=True)
     sys.stdin.readline()
-    ingest(store.open_store(sys.argv[1]), sys.argv[2:])
+    Storyline(sys.argv[1]).ingest(sys.argv[2:])
     print("done", flush=True)

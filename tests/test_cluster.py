@@ -39,7 +39,7 @@ def test_old_stories_leave_memory_and_come_back_when_an_article_matches_them(con
     import numpy as np
 
     from storyline.group.cluster import CorpusStats, GroupIndex
-    from storyline.group.links import Profile, shipped_models
+    from storyline.group.linking import Profile, shipped_models
 
     configure({"grouping.recent_groups": 5, "grouping.cached_groups": 2})
     saved: dict = {}

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from storyline import Storyline, store
 from storyline.analyse.corrections import CorrectionError, NothingThere
 from storyline.group.cluster import CorpusStats, GroupIndex
-from storyline.group.links import Profile, shipped_models
+from storyline.group.linking import Profile, shipped_models
 from storyline.web import Settings, create_app
 
 TOKEN = "correct-token-91c"

@@ -18,9 +18,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from storyline import store
-from storyline.present import export
-from storyline.run.pipeline import ingest
+from storyline import Storyline
 from storyline.text import stem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "figures" / "gold.json"
@@ -34,10 +32,9 @@ def fixture_export(gold: dict) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "fixture.jsonl"
         source.write_text("\n".join(rows) + "\n", encoding="utf-8")
-        conn = store.open_store(str(Path(folder) / "fixture.db"))
-        ingest(conn, [str(source)])
-        document = json.loads(export.to_json(conn))
-        conn.close()
+        with Storyline(Path(folder) / "fixture.db") as news:
+            news.ingest([source])
+            document = json.loads(news.export("json"))
     return document
 
 

@@ -13,7 +13,7 @@ from conftest import ingest_rows as _ingest_rows
 from storyline import store
 from storyline.config import current
 from storyline.group.cluster import CorpusStats, GroupIndex
-from storyline.group.links import FEATURES, LinkModel, Profile, link_features, shipped_models
+from storyline.group.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
 from storyline.prepare.clean import headline
 from storyline.read.pagekind import not_an_article
 
@@ -126,7 +126,7 @@ def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
     pair's features are those the pair-by-pair code gives, both ways round (some are one-sided)."""
     from storyline.extract import ArticleFacts
     from storyline.group.embed import from_bytes
-    from storyline.group.links import article_profile, pairwise_features
+    from storyline.group.linking import article_profile, pairwise_features
 
     conn, _report, _rows = wikinews
     profiles = []
@@ -136,7 +136,7 @@ def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
                                      ArticleFacts.from_dict(facts[a.id]))
                      for a in store.articles(conn, story_id) if not a.duplicate_of]
     profiles = profiles[:40]  # the reports of several stories: related and unrelated pairs
-    stats = store.corpus_stats(conn)
+    stats = CorpusStats(*store.term_statistics(conn))
     together = pairwise_features(profiles, stats.idf)
     for i, a in enumerate(profiles):
         for j, b in enumerate(profiles):

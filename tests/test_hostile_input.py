@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from conftest import SEEDS, ingest_into
 
-from storyline import store
+from storyline import Storyline, store
+from storyline.config import current
 from storyline.dates import find_time_expressions, parse_date_string, resolve
 from storyline.extract.figures import parse_number
 from storyline.prepare.clean import clean_text, has_caption_credit
@@ -208,16 +209,16 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
 
 
 def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch, configure):
-    from storyline.run import pipeline
+    from storyline.analyse import story
 
-    monkeypatch.setattr(pipeline, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
+    monkeypatch.setattr(story, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
     configure({"ingest.workers": 0})  # in this process, where the patch is
     conn, report = ingest_into(tmp_path / "s.db", _jsonl(tmp_path / "one.jsonl",
                                                          {"url": "https://f.example/1", "title": "B", "text": BODY}))
     assert report.new == 1
     assert [f.reason for f in report.failures] == ["analysis failed: OverflowError: date"]
     monkeypatch.undo()
-    pipeline.analyse_dirty(conn)
+    Storyline(tmp_path / "s.db", current()).reanalyse()
     assert store.dirty_stories(conn) == [] and len(store.story_ids(conn)) == 1
 
 

@@ -10,14 +10,14 @@ import pytest
 
 from storyline.analyse import disputes
 from storyline.analyse.disputes import fingerprint
+from storyline.analyse.story import Previous, analyse_story
 from storyline.extract import extract_facts
 from storyline.group import cluster, embed
 from storyline.group.cluster import CorpusStats
-from storyline.group.links import article_terms, tf_vector
+from storyline.group.linking import article_terms, tf_vector
 from storyline.models import Article
 from storyline.prepare.parse import parse
 from storyline.read.files import read_path
-from storyline.run.pipeline import Previous, analyse_story
 from storyline.run.tasks import prepare
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

@@ -164,10 +164,6 @@ def _local(site: str, **fetching) -> Settings:
                                       **{f"fetching.{k}": v for k, v in fetching.items()}})
 
 
-def _titles(session: Storyline) -> set[str]:
-    return {a.title for a in store.articles(session.db)}
-
-
 def test_a_page_a_feed_and_a_sitemap_by_url(site, tmp_path):
     with Storyline(tmp_path / "s.db", _local(site)) as session:
         report = session.ingest([f"{site}/a.html"])

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from storyline import store
+from storyline import Storyline, store
+from storyline.config import current
 from storyline.present import export
-from storyline.run import pipeline
-from storyline.run.pipeline import Ingestor, ingest
+from storyline.run.ingest import Ingestor
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -30,8 +30,8 @@ def _original_and_copy() -> tuple[dict, dict]:
 def _ingest_rows(tmp_path: Path, name: str, rows: list[dict], workers: int | None = None):
     path = tmp_path / f"{name}.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    conn = store.open_store(str(tmp_path / f"{name}.db"))
-    return conn, ingest(conn, [str(path)], workers=workers)
+    news = Storyline(tmp_path / f"{name}.db", current())
+    return news.db, news.ingest([path], workers=workers)
 
 
 def _facts_by_source(conn) -> dict[str, tuple[str | None, dict]]:
@@ -83,11 +83,12 @@ def test_the_ingest_state_is_loaded_once_and_reloaded_after_another_writer(tmp_p
 
     monkeypatch.setattr(Ingestor, "__init__", counting)
     original, copy = _original_and_copy()
-    conn = store.open_store(str(tmp_path / "s.db"))
+    news = Storyline(tmp_path / "s.db", current())
+    conn = news.db
     for number, row in enumerate([original, copy]):
         path = tmp_path / f"{number}.jsonl"
         path.write_text(json.dumps(row) + "\n", encoding="utf-8")
-        ingest(conn, [str(path)], workers=0)
+        news.ingest([path], workers=0)
     assert len(loads) == 1
     other = store.open_store(str(tmp_path / "s.db"))  # another process's ingest bumps the generation
     with store.transaction(other):
@@ -96,9 +97,9 @@ def test_the_ingest_state_is_loaded_once_and_reloaded_after_another_writer(tmp_p
     path.write_text(json.dumps(_report("The port authority of Valmora said on Friday that all cranes were "
                                        "running again and that talks with the union would resume next week.",
                                        "https://harbour.example/later", "Cranes running again")) + "\n")
-    ingest(conn, [str(path)], workers=0)
+    news.ingest([path], workers=0)
     assert len(loads) == 2
-    assert pipeline.Ingestor.for_store(conn) is pipeline.Ingestor.for_store(conn)
+    assert Ingestor.for_store(conn) is Ingestor.for_store(conn)
 
 
 def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path, monkeypatch):
@@ -136,11 +137,10 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
 
 CHILD_SCRIPT = """
 import multiprocessing, sys
-from storyline import store
-from storyline.run.pipeline import ingest
+from storyline import Storyline
 
 def child(db, path):
-    ingest(store.open_store(db), [path], workers=2)
+    Storyline(db).ingest([path], workers=2)
 
 if __name__ == "__main__":
     process = multiprocessing.get_context("spawn").Process(target=child, args=sys.argv[1:3])
@@ -170,8 +170,8 @@ def test_the_ingest_state_is_rebuilt_under_other_settings(tmp_path):
     from storyline.config import current, using
 
     conn = store.open_store(str(tmp_path / "s.db"))
-    default = pipeline.Ingestor.for_store(conn)
+    default = Ingestor.for_store(conn)
     with using(current().with_overrides({"grouping.recent_groups": 50})):
-        smaller = pipeline.Ingestor.for_store(conn)
+        smaller = Ingestor.for_store(conn)
     assert smaller is not default and smaller.stories.capacity == 50
-    assert pipeline.Ingestor.for_store(conn).stories.capacity == current().grouping.recent_groups
+    assert Ingestor.for_store(conn).stories.capacity == current().grouping.recent_groups

@@ -16,9 +16,8 @@ import pytest
 from conftest import ROOT, SEEDS, SHARED
 from fastapi.testclient import TestClient
 
-from storyline import store
+from storyline import Storyline, store
 from storyline.present import export
-from storyline.run.pipeline import ingest
 from storyline.store.backends import PostgresDatabase
 from storyline.web import Settings, create_app
 
@@ -63,7 +62,7 @@ class Child:
 def test_kill_at_ten_random_moments_then_resume_equals_the_clean_run(tmp_path):
     corpus = _records(tmp_path, "gvc.jsonl", 1, 24)
     started = time.perf_counter()
-    ingest(store.open_store(str(tmp_path / "clean.db")), [str(corpus)])
+    Storyline(tmp_path / "clean.db").ingest([corpus])
     work_seconds = time.perf_counter() - started
     clean = outcome(tmp_path / "clean.db")
     rng = random.Random(11)
@@ -77,11 +76,12 @@ def test_kill_at_ten_random_moments_then_resume_equals_the_clean_run(tmp_path):
             children.append(Child(tmp_path / f"t{trial + 1}.db", corpus))
         time.sleep(rng.uniform(0, work_seconds))
         child.kill()
-        conn = store.open_store(str(db))
+        news = Storyline(db)
+        conn = news.db
         stored = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         interrupted += stored < len(clean["articles"]) or bool(store.dirty_stories(conn))
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        ingest(conn, [str(corpus)])
+        news.ingest([corpus])
         assert outcome(db) == clean, f"trial {trial}: resumed store differs from the clean run"
     assert interrupted >= 5, f"only {interrupted} of 10 kills landed before the work was done"
 
@@ -133,7 +133,7 @@ def test_two_concurrent_ingests_and_a_reader_equal_one_ingest(store_url, tmp_pat
     finally:
         stop.set()
         thread.join()
-    ingest(store.open_store(str(tmp_path / "one.db")), [str(first), str(second)])
+    Storyline(tmp_path / "one.db").ingest([first, second])
     together = outcome(store_url)
     assert together == outcome(tmp_path / "one.db")
     assert len(together["articles"]) == 30 - 1  # one record of the 30 has no article text
@@ -168,14 +168,14 @@ def test_worker_processes_die_with_their_parent(start, tmp_path):
     """fork: spaCy's parse workers (after-fork hook); spawn: the web server's ingest worker (initializer)."""
     script = f"""
 import multiprocessing, os, time
-from storyline.run.processes import die_with_parent, forked_children_die_with_parent
-def work():
+from storyline.processes import die_with_parent, forked_children_die_with_parent
+def work(parent_pid):
     if "{start}" == "spawn":
-        die_with_parent(os.getppid())
+        die_with_parent(parent_pid)
     time.sleep(120)
 if __name__ == "__main__":
     forked_children_die_with_parent()
-    child = multiprocessing.get_context("{start}").Process(target=work)
+    child = multiprocessing.get_context("{start}").Process(target=work, args=(os.getpid(),))
     child.start()
     print(child.pid, flush=True)
     time.sleep(120)
@@ -196,8 +196,17 @@ if __name__ == "__main__":
     assert not alive, "the worker outlived its killed parent"
 
 
+def test_die_with_parent_exits_at_once_if_the_parent_is_already_gone():
+    """A child whose parent died before it started watching (it is re-parented) exits, not watches its new parent."""
+    not_its_parent = os.getppid()  # this test's parent: the child's grandparent, as after re-parenting
+    child = subprocess.run([sys.executable, "-c", "import sys, time; from storyline.processes import die_with_parent; "
+                            f"die_with_parent({not_its_parent}); time.sleep(120); sys.exit(0)"],
+                           cwd=ROOT, timeout=60)
+    assert child.returncode == 1
+
+
 def test_ingest_and_export_on_postgresql_equal_sqlite(postgres, seeds_export):
     """The same input gives the same export, ids and stories included, on either backend."""
-    conn = store.open_store(postgres.create("seeds"))
-    ingest(conn, [str(SEEDS)])
-    assert json.loads(export.to_json(conn)) == seeds_export
+    news = Storyline(postgres.create("seeds"))
+    news.ingest([SEEDS])
+    assert json.loads(news.export("json")) == seeds_export

@@ -10,6 +10,7 @@ benchmarks all go through, and `analyse` for a batch of reports held in memory o
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -19,16 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from . import store
-from .analyse.corrections import Correction
+from .analyse.check import ClaimCheck, check_claims
 from .config import Settings, load, using
-from .models import Article, Event, Failure, RawDocument, StoryAnalysis
+from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
 from .present import export
 from .read.fetch import Fetcher, is_url, items_from_urls
 from .read.files import documents_from_records, iter_input_files
-from .run import pipeline
+from .run import corrections
+from .run.ingest import document_items, ingest_stream
+from .run.report import IngestReport
 from .run.tasks import Pool
 from .store import browse
-from .store.backends import Database
+from .store.backends import Database, StoreError, backend_errors
+from .store.browse import StoryFilter, StoryRow, story_sort_key
+
+__all__ = ["ClaimCheck", "IngestReport", "Result", "StoreError", "Story", "StoryFilter", "StoryRow", "Storyline", "analyse",
+           "dask_pool", "store_errors", "store_location", "story_sort_key"]
 
 Config = Settings | str | Path | Mapping[str, Any] | None
 Input = str | Path | RawDocument | Failure | Mapping[str, Any]  # a Failure: a record already refused, to be recorded
@@ -43,6 +50,34 @@ def resolve_settings(config: Config) -> Settings:
     if isinstance(config, (str, Path)):
         return load(config)
     return load(overrides=config)
+
+
+def store_errors() -> tuple[type[Exception], ...]:
+    """What a damaged store or a server gone raises, whichever backend: shells turn these into one line or a 503."""
+    return (StoreError, *backend_errors())
+
+
+def store_location(location: str | Path | None) -> str:
+    """Where a store is: the location given, else $STORYLINE_DB, else storyline.db."""
+    return store.resolve_db_path(str(location) if location else None)
+
+
+def dask_pool(workers: int | None, scheduler: str | None):
+    """A context holding a pool on a Dask cluster (a LocalCluster of `workers` processes, or the
+    cluster at `scheduler`), for `Storyline.ingest(workers=...)`; Dask is imported only then."""
+    from .run.scaleout import dask_pool as pool
+
+    return pool(workers, scheduler)
+
+
+def under_own_settings(method: Callable) -> Callable:
+    """The method runs under its session's settings, in this context only: two sessions with different
+    settings, in two threads, each see their own."""
+    @functools.wraps(method)
+    def run(self: Storyline, *args: Any, **kwargs: Any) -> Any:
+        with using(self.settings):
+            return method(self, *args, **kwargs)
+    return run
 
 
 @dataclass
@@ -80,38 +115,57 @@ class Result:
 class Storyline:
     """A store (SQLite file, ":memory:" or postgresql:// URL; default $STORYLINE_DB or storyline.db)
     and the settings every run on it uses. read_only: for reading alone (listings, export, the web
-    app's pages): the store is neither created nor migrated, and nothing can be written to it."""
+    app's pages): the store is neither created nor migrated, and nothing can be written to it.
 
-    def __init__(self, store_location: str | Path | None = None, config: Config = None, read_only: bool = False):
+    The CLI and the web app go through this object alone: they never touch the store's tables."""
+
+    def __init__(self, location: str | Path | None = None, config: Config = None, read_only: bool = False):
         self.settings = resolve_settings(config)
-        self.location = store.resolve_db_path(str(store_location) if store_location else None)
+        self.location = store_location(location)
         self.db: Database = store.open_store(self.location, read_only)
         self._fetcher: Fetcher | None = None
 
+    @property
+    def shown_location(self) -> str:
+        """Where the store is, as safe to show and log: a URL without its password."""
+        return self.db.location
+
+    @property
+    def backend(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return self.db.dialect
+
+    @staticmethod
+    def exists(location: str | Path | None) -> bool:
+        """Whether a store is at this location (default $STORYLINE_DB or storyline.db) already."""
+        return store.exists(store_location(location))
+
+    # ------------------------------------------------------------------ writing
+
+    @under_own_settings
     def ingest(self, inputs: Inputs, progress: Callable[[int, int | None], None] | None = None,
                on_wait: Callable[[str], None] | None = None,
-               workers: int | Pool | None = None) -> pipeline.IngestReport:
+               workers: int | Pool | None = None) -> IngestReport:
         """Files and folders (recursively), URLs (pages, RSS/Atom feeds, sitemaps), documents or JSON-like
         records; stories are current afterwards."""
         items = [inputs] if isinstance(inputs, (str, Path, RawDocument, Failure, Mapping)) else list(inputs)
         paths = [str(i) for i in items if isinstance(i, Path) or (isinstance(i, str) and not is_url(i))]
         urls = [i for i in items if isinstance(i, str) and is_url(i)]
         records = [dict(i) if isinstance(i, Mapping) else i for i in items if not isinstance(i, (str, Path))]
-        with using(self.settings):
-            stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else (),
-                           pipeline.document_items(documents_from_records(records, "")))
-            return pipeline.ingest_stream(self.db, stream, progress, on_wait, workers)
+        stream = chain(iter_input_files(paths), items_from_urls(urls, self.fetcher()) if urls else (),
+                       document_items(documents_from_records(records, "")))
+        return ingest_stream(self.db, stream, progress, on_wait, workers)
 
+    @under_own_settings
     def fetcher(self) -> Fetcher:
         """The one fetcher of this session: its per-host rate limit holds across ingests."""
         if self._fetcher is None:
-            with using(self.settings):
-                self._fetcher = Fetcher()
+            self._fetcher = Fetcher()
         return self._fetcher
 
     def follow(self, feeds: list[str], every: float | None = None, rounds: int | None = None,
                stop: threading.Event | None = None,
-               on_round: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+               on_round: Callable[[IngestReport], None] | None = None) -> None:
         """Ingest these feeds (or any URLs) again and again, every `every` seconds (default: the
         fetching.follow_every_seconds setting), `rounds` times (None: until `stop` is set). Pages
         seen before are recognised and cost nothing but their fetch."""
@@ -127,7 +181,7 @@ class Storyline:
                 stop.wait(every)
 
     def watch(self, folder: str | Path, stop: threading.Event,
-              on_ingest: Callable[[pipeline.IngestReport], None] | None = None) -> None:
+              on_ingest: Callable[[IngestReport], None] | None = None) -> None:
         """Ingest what the folder holds, then each file written into it (recursively) once it is
         completed (closed after writing, or moved in), until `stop` is set."""
         from .read.watch import completed_files
@@ -137,42 +191,7 @@ class Storyline:
             if on_ingest:
                 on_ingest(report)
 
-    def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
-                outlet: str | None = None, entity: str | None = None, language: str | None = None,
-                limit: int = 20) -> list[browse.StoryRow]:
-        """Stories newest first, optionally matching words (each then with the snippet that matched), a
-        date range, an outlet, a named entity or a language."""
-        where = browse.StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity,
-                                   language=language)
-        with using(self.settings):
-            return browse.story_rows(self.db, where, None, limit)
-
-    def story(self, story_id: str) -> Story:
-        """One story (KeyError if there is none with this id)."""
-        analysis, events = store.load_analysis(self.db, story_id)
-        return Story(analysis, events, store.articles(self.db, story_id))
-
-    def search(self, query: str, limit: int = 20) -> list[Article]:
-        return browse.search_articles(self.db, query, limit)
-
-    def check(self, claims: str | list[str]) -> list[browse.ClaimCheck]:
-        """For each claim, the reports bearing on it: agree, disagree or discuss, the sentence that
-        decides it and how sure (see ../contract/CHECK.md)."""
-        with using(self.settings):
-            return browse.check_claims(self.db, [claims] if isinstance(claims, str) else list(claims))
-
-    def failures(self) -> list[tuple[str, str, str]]:
-        """(source, reason, when) of each input that could not be ingested."""
-        return store.failures(self.db)
-
-    def export(self, format: str = "json", story: str | None = None) -> str:
-        """Everything the store knows, as json (the export contract), markdown or html; with `story`,
-        that story alone as a self-contained dossier (KeyError if there is none with this id)."""
-        if format not in export.FORMATS:
-            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
-        with using(self.settings):
-            return export.FORMATS[format](self.db, story)
-
+    @under_own_settings
     def correct(self, kind: str, story_id: str, author: str, **fields: Any) -> Correction:
         """Correct the machine, for good: the correction is stored (who, when, what), replayed after
         every analysis, and shown with the story. kind and its fields:
@@ -182,25 +201,109 @@ class Storyline:
             move    article_id=, to_story=  split    article_ids=[...] (into a new story)
             merge   into_story=
 
-        Raises corrections.CorrectionError when the story has no such statement or report.
+        Raises analyse.corrections.CorrectionError when the story has no such statement or report.
         """
-        with using(self.settings):
-            return pipeline.correct(self.db, kind, story_id, author, fields)
+        return corrections.correct(self.db, kind, story_id, author, fields)
 
+    @under_own_settings
     def undo(self, correction_id: str, author: str) -> Correction:
         """Take a correction back; its record stays, marked undone by `author`."""
-        with using(self.settings):
-            return pipeline.undo(self.db, correction_id, author)
+        return corrections.undo(self.db, correction_id, author)
+
+    @under_own_settings
+    def reanalyse(self) -> list[Failure]:
+        """Analyse every story again from the stored facts (after a settings change, say); corrections
+        are replayed. Returns the stories that failed."""
+        return corrections.reanalyse(self.db)
+
+    # ------------------------------------------------------------------ reading
+
+    def stories(self, query: str | None = None, since: str | None = None, until: str | None = None,
+                outlet: str | None = None, entity: str | None = None, language: str | None = None,
+                limit: int = 20) -> list[StoryRow]:
+        """Stories newest first, optionally matching words (each then with the snippet that matched), a
+        date range, an outlet, a named entity or a language."""
+        where = StoryFilter(query=query, since=since, until=until, outlet=outlet, entity=entity, language=language)
+        return self.story_page(where, None, limit)
+
+    @under_own_settings
+    def story_page(self, where: StoryFilter, after: tuple[str, str] | None, limit: int) -> list[StoryRow]:
+        """One page of the story listing: the stories after `after` (a row's story_sort_key)."""
+        return browse.story_rows(self.db, where, after, limit)
+
+    def story(self, story_id: str) -> Story:
+        """One story (KeyError if there is none with this id)."""
+        analysis, events = store.load_analysis(self.db, story_id)
+        return Story(analysis, events, store.articles(self.db, story_id))
+
+    def story_ids(self) -> list[str]:
+        return store.story_ids(self.db)
+
+    def merged_into(self, story_id: str) -> str | None:
+        """The story a story was merged into, if it was."""
+        return store.merged_into(self.db, story_id)
+
+    def article(self, article_id: str) -> Article | None:
+        return browse.article(self.db, article_id)
+
+    def article_sentences(self, article_id: str) -> list[str]:
+        """An article's sentences as citations count them."""
+        return browse.article_sentences(self.db, article_id)
+
+    def article_page(self, story_id: str | None, after: int, limit: int) -> list[tuple[int, Article]]:
+        """(cursor, article) in ingest order after a cursor, optionally of one story."""
+        return browse.article_page(self.db, story_id, after, limit)
+
+    def article_count(self) -> int:
+        return store.article_count(self.db)
+
+    def entity(self, entity_id: str) -> tuple[Entity, str] | None:
+        """An entity and the story it belongs to."""
+        return browse.entity(self.db, entity_id)
+
+    def entities_named(self, names: list[str]) -> list[tuple[Entity, str]]:
+        """Entities (in any story) whose name or an alias is one of `names`, case-insensitive."""
+        return browse.entities_named(self.db, names)
+
+    def entity_page(self, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
+        """(cursor, entity, story id) in store order after a cursor, optionally whose name contains `query`."""
+        return browse.entity_page(self.db, query, after, limit)
+
+    def outlets(self) -> list[str]:
+        return browse.outlets(self.db)
+
+    def languages(self) -> list[str]:
+        return browse.languages(self.db)
+
+    @under_own_settings
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        return browse.search_articles(self.db, query, limit)
+
+    @under_own_settings
+    def check(self, claims: str | list[str]) -> list[ClaimCheck]:
+        """For each claim, the reports bearing on it: agree, disagree or discuss, the sentence that
+        decides it and how sure (see ../contract/CHECK.md)."""
+        return check_claims([claims] if isinstance(claims, str) else list(claims), store.articles(self.db))
+
+    def failures(self) -> list[tuple[str, str, str]]:
+        """(source, reason, when) of each input that could not be ingested."""
+        return store.failures(self.db)
+
+    def failure_counts(self) -> list[tuple[str, int]]:
+        """How many inputs failed, by reason."""
+        return store.failure_counts(self.db)
+
+    @under_own_settings
+    def export(self, format: str = "json", story: str | None = None) -> str:
+        """Everything the store knows, as json (the export contract), markdown or html; with `story`,
+        that story alone as a self-contained dossier (KeyError if there is none with this id)."""
+        if format not in export.FORMATS:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
+        return export.FORMATS[format](self.db, story)
 
     def corrections(self, story_id: str | None = None) -> list[Correction]:
         """Every correction (undone ones too) in the order made, or those naming one story."""
         return store.corrections(self.db, [story_id] if story_id else None)
-
-    def reanalyse(self) -> list[Failure]:
-        """Analyse every story again from the stored facts (after a settings change, say); corrections
-        are replayed. Returns the stories that failed."""
-        with using(self.settings):
-            return pipeline.reanalyse(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -216,6 +319,6 @@ def analyse(documents: Inputs, config: Config = None, workers: int | None = 0) -
     """Stories from reports held in memory only (nothing written to disk); workers=0 runs in this process."""
     with Storyline(":memory:", config) as session:
         report = session.ingest(documents, workers=workers)
-        stories = [session.story(story_id) for story_id in store.story_ids(session.db)]
+        stories = [session.story(story_id) for story_id in session.story_ids()]
         return Result(stories=stories, articles=store.articles(session.db), failures=report.failures,
                       document=json.loads(session.export("json")))

@@ -18,11 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import config, logs, store
-from .api import Storyline
+from . import config, logs
+from .api import StoreError, Storyline, dask_pool, store_errors, store_location
 from .present import export
 from .read.guard import path_text, shown
-from .store.backends import backend_errors
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -46,26 +45,10 @@ def main(config_file: Path | None = typer.Option(None, "--config", help="setting
     _settings["log_format"] = log_format
     logs.configure(log_format)
     try:
-        _settings["active"] = config.load(config_file, _overrides(setting))
+        _settings["active"] = config.load(config_file, config.parse_overrides(setting))
     except config.ConfigError as exc:
         _tell(str(exc))
         raise typer.Exit(code=2) from None
-
-
-def _overrides(pairs: list[str]) -> dict[str, object]:
-    """`a.b=value` pairs, each value read as TOML (3, 0.5, "text", true) or else taken as text."""
-    import tomllib
-
-    overrides: dict[str, object] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or "." not in key:
-            raise config.ConfigError(f"--set takes section.name=value, not {pair!r}")
-        try:
-            overrides[key.strip()] = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            overrides[key.strip()] = raw
-    return overrides
 
 
 def reads_store(command: Callable) -> Callable:
@@ -81,7 +64,7 @@ def reads_store(command: Callable) -> Callable:
 def _failing_store(command: str, resumable: bool = False):
     """A store that fails under a command (a damaged file, a full disk, a server stopped) is one line
     saying so, and for an ingest that the next run resumes: every committed chunk is kept."""
-    failures: tuple[type[Exception], ...] = (*backend_errors(), OSError)
+    failures: tuple[type[Exception], ...] = (*store_errors(), OSError)
     try:
         yield
     except failures as exc:
@@ -119,7 +102,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders (recur
 def _report(report, session: Storyline) -> None:
     """Failures and the summary: JSON lines with --log-format json, else red lines and a table."""
     if _settings["log_format"] == "json":
-        logs.ingest_report(report, session.db.location)
+        logs.ingest_report(report, session.shown_location)
         return
     for failure in report.failures:
         err.print(failure_line(failure), highlight=False, soft_wrap=True)
@@ -345,7 +328,7 @@ def serve(db: str | None = DbOption,
     names = tuple(allowed_host) or LOOPBACK_NAMES
     if not is_loopback(host) and host not in ("0.0.0.0", "::", *names):
         names += (host,)
-    settings = Settings(store.resolve_db_path(db), allowed_hosts=names, pipeline=_settings["active"])
+    settings = Settings(store_location(db), allowed_hosts=names, pipeline=_settings["active"])
     if not is_loopback(host):
         if not settings.token:
             _tell(f"refusing to serve on {host}: beyond loopback every client on the network could reach the "
@@ -354,7 +337,7 @@ def serve(db: str | None = DbOption,
         _tell(f"warning: {host} is reachable from the network; anyone there can read the stories. Answering "
               f"to Host names: {', '.join(names)} (add more with --allowed-host)", "yellow")
     # a read-only server opens its store read-only (readable on read-only media); a missing one is made
-    _open(db, read_only=not settings.token and store.exists(settings.db_path)).close()
+    _open(db, read_only=not settings.token and Storyline.exists(settings.db_path)).close()
     mode = "read-write (token set)" if settings.token else "read-only (no STORYLINE_TOKEN)"
     _tell(f"serving {settings.db_path} on http://{host}:{port} — {mode}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
@@ -471,7 +454,7 @@ def reanalyse(db: str | None = DbOption) -> None:
         failed = session.reanalyse()
     for failure in failed:
         err.print(failure_line(failure), highlight=False, soft_wrap=True)
-    console.print(Text(f"re-analysed {len(store.story_ids(session.db))} stories, {len(failed)} failed"),
+    console.print(Text(f"re-analysed {len(session.story_ids())} stories, {len(failed)} failed"),
                   highlight=False)
 
 
@@ -494,8 +477,6 @@ def _pool(workers: int | None, scheduler: str | None):
     """A Dask pool when asked for one; else None (the local worker processes of ingest.workers)."""
     if workers is None and scheduler is None:
         return nullcontext(None)
-    from .run.scaleout import dask_pool
-
     return dask_pool(workers, scheduler)
 
 
@@ -504,7 +485,7 @@ def _open(db: str | None, read_only: bool = False) -> Storyline:
     Read commands open it read-only: they never create, migrate or write a file they are pointed at."""
     try:
         return Storyline(db, _settings["active"], read_only=read_only)
-    except store.StoreError as exc:
+    except StoreError as exc:
         _tell(str(exc))
         raise typer.Exit(code=2) from None
 

@@ -14,6 +14,7 @@ import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -312,6 +313,20 @@ def _checked(section: str, current_section: Any, values: Mapping[str, Any]) -> d
     return checked
 
 
+def parse_overrides(pairs: list[str]) -> dict[str, object]:
+    """`a.b=value` pairs, each value read as TOML (3, 0.5, "text", true) or else taken as text."""
+    overrides: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or "." not in key:
+            raise ConfigError(f"--set takes section.name=value, not {pair!r}")
+        try:
+            overrides[key.strip()] = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            overrides[key.strip()] = raw
+    return overrides
+
+
 def load(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
     """Settings from a TOML file (default: $STORYLINE_CONFIG, else the built-in defaults), then overrides."""
     path = path or os.environ.get("STORYLINE_CONFIG")
@@ -364,20 +379,23 @@ def undocumented() -> list[str]:
     return missing
 
 
-_active = Settings()
+DEFAULTS = Settings()
+# The settings of the work in progress, per context: each thread, each web request and each
+# `Storyline` call sees the settings it was given, never another's (a process-wide value let two
+# sessions in two threads, or a server and its defaults, read each other's).
+_active: ContextVar[Settings] = ContextVar("storyline_settings")
 
 
 def current() -> Settings:
-    """The settings of the run in progress (the defaults unless a run chose others)."""
-    return _active
+    """The settings of the work in progress in this context (the defaults unless it chose others)."""
+    return _active.get(DEFAULTS)
 
 
 @contextmanager
 def using(settings: Settings) -> Iterator[Settings]:
-    """Run the enclosed work under `settings` (process-wide: one run at a time per process)."""
-    global _active
-    previous, _active = _active, settings
+    """Run the enclosed work under `settings`, in this context only (this thread, this request)."""
+    token = _active.set(settings)
     try:
         yield settings
     finally:
-        _active = previous
+        _active.reset(token)

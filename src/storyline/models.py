@@ -182,3 +182,34 @@ class StoryAnalysis:
     claims: list[Claim] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+
+
+# The reader's corrections, by kind: those that change one story's analysis, and those that move
+# reports between stories (analyse.corrections says what each means and needs).
+ANALYSIS_KINDS = ("rename", "speaker", "dispute", "event")
+REGROUPING_KINDS = ("move", "split", "merge")
+CORRECTION_KINDS = ANALYSIS_KINDS + REGROUPING_KINDS
+
+
+@dataclass
+class Correction:
+    """One correction by a reader. `story_id` is the story it was made on; `value` holds what it
+    says, in terms that survive re-analysis (statement keys, article ids)."""
+
+    id: str
+    kind: str
+    story_id: str
+    value: dict
+    author: str
+    at: str
+    undone_at: str | None = None
+    undone_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.undone_at is None
+
+    @property
+    def regroups(self) -> bool:
+        """It moves reports between stories (not only changes what one story's analysis says)."""
+        return self.kind in REGROUPING_KINDS

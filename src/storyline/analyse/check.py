@@ -29,6 +29,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .. import config
+from ..models import Article
 from ..text import STOPWORDS, stem
 
 STANCES = ("agree", "disagree", "discuss")
@@ -373,3 +374,28 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     for row in verdicts:
         row.sort(key=lambda v: (-v.score, v.key))
     return verdicts
+
+
+@dataclass
+class CheckedReport:
+    """One report's stance toward a claim, with the sentence that decides it."""
+
+    article: Article
+    stance: str
+    score: float
+    evidence: str | None
+
+
+@dataclass
+class ClaimCheck:
+    claim: str
+    reports: list[CheckedReport]
+
+
+def check_claims(claims: list[str], articles: list[Article]) -> list[ClaimCheck]:
+    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`)."""
+    by_id = {a.id: a for a in articles}
+    reports = [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
+    verdicts = check(claims, reports)
+    return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
+            for claim, row in zip(claims, verdicts)]

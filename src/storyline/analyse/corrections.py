@@ -7,7 +7,7 @@ each analysis, so a correction outlives re-ingest and re-analysis. Statements ar
 they say and where (their article and words), not by their ids, which change with the story.
 
 This module holds the pure part: what a correction means and how it applies to one analysis.
-`pipeline` moves reports between stories and replays; `store` keeps the records.
+`run.corrections` moves reports between stories, `run.analysis` replays; `store` keeps the records.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from ..models import Event, Quote, Relation, StoryAnalysis
-
-# kind -> what it needs; the analysis-level kinds change a story's analysis, the grouping kinds its reports
-ANALYSIS_KINDS = ("rename", "speaker", "dispute", "event")
-GROUPING_KINDS = ("move", "split", "merge")
-KINDS = ANALYSIS_KINDS + GROUPING_KINDS
+from ..models import CORRECTION_KINDS as KINDS
+from ..models import Correction, Event, Quote, Relation, StoryAnalysis
 
 
 class CorrectionError(ValueError):
@@ -32,25 +28,6 @@ class NothingThere(CorrectionError):
 
 
 FIELDS = ("title", "quote_id", "speaker", "a", "b", "article_id", "event_id", "to_story", "article_ids", "into_story")
-
-
-@dataclass
-class Correction:
-    """One correction by a reader. `story_id` is the story it was made on; `value` holds what it
-    says, in terms that survive re-analysis (statement keys, article ids)."""
-
-    id: str
-    kind: str
-    story_id: str
-    value: dict
-    author: str
-    at: str
-    undone_at: str | None = None
-    undone_by: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.undone_at is None
 
 
 def correction_id(kind: str, story_id: str, value: dict, author: str, at: str) -> str:
@@ -209,7 +186,7 @@ def replay(analysis: StoryAnalysis, events: list[Event], corrections: list[Corre
     """
     done = Replayed(analysis, events)
     for correction in corrections:
-        if correction.active and correction.kind in ANALYSIS_KINDS:
+        if correction.active and not correction.regroups:
             APPLY[correction.kind](done, correction, days)
     return done
 

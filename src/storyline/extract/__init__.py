@@ -14,7 +14,8 @@ from ..models import Mention
 from ..prepare.parse import text_of
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
-from .quotes import RawQuote, SpeakerContext, extract_quotes, quote_spans
+from .quotes import RawQuote, extract_quotes, quote_spans
+from .speakers import SpeakerContext
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}

@@ -4,7 +4,7 @@ Each arriving article is compared with the stories whose centroid shares its str
 inverted index) or whose summed lead embedding is nearest among the recently active ones: a
 handful of candidates, never all stories. The learned story model (`linking`) decides whether it
 continues the best of them as a whole (centroid link) or starts a new story. Every so often (see
-pipeline) the stories touched since the last check are compared with their candidates by the same
+run.ingest) the stories touched since the last check are compared with their candidates by the same
 model, so a later article can reveal that two threads were one; the store records each merge.
 
 Events are found inside one story, once its dates are inferred, by average-link clustering over
@@ -25,8 +25,9 @@ from itertools import islice
 import numpy as np
 
 from ..config import current
+from ..store import StoredGroup
 from . import embed
-from .links import LinkModel, Profile, link_features, pairwise_features
+from .linking import LinkModel, Profile, link_features, pairwise_features
 
 
 @dataclass
@@ -46,6 +47,21 @@ class Group:
     def absorb(self, other: Group) -> None:
         self.members.extend(m for m in other.members if m not in self.members)
         self.profile.add(other.profile)
+
+    def to_stored(self) -> StoredGroup:
+        """As the store keeps it: the profile as plain data, the embedding as bytes."""
+        return StoredGroup(self.id, self.members, self.profile.to_dict(), embed.to_bytes(self.profile.dense),
+                           self.profile.first, self.profile.last, self.parent, self.indexed_terms)
+
+    @classmethod
+    def from_stored(cls, stored: StoredGroup) -> Group:
+        """A stored group whole; stores from before profiles were kept hold the terms alone."""
+        data, dense = stored.profile, embed.from_bytes(stored.dense)
+        if "size" in data and isinstance(data.get("terms"), dict):
+            profile = Profile.from_dict(data, dense)
+        else:
+            profile = Profile(terms=data, dense=dense, first=stored.first, last=stored.last, size=len(stored.members))
+        return cls(stored.id, stored.members, profile, stored.parent, stored.indexed_terms)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 from functools import cache, lru_cache
 
 from ..config import current
-from ..run.processes import forked_children_die_with_parent
+from ..processes import forked_children_die_with_parent
 from ..text import safe_text
 
 BLANK = "xx"  # spaCy's multilingual tokenizer, for languages without a pipeline in parsing.models
@@ -133,7 +133,7 @@ def parse_many(texts, processes: int = 1, languages=None):
     """A lazy stream of parses in input order, each by its language's pipeline (languages: one per
     text, None: all English); two processes pay off only for large batches (each loads the model).
 
-    The worker processes die with this one (see procs), so a killed ingest leaves none behind.
+    The worker processes die with this one (see storyline.processes), so a killed ingest leaves none behind.
     """
     if processes > 1:
         forked_children_die_with_parent()

@@ -14,9 +14,9 @@ from dataclasses import asdict
 from html import escape
 
 from .. import store
-from ..analyse.corrections import Correction, describe
+from ..analyse.corrections import describe
 from ..dates import article_times
-from ..models import Article, Event, StoryAnalysis, figure_text
+from ..models import Article, Correction, Event, StoryAnalysis, figure_text
 from ..store.backends import Database
 from . import chart, coverage
 

@@ -36,17 +36,17 @@ from ..config import Settings, current, using
 from ..dates import date_from_url
 from ..extract import ArticleFacts, extract_facts
 from ..group import embed
-from ..group.links import article_terms, tf_vector
+from ..group.linking import article_terms, tf_vector
 from ..models import Article, Failure, RawDocument
 from ..prepare.clean import clean_text, split_title
 from ..prepare.copies import signature
 from ..prepare.language import detect_language
 from ..prepare.parse import parse_many, pipeline_for
+from ..processes import forked_children_die_with_parent
 from ..read.files import read_path
 from ..read.guard import FailureLog, guarded, optional, path_text
 from ..read.pagekind import not_an_article
 from ..text import safe_text
-from .processes import forked_children_die_with_parent
 
 
 @dataclass

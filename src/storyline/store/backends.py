@@ -66,7 +66,16 @@ def backend_errors() -> tuple[type[Exception], ...]:
     return sqlite3.Error, psycopg.Error
 
 
-class SQLiteDatabase:
+class Dialect:
+    """The few SQL fragments in which the backends differ, by name (search, JSON arrays, case-insensitive LIKE)."""
+
+    FRAGMENTS: ClassVar[dict[str, str]] = {}
+
+    def fragment(self, name: str) -> str:
+        return self.FRAGMENTS[name]
+
+
+class SQLiteDatabase(Dialect):
     """SQLite in WAL mode; FTS5 for search; one writer at a time through an flock beside the file."""
 
     dialect = "sqlite"
@@ -159,9 +168,6 @@ class SQLiteDatabase:
         for statement in _sqlite_statements(script):
             self.raw.execute(statement)
 
-    def fragment(self, name: str) -> str:
-        return self.FRAGMENTS[name]
-
     def checkpoint(self) -> None:
         self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -225,7 +231,7 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class PostgresDatabase:
+class PostgresDatabase(Dialect):
     """PostgreSQL through psycopg 3: a generated tsvector with a GIN index for search, and a
     session advisory lock as the one writer slot (released by the server when its holder dies)."""
 
@@ -299,9 +305,6 @@ class PostgresDatabase:
 
     def run_script(self, script: str) -> None:
         self.raw.execute(script)
-
-    def fragment(self, name: str) -> str:
-        return self.FRAGMENTS[name]
 
     def checkpoint(self) -> None:
         """Nothing to do: the server owns its write-ahead log."""

@@ -1,7 +1,7 @@
 """Read queries for browsing a store (the web app, the API and the CLI's listings): story listings
 with filters and stable cursors, article and entity pages, full-text search.
 
-Kept apart from `store`, which serves the pipeline; both speak the SQL both backends share and
+Kept apart from the modules that serve the pipeline; both speak the SQL both backends share and
 ask the backend for the few fragments that differ (search, JSON arrays, case-insensitive LIKE).
 """
 
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ..config import current
 from ..models import Article, Entity
-from . import ARTICLE_COLUMNS, _article, _entity
+from .analyses import entity_from_row
+from .articles import ARTICLE_COLUMNS, article_from_row
 from .backends import Database
 
 
@@ -41,7 +42,7 @@ def search_articles(conn: Database, query: str, limit: int = 20) -> list[Article
     columns = ", ".join("a." + c for c in ARTICLE_COLUMNS.split(", "))
     rows = conn.execute(f"SELECT {columns} FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
                         "ORDER BY m.score, a.rowid LIMIT ?", (match, limit))
-    return [_article(r) for r in rows]
+    return [article_from_row(r) for r in rows]
 
 
 @dataclass
@@ -186,7 +187,7 @@ def story_sort_key(row: StoryRow) -> tuple[str, str]:
 
 def article(conn: Database, article_id: str) -> Article | None:
     row = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
-    return _article(row) if row else None
+    return article_from_row(row) if row else None
 
 
 def article_sentences(conn: Database, article_id: str) -> list[str]:
@@ -199,13 +200,13 @@ def article_page(conn: Database, story_id: str | None, after: int, limit: int) -
     sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid > ?" + (" AND story_id = ?" if story_id else "")
            + " ORDER BY rowid LIMIT ?")
     rows = conn.execute(sql, (after, story_id, limit) if story_id else (after, limit))
-    return [(r["rowid"], _article(r)) for r in rows]
+    return [(r["rowid"], article_from_row(r)) for r in rows]
 
 
 def entity(conn: Database, entity_id: str) -> tuple[Entity, str] | None:
     """An entity and the story it belongs to."""
     row = conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
-    return (_entity(row), row["story_id"]) if row else None
+    return (entity_from_row(row), row["story_id"]) if row else None
 
 
 def entities_named(conn: Database, names: list[str]) -> list[tuple[Entity, str]]:
@@ -216,7 +217,7 @@ def entities_named(conn: Database, names: list[str]) -> list[tuple[Entity, str]]
                                 SELECT e.rowid FROM entities e, {conn.fragment('alias_items')}
                                 WHERE lower(e.name) IN ({marks}) OR lower(j.value) IN ({marks}))
                             ORDER BY e.rowid""", tuple(lowered + lowered))
-    return [(_entity(r), r["story_id"]) for r in rows]
+    return [(entity_from_row(r), r["story_id"]) for r in rows]
 
 
 def entity_page(conn: Database, query: str | None, after: int, limit: int) -> list[tuple[int, Entity, str]]:
@@ -225,36 +226,8 @@ def entity_page(conn: Database, query: str | None, after: int, limit: int) -> li
     sql = "SELECT rowid, * FROM entities WHERE rowid > ?" + (f" AND (name {like} ? OR aliases {like} ?)" if query else "")
     pattern = f"%{query}%"
     rows = conn.execute(sql + " ORDER BY rowid LIMIT ?", (after, pattern, pattern, limit) if query else (after, limit))
-    return [(r["rowid"], _entity(r), r["story_id"]) for r in rows]
+    return [(r["rowid"], entity_from_row(r), r["story_id"]) for r in rows]
 
 
 def outlets(conn: Database) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")]
-
-
-@dataclass
-class CheckedReport:
-    """One report's stance toward a claim, with the sentence that decides it."""
-
-    article: Article
-    stance: str
-    score: float
-    evidence: str | None
-
-
-@dataclass
-class ClaimCheck:
-    claim: str
-    reports: list[CheckedReport]
-
-
-def check_claims(conn: Database, claims: list[str]) -> list[ClaimCheck]:
-    """Every report in the store bearing on each claim: agree, disagree or discuss (stance.check)."""
-    from ..analyse import check as stance
-
-    articles = [_article(r) for r in conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid")]
-    by_id = {a.id: a for a in articles}
-    reports = [stance.Report(a.id, stance.split_sentences(a.title, a.text)) for a in articles]
-    verdicts = stance.check(claims, reports)
-    return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
-            for claim, row in zip(claims, verdicts)]

@@ -14,9 +14,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
-from ..store.backends import StoreError, backend_errors
+from .. import config
+from ..api import store_errors
 from .api import router as api_router
 from .metrics import Metrics, measure
 from .metrics import router as metrics_router
@@ -42,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to serve a custom schema
     app.state.metrics = Metrics(settings.db_path, settings.pipeline)
     app.middleware("http")(measure)
+    app.add_middleware(UnderSettings, settings=settings.pipeline)
     # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 sends Host: evil.example
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
@@ -67,8 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def bad_request(request: Request, exc: BadRequest):
         return _error(request, 400, str(exc))
 
-    failures: tuple[type[Exception], ...] = (StoreError, *backend_errors())
-    for failing in failures:  # a damaged store or a server gone: 503, not 500
+    for failing in store_errors():  # a damaged store or a server gone: 503, not 500
         app.add_exception_handler(failing, store_failed)
 
     @app.exception_handler(RequestValidationError)
@@ -78,6 +80,18 @@ def create_app(settings: Settings) -> FastAPI:
         return _error(request, 400, f"invalid request: {problems}")
 
     return app
+
+
+class UnderSettings:
+    """Every request runs under the server's settings (`serve --set`, `--config`), in a context of its
+    own: the pages, the API and what they call read those, never the defaults of the process."""
+
+    def __init__(self, app: ASGIApp, settings: config.Settings):
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with config.using(self.settings):
+            await self.app(scope, receive, send)
 
 
 async def store_failed(request: Request, exc: Exception):

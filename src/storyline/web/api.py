@@ -20,14 +20,10 @@ from fastapi.responses import JSONResponse, Response
 
 from .. import config
 from ..analyse.corrections import FIELDS, CorrectionError, NothingThere
-from ..api import Storyline
+from ..api import IngestReport, Storyline
 from ..models import Failure
-from ..present import export
+from ..processes import die_with_parent
 from ..read.files import documents_from_records
-from ..run.pipeline import IngestReport
-from ..run.processes import die_with_parent
-from ..store import browse
-from ..store.backends import Database
 from . import views
 from .schema import COMMON, CORRECTION_BODY, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
@@ -43,14 +39,14 @@ Until = Query(None, description="stories with an article on or before YYYY-MM-DD
 RowCursor = Query(None, description="next_cursor from the previous page", json_schema_extra={"format": "row-cursor"})
 
 
-def connection(request: Request) -> Iterator[Database]:
-    """One read-only store connection per request (writes go through the ingest worker)."""
+def session(request: Request) -> Iterator[Storyline]:
+    """One read-only session per request, under the server's settings (writes go through the ingest worker)."""
     settings: Settings = request.app.state.settings
-    session = Storyline(settings.db_path, settings.pipeline, read_only=True)
+    news = Storyline(settings.db_path, settings.pipeline, read_only=True)
     try:
-        yield session.db
+        yield news
     finally:
-        session.close()
+        news.close()
 
 
 def page_limit(request: Request, limit: int | None = Limit) -> int:
@@ -68,7 +64,7 @@ def not_found(kind: str, item_id: str) -> HTTPException:
 
 
 @router.get("/stories")
-def list_stories(conn: Database = Depends(connection),
+def list_stories(news: Storyline = Depends(session),
                  q: str | None = Query(None, description="full-text search over the stories' articles"),
                  since: str | None = Since, until: str | None = Until,
                  outlet: str | None = None, entity: str | None = Query(None, description="a name or alias"),
@@ -76,16 +72,16 @@ def list_stories(conn: Database = Depends(connection),
                  cursor: str | None = StoryCursor, limit: int = Depends(page_limit)) -> dict:
     """Stories, newest first; every filter narrows the list. With q, each story says why it matched:
     its best-matching article and a passage with the query's words at `highlights`."""
-    page = views.list_stories(conn, views.story_filter(q, since, until, outlet, entity, language), cursor, limit)
+    page = views.list_stories(news, views.story_filter(q, since, until, outlet, entity, language), cursor, limit)
     return {"items": [views.story_row_json(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/stories/{story_id}", responses={**MISSING, **MOVED})
-def get_story(story_id: str, conn: Database = Depends(connection)) -> dict:
+def get_story(story_id: str, news: Storyline = Depends(session)) -> dict:
     """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
-    detail = views.story_detail(conn, story_id)
+    detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(conn, story_id, "/api/stories/")
+        raise views.moved_or_missing(news, story_id, "/api/stories/")
     return views.story_json(detail)
 
 
@@ -96,54 +92,53 @@ DOSSIER_SUFFIX = {"html": "html", "markdown": "md", "json": "json"}
 
 @router.get("/stories/{story_id}/dossier", responses={**MISSING, **MOVED, 200: DOSSIER},
             response_class=Response)
-def get_dossier(request: Request, story_id: str, conn: Database = Depends(connection),
+def get_dossier(request: Request, story_id: str, news: Storyline = Depends(session),
                 format: Literal["html", "markdown", "json"] = Query("html", description="html | markdown | json")
                 ) -> Response:
     """One story alone, self-contained, as a file to hand on: phases, coverage, disputes, quotes,
     figures, timeline and sources (json: the story's part of the full export)."""
     try:
-        with config.using(request.app.state.settings.pipeline):
-            text = export.FORMATS[format](conn, story_id)
+        text = news.export(format, story_id)
     except KeyError:
-        raise views.moved_or_missing(conn, story_id, "/api/stories/") from None
+        raise views.moved_or_missing(news, story_id, "/api/stories/") from None
     name = f"storyline-{story_id}.{DOSSIER_SUFFIX[format]}"
     return Response(text, media_type=DOSSIER_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/articles")
-def list_articles(conn: Database = Depends(connection), story: str | None = None,
+def list_articles(news: Storyline = Depends(session), story: str | None = None,
                   cursor: str | None = RowCursor, limit: int = Depends(page_limit)) -> dict:
     """Articles with their clean text, in ingest order; optionally one story's."""
-    rows, next_cursor = views.one_page(browse.article_page(conn, story, _after_rowid(cursor), limit + 1), limit,
+    rows, next_cursor = views.one_page(news.article_page(story, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
     return {"items": [views.article_json(a) for _, a in rows], "next_cursor": next_cursor}
 
 
 @router.get("/articles/{article_id}", responses=MISSING)
-def get_article(article_id: str, conn: Database = Depends(connection)) -> dict:
+def get_article(article_id: str, news: Storyline = Depends(session)) -> dict:
     """One article: clean text, its sentences (as citations count them), event and story."""
-    found = browse.article(conn, article_id)
+    found = news.article(article_id)
     if found is None:
         raise not_found("article", article_id)
-    return {**views.article_json(found), "sentences": browse.article_sentences(conn, article_id)}
+    return {**views.article_json(found), "sentences": news.article_sentences(article_id)}
 
 
 ClaimText = Query(..., min_length=1, max_length=2000, description="the claim, as a sentence")
 
 
 @router.get("/check")
-def check_claim(claim: str = ClaimText, conn: Database = Depends(connection)) -> dict:
+def check_claim(claim: str = ClaimText, news: Storyline = Depends(session)) -> dict:
     """Every report bearing on the claim: agree, disagree or discuss, the deciding sentence, how sure."""
-    return views.claim_check_json(browse.check_claims(conn, [claim])[0])
+    return views.claim_check_json(news.check(claim)[0])
 
 
 @router.get("/entities")
-def list_entities(conn: Database = Depends(connection),
+def list_entities(news: Storyline = Depends(session),
                   q: str | None = Query(None, description="part of a name or alias"),
                   cursor: str | None = RowCursor, limit: int = Depends(page_limit)) -> dict:
     """People, organisations and places, each with its aliases and story."""
-    rows, next_cursor = views.one_page(browse.entity_page(conn, q, _after_rowid(cursor), limit + 1), limit,
+    rows, next_cursor = views.one_page(news.entity_page(q, _after_rowid(cursor), limit + 1), limit,
                                        lambda row: (row[0],))
     return {"items": [views.entity_json(e, s) for _, e, s in rows], "next_cursor": next_cursor}
 
@@ -154,13 +149,13 @@ def _after_rowid(cursor: str | None) -> int:
 
 
 @router.get("/entities/{entity_id}", responses=MISSING)
-def get_entity(entity_id: str, conn: Database = Depends(connection)) -> dict:
+def get_entity(entity_id: str, news: Storyline = Depends(session)) -> dict:
     """One entity, its aliases, and the same name in other stories."""
-    found = browse.entity(conn, entity_id)
+    found = news.entity(entity_id)
     if found is None:
         raise not_found("entity", entity_id)
     entity, story_id = found
-    return views.entity_json(entity, story_id, browse.entities_named(conn, [entity.name, *entity.aliases]))
+    return views.entity_json(entity, story_id, news.entities_named([entity.name, *entity.aliases]))
 
 
 @router.post("/articles", status_code=201, responses=WRITING,
@@ -205,12 +200,12 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
 
 
 @router.get("/stories/{story_id}/corrections", responses={**MISSING, **MOVED})
-def list_corrections(story_id: str, conn: Database = Depends(connection)) -> dict:
+def list_corrections(story_id: str, news: Storyline = Depends(session)) -> dict:
     """The readers' corrections naming this story, in the order made (undone ones too), each saying
     whether the story shows it."""
-    detail = views.story_detail(conn, story_id)
+    detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(conn, story_id, "/api/stories/")
+        raise views.moved_or_missing(news, story_id, "/api/stories/")
     return {"items": [views.correction_json(c) for c in detail.corrections]}
 
 

@@ -15,11 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from .. import store
-from ..api import Storyline
+from ..api import Storyline, store_errors
 from ..read.guard import reason_kind
-from ..store import browse
-from ..store.backends import backend_errors
 from . import views
 from .schema import HEALTH, METRICS
 
@@ -54,14 +51,13 @@ class StoreCollector:
     def collect(self):
         articles = GaugeMetricFamily("storyline_articles", "articles in the store")
         failures = GaugeMetricFamily("storyline_failures", "inputs that failed, by reason", labels=["reason"])
-        unavailable: tuple[type[Exception], ...] = (store.StoreError, *backend_errors())
         try:
             with Storyline(self.db_path, self.pipeline_settings, read_only=True) as session:
-                articles.add_metric([], store.article_count(session.db))
+                articles.add_metric([], session.article_count())
                 by_reason: Tally = Tally()
-                for reason, count in store.failure_counts(session.db):
+                for reason, count in session.failure_counts():
                     by_reason[reason_kind(reason)] += count
-        except unavailable:
+        except store_errors():
             return
         for reason, count in sorted(by_reason.items()):
             failures.add_metric([reason], count)
@@ -75,15 +71,14 @@ def healthz(request: Request) -> JSONResponse:
     page of stories, of articles and of entities), else 503 with the reason: a store whose pages were
     overwritten opens, but fails there."""
     settings = request.app.state.settings
-    unavailable: tuple[type[Exception], ...] = (store.StoreError, *backend_errors())
     try:
         with Storyline(settings.db_path, settings.pipeline, read_only=True) as session:
-            views.list_stories(session.db, views.story_filter(None, None, None, None, None), None, 1)
-            browse.article_page(session.db, None, 0, 1)
-            browse.entity_page(session.db, None, 0, 1)
-            return JSONResponse({"status": "ok", "store": session.db.dialect,
-                                 "articles": store.article_count(session.db)})
-    except unavailable as exc:
+            views.list_stories(session, views.story_filter(None, None, None, None, None), None, 1)
+            session.article_page(None, 0, 1)
+            session.entity_page(None, 0, 1)
+            return JSONResponse({"status": "ok", "store": session.backend,
+                                 "articles": session.article_count()})
+    except store_errors() as exc:
         return JSONResponse({"status": "unavailable", "reason": " ".join(str(exc).split())}, status_code=503)
 
 

@@ -11,13 +11,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import store
+from ..api import Storyline
 from ..models import figure_text
 from ..present import export
-from ..store import browse
-from ..store.backends import Database
 from . import views
-from .api import ClaimText, Since, StoryCursor, Until, connection
+from .api import ClaimText, Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
 router = APIRouter(tags=["pages"], responses=PAGE_COMMON)
@@ -43,35 +41,35 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def story_list(request: Request, conn: Database = Depends(connection), q: str | None = None,
+def story_list(request: Request, news: Storyline = Depends(session), q: str | None = None,
                since: str | None = Since, until: str | None = Until, outlet: str | None = None,
                entity: str | None = None, language: str | None = None,
                cursor: str | None = StoryCursor) -> HTMLResponse:
     where = views.story_filter(q, since, until, outlet, entity, language)
-    listing = views.list_stories(conn, where, cursor, request.app.state.settings.pipeline.web.page_size)
+    listing = views.list_stories(news, where, cursor, request.app.state.settings.pipeline.web.page_size)
     filters = {k: v for k, v in (("q", q), ("since", since), ("until", until), ("outlet", outlet),
                                  ("entity", entity), ("language", language)) if v}
     more = f"/?{urlencode({**filters, 'cursor': listing.next_cursor})}" if listing.next_cursor else None
-    return page("stories.html", listing=listing, filters=filters, outlets=browse.outlets(conn),
-                languages=browse.languages(conn), more=more, title="Stories")
+    return page("stories.html", listing=listing, filters=filters, outlets=news.outlets(),
+                languages=news.languages(), more=more, title="Stories")
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, responses={**PAGE_MISSING, **MOVED})
-def story_page(request: Request, story_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
-    detail = views.story_detail(conn, story_id)
+def story_page(request: Request, story_id: str, news: Storyline = Depends(session)) -> HTMLResponse:
+    detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(conn, story_id, "/stories/")
+        raise views.moved_or_missing(news, story_id, "/stories/")
     return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title,
                 presenting=request.app.state.settings.pipeline.presenting)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, responses=PAGE_MISSING)
-def article_page(article_id: str, conn: Database = Depends(connection),
+def article_page(article_id: str, news: Storyline = Depends(session),
                  cite: str | None = Query(None, max_length=5000)) -> HTMLResponse:
-    found = browse.article(conn, article_id)
+    found = news.article(article_id)
     if found is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
-    span = views.highlight_span(found.text, browse.article_sentences(conn, article_id), cite)
+    span = views.highlight_span(found.text, news.article_sentences(article_id), cite)
     body = escape(found.text)
     if span:
         start, end = span
@@ -81,30 +79,30 @@ def article_page(article_id: str, conn: Database = Depends(connection),
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_page(claim: str = ClaimText, conn: Database = Depends(connection)) -> HTMLResponse:
+def check_page(claim: str = ClaimText, news: Storyline = Depends(session)) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence."""
-    result = browse.check_claims(conn, [claim])[0]
+    result = news.check(claim)[0]
     order = {"disagree": 0, "agree": 1, "discuss": 2}
     reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
     return page("check.html", claim=claim, reports=reports, title=f"Check: {claim}")
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, responses=PAGE_MISSING)
-def entity_page(entity_id: str, conn: Database = Depends(connection)) -> HTMLResponse:
-    found = browse.entity(conn, entity_id)
+def entity_page(entity_id: str, news: Storyline = Depends(session)) -> HTMLResponse:
+    found = news.entity(entity_id)
     if found is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     entity, story_id = found
-    detail = views.story_detail(conn, story_id)
+    detail = views.story_detail(news, story_id)
     said = [s for s in detail.statements.values() if s.who_id == entity.id] if detail else []
-    others = [(e, s, _story_title(conn, s)) for e, s in browse.entities_named(conn, [entity.name, *entity.aliases])
+    others = [(e, s, _story_title(news, s)) for e, s in news.entities_named([entity.name, *entity.aliases])
               if e.id != entity.id]
-    return page("entity.html", entity=entity, story_id=story_id, story_title=_story_title(conn, story_id),
+    return page("entity.html", entity=entity, story_id=story_id, story_title=_story_title(news, story_id),
                 said=said, others=others, title=entity.name)
 
 
-def _story_title(conn: Database, story_id: str) -> str:
+def _story_title(news: Storyline, story_id: str) -> str:
     try:
-        return store.load_analysis(conn, story_id)[0].title
+        return news.story(story_id).title
     except KeyError:
         return story_id

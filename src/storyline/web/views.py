@@ -15,16 +15,13 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from .. import store
 from ..analyse import corrections
-from ..analyse.corrections import Correction, describe
+from ..analyse.corrections import describe
+from ..api import ClaimCheck, StoryFilter, Storyline, StoryRow, story_sort_key
 from ..config import current
-from ..models import Article, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
+from ..models import Article, Correction, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
 from ..present import chart, coverage, export
 from ..present.coverage import Coverage, Phase
-from ..store import browse
-from ..store.backends import Database
-from ..store.browse import ClaimCheck, StoryFilter, StoryRow
 from ..text import content_words, overlap
 
 SQLITE_MAX_INTEGER = 2 ** 63
@@ -55,9 +52,9 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
     return parts
 
 
-def moved_or_missing(conn: Database, story_id: str, prefix: str) -> HTTPException:
+def moved_or_missing(news: Storyline, story_id: str, prefix: str) -> HTTPException:
     """301 to the story a merged-away id joined (links and bookmarks outlive merges), else 404."""
-    into = store.merged_into(conn, story_id)
+    into = news.merged_into(story_id)
     if into:
         return HTTPException(301, f"story {story_id!r} was merged into {into!r}",
                              headers={"Location": prefix + quote(into)})
@@ -93,10 +90,10 @@ def one_page(rows: list, limit: int, key) -> tuple[list, str | None]:
     return rows, encode_cursor(*key(rows[-1])) if more and rows else None
 
 
-def list_stories(conn: Database, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
+def list_stories(news: Storyline, where: StoryFilter, cursor: str | None, limit: int) -> StoryPage:
     after = decode_cursor(cursor, (str, str))
-    rows = browse.story_rows(conn, where, tuple(after) if after else None, limit + 1)
-    return StoryPage(*one_page(rows, limit, browse.story_sort_key))
+    rows = news.story_page(where, (after[0], after[1]) if after else None, limit + 1)
+    return StoryPage(*one_page(rows, limit, story_sort_key))
 
 
 # ------------------------------------------------------------------ one story
@@ -154,12 +151,13 @@ class StoryDetail:
         return [Citation(a, self.number[a], text) for a in article_ids if a in self.number]
 
 
-def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
+def story_detail(news: Storyline, story_id: str) -> StoryDetail | None:
     try:
-        analysis, events = store.load_analysis(conn, story_id)
+        story = news.story(story_id)
     except KeyError:
         return None
-    sources = sorted(store.articles(conn, story_id), key=lambda a: (a.published or "9999", a.id))
+    analysis, events = story.analysis, story.events
+    sources = sorted(story.articles, key=lambda a: (a.published or "9999", a.id))
     if not sources:
         return None
     detail = StoryDetail(analysis, events, sources, {a.id: n for n, a in enumerate(sources, 1)}, {},
@@ -176,7 +174,7 @@ def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
         by_speaker[(said.speaker or "unattributed", said.speaker_entity_id)].append(detail.statements[said.id])
     detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
                              key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
-    _show_corrections(conn, detail)
+    _show_corrections(news, detail)
     for relation in analysis.relations:
         a, b = detail.statements.get(relation.a), detail.statements.get(relation.b)
         if a and b:
@@ -184,10 +182,10 @@ def story_detail(conn: Database, story_id: str) -> StoryDetail | None:
     return detail
 
 
-def _show_corrections(conn: Database, detail: StoryDetail) -> None:
+def _show_corrections(news: Storyline, detail: StoryDetail) -> None:
     """The corrections naming the story, and which statement (or the title) each active one changed."""
     analysis, article_ids = detail.analysis, list(detail.number)
-    for item in store.corrections(conn, [analysis.story_id]):
+    for item in news.corrections(analysis.story_id):
         applies = item.active and corrections.applies(item, analysis, detail.events, article_ids)
         detail.corrections.append(Shown(item, applies))
         if applies and item.kind == "rename":

@@ -13,11 +13,22 @@ import multiprocessing.util
 import os
 import threading
 
-from ..config import current
+from .config import current
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """Call in a child: it exits within ingest.poll_seconds of its parent's death."""
+    """Call in a child: it exits within ingest.poll_seconds of its parent's death.
+
+    parent_pid is the parent's os.getpid(), captured in the parent before the child starts;
+    never the child's own os.getppid(). A spawned child on a busy machine can take seconds to
+    reach this call, and if the parent died meanwhile the child has already been re-parented:
+    getppid() would name init (or a subreaper) and the child would watch that forever. So the
+    child exits at once if its parent is not parent_pid any more, which is also the case when
+    that process is already gone (a dead parent's children are re-parented as it exits).
+    """
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
     def watch() -> None:
         while os.getppid() == parent_pid:
             stop.wait(current().ingest.poll_seconds)

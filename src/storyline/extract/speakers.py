@@ -1,0 +1,287 @@
+"""Who said it: the speaker of a quote or a reported statement, chosen through the dependency parse.
+
+The speaker is the subject of the nearest speech verb outside the quote: a named entity inside the
+subject, a pronoun resolved to the last named person before it, or a role noun ("the
+spokesman", "the widows") resolved to the last entity introduced with that noun; failing that, a
+name before ('Name:') or after ('― Name') the quote, the subject of the verb before a colon, or the
+X of 'according to X'. This module holds those rules, `SpeakerContext` (an article's named
+mentions) and the vocabulary of attribution: speech, reporting, naming and pledge verbs, the nouns
+of speaking institutions, the speaker-line patterns. It is apart from `quotes.py`, which finds the
+statements and asks these rules who made them; `quotes.py` reads the same verb lists (and
+`within_spans`, `word_count`) from here, so this module imports nothing from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..config import current
+from ..prepare.parse import text_of
+from .entities import PLACE_LABELS
+
+SPEECH_VERBS = {
+    "say", "tell", "write", "add", "stress", "note", "claim", "state", "ask", "declare", "explain",
+    "announce", "insist", "warn", "emphasise", "emphasize", "argue", "comment", "reply", "respond",
+    "confirm", "deny", "admit", "acknowledge", "report", "tweet", "post", "urge", "promise", "vow",
+    "assure", "accuse", "blame", "predict", "estimate", "assert", "maintain", "allege", "recall",
+    "call", "describe", "shout", "chant", "exclaim", "joke", "quip", "scream", "yell", "reiterate", "echo",
+    "testify", "boast", "retort", "counter", "concede",
+    # the French and Spanish pipelines' lemmas of the same verbs
+    "dire", "déclarer", "affirmer", "ajouter", "expliquer", "indiquer", "estimer", "souligner", "assurer", "annoncer",
+    "confirmer", "démentir", "préciser", "décir", "decir", "afirmar", "declarar", "señalar", "asegurar", "explicar",
+    "añadir", "indicar", "anunciar", "confirmar", "negar", "advertir", "subrayar", "precisar",
+}
+# Institutions that speak: 'the fire service said', 'regional officials said'.
+SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "police", "army",
+                "military", "official", "spokesman", "spokeswoman", "spokesperson", "source", "report", "commission",
+                "court", "bank", "council", "committee", "authority", "union", "company", "administration",
+                "prosecutor", "investigator", "intelligence", "kremlin", "cabinet", "parliament"}
+# Verbs whose clause the subject rejects: the statement keeps the verb, so it reads as a denial.
+DENIAL_VERBS = {"deny", "dismiss", "reject", "refute", "dispute"}
+# Bodies that speak for themselves ('the port authority of Valmora said'), unlike a spokesman or an official.
+INSTITUTION_NOUNS = {"service", "office", "agency", "ministry", "department", "government", "commission", "court",
+                     "council", "committee", "authority", "union", "company", "administration", "cabinet",
+                     "parliament"}
+# Verbs whose clause (ccomp) is a statement, a belief or a finding credited to their subject.
+REPORTING_VERBS = SPEECH_VERBS - {"call", "describe", "accuse", "blame", "ask", "post"} | {
+    "believe", "think", "suggest", "contend", "indicate", "show", "reveal", "find", "conclude",
+    "fear", "worry", "hope", "agree", "complain", "signal", "wonder", "point", "know", "feel",
+    "acknowledge", "mention", "charge", "caution", "observe", "remark", "speculate",
+    "suspect", "recognize", "recognise", "realize", "realise", "understand", "expect", "guess", "figure", "bet"
+} | DENIAL_VERBS
+# Verbs by which a study or figures state something: 'figures showed revenue topped ...'.
+EVIDENCE_VERBS = {"show", "find", "reveal", "indicate", "suggest"}
+# Verbs that credit a characterisation: 'called Clinton a "champion"', 'likened him to a "vicious snake"'.
+NAMING_VERBS = {"call", "describe", "label", "brand", "liken", "dub", "term", "condemn", "denounce", "praise",
+                "criticize", "criticise", "slam", "blast", "accuse", "compare", "characterize", "characterise",
+                "attack", "mock", "laud", "hail", "tout", "dismiss", "deride", "ridicule"}
+# Verbs whose 'to ...' complement is the statement: a pledge, a call, a demand.
+PLEDGE_VERBS = {"urge", "pledge", "vow", "promise", "threaten", "ask", "demand", "plan", "refuse", "decide",
+                "want", "call", "encourage", "propose", "intend", "offer", "agree", "aim", "seek", "push"}
+ATTRIBUTING_VERBS = SPEECH_VERBS | REPORTING_VERBS | NAMING_VERBS | PLEDGE_VERBS
+# A speaker is a person or an organisation, never a place or a date.
+SPEAKER_LABELS = ("PERSON", "ORG")
+# Prepositions that say where someone is: 'officials in Kyiv' are not Kyiv.
+LOCATING_PREPOSITIONS = {"in", "at", "near", "from", "across"}
+PERSON_PRONOUNS = {"he", "she"}
+GROUP_PRONOUNS = {"they", "we"}
+# 'Name:' or 'Name ―' before a quote, and a transcript's 'NAME: words' paragraph.
+HEADLINE_SPEAKER = re.compile(r"^([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?::|―|—|–)\s*$")
+TRAILING_SPEAKER = re.compile(r"^[\s,.]*(?:―|—|–|--)\s*([A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})\s*(?:\n|$)")
+TRANSCRIPT_LINE = re.compile(r"^([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):\s+(\S.*)$", re.S)
+
+
+@dataclass
+class SpeakerContext:
+    """Named mentions of an article in text order, for pronoun and role resolution."""
+
+    mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, label
+    subjects: set[int] = field(default_factory=set)  # starts of mentions that are grammatical subjects
+
+    def is_place(self, name: str) -> bool:
+        """The article only ever tags this name as a place."""
+        labels = {m[3] for m in self.mentions if m[2] == name}
+        return bool(labels) and labels <= PLACE_LABELS
+
+    def person_like(self, name: str) -> bool:
+        """A full name, or the surname of one this article gives in full."""
+        return " " in name.strip() or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
+                                          for m in self.mentions)
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        return [m for m in self.mentions if m[0] >= start and m[1] <= end]
+
+    def last_before(self, position: int, labels: set[str], quotes: list[tuple[int, int]]) -> str | None:
+        """The last such mention outside quotes, preferring subjects (the usual antecedent of 'he')."""
+        earlier = [m for m in self.mentions if m[1] <= position and m[3] in labels and not within_spans(m[0], quotes)]
+        if "PERSON" in labels:  # 'Yahoo', 'Lycos' tagged PERSON alone are weaker antecedents than a person's name
+            earlier = [m for m in earlier if self.person_like(m[2])] or earlier
+        # a person named this close before 'he said' is its antecedent even when not a subject
+        # ('... according to Wessel van Rensburg. "We're prepared," he said')
+        recent = [m for m in earlier if position - m[1] <= current().extraction.recent_chars]
+        subjects = [m for m in earlier if m[0] in self.subjects]
+        chosen = (recent or subjects or earlier)[-1:]
+        return chosen[0][2] if chosen else None
+
+
+def within_spans(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in spans)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def transcript_speaker(quoted: str) -> str | None:
+    """'"PENCE: Well, the question ..."': a quoted transcript line names its speaker."""
+    match = TRANSCRIPT_LINE.match(quoted)
+    return match.group(1).title() if match else None
+
+
+def colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | None]:
+    """The subject of the last verb before the colon that opens the quote, whatever the verb."""
+    colon = text_of(doc).rfind(":", 0, start)
+    verbs = [t for t in doc.char_span(max(0, colon - 200), colon, alignment_mode="contract") or []
+             if t.pos_ in ("VERB", "AUX") and t.sent.start_char <= colon]
+    for verb in reversed(verbs):
+        subject = subject_of(verb, spans)
+        if subject is not None:
+            speaker = resolve_subject(subject, start, spans, context)
+            if speaker:
+                return speaker, speaker_text(subject, speaker)
+    return None, None
+
+
+def trailing_speaker(after: str) -> str | None:
+    """'"...." ― Adriana Rodarte': a name after a dash that closes the quote's line."""
+    match = TRAILING_SPEAKER.match(after)
+    return match.group(1) if match else None
+
+
+def headline_speaker(before: str) -> str | None:
+    match = HEADLINE_SPEAKER.match(before.strip(" “\"«„"))
+    return match.group(1) if match else None
+
+
+def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None]:
+    """Speaker of the speech verb nearest the quote, as resolved and as written, and the verb's time phrase."""
+    verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
+    for verb in verbs:
+        subject = subject_of(verb, spans)
+        if subject is None:
+            continue
+        speaker = resolve_subject(subject, start, spans, context)
+        if speaker:
+            return speaker, speaker_text(subject, speaker), time_phrase(verb)
+    source = according_source(tokens, spans, context)[1]
+    return source, source, None
+
+
+def subject_of(verb, spans=()):
+    """The verb's subject, or for 'X said Tuesday, adding that ...' / 'X wrote, saying ...' its head's;
+    of two ('"... Full panic mode," said Leslie Wimes'), the one outside the quotation marks."""
+    node = verb
+    for _ in range(3):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subject = next((c for c in subjects if not within_spans(c.idx, spans)), subjects[0] if subjects else None)
+        if subject is not None or node.dep_ not in ("advcl", "conj", "xcomp") or node.head is node:
+            return subject
+        node = node.head
+    return None
+
+
+def speaker_text(subject, speaker: str | None) -> str | None:
+    """The speaker as this article names them: the subject phrase, or for a pronoun the name it stands for."""
+    if subject.pos_ == "PRON":
+        return speaker
+    words = [t for t in subject.subtree if t.dep_ not in ("relcl", "punct") and not any(
+        a.dep_ == "relcl" for a in t.ancestors if a in subject.subtree)]
+    phrase = " ".join(t.text for t in words).strip()
+    return phrase if phrase and word_count(phrase) <= current().extraction.max_speaker_text_words else speaker
+
+
+def time_phrase(verb) -> str | None:
+    """The date phrase attached to the speech verb ('on Tuesday night'), as text."""
+    for child in verb.children:
+        dated = child.ent_type_ in ("DATE", "TIME") or any(t.ent_type_ == "DATE" for t in child.subtree)
+        if dated and child.dep_ in ("prep", "npadvmod", "tmod"):
+            return "".join(t.text_with_ws for t in child.subtree).strip()
+    return None
+
+
+def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -> str | None:
+    """A subject phrase to a speaker name: entity inside, pronoun, or role noun."""
+    sub_start = min(t.idx for t in subject.subtree)
+    sub_end = max(t.idx + len(t) for t in subject.subtree)
+    inside = _who_inside(subject, context)
+    if inside and subject.pos_ == "NOUN" and subject.lemma_.lower() in INSTITUTION_NOUNS and \
+            not any(m[0] <= subject.idx < m[1] for m in inside):
+        return _institution(subject)  # 'the port authority of Valmora' is the authority, not the town
+    if inside:
+        inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1}[m[3]], -(m[1] - m[0])))
+        return inside[0][2]
+    if context.inside(sub_start, sub_end):
+        return None  # 'Kyiv said', 'Russia claims': a place is no speaker
+    lower = subject.text.lower()
+    position = min(quote_start, sub_start)
+    if lower in PERSON_PRONOUNS:
+        return context.last_before(position, {"PERSON"}, spans)
+    if lower in GROUP_PRONOUNS:
+        return None
+    if subject.pos_ == "NOUN":
+        return _role_reference(subject, position, context) or _institution(subject)
+    if subject.pos_ == "PROPN":  # a name the entity model missed
+        return " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN") or None
+    return None
+
+
+def _who_inside(phrase, context: SpeakerContext) -> list[tuple[int, int, str, str]]:
+    """Persons and organisations named in a phrase, except where they are a place ('officials in Kyiv')."""
+    start = min(t.idx for t in phrase.subtree)
+    end = max(t.idx + len(t) for t in phrase.subtree)
+    located = {t.idx for t in phrase.subtree if t.dep_ == "pobj" and t.head.lower_ in LOCATING_PREPOSITIONS}
+    return [m for m in context.inside(start, end) if m[3] in SPEAKER_LABELS and
+            not any(m[0] <= i < m[1] for i in located)]
+
+
+def _institution(subject) -> str | None:
+    """'The regional fire service' -> 'regional fire service' when the head names an institution."""
+    if subject.lemma_.lower() not in SOURCE_NOUNS:
+        return None
+    words = [t.text for t in subject.subtree if t.dep_ not in ("det", "poss", "punct") and t.i <= subject.i]
+    if len(words) == 1:  # 'the office' -> the last 'the national weather office' named before
+        earlier = re.findall(rf"\b[Tt]he ((?:[\w-]+ ){{1,3}}{re.escape(subject.text)})\b",
+                             text_of(subject.doc)[:subject.idx])
+        if earlier:
+            return earlier[-1]
+    return " ".join(words) or None
+
+
+def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
+    """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled."""
+    stem = noun.lemma_.lower()
+    text = text_of(noun.doc)
+    for start, _end, name, label in reversed(context.mentions):
+        if start >= position or label not in SPEAKER_LABELS:
+            continue
+        titled = stem not in SOURCE_NOUNS and re.search(  # 'spokesman X', 'the widows' leader X'
+            rf"\b{re.escape(stem)}\w*\W+(?:\w+\W+)?$", text[max(0, start - 40):start].lower()) is not None
+        if stem and (stem in name.lower() or titled):
+            return name
+    return None
+
+
+def according_source(tokens, spans, context):
+    """The first 'according to X' among tokens: (the 'according' token, X as a speaker), or (None, None)."""
+    for token in tokens:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
+            objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
+            speaker = resolve_source_phrase(objects[0], spans, context) if objects else None
+            if speaker:
+                return token, speaker
+    return None, None
+
+
+def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
+    """'according to X': an entity inside X, or X itself when it names a source ('Ukrainian sources')."""
+    sub_start = min(t.idx for t in head.subtree)
+    inside = _who_inside(head, context)
+    if inside:
+        return inside[0][2]
+    if head.pos_ == "NOUN":
+        role = _role_reference(head, sub_start, context)
+        if role:
+            return role
+    phrase = "".join(t.text_with_ws for t in head.subtree).strip(" ,.\"“”«»")
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
+    return phrase if 0 < word_count(phrase) <= current().extraction.max_role_words else None
+
+
+def named_source(subject, spans, context) -> str | None:
+    """An unnamed but identifiable source ('the government in Moscow', 'Ukrainian sources')."""
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return resolve_source_phrase(subject, spans, context) if any(
+        t.pos_ == "PROPN" or t.ent_type_ for t in subject.subtree) else None

@@ -1,0 +1,119 @@
+"""The reader's corrections as a run: record one, regroup the reports it moves, and re-analyse
+what it touches; undo; re-analyse everything."""
+
+from __future__ import annotations
+
+from .. import store
+from ..analyse import corrections
+from ..analyse.corrections import CorrectionError, NothingThere
+from ..extract import ArticleFacts
+from ..group import embed
+from ..group.cluster import Group
+from ..group.linking import Profile, article_profile
+from ..models import Correction, Failure
+from ..store.backends import Database
+from .analysis import analyse_dirty
+
+
+def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict) -> Correction:
+    """Record a reader's correction, regroup the reports it moves, and re-analyse what it touches.
+
+    The record and the regrouping are one transaction; the re-analysis follows (a kill in between
+    leaves the stories dirty, and the next run analyses them with the correction replayed).
+    """
+    with store.writer_lock(conn):
+        try:
+            analysis, events = store.load_analysis(conn, story_id)
+        except KeyError:
+            raise NothingThere(f"no story with id {story_id!r}") from None
+        article_ids = [a.id for a in store.articles(conn, story_id)]
+        for other in ("to_story", "into_story"):
+            if other in fields and (fields[other] == story_id or not store.articles(conn, str(fields[other]))):
+                raise CorrectionError(f"{other}: no other story with id {fields[other]!r}")
+        value = corrections.value_for(kind, analysis, events, article_ids, fields)
+        at = store.now()
+        correction = Correction(corrections.correction_id(kind, story_id, value, author, at), kind, story_id,
+                                value, author, at)
+        if kind == "split":
+            correction.value["new_story"] = corrections.split_story_id(correction)
+        with store.transaction(conn):
+            store.add_correction(conn, correction)
+            touched = _regroup(conn, correction, undo=False)
+            store.mark_dirty(conn, touched | {store.merged_into(conn, story_id) or story_id})
+            store.bump_ingest_generation(conn)
+        analyse_dirty(conn)
+    return correction
+
+
+def undo(conn: Database, correction_id: str, author: str) -> Correction:
+    """Take a correction back: the record stays (as undone, by whom and when) and what it moved goes back."""
+    with store.writer_lock(conn):
+        correction = store.correction(conn, correction_id)
+        if correction is None:
+            raise NothingThere(f"no correction with id {correction_id!r}")
+        if not correction.active:
+            raise CorrectionError(f"correction {correction_id} was already undone")
+        with store.transaction(conn):
+            store.set_undone(conn, correction_id, author)
+            touched = _regroup(conn, correction, undo=True)
+            home = store.merged_into(conn, correction.story_id) or correction.story_id
+            store.mark_dirty(conn, touched | {home})
+            store.bump_ingest_generation(conn)
+        analyse_dirty(conn)
+    undone = store.correction(conn, correction_id)
+    assert undone is not None  # written above, never deleted
+    return undone
+
+
+def reanalyse(conn: Database) -> list[Failure]:
+    """Analyse every story again from its stored facts, corrections replayed."""
+    with store.writer_lock(conn):
+        with store.transaction(conn):
+            store.mark_dirty(conn, set(store.story_ids(conn)))
+        return analyse_dirty(conn)
+
+
+def _regroup(conn: Database, correction: Correction, undo: bool) -> set[str]:
+    """Move the reports a grouping correction names (back, to undo it), and rebuild the clustering
+    profiles of the stories they left and joined; returns those stories."""
+    v = correction.value
+    live = lambda story_id: store.merged_into(conn, story_id) or story_id  # noqa: E731
+    if correction.kind == "move":
+        home, away = live(v["from_story"]), live(v["to_story"])
+        store.set_story(conn, [v["article_id"]], home if undo else away)
+        changed = {home, away}
+    elif correction.kind == "split":
+        home = live(correction.story_id)
+        store.set_story(conn, v["article_ids"], home if undo else v["new_story"])
+        changed = {home, v["new_story"]}
+    elif correction.kind == "merge":
+        gone, into = v["from_story"], live(v["into_story"])
+        if undo:
+            store.unrecord_merge(conn, gone, into)
+            store.set_story(conn, v["article_ids"], gone)
+        else:
+            store.record_merges(conn, "story", [(gone, into)])
+        _rebuild_story_group(conn, gone, parent=None if undo else into)
+        _rebuild_story_group(conn, into)
+        return {gone, into} if undo else {into}
+    else:
+        return set()
+    for story_id in sorted(changed):
+        _rebuild_story_group(conn, story_id)
+    return changed
+
+
+def _rebuild_story_group(conn: Database, story_id: str, parent: str | None = None) -> None:
+    """A story's clustering profile from the reports it now holds, so new reports are linked to what
+    the story is after the correction, not before. Its index terms are left to the next ingest
+    (stored as unknown, so it re-ranks them with the IDF of its day)."""
+    facts, vectors = store.article_facts(conn, story_id), store.article_vectors(conn, story_id)
+    given = store.published_given(conn, story_id)
+    group = Group(story_id, [], Profile(), parent)
+    for article in store.articles(conn, story_id):
+        if article.duplicate_of or article.id not in vectors:
+            continue
+        terms, dense = vectors[article.id]
+        group.add(article.id, article_profile(article.title, terms, embed.from_bytes(dense), given.get(article.id),
+                                              article.language, ArticleFacts.from_dict(facts[article.id])))
+    store.save_groups(conn, "story", [group.to_stored()])

@@ -45,7 +45,6 @@ HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
                            "sk", "sl", "hr", "sr", "ro", "hu", "ru", "uk", "be", "bg", "tr", "id", "el", "ca"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
-NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
 RANKED = re.compile(r"(?:\bNo\.|\b[Nn]umber|\btop)\s*$")
 
 

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import copy_free, write_corpus
 
-from storyline import Storyline, store
+from storyline import Storyline
 from storyline.config import current, using
 from storyline.prepare.parse import model_language, parse_many, pipeline_for
 from storyline.store.backends import is_postgres
@@ -202,7 +202,7 @@ def run(count: int, floor: bool, db: str | None, workers: int | None = None, lan
     if workers is None:
         _run(count, floor, db, None, language)
         return
-    from storyline.run.scaleout import dask_pool
+    from storyline.api import dask_pool
 
     with dask_pool(workers) as pool:
         pool.client.run(lambda: None)  # every worker up, its models loaded (the plugin's setup)
@@ -214,12 +214,12 @@ def run(count: int, floor: bool, db: str | None, workers: int | None = None, lan
 def _run(count: int, floor: bool, db: str | None, pool, language: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp, fresh_store(db, tmp) as session:
         corpus, words = write_corpus(Path(tmp) / "corpus", count, language=language)
-        print(f"store: {session.db.dialect} ({session.db.location}); reports: {language or 'all languages'}")
+        print(f"store: {session.backend} ({session.shown_location}); reports: {language or 'all languages'}")
         cpu, start = cpu_seconds(), time.perf_counter()
         with RssSampler() as memory:
             report = session.ingest([str(corpus)], progress=SegmentClock(count, memory), workers=pool)
         elapsed, used = time.perf_counter() - start, cpu_seconds() - cpu
-        stories = len(store.story_ids(session.db))
+        stories = len(session.story_ids())
         originals = max(1, report.new - report.near_duplicates)
         print(f"N={count} ({words / count:.0f} words/article): {report.new} new, {report.near_duplicates} taken for "
               f"copies, {len(report.failures)} failed, {stories} stories")

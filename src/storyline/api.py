@@ -29,6 +29,7 @@ from .read.files import documents_from_records, iter_input_files
 from .run import corrections
 from .run.ingest import document_items, ingest_stream
 from .run.report import IngestReport
+from .run.scaleout import dask_pool  # a Dask cluster for ingest(workers=...); Dask is imported only then
 from .run.tasks import Pool
 from .store import browse
 from .store.backends import Database, StoreError, backend_errors
@@ -60,14 +61,6 @@ def store_errors() -> tuple[type[Exception], ...]:
 def store_location(location: str | Path | None) -> str:
     """Where a store is: the location given, else $STORYLINE_DB, else storyline.db."""
     return store.resolve_db_path(str(location) if location else None)
-
-
-def dask_pool(workers: int | None, scheduler: str | None):
-    """A context holding a pool on a Dask cluster (a LocalCluster of `workers` processes, or the
-    cluster at `scheduler`), for `Storyline.ingest(workers=...)`; Dask is imported only then."""
-    from .run.scaleout import dask_pool as pool
-
-    return pool(workers, scheduler)
 
 
 def under_own_settings(method: Callable) -> Callable:

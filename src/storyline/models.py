@@ -1,7 +1,8 @@
 """Plain dataclasses passed between pipeline stages.
 
-Every stage is a set of pure functions over these records; only `store` and `pipeline`
-know about persistence. Fields mirror the export contract (../shared/contract/EXPORT.md).
+Every stage is a set of pure functions over these records; only `store` (which keeps them) and
+`run` (which reads and writes them around the stages) know about persistence, and `present.export`
+reads a whole store to write it out. Fields mirror the export contract (../shared/contract/EXPORT.md).
 """
 
 from __future__ import annotations

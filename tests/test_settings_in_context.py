@@ -144,3 +144,19 @@ def test_an_article_page_highlights_by_the_servers_threshold(web_db, monkeypatch
     client = TestClient(app, base_url="http://127.0.0.1:8000")
     path = _get_routes(client, web_db)["/articles/{article_id}"]
     assert ('<mark id="cited">' in client.get(path).text) is highlighted
+
+
+def test_serve_set_holds_in_the_ingest_worker_of_a_post(tmp_path, monkeypatch):
+    """Writes run in the server's worker process, which gets the server's settings with each request."""
+    monkeypatch.setenv("STORYLINE_TOKEN", "test-token-7a2e")
+    db = tmp_path / "posted.db"
+    app = _served_app(monkeypatch, ["--set", "summaries.sentences=1", "serve", "--db", str(db)])
+    client = TestClient(app, base_url="http://127.0.0.1:8000")
+    report = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    posted = client.post("/api/articles", json={"title": "From the wire", "text": report, "url": "https://wire.example/1"},
+                         headers={"Authorization": "Bearer test-token-7a2e"})
+    assert posted.status_code == 201, posted.text
+    story = client.get(f"/api/stories/{posted.json()['stories'][0]}").json()
+    assert len(story["summary"]) == 1
+    with Storyline(db, read_only=True) as news:  # the defaults summarise the same report in more sentences
+        assert Settings().summaries.sentences > 1 and news.story_ids() == [story["id"]]

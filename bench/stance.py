@@ -37,7 +37,7 @@ from sklearn.preprocessing import normalize
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
-from storyline.analyse import check as stance  # noqa: E402
+from storyline.analysis import check as stance  # noqa: E402
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 FOLDS = 5

@@ -1,4 +1,4 @@
-"""Fit the claim-check model on all of FNC-1 dev and write src/storyline/analyse/check_model.json.
+"""Fit the claim-check model on all of FNC-1 dev and write src/storyline/analysis/check_model.json.
 
 The same fit that bench/stance.py scores fold by fold (5 folds by topic); this one sees every
 topic, since the shipped model is judged on claims and reports nobody here has seen.
@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_PATH = ROOT / "src" / "storyline" / "analyse" / "check_model.json"
+MODEL_PATH = ROOT / "src" / "storyline" / "analysis" / "check_model.json"
 sys.path.insert(0, str(ROOT / "bench"))
 from stance import load  # noqa: E402  (bench/stance.py reads the FNC-1 dev files)
 
-from storyline.analyse import check  # noqa: E402
+from storyline.analysis import check  # noqa: E402
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from conftest import SEEDS, SHARED
 from fastapi.testclient import TestClient
 
 from storyline import Storyline, store
-from storyline.analyse.corrections import CorrectionError, NothingThere
+from storyline.analysis.corrections import CorrectionError, NothingThere
 from storyline.group.cluster import CorpusStats, GroupIndex
 from storyline.group.linking import Profile, shipped_models
 from storyline.web import Settings, create_app

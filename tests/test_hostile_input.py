@@ -209,7 +209,7 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
 
 
 def test_a_story_whose_analysis_fails_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch, configure):
-    from storyline.analyse import story
+    from storyline.analysis import story
 
     monkeypatch.setattr(story, "summarize", lambda *a, **k: (_ for _ in ()).throw(OverflowError("date")))
     configure({"ingest.workers": 0})  # in this process, where the patch is

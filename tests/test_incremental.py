@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storyline.analyse import disputes
-from storyline.analyse.disputes import fingerprint
-from storyline.analyse.story import Previous, analyse_story
+from storyline.analysis import disputes
+from storyline.analysis.disputes import fingerprint
+from storyline.analysis.story import Previous, analyse_story
 from storyline.extract import extract_facts
 from storyline.group import cluster, embed
 from storyline.group.cluster import CorpusStats

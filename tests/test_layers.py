@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "storyline"
 FOUNDATION = {"config", "models", "text", "textindex", "logs", "processes", "__init__"}
-STAGES = {"read", "prepare", "dates", "extract", "group", "analyse", "present"}
+STAGES = {"read", "prepare", "dates", "extract", "group", "analysis", "present"}
 LAYER = {"store": 1, **dict.fromkeys(STAGES, 2), "run": 3, "api": 4, "cli": 5, "web": 5}
 # the shells (cli, web) see persistence and scheduling only through the api
 SHELL_FORBIDDEN = {"store", "run"}

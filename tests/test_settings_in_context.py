@@ -160,3 +160,13 @@ def test_serve_set_holds_in_the_ingest_worker_of_a_post(tmp_path, monkeypatch):
     assert len(story["summary"]) == 1
     with Storyline(db, read_only=True) as news:  # the defaults summarise the same report in more sentences
         assert Settings().summaries.sentences > 1 and news.story_ids() == [story["id"]]
+
+
+def test_show_prints_a_story_as_its_dossier_and_says_when_there_is_none(web_db):
+    with Storyline(web_db, read_only=True) as news:
+        story_id = news.story_ids()[0]
+        title = news.story_title(story_id)
+    shown = CliRunner().invoke(cli_app, ["--set", "presenting.phase_quotes=1", "show", story_id, "--db", str(web_db)])
+    assert shown.exit_code == 0 and title.split()[0] in shown.output
+    missing = CliRunner().invoke(cli_app, ["show", "s-none", "--db", str(web_db)])
+    assert missing.exit_code == 1 and "no story 's-none'" in missing.output

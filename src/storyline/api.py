@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import store
-from .analyse.check import ClaimCheck, check_claims
+from .analysis.check import ClaimCheck, check_claims
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
 from .present import export
@@ -41,6 +41,8 @@ __all__ = ["ClaimCheck", "IngestReport", "Result", "StoreError", "Story", "Story
 Config = Settings | str | Path | Mapping[str, Any] | None
 Input = str | Path | RawDocument | Failure | Mapping[str, Any]  # a Failure: a record already refused, to be recorded
 Inputs = Input | Iterable[Input]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def resolve_settings(config: Config) -> Settings:
@@ -63,11 +65,11 @@ def store_location(location: str | Path | None) -> str:
     return store.resolve_db_path(str(location) if location else None)
 
 
-def under_own_settings(method: Callable) -> Callable:
+def under_own_settings(method: Callable[Concatenate[Storyline, P], R]) -> Callable[Concatenate[Storyline, P], R]:
     """The method runs under its session's settings, in this context only: two sessions with different
     settings, in two threads, each see their own."""
     @functools.wraps(method)
-    def run(self: Storyline, *args: Any, **kwargs: Any) -> Any:
+    def run(self: Storyline, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with using(self.settings):
             return method(self, *args, **kwargs)
     return run
@@ -150,6 +152,12 @@ class Storyline:
         return ingest_stream(self.db, stream, progress, on_wait, workers)
 
     @under_own_settings
+    def read_records(self, records: list, label: str) -> list[RawDocument | Failure]:
+        """JSON-like records (as posted to the HTTP API) as documents, each that cannot be read a Failure
+        named `<label> record N`; `ingest` takes the result."""
+        return documents_from_records(records, label)
+
+    @under_own_settings
     def fetcher(self) -> Fetcher:
         """The one fetcher of this session: its per-host rate limit holds across ingests."""
         if self._fetcher is None:
@@ -194,7 +202,7 @@ class Storyline:
             move    article_id=, to_story=  split    article_ids=[...] (into a new story)
             merge   into_story=
 
-        Raises analyse.corrections.CorrectionError when the story has no such statement or report.
+        Raises analysis.corrections.CorrectionError when the story has no such statement or report.
         """
         return corrections.correct(self.db, kind, story_id, author, fields)
 
@@ -228,6 +236,10 @@ class Storyline:
         """One story (KeyError if there is none with this id)."""
         analysis, events = store.load_analysis(self.db, story_id)
         return Story(analysis, events, store.articles(self.db, story_id))
+
+    def story_title(self, story_id: str) -> str:
+        """A story's title alone (KeyError if there is none with this id)."""
+        return store.load_analysis(self.db, story_id)[0].title
 
     def story_ids(self) -> list[str]:
         return store.story_ids(self.db)

@@ -1,11 +1,13 @@
 """Every threshold, window and size of the pipeline, in one frozen settings object.
 
-Stages read the active settings (`current()`); a run chooses them with `using(settings)`, which the
-API, the CLI (`--config FILE`, $STORYLINE_CONFIG) and the worker processes (each task carries the
-settings it runs under) all go through. Each field says what it means; `storyline config` prints
-them all as TOML, which `load` reads back. The defaults are the values measured on the labelled
-corpora (bench/quality.py); a setting marked "store" is written into stored data (signatures,
-vectors) and only takes effect on a new store.
+Stages read the settings of the work in progress (`current()`); the work chooses them with
+`using(settings)`, in its own context (a context variable, never a process-wide value): each
+`Storyline` method under its session's settings (the CLI's `--config FILE`, `--set`,
+$STORYLINE_CONFIG), each web request under the server's, each worker task under its run's.
+Each field says what it means; `storyline config` prints them all as TOML, which `load` reads
+back. The defaults are the values measured on the labelled corpora (bench/quality.py); a setting
+marked "store" is written into stored data (signatures, vectors) and only takes effect on a new
+store.
 """
 
 from __future__ import annotations

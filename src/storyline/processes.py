@@ -16,8 +16,9 @@ import threading
 from .config import current
 
 
-def die_with_parent(parent_pid: int) -> None:
-    """Call in a child: it exits within ingest.poll_seconds of its parent's death.
+def die_with_parent(parent_pid: int, poll_seconds: float | None = None) -> None:
+    """Call in a child: it exits within poll_seconds (default: the ingest.poll_seconds setting of the
+    run it serves) of its parent's death.
 
     parent_pid is the parent's os.getpid(), captured in the parent before the child starts;
     never the child's own os.getppid(). A spawned child on a busy machine can take seconds to
@@ -29,9 +30,12 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:
         os._exit(1)
 
+    # read here, not in the watching thread: a new thread starts with none of the run's settings
+    every = current().ingest.poll_seconds if poll_seconds is None else poll_seconds
+
     def watch() -> None:
         while os.getppid() == parent_pid:
-            stop.wait(current().ingest.poll_seconds)
+            stop.wait(every)
         os._exit(1)
 
     stop = threading.Event()

@@ -47,7 +47,7 @@ def ingest(ctx: typer.Context, paths: list[str] = typer.Argument(..., help="file
     session = open_session(ctx, db)
     bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                    transient=True, disable=current_run(ctx).log_format == "json")
-    with failing_store("ingest", resumable=True), pool_for(workers, scheduler) as pool, bar as progress:
+    with failing_store("ingest", resumable=True), pool_for(workers, scheduler, session.settings) as pool, bar as progress:
         task = progress.add_task("articles", total=None)
 
         def advance(done: int, total: int | None) -> None:
@@ -135,17 +135,15 @@ def _marked(match) -> Text:
 @app.command()
 @reads_store
 def show(ctx: typer.Context, story_id: str, db: str | None = DbOption) -> None:
-    """One story: summary, events, timeline, who said what, figures, contradictions, sources."""
+    """One story: summary, events, timeline, who said what, figures, contradictions, sources, corrections."""
     from rich.markdown import Markdown
 
-    session = open_session(ctx, db, read_only=True)
     try:
-        story = session.story(story_id)
+        dossier = open_session(ctx, db, read_only=True).export("markdown", story=story_id)
     except KeyError:
         tell(f"no story {story_id!r}; `storyline stories` lists them")
         raise typer.Exit(code=1) from None
-    articles = export.story_articles(story.articles, story.events)
-    console.print(Markdown(export.story_markdown(story.analysis, story.events, articles)))
+    console.print(Markdown(dossier))
 
 
 @app.command("export")

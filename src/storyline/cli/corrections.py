@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..analyse.corrections import CorrectionError, describe
+from ..analysis.corrections import CorrectionError, describe
 from .shell import ByOption, DbOption, add_row, app, console, failing_store, open_session, reads_store, tell
 
 correct_app = typer.Typer(help="Correct the machine: kept across re-analysis and re-ingest, shown with the story, "

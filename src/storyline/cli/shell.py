@@ -113,11 +113,12 @@ def tell(message: str, style: str | None = None) -> None:
     err.print(Text(shown(message), style or ""), highlight=False, soft_wrap=True)
 
 
-def pool_for(workers: int | None, scheduler: str | None):
-    """A Dask pool when asked for one; else None (the local worker processes of ingest.workers)."""
+def pool_for(workers: int | None, scheduler: str | None, settings: config.Settings):
+    """A Dask pool, set up by the run's settings, when asked for one; else None (the local worker
+    processes of ingest.workers)."""
     if workers is None and scheduler is None:
         return nullcontext(None)
-    return dask_pool(workers, scheduler)
+    return dask_pool(workers, scheduler, settings)
 
 
 def open_session(ctx: typer.Context, db: str | None, read_only: bool = False) -> Storyline:

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from html import escape
 
 from .. import store
-from ..analyse.corrections import describe
+from ..analysis.corrections import describe
 from ..dates import article_times
 from ..models import Article, Correction, Event, StoryAnalysis, figure_text
 from ..store.backends import Database

@@ -4,15 +4,15 @@ what it touches; undo; re-analyse everything."""
 from __future__ import annotations
 
 from .. import store
-from ..analyse import corrections
-from ..analyse.corrections import CorrectionError, NothingThere
+from ..analysis import corrections
+from ..analysis.corrections import CorrectionError, NothingThere
 from ..extract import ArticleFacts
 from ..group import embed
 from ..group.cluster import Group
 from ..group.linking import Profile, article_profile
 from ..models import Correction, Failure
 from ..store.backends import Database
-from .analysis import analyse_dirty
+from .stories import analyse_dirty
 
 
 def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict) -> Correction:

@@ -1,6 +1,6 @@
 """Ingest scheduling. The pipeline: (workers) read -> clean -> language -> copy signature; (here)
 copy check; (workers) parse -> extract -> terms -> embed; (here) story clustering -> store; then per
-story (run.analysis): events, dates, entities, quotes, figures, relations, timeline, summary -> store.
+story (run.stories): events, dates, entities, quotes, figures, relations, timeline, summary -> store.
 
 Ingest works in chunks, each committed atomically with the clustering state it changed,
 and marks the stories it touched dirty; dirty stories are then re-analysed one
@@ -26,8 +26,8 @@ from ..models import Article, Failure, RawDocument
 from ..prepare.copies import DuplicateIndex, from_bytes, to_bytes
 from ..read.guard import FailureLog
 from ..store.backends import Database
-from .analysis import analyse_dirty
 from .report import IngestReport, Timer
+from .stories import analyse_dirty
 from .tasks import (
     Analysed,
     Finished,

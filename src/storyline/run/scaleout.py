@@ -13,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from ..config import current
+from ..config import Settings, current, using
 from .tasks import CRASHED, load_shared_models, under
 
 
-def _models_plugin():
-    """Worker plugin: the spaCy English pipeline and the embedding model, loaded once per worker."""
+def _models_plugin(settings: Settings):
+    """Worker plugin: the spaCy pipelines and the embedding model, loaded once per worker under the
+    settings of the session that started the pool."""
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class LoadModels(WorkerPlugin):
         name = "storyline-models"
 
         def setup(self, worker) -> None:
-            load_shared_models()
+            with using(settings):
+                load_shared_models()
 
     return LoadModels()
 
@@ -70,27 +72,30 @@ class DaskPool:
 
 
 @contextmanager
-def dask_pool(workers: int | None = None, scheduler: str | None = None) -> Iterator[DaskPool]:
-    """A pool on a new LocalCluster of `workers` processes, or on the cluster at `scheduler`."""
+def dask_pool(workers: int | None = None, scheduler: str | None = None,
+              settings: Settings | None = None) -> Iterator[DaskPool]:
+    """A pool on a new LocalCluster of `workers` processes, or on the cluster at `scheduler`, set up by
+    `settings` (default: those of the calling context); each task still carries its own run's."""
     import dask
     from distributed import Client, LocalCluster
 
-    settings = current().scaleout
+    settings = settings or current()
+    scaleout = settings.scaleout
     # what Dask sets in each worker before it starts (its own default: a 64 KiB malloc trim
     # threshold); measured in bench/pipeline.py --workers, see README
     environ = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    if settings.malloc_trim_threshold >= 0:
-        environ["MALLOC_TRIM_THRESHOLD_"] = str(settings.malloc_trim_threshold)
+    if scaleout.malloc_trim_threshold >= 0:
+        environ["MALLOC_TRIM_THRESHOLD_"] = str(scaleout.malloc_trim_threshold)
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
-                          "distributed.scheduler.allowed-failures": settings.allowed_failures}):
+                          "distributed.scheduler.allowed-failures": scaleout.allowed_failures}):
         if scheduler:
-            client, cluster = Client(scheduler, timeout=settings.connect_seconds), None
+            client, cluster = Client(scheduler, timeout=scaleout.connect_seconds), None
         else:
             cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=settings.log_level)
+                                   dashboard_address=None, silence_logs=scaleout.log_level)
             client = Client(cluster)
         try:
-            client.register_plugin(_models_plugin())
+            client.register_plugin(_models_plugin(settings))
             yield DaskPool(client)
         finally:
             client.close()

@@ -1,10 +1,11 @@
 """The store: a versioned schema and every read and write of the pipeline, on SQLite or PostgreSQL.
 
-This package and `browse` (the read queries of the web app and the API, through `api`) are the only
-code that speaks SQL, written once in the subset both backends share (`backends` supplies the rest),
-one module per kind of record. Every write happens inside `transaction`, so a crash or kill -9 leaves
-either the whole unit of work or none of it. Vectors and JSON are encoded here; callers see
-dataclasses, dicts and bytes, never a stage's own types."""
+This package is the only code that speaks SQL, written once in the subset both backends share
+(`backends` supplies the rest): one module per kind of record for the pipeline, and `browse` for
+the read queries of the web app, the API and the CLI's listings (all through `api`). Every write
+happens inside `transaction`, so a crash or kill -9 leaves either the whole unit of work or none
+of it. Vectors and JSON are encoded here; callers see dataclasses, dicts and bytes, never a
+stage's own types."""
 
 from __future__ import annotations
 

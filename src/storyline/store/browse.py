@@ -1,7 +1,7 @@
 """Read queries for browsing a store (the web app, the API and the CLI's listings): story listings
 with filters and stable cursors, article and entity pages, full-text search.
 
-Kept apart from the modules that serve the pipeline; both speak the SQL both backends share and
+Kept apart from the other store modules, which serve `run`; all speak the SQL both backends share and
 ask the backend for the few fragments that differ (search, JSON arrays, case-insensitive LIKE).
 """
 

@@ -19,11 +19,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .. import config
-from ..analyse.corrections import FIELDS, CorrectionError, NothingThere
+from ..analysis.corrections import FIELDS, CorrectionError, NothingThere
 from ..api import IngestReport, Storyline
 from ..models import Failure
 from ..processes import die_with_parent
-from ..read.files import documents_from_records
 from . import views
 from .schema import COMMON, CORRECTION_BODY, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
@@ -172,7 +171,7 @@ async def post_articles(request: Request) -> JSONResponse:
     _authorise(request, settings)
     body = await _read_limited(request, settings.body_limit)
     label = f"POST {datetime.now(UTC):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
-    status, payload = await _in_worker(ingest_posted, settings.db_path, settings.pipeline, body, label)
+    status, payload = await _in_worker(settings, ingest_posted, settings.db_path, settings.pipeline, body, label)
     if status != 201:
         raise HTTPException(status, payload)
     request.app.state.metrics.record_ingest(payload["new"], payload.pop("stage_seconds"))
@@ -188,8 +187,8 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
     records = parsed if isinstance(parsed, list) else [parsed]
     if not records:
         return 400, "body is an empty list: send an article object or a list of them"
-    documents = documents_from_records(records, label)
     with Storyline(db_path, pipeline) as session:
+        documents = session.read_records(records, label)
         report: IngestReport = session.ingest(documents)  # records every failure, also when all fail
     if all(isinstance(d, Failure) for d in documents):
         return 400, "no readable article: " + "; ".join(f"{f.source}: {f.reason}" for f in report.failures)
@@ -218,7 +217,7 @@ async def post_correction(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
     body = await _read_limited(request, settings.body_limit)
-    status, payload = await _in_worker(correct_posted, settings.db_path, settings.pipeline, body)
+    status, payload = await _in_worker(settings, correct_posted, settings.db_path, settings.pipeline, body)
     if status != 201:
         raise HTTPException(status, payload)
     return JSONResponse(payload, status_code=201)
@@ -232,7 +231,7 @@ async def undo_correction(request: Request, correction_id: str,
     """Take a correction back: its record stays, marked undone (by whom, when)."""
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
-    status, payload = await _in_worker(undo_posted, settings.db_path, settings.pipeline, correction_id, author)
+    status, payload = await _in_worker(settings, undo_posted, settings.db_path, settings.pipeline, correction_id, author)
     if status != 200:
         raise HTTPException(status, payload)
     return payload
@@ -270,12 +269,12 @@ def undo_posted(db_path: str, pipeline: config.Settings, correction_id: str, aut
     return 200, views.correction_json(views.Shown(item, False))
 
 
-async def _in_worker(function, *args):
+async def _in_worker(settings: Settings, function, *args):
     """Run in the one ingest worker process (created on first use, models loaded once there)."""
     global _POOL
     if _POOL is None:
         _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=die_with_parent, initargs=(os.getpid(),))
+                                    initializer=die_with_parent, initargs=(os.getpid(), settings.pipeline.ingest.poll_seconds))
     try:
         return await asyncio.wrap_future(_POOL.submit(function, *args))
     except BrokenProcessPool:

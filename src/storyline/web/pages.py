@@ -103,6 +103,6 @@ def entity_page(entity_id: str, news: Storyline = Depends(session)) -> HTMLRespo
 
 def _story_title(news: Storyline, story_id: str) -> str:
     try:
-        return news.story(story_id).title
+        return news.story_title(story_id)
     except KeyError:
         return story_id

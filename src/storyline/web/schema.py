@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from ..analyse.corrections import FIELDS, KINDS
+from ..analysis.corrections import FIELDS, KINDS
 
 
 class ErrorDetail(BaseModel):

@@ -1,4 +1,4 @@
-"""What the API and the pages show, assembled from the store once for both: story listings with
+"""What the API and the pages show, assembled once for both through the session (`api.Storyline`): story listings with
 cursors, a story with its statements numbered and cross-referenced, and where a cited sentence
 sits in its article."""
 
@@ -15,8 +15,8 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from rapidfuzz import fuzz
 
-from ..analyse import corrections
-from ..analyse.corrections import describe
+from ..analysis import corrections
+from ..analysis.corrections import describe
 from ..api import ClaimCheck, StoryFilter, Storyline, StoryRow, story_sort_key
 from ..config import current
 from ..models import Article, Correction, Entity, Event, Quote, Relation, StoryAnalysis, figure_text

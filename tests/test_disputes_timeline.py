@@ -1,7 +1,7 @@
 """Agreement and contradiction between statements; timeline entries, expected ones marked."""
 
-from storyline.analyse.disputes import relate
-from storyline.analyse.timeline import build_timeline
+from storyline.analysis.disputes import relate
+from storyline.analysis.timeline import build_timeline
 from storyline.extract import extract_facts
 from storyline.models import Claim, Quantity, Quote, QuoteVariant
 from storyline.prepare.parse import parse

@@ -9,9 +9,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from .. import store
-from ..analyse import corrections
-from ..analyse.disputes import fingerprint
-from ..analyse.story import Previous, analyse_story
+from ..analysis import corrections
+from ..analysis.disputes import fingerprint
+from ..analysis.story import Previous, analyse_story
 from ..config import current
 from ..extract import ArticleFacts
 from ..group.cluster import CorpusStats

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from storyline import Storyline
-from storyline.analyse import check as stance
+from storyline.analysis import check
 from storyline.cli import app
 from storyline.web import Settings, create_app
 
@@ -23,8 +23,8 @@ DATA = SHARED / "data"
 CLAIM = "Apple will release a gold iPhone next month"
 
 
-def report(key: str, title: str, text: str) -> stance.Report:
-    return stance.Report(key, stance.split_sentences(title, text))
+def report(key: str, title: str, text: str) -> check.Report:
+    return check.Report(key, check.split_sentences(title, text))
 
 
 REPORTS = [
@@ -44,22 +44,22 @@ REPORTS = [
 
 
 def test_each_report_gets_its_stance_and_the_unrelated_one_none():
-    verdicts = {v.key: v for v in stance.check([CLAIM], REPORTS)[0]}
+    verdicts = {v.key: v for v in check.check([CLAIM], REPORTS)[0]}
     assert {k: v.stance for k, v in verdicts.items()} == {"denies": "disagree", "confirms": "agree", "hedges": "discuss"}
     assert verdicts["denies"].evidence == "Apple has denied reports that it will release a gold iPhone next month."
     assert all(0 < v.score <= 1 for v in verdicts.values())
 
 
 def test_a_claim_sharing_no_words_with_any_report_has_no_verdict():
-    assert stance.check(["Parliament passed the budget"], REPORTS) == [[]]
-    assert stance.check([], REPORTS) == [] and stance.check([CLAIM], []) == [[]]
+    assert check.check(["Parliament passed the budget"], REPORTS) == [[]]
+    assert check.check([], REPORTS) == [] and check.check([CLAIM], []) == [[]]
 
 
 def test_the_shipped_model_round_trips_through_json():
-    model = stance.shipped_model()
-    again = stance.StanceModel.from_json(json.loads(json.dumps(model.to_json())))
-    features = stance.features_of([CLAIM], REPORTS, [(0, i) for i in range(len(REPORTS))])
-    for a, b in zip(stance.predict(model, features), stance.predict(again, features)):
+    model = check.shipped_model()
+    again = check.StanceModel.from_json(json.loads(json.dumps(model.to_json())))
+    features = check.features_of([CLAIM], REPORTS, [(0, i) for i in range(len(REPORTS))])
+    for a, b in zip(check.predict(model, features), check.predict(again, features)):
         assert a == pytest.approx(b)
 
 

@@ -7,7 +7,7 @@ each analysis, so a correction outlives re-ingest and re-analysis. Statements ar
 they say and where (their article and words), not by their ids, which change with the story.
 
 This module holds the pure part: what a correction means and how it applies to one analysis.
-`run.corrections` moves reports between stories, `run.analysis` replays; `store` keeps the records.
+`run.corrections` moves reports between stories, `run.stories` replays; `store` keeps the records.
 """
 
 from __future__ import annotations

@@ -82,3 +82,11 @@ def test_no_module_is_over_500_lines_and_few_sit_at_the_top():
     sizes = {module_name(p) or "storyline": len(p.read_text(encoding="utf-8").splitlines()) for p in MODULES}
     assert {m: n for m, n in sizes.items() if n > 500} == {}
     assert len([p for p in MODULES if p.parent == PACKAGE]) <= 10
+
+
+def test_the_readme_map_names_every_package_and_top_level_module():
+    readme = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it works"):readme.index("\n## ", readme.index("## How it works") + 1)]
+    packages = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    modules = {p.name for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    assert {name for name in packages | modules if f"`{name}" not in section} == set()

@@ -28,8 +28,8 @@ from pgserver import TempPostgres
 
 from storyline import store
 
-SHARES = {"read": 0.15, "archive": 0.005, "postgres": 0.1, "record": 0.2, "clean": 0.2, "dates": 0.25,
-          "extract": 0.09, "ingest": 0.005}
+SHARES = {"read": 0.15, "archive": 0.005, "postgres": 0.1, "record": 0.2, "clean": 0.2, "dates": 0.2,
+          "extract": 0.08, "ingest": 0.005, "search": 0.05, "correct": 0.01}
 
 
 def run_stage(stage: str, examples: int, random_seed: int) -> tuple[int, Counter, float]:

@@ -7,12 +7,18 @@ p50/p95 latency per target, and the server's peak RSS. Then it POSTs hostile rec
 "word" without spaces, an 80 KB `published` value) and prints how long GET /api/stories takes
 while each is being ingested: ingest runs in a worker process, so reads must not stall.
 
-usage: python bench/serve.py [--clients 8] [--seconds 10]
+With --articles N (e.g. 2000), the store is N copy-free real reports (bench/corpus.py) plus one
+1.4 MB repetitive article ("The fire number N spread near alpha street." over and over, which any
+feed could plant), and --clients threads mix story pages, searches that hit it and claim checks for
+--seconds: p50/p95 per kind of request.
+
+usage: python bench/serve.py [--clients 8] [--seconds 10] [--articles 2000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -26,6 +32,13 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+PLANTED = {"title": "Fire on alpha street", "url": "https://planted.example/fire",
+           "text": " ".join(f"The fire number {n} spread near alpha street." for n in range(30_000))}
+CLAIMS = ["A man was shot dead by police on Sunday", "The earthquake killed more than 100 people",
+          "The government denied the report", "Talks between the unions and the company broke down"]
 TOKEN = "bench-token"
 LEAD = "The harbour board met on Tuesday and said the strike at the port would go on for a week. "
 HOSTILE_POSTS = {"a 50 KB word": {"title": "Long word", "text": LEAD + "x" * 50_000},
@@ -82,6 +95,41 @@ def hammer(base: str, paths: list[str], clients: int, seconds: float) -> tuple[i
     return len(latencies), latencies, errors[0]
 
 
+def mixed_load(base: str, story_ids: list[str], clients: int, seconds: float) -> dict[str, list[float]]:
+    """Latencies (ms) by kind of request of `clients` threads mixing pages, searches and claim checks."""
+    kinds = {"story page": [f"/stories/{s}" for s in story_ids[:50]],
+             "search page": ["/?q=the+fire", "/?q=police+said", "/?q=" + "+".join(["the"] * 3000)],
+             "search API": ["/api/stories?q=the+fire", "/api/stories?q=earthquake"],
+             "claim check": [f"/api/check?claim={claim.replace(' ', '+')}" for claim in CLAIMS]}
+    mix = [(kind, path) for kind, paths in kinds.items() for path in paths]
+    found: dict[str, list[float]] = {kind: [] for kind in kinds}
+    failed: dict[str, int] = dict.fromkeys(kinds, 0)
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            n = offset
+            while time.perf_counter() < stop:
+                kind, path = mix[n % len(mix)]
+                start = time.perf_counter()
+                response = http.get(path)
+                with lock:
+                    found[kind].append((time.perf_counter() - start) * 1000)
+                    failed[kind] += response.status_code != 200
+                n += 1
+
+    threads = [threading.Thread(target=client, args=(i * 3,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for kind, errors in failed.items():
+        if errors:
+            print(f"  {kind}: {errors} errors")
+    return found
+
+
 def reads_during_post(base: str, record: dict) -> tuple[float, list[float], int]:
     """(seconds the POST took, latencies of GET /api/stories sent meanwhile in ms, POST status)."""
     outcome: dict = {}
@@ -116,11 +164,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--articles", type=int, default=0, help="a store of this many real reports and a planted "
+                                                                  "1.4 MB article, under a mixed load")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "serve.db"
-        subprocess.run([sys.executable, "-m", "storyline.cli", "ingest", str(ROOT / "data" / "sample"), "--db", str(db)],
+        inputs = [str(ROOT / "data" / "sample")]
+        if args.articles:
+            corpus, _words = write_corpus(Path(tmp) / "corpus", args.articles)
+            planted = Path(tmp) / "planted.jsonl"
+            planted.write_text(json.dumps(PLANTED) + "\n", encoding="utf-8")
+            inputs = [str(corpus), str(planted)]
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "storyline.cli", "ingest", *inputs, "--db", str(db)],
                        check=True, capture_output=True)
+        print(f"store: {args.articles or 'the demo corpus'} reports{' + the 1.4 MB planted article' if args.articles else ''}, "
+              f"ingested in {time.perf_counter() - started:.0f} s")
         port = free_port()
         server = start_server(db, port)
         base = f"http://127.0.0.1:{port}"
@@ -128,6 +187,14 @@ def main() -> None:
             story_ids = [s["id"] for s in httpx.get(f"{base}/api/stories").json()["items"]]
             targets = {"story page": [f"/stories/{s}" for s in story_ids],
                        "search API": [f"/api/stories?q={q}" for q in SEARCHES]}
+            if args.articles:
+                print(f"{args.clients} concurrent clients mixing requests for {args.seconds:.0f} s, loopback, 1 server process")
+                for kind, latencies in mixed_load(base, story_ids, args.clients, args.seconds).items():
+                    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else max(latencies, default=0)
+                    print(f"{kind:>12}: {len(latencies):5d} requests, p50 {statistics.median(latencies or [0]):7.1f} ms, "
+                          f"p95 {p95:7.1f} ms")
+                print(f"server peak RSS: {server_rss_mb(server.pid):.0f} MB")
+                return
             print(f"{args.clients} concurrent clients, {args.seconds:.0f} s per target, loopback, 1 server process")
             for name, paths in targets.items():
                 count, latencies, errors = hammer(base, paths, args.clients, args.seconds)

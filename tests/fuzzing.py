@@ -8,6 +8,7 @@ raises, no text that SQLite or JSON cannot hold gets through, and the store stay
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tempfile
@@ -153,6 +154,40 @@ def check_ingest(texts_and_dates: list[tuple[str, str | None]]) -> None:
     conn.close()
 
 
+_SAMPLE: list[Storyline] = []  # the demo corpus in memory, made on first use and shared by the properties below
+
+
+def sample_store() -> Storyline:
+    if not _SAMPLE:
+        news = Storyline(":memory:", {"ingest.workers": 0})
+        news.ingest([ROOT / "data" / "sample"])
+        _SAMPLE.append(news)
+    return _SAMPLE[0]
+
+
+def check_search(query: str) -> None:
+    """Any query, of any length and words repeated, lists stories and articles (bounded work) and each
+    snippet marks words of the query."""
+    from storyline.store.browse import search_words
+
+    news = sample_store()
+    words = {w.casefold() for w in search_words(query)}
+    for row in news.stories(query=query, limit=5):
+        marked = [part.casefold() for part, hit in (row.match.parts() if row.match else []) if hit]
+        assert set(marked) <= words, (marked, words)
+    news.search(query, 5)
+
+
+def check_correction(kind: str, story: str | None, fields: dict) -> None:
+    """Any correction either applies or is refused as a CorrectionError; nothing else escapes."""
+    from storyline.analysis.corrections import CorrectionError
+
+    news = sample_store()
+    story_id = story if story is not None else news.story_ids()[0]
+    with contextlib.suppress(CorrectionError):
+        news.correct(kind, story_id, fields.pop("author", "fuzz"), **fields)
+
+
 def strict_json(text: str) -> object:
     def refuse(name: str):
         raise ValueError(f"{name} in an export is not JSON")
@@ -183,6 +218,16 @@ ingest_batches = st.lists(st.tuples(mutated_articles(), st.none() | st.sampled_f
     ["2023-01-04", "0001-01-01", "9999-12-31", "1900-01-01", "2099-12-31"])),
     min_size=1, max_size=4)
 
+queries = texts | st.lists(st.sampled_from(["the", "strike", "port", "Valmora", "\"", "*", "OR", "NEAR(", "\ud800"]),
+                          max_size=3000).map(" ".join)
+correction_values = texts | controls | st.integers() | st.none() | st.lists(texts | controls, max_size=5) | \
+    st.sampled_from(["x" * 5_000_000, "\ud800" * 3, "\x1b]0;title\x07", "\u202emoc.elpmaxe"])
+corrections = st.tuples(st.sampled_from(["rename", "speaker", "dispute", "event", "move", "split", "merge", "drop"]),
+                        st.none() | texts | controls,
+                        st.dictionaries(st.sampled_from(["title", "quote_id", "speaker", "a", "b", "article_id",
+                                                         "event_id", "to_story", "article_ids", "into_story",
+                                                         "author", "colour"]), correction_values, max_size=4))
+
 # stage name -> (strategy of the check's arguments, check)
 PROPERTIES = {
     "read": (file_inputs, lambda args: check_read(*args)),
@@ -193,4 +238,6 @@ PROPERTIES = {
     "dates": (st.tuples(texts | mutated_articles(), anchors), lambda args: check_dates(*args)),
     "extract": (texts | mutated_articles(), check_extract),
     "ingest": (ingest_batches, check_ingest),
+    "search": (queries, check_search),
+    "correct": (corrections, lambda args: check_correction(*args)),
 }

@@ -262,3 +262,15 @@ def test_a_readers_correction_shows_on_the_page_and_its_undo_too(browser, web_db
         expect(page.locator("h1")).not_to_contain_text("Valmora port strike")
         expect(page.locator("#corrections li.undone")).to_contain_text("undone by api")
         page.close()
+
+
+def test_every_claim_check_result_shows_on_a_phone(browser, base_url):
+    """The stacked table hid its first result row on a phone, while the text above counted it."""
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page.goto(f"{base_url}/check?claim=Dock+workers+went+on+strike+in+Valmora")
+    rows = page.locator("table.stack tbody tr")
+    assert rows.count() >= 1
+    for k in range(rows.count()):
+        expect(rows.nth(k)).to_be_visible()
+    expect(page.locator("table.stack thead")).to_be_hidden()
+    page.close()

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from storyline import store
 
 EXAMPLES = {"read": 150, "archive": 12, "postgres": 150, "record": 300, "clean": 150, "dates": 300, "extract": 60,
-            "ingest": 6}
+            "ingest": 6, "search": 60, "correct": 60}
 
 
 @pytest.fixture

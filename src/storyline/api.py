@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import store
-from .analysis.check import ClaimCheck, check_claims
+from .analysis.check import ClaimCheck, Report, check_claims, reports_of
+from .analysis.corrections import FIELDS, CorrectionError
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
 from .present import export
@@ -34,6 +35,7 @@ from .run.tasks import Pool
 from .store import browse
 from .store.backends import Database, StoreError, backend_errors
 from .store.browse import StoryFilter, StoryRow, story_sort_key
+from .text import id_text, lone_surrogate, typed_text
 
 __all__ = ["ClaimCheck", "IngestReport", "Result", "StoreError", "Story", "StoryFilter", "StoryRow", "Storyline", "analyse",
            "dask_pool", "store_errors", "store_location", "story_sort_key"]
@@ -53,6 +55,10 @@ def resolve_settings(config: Config) -> Settings:
     if isinstance(config, (str, Path)):
         return load(config)
     return load(overrides=config)
+
+
+# per store (its key): the ingest generation it was read at, its articles and their reports as the claim check reads them
+_CHECKED_REPORTS: dict[str, tuple[int, list[Article], list[Report]]] = {}
 
 
 def store_errors() -> tuple[type[Exception], ...]:
@@ -202,14 +208,61 @@ class Storyline:
             move    article_id=, to_story=  split    article_ids=[...] (into a new story)
             merge   into_story=
 
-        Raises analysis.corrections.CorrectionError when the story has no such statement or report.
+        Raises analysis.corrections.CorrectionError when the story has no such statement or report, or
+        a field is not text or too long (`_bounded`); NothingThere when there is no such story.
         """
-        return corrections.correct(self.db, kind, story_id, author, fields)
+        unknown = sorted(set(fields) - set(FIELDS))
+        if unknown:
+            raise CorrectionError(f"unknown field {unknown[0]!r}; a correction has {', '.join(FIELDS)}")
+        bounded = {name: self._bounded(name, value) for name, value in fields.items()}
+        return corrections.correct(self.db, self._bounded("kind", kind), self._bounded("story_id", story_id),
+                                   self._bounded("author", author), bounded)
 
     @under_own_settings
     def undo(self, correction_id: str, author: str) -> Correction:
         """Take a correction back; its record stays, marked undone by `author`."""
-        return corrections.undo(self.db, correction_id, author)
+        return corrections.undo(self.db, self._bounded("correction_id", correction_id), self._bounded("author", author))
+
+    def _bounded(self, name: str, value: Any) -> Any:
+        """One field of a correction through the text boundary ingest has (`text.safe_text`), within its
+        size (the corrections settings), whoever sent it (the CLI, the HTTP API, a caller of this API):
+
+        - a title or a name (author, speaker) is text cleaned as ingest cleans it (no control character,
+          whitespace as single spaces); a lone surrogate in it is refused, what was meant being unknown;
+        - an id (story, correction, quote, report, event, the kind) holding what no id holds (a control
+          character, a lone surrogate) keeps it as U+FFFD: it names nothing ("no story ..."), never, cleaned,
+          another; a list of ids (article_ids) is so item by item.
+
+        A field that is not text (or a list of it) or is too long raises CorrectionError naming it and why.
+        """
+        if value is None and name in FIELDS:
+            return None  # an absent field, or a speaker removed: the kind's own checks say if it is needed
+        limits = self.settings.corrections
+        if name == "article_ids":
+            if not isinstance(value, (list, tuple)):
+                raise CorrectionError(f"{name}: a list of report ids, not {type(value).__name__}")
+            if len(value) > limits.max_list_items:
+                raise CorrectionError(f"{name}: at most {limits.max_list_items:,} reports, not {len(value):,}")
+            return [self._bounded(f"{name} item {n}", item) for n, item in enumerate(value, 1)]
+        is_name = name in ("title", "author", "speaker")
+        if not isinstance(value, str):
+            raise CorrectionError(f"{name}: {'text' if is_name else 'an id (text)'}, not {type(value).__name__}")
+        if not is_name:
+            if len(value) > limits.max_field_chars:
+                raise CorrectionError(f"{name}: at most {limits.max_field_chars:,} characters, not {len(value):,}")
+            return id_text(value)
+        broken = lone_surrogate(value)
+        if broken is not None:
+            raise CorrectionError(f"{name}: not text: a lone surrogate at character {broken + 1} (bytes that are not "
+                                  "UTF-8, or half of an escaped pair)")
+        cleaned = typed_text(value)
+        most = limits.max_title_chars if name == "title" else limits.max_name_chars
+        if len(cleaned) > most:
+            raise CorrectionError(f"{name}: at most {most:,} characters, not {len(cleaned):,}")
+        if not cleaned and (value.strip() or name == "author"):
+            raise CorrectionError(f"{name}: a name is needed" if not value.strip() else
+                                  f"{name}: nothing is left once its control characters are removed")
+        return cleaned
 
     @under_own_settings
     def reanalyse(self) -> list[Failure]:
@@ -287,8 +340,24 @@ class Storyline:
     @under_own_settings
     def check(self, claims: str | list[str]) -> list[ClaimCheck]:
         """For each claim, the reports bearing on it: agree, disagree or discuss, the sentence that
-        decides it and how sure (see ../contract/CHECK.md)."""
-        return check_claims([claims] if isinstance(claims, str) else list(claims), store.articles(self.db))
+        decides it and how sure (see ../contract/CHECK.md). ValueError for a claim over checking.claim_chars."""
+        texts = [claims] if isinstance(claims, str) else list(claims)
+        limit = self.settings.checking.claim_chars
+        for text in texts:
+            if len(text) > limit:
+                raise ValueError(f"a claim is at most {limit:,} characters; this one has {len(text):,}")
+        articles, reports = self._checked_reports()
+        return check_claims(texts, articles, reports)
+
+    def _checked_reports(self) -> tuple[list[Article], list[Report]]:
+        """The store's reports as the claim check reads them, kept by this process until the store
+        changes (its ingest generation moves): a check then costs its claims, not a re-read of the store."""
+        key, generation = store.store_key(self.db), store.ingest_generation(self.db)
+        kept = _CHECKED_REPORTS.get(key)
+        if kept is None or kept[0] != generation:
+            articles = store.articles(self.db)
+            kept = _CHECKED_REPORTS[key] = (generation, articles, reports_of(articles))
+        return kept[1], kept[2]
 
     def failures(self) -> list[tuple[str, str, str]]:
         """(source, reason, when) of each input that could not be ingested."""

@@ -161,6 +161,9 @@ class Checking:
     candidate_miss: float = setting(0.005, "fitting: share of reports bearing on a claim the cheap candidate bar may lose")
     stance_regularisation: float = setting(0.3, "fitting: inverse L2 strength of the stance layer (C)")
     related_probability: float = setting(0.5, "fitting: probability above which a report bears on a claim")
+    candidates: int = setting(300, "reports closest to a claim that are read closely (a claim of common words "
+                                   "otherwise reaches every report of the store)")
+    claim_chars: int = setting(2000, "longest claim checked (the web API and the CLI alike)")
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ class Web:
     page_size: int = setting(20, "items per page by default")
     max_page_size: int = setting(100, "most items a page may ask for")
     highlight_min_score: float = setting(0.6, "word overlap a cited sentence needs to be highlighted")
+    cite_chars: int = setting(300, "characters of a cited statement a citation link carries to find its sentence "
+                                   "(a long statement's opening finds it as well, and the link stays short)")
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,25 @@ class Presenting:
                                       "month or year")
     chart_outlets: int = setting(6, "outlets with a colour of their own in the coverage chart; the others "
                                     "are counted together")
+    outlier_spread: float = setting(3.0, "a report dated this many spreads (the middle half of the story's dates, "
+                                          "or presenting.outlier_min_days if wider) before or after that middle half "
+                                          "is an outlier: left out of the chart's span and of who reported first")
+    outlier_min_days: int = setting(30, "the narrowest spread the outlier rule uses, so a story told in a few days "
+                                        "keeps its follow-ups of the next weeks")
     snippet_chars: int = setting(220, "characters of a search hit's snippet around the matched words")
+    search_words: int = setting(32, "distinct words of a search query that are searched for; later ones are "
+                                    "ignored (each word costs the full-text index a pass)")
+    snippet_matches: int = setting(2000, "matches of the query's words in one article that its snippet is "
+                                         "chosen from (the first ones)")
+
+
+@dataclass(frozen=True)
+class Corrections:
+    max_title_chars: int = setting(300, "a story title a reader gives (correct rename) is at most this many characters")
+    max_name_chars: int = setting(200, "a correction's author or a quote's speaker is at most this many characters")
+    max_field_chars: int = setting(2000, "any other field of a correction (an id, the kind) is at most this many "
+                                         "characters")
+    max_list_items: int = setting(10_000, "a correction names at most this many reports (correct split)")
 
 
 @dataclass(frozen=True)
@@ -269,6 +292,8 @@ class Settings:
     web: Web = field(default_factory=Web, metadata={"doc": "the web app and API"})
     presenting: Presenting = field(default_factory=Presenting,
                                    metadata={"doc": "story pages, dossiers, charts and search snippets"})
+    corrections: Corrections = field(default_factory=Corrections,
+                                     metadata={"doc": "the readers' corrections: what one may hold"})
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Settings:
         """A copy with "section.name" keys (or nested {section: {name: value}}) changed."""

@@ -89,3 +89,42 @@ def safe_text(value: str) -> str:
     if value.isascii():
         return value
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+# Bidirectional embeddings, overrides and isolates reverse or reorder what follows them on a page, in a
+# dossier and in a terminal ("moc.elpmaxe" shown for an outlet); the marks and invisible spaces beside them
+# make two names that read alike differ. No name or title needs them.
+FORMAT_CONTROLS = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def name_text(value: str) -> str:
+    """A name or a title as it reads: with no bidirectional or invisible format control."""
+    return FORMAT_CONTROLS.sub("", value)
+
+
+# What a person types (a correction's title, a name) is cleaned further than a report: of C1 controls too
+# (U+0080-U+009F: CSI among them), which in a report ftfy turns back into the characters they stood for.
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# what no identifier holds: the characters safe_text removes or replaces, and C1 controls
+NOT_IN_AN_ID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def lone_surrogate(value: str) -> int | None:
+    """Where the string's first lone surrogate is, or None. A lone surrogate is no character anyone typed:
+    bytes that were not UTF-8 (a command line in another encoding) or half of an escaped pair ('\\ud800')."""
+    found = LONE_SURROGATE.search(value)
+    return found.start() if found else None
+
+
+def typed_text(value: str) -> str:
+    """Text a person typed, as any store, page or terminal can hold it: through `safe_text`, C1 control
+    characters removed as well, and each run of whitespace (a newline, a tab) one space."""
+    return " ".join(C1_CONTROLS.sub("", safe_text(value)).split())
+
+
+def id_text(value: str) -> str:
+    """An identifier as any store can be asked for it: each character no id holds (a control character, a
+    lone surrogate) as U+FFFD, so that such an id names nothing, where removing the character could make
+    it name another."""
+    return NOT_IN_AN_ID.sub("\ufffd", value)

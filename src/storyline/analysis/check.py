@@ -19,8 +19,9 @@ import itertools
 import json
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -67,10 +68,43 @@ FEATURE_NAMES = [*RELATEDNESS, *(f"{where}_{cue}" for where in ("near", "whole",
 
 @dataclass
 class Report:
-    """A report as the check sees it: where it came from and its sentences (title first)."""
+    """A report as the check sees it: where it came from and its sentences (title first). What the
+    features read of its words is computed once, whatever claims it meets (a report kept between
+    checks keeps it)."""
 
     key: str
     sentences: list[str]
+
+    @cached_property
+    def words(self) -> ReportWords:
+        per_sentence = [tokens(s) for s in self.sentences]
+        flat = [w for words in per_sentence for w in words]
+        cues = np.array([_cue_counts([s]) for s in self.sentences]).reshape(len(self.sentences), len(CUE_NAMES))
+        return ReportWords(set(flat), set(itertools.pairwise(flat)), {w for words in per_sentence[:3] for w in words},
+                           cues)
+
+
+@dataclass(frozen=True)
+class ReportWords:
+    words: set[str]
+    word_pairs: set[tuple[str, str]]
+    lead_words: set[str]
+    sentence_cues: np.ndarray  # (sentences, cues)
+
+
+@dataclass(frozen=True)
+class ClaimWords:
+    """What the features read of a claim, computed once however many reports it meets."""
+
+    text: str
+    words: set[str]
+    pairs: set[tuple[str, str]]
+    cues: np.ndarray
+
+    @classmethod
+    def of(cls, claim: str) -> ClaimWords:
+        listed = tokens(claim)
+        return cls(claim, set(listed), set(itertools.pairwise(listed)), _cue_counts([claim]))
 
 
 @dataclass
@@ -131,23 +165,19 @@ class Reading:
 
 
 def read(report: Report, space: Space, index: int) -> Reading:
-    per_sentence = [tokens(s) for s in report.sentences]
-    flat = [w for words in per_sentence for w in words]
-    cues = np.array([_cue_counts([s]) for s in report.sentences]).reshape(len(report.sentences), len(CUE_NAMES))
+    known = report.words
     return Reading(space.vectorizer.transform(report.sentences or [""]), space.reports[index],
-                   set(flat), set(itertools.pairwise(flat)), {w for words in per_sentence[:3] for w in words}, cues)
+                   known.words, known.word_pairs, known.lead_words, known.sentence_cues)
 
 
-def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
+def pair_features(claim: ClaimWords, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
     """The features of one (claim, report) pair and the report's sentences ranked closest first;
     cues are counted in the `closest` sentences."""
     count = reading.sentence_cues.shape[0]
     sims = (reading.sentence_vectors @ claim_vector.T).toarray().ravel()[:count]
     order = [int(i) for i in np.argsort(-sims, kind="stable")]
     top = sims[order[:closest]] if order else np.zeros(1)
-    claim_list = tokens(claim)
-    claim_words = set(claim_list)
-    claim_pairs = set(itertools.pairwise(claim_list))
+    claim_words, claim_pairs = claim.words, claim.pairs
     relatedness = [
         float((reading.whole_vector @ claim_vector.T).toarray()[0, 0]),
         float(top[0]), float(np.mean(top)),
@@ -158,7 +188,7 @@ def pair_features(claim: str, claim_vector, reading: Reading, closest: int) -> t
     ]
     near = reading.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
     whole = reading.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
-    in_claim = _cue_counts([claim])
+    in_claim = claim.cues
     return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), order
 
 
@@ -327,19 +357,25 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
     space = space or space_for(claims, reports)
     claim_vectors = space.claims
     readings = {r: read(reports[r], space, r) for r in sorted({r for _, r in pairs})}
+    claimed = {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
     rows, orders = [], []
     for c, r in pairs:
-        x, order = pair_features(claims[c], claim_vectors[c], readings[r], closest)
+        x, order = pair_features(claimed[c], claim_vectors[c], readings[r], closest)
         rows.append(x)
         orders.append(order)
     return np.array(rows).reshape(len(pairs), len(FEATURE_NAMES)), orders
 
 
-def candidate_pairs(space: Space, min_cosine: float) -> list[tuple[int, int]]:
+def candidate_pairs(space: Space, min_cosine: float, most: int | None = None) -> list[tuple[int, int]]:
     """Pairs whose whole-report TF-IDF cosine reaches min_cosine (learned: the level that nearly every
-    report bearing on a claim reaches), so the costly features are computed for few pairs."""
+    report bearing on a claim reaches), so the costly features are computed for few pairs; with `most`,
+    only each claim's `most` closest reports (a claim of common words otherwise reaches every report)."""
     cosines = (space.claims @ space.reports.T).tocoo()
-    return sorted((int(c), int(r)) for c, r, v in zip(cosines.row, cosines.col, cosines.data) if v >= min_cosine)
+    nearest: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for c, r, v in zip(cosines.row, cosines.col, cosines.data):
+        if v >= min_cosine:
+            nearest[int(c)].append((-float(v), int(r)))
+    return sorted((c, r) for c, near in nearest.items() for _, r in sorted(near)[:most])
 
 
 def evidence(report: Report, order: list[int], stance: str, closest: int) -> str | None:
@@ -359,7 +395,7 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     if not claims or not reports:
         return verdicts
     space = space_for(claims, reports)
-    pairs = candidate_pairs(space, model.candidate_cosine)
+    pairs = candidate_pairs(space, model.candidate_cosine, config.current().checking.candidates)
     if not pairs:
         return verdicts
     features = features_of(claims, reports, pairs, space, model.reading)
@@ -392,10 +428,14 @@ class ClaimCheck:
     reports: list[CheckedReport]
 
 
-def check_claims(claims: list[str], articles: list[Article]) -> list[ClaimCheck]:
-    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`)."""
+def reports_of(articles: list[Article]) -> list[Report]:
+    return [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
+
+
+def check_claims(claims: list[str], articles: list[Article], reports: list[Report] | None = None) -> list[ClaimCheck]:
+    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`);
+    `reports`: the articles as `reports_of` reads them, when kept from an earlier check."""
     by_id = {a.id: a for a in articles}
-    reports = [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
-    verdicts = check(claims, reports)
+    verdicts = check(claims, reports if reports is not None else reports_of(articles))
     return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
             for claim, row in zip(claims, verdicts)]

@@ -30,8 +30,10 @@ class NothingThere(CorrectionError):
 FIELDS = ("title", "quote_id", "speaker", "a", "b", "article_id", "event_id", "to_story", "article_ids", "into_story")
 
 
-def correction_id(kind: str, story_id: str, value: dict, author: str, at: str) -> str:
-    digest = hashlib.sha1(repr((kind, story_id, sorted(value.items()), author, at)).encode()).hexdigest()
+def correction_id(kind: str, story_id: str, value: dict, author: str, at: str, made_before: int) -> str:
+    """What the correction says, who made it and when, and how many were made before it: the same
+    correction made again within the second (after an undo) is another record, with an id of its own."""
+    digest = hashlib.sha1(repr((kind, story_id, sorted(value.items()), author, at, made_before)).encode()).hexdigest()
     return "k" + digest[:12]
 
 
@@ -169,6 +171,60 @@ VALUES = {"rename": _rename_value, "speaker": _speaker_value, "dispute": _disput
           "move": _move_value, "split": _split_value, "merge": _merge_value}
 
 
+# ------------------------------------------------------------------ where the reports belong
+
+def moved_reports(correction: Correction) -> list[str]:
+    """The reports a grouping correction names: the one moved, those split off, those merged away."""
+    v = correction.value
+    return list(v["article_ids"]) if correction.kind in ("split", "merge") else [v["article_id"]]
+
+
+def destination(correction: Correction) -> str:
+    """The story a grouping correction sends the reports it names to (as it was named then)."""
+    return correction.value[{"move": "to_story", "split": "new_story", "merge": "into_story"}[correction.kind]]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a report belongs: `sent_to`, the story the last active move or split naming it sent it
+    to, or else `machine`, the story the machine put it in (the one the first grouping correction
+    naming it was made on: until then no reader had moved it). Both as named when the corrections
+    were made: the run layer follows the merges still standing to the story that holds them now."""
+
+    machine: str
+    sent_to: str | None
+
+    @property
+    def story(self) -> str:
+        return self.sent_to or self.machine
+
+
+def places(corrections: list[Correction], copies: dict[str, list[str]] | None = None) -> dict[str, Place]:
+    """Where each report any grouping correction named belongs: the active corrections replayed onto
+    the machine's grouping in the order they were made. `corrections` are all of them, undone ones
+    too (they tell which story the machine had put a report in). A move or a split sends the reports
+    it names, wherever they are by then; a merge sends a story, not its reports (a report that is no
+    longer in the merged story, an undone move having taken it back, does not follow it), so it only
+    tells where its reports came from, and the run layer follows it by the story's id. A correction
+    that names a report names its copies too (they move with it).
+
+    This is what makes undo independent of order: an undone correction is simply left out, and every
+    report goes where the corrections still standing put it, or back to the machine's story."""
+    copies = copies or {}
+    found: dict[str, Place] = {}
+    for correction in corrections:
+        if not correction.regroups:
+            continue
+        sends = correction.active and correction.kind != "merge"
+        for original in moved_reports(correction):
+            for article_id in [original, *copies.get(original, [])]:
+                before = found.get(article_id)
+                machine = before.machine if before else correction.story_id
+                sent_to = destination(correction) if sends else before.sent_to if before else None
+                found[article_id] = Place(machine, sent_to)
+    return found
+
+
 # ------------------------------------------------------------------ replaying onto an analysis
 
 @dataclass
@@ -205,8 +261,7 @@ def applies(correction: Correction, analysis: StoryAnalysis, events: list[Event]
             {r.a, r.b} == {a, b} and r.type == v["type"] for r in analysis.relations)
     if correction.kind == "event":
         return any(v["article_id"] in e.article_ids and v["anchor"] in e.article_ids for e in events)
-    moved = v["article_ids"] if correction.kind in ("split", "merge") else [v["article_id"]]
-    return set(moved) <= set(article_ids)
+    return set(moved_reports(correction)) <= set(article_ids)
 
 
 def _rename(done: Replayed, correction: Correction, _days) -> None:

@@ -31,6 +31,7 @@ from .shell import (
     pool_for,
     print_report,
     reads_store,
+    shown_lines,
     tell,
 )
 
@@ -138,12 +139,22 @@ def show(ctx: typer.Context, story_id: str, db: str | None = DbOption) -> None:
     """One story: summary, events, timeline, who said what, figures, contradictions, sources, corrections."""
     from rich.markdown import Markdown
 
-    try:
-        dossier = open_session(ctx, db, read_only=True).export("markdown", story=story_id)
-    except KeyError:
+    session = open_session(ctx, db, read_only=True)
+    dossier = session.export("markdown", story=_live_story(session, story_id))
+    console.print(Markdown(shown_lines(dossier)))  # a title or name holding an ESC never reaches the terminal
+
+
+def _live_story(session: Storyline, story_id: str) -> str:
+    """The story an id names now: itself, or (said on stderr) the story it was merged into, as the web
+    app's links follow; a story that never was ends the command in one line."""
+    if story_id in session.story_ids():
+        return story_id
+    into = session.merged_into(story_id)
+    if into is None:
         tell(f"no story {story_id!r}; `storyline stories` lists them")
-        raise typer.Exit(code=1) from None
-    console.print(Markdown(dossier))
+        raise typer.Exit(code=1)
+    tell(f"story {story_id!r} was merged into {into!r}; showing that story", "yellow")
+    return into
 
 
 @app.command("export")
@@ -157,11 +168,8 @@ def export_command(ctx: typer.Context, format: str = typer.Option("json", "--for
     if format not in export.FORMATS:
         tell(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
-    try:
-        text = open_session(ctx, db, read_only=True).export(format, story=story)
-    except KeyError:
-        tell(f"no story {story!r}; `storyline stories` lists them")
-        raise typer.Exit(code=1) from None
+    session = open_session(ctx, db, read_only=True)
+    text = session.export(format, story=_live_story(session, story) if story is not None else None)
     output.write_text(text, encoding="utf-8")
     console.print(Text(f"wrote {path_text(output)}"), highlight=False)
 
@@ -192,7 +200,11 @@ def check(ctx: typer.Context, claim: str | None = typer.Argument(None, help="the
         tell("give one claim or --claims FILE, and --format table or jsonl")
         raise typer.Exit(code=2)
     items = [("1", claim)] if claim is not None else _claim_lines(claims) if claims is not None else []
-    results = open_session(ctx, db, read_only=True).check([text for _, text in items])
+    try:
+        results = open_session(ctx, db, read_only=True).check([text for _, text in items])
+    except ValueError as exc:  # a claim over checking.claim_chars
+        tell(str(exc))
+        raise typer.Exit(code=2) from None
     if format == "jsonl":
         lines = [json.dumps({"claim_id": claim_id, "url": r.article.source, "article_id": r.article.id,
                              "stance": r.stance, "score": r.score, "evidence": r.evidence}, ensure_ascii=False)
@@ -291,7 +303,7 @@ def serve(ctx: typer.Context, db: str | None = DbOption,
 @app.command()
 def reanalyse(ctx: typer.Context, db: str | None = DbOption) -> None:
     """Analyse every story again from the stored facts (after changing settings); corrections are replayed."""
-    session = open_session(ctx, db)
+    session = open_session(ctx, db, existing=True)
     with failing_store("reanalyse", resumable=True):
         failed = session.reanalyse()
     for failure in failed:

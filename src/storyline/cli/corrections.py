@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.corrections import CorrectionError, describe
+from ..read.guard import shown
 from .shell import ByOption, DbOption, add_row, app, console, failing_store, open_session, reads_store, tell
 
 correct_app = typer.Typer(help="Correct the machine: kept across re-analysis and re-ingest, shown with the story, "
@@ -18,14 +19,14 @@ app.add_typer(correct_app, name="correct")
 
 
 def _correct(ctx: typer.Context, db: str | None, kind: str, story_id: str, by: str | None, **fields) -> None:
-    session = open_session(ctx, db)
+    session = open_session(ctx, db, existing=True)
     with failing_store("correct"):
         try:
             made = session.correct(kind, story_id, by or os.environ.get("USER") or "cli", **fields)
         except CorrectionError as exc:
             tell(str(exc))
             raise typer.Exit(code=1) from None
-    console.print(Text(f"{made.id}: {describe(made)}"), highlight=False)
+    console.print(Text(shown(f"{made.id}: {describe(made)}")), highlight=False)
 
 
 @correct_app.command("rename")
@@ -98,11 +99,11 @@ def corrections_command(ctx: typer.Context, story_id: str | None = typer.Argumen
 @app.command()
 def undo(ctx: typer.Context, correction_id: str, db: str | None = DbOption, by: str | None = ByOption) -> None:
     """Take a correction back; its record stays, marked undone."""
-    session = open_session(ctx, db)
+    session = open_session(ctx, db, existing=True)
     with failing_store("undo"):
         try:
             item = session.undo(correction_id, by or os.environ.get("USER") or "cli")
         except CorrectionError as exc:
             tell(str(exc))
             raise typer.Exit(code=1) from None
-    console.print(Text(f"undone {item.id}: {describe(item)}"), highlight=False)
+    console.print(Text(shown(f"undone {item.id}: {describe(item)}")), highlight=False)

@@ -4,6 +4,7 @@ the store in one line or failing in one, and printing names and reports as text,
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ err = Console(stderr=True)
 DbOption = typer.Option(None, "--db", help="store: an SQLite file or a postgresql:// URL "
                                            "(default $STORYLINE_DB or ./storyline.db)")
 ByOption = typer.Option(None, "--by", help="who corrects (default $USER)")
+CONTROL_NOT_TAB = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # as guard.shown escapes, a tab kept
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,12 @@ def add_row(table: Table, *cells: str) -> None:
     table.add_row(*(Text(shown(cell)) for cell in cells))
 
 
+def shown_lines(text: str) -> str:
+    """A text of many lines (a dossier) fit for the terminal: each control character written out as \\xNN,
+    as `shown` does, but its line breaks and tabs kept."""
+    return "\n".join(CONTROL_NOT_TAB.sub(lambda m: f"\\x{ord(m.group()):02x}", line) for line in text.split("\n"))
+
+
 def tell(message: str, style: str | None = None) -> None:
     """One line on stderr, shown as written: no markup read in it, control characters as \\xNN."""
     err.print(Text(shown(message), style or ""), highlight=False, soft_wrap=True)
@@ -121,10 +129,15 @@ def pool_for(workers: int | None, scheduler: str | None, settings: config.Settin
     return dask_pool(workers, scheduler, settings)
 
 
-def open_session(ctx: typer.Context, db: str | None, read_only: bool = False) -> Storyline:
+def open_session(ctx: typer.Context, db: str | None, read_only: bool = False, existing: bool = False) -> Storyline:
     """The store under this run's settings, or a one-line error (no traceback) when it cannot be opened.
-    Read commands open it read-only: they never create, migrate or write a file they are pointed at."""
+    Read commands open it read-only: they never create, migrate or write a file they are pointed at.
+    existing: a write command that changes a store but never makes one (correct, undo, reanalyse) refuses
+    a missing or empty one as read commands do (a mistyped --db creates nothing); only ingest, watch,
+    follow and serve make a store."""
     try:
+        if existing and not read_only:
+            Storyline(db, current_run(ctx).settings, read_only=True).close()
         return Storyline(db, current_run(ctx).settings, read_only=read_only)
     except StoreError as exc:
         tell(str(exc))

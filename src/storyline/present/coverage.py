@@ -80,9 +80,10 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_outlet[outlet_of(article)].append(article)
-    outlets = [_outlet_coverage(name, items) for name, items in by_outlet.items()]
-    outlets.sort(key=lambda o: (o.first_published is None, o.first_published or "", o.outlet))
-    dated = [(o, o.first_published) for o in outlets if o.first_published]
+    far = outlying(articles)
+    outlets = [_outlet_coverage(name, items, far) for name, items in by_outlet.items()]
+    outlets.sort(key=lambda o: (o.first_published is None, o.first_article_id in far, o.first_published or "", o.outlet))
+    dated = [(o, o.first_published) for o in outlets if o.first_published and o.first_article_id not in far]
     first = dated[0][0] if dated else None
     same_day = [o.outlet for o, day in dated[1:] if day[:10] == dated[0][1][:10]]
     languages = Counter(a.language or "unknown" for a in articles)
@@ -92,8 +93,8 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
                     carriage=carriage(analysis, articles))
 
 
-def _outlet_coverage(name: str, items: list[Article]) -> OutletCoverage:
-    first = min(items, key=lambda a: (a.published is None, a.published or "", a.id))
+def _outlet_coverage(name: str, items: list[Article], far: set[str]) -> OutletCoverage:
+    first = min(items, key=lambda a: (a.published is None, a.id in far, a.published or "", a.id))
     return OutletCoverage(outlet=name, articles=len(items), first_published=first.published,
                           first_article_id=first.id, first_inferred=bool(first.published and first.published_inferred),
                           languages=sorted({a.language or "unknown" for a in items}))
@@ -153,7 +154,9 @@ def reports_over_time(articles: list[Article]) -> list[DayCount]:
     A story over months would give hundreds of hairline bars: then bars are weeks, months or years,
     whichever first keeps them within `presenting.chart_max_bars`.
     """
-    days = sorted(d for d in (_parsed(_day(a)) for a in articles) if d)
+    far = outlying(articles)
+    shown = [a for a in articles if a.id not in far]
+    days = sorted(d for d in (_parsed(_day(a)) for a in shown) if d)
     if not days:
         return []
     limit = current().presenting.chart_max_bars
@@ -162,14 +165,30 @@ def reports_over_time(articles: list[Article]) -> list[DayCount]:
         bins = make(first, last)
         if len(bins) <= limit:
             break
+    else:  # more years than bars: each bar a run of years
+        years = -(-len(bins) // limit)
+        bins = [(bins[k][0], bins[min(k + years, len(bins)) - 1][1]) for k in range(0, len(bins), years)]
     counts = [DayCount(a.isoformat(), b.isoformat(), {}) for a, b in bins]
     starts = [a for a, _ in bins]
-    for article in articles:
+    for article in shown:
         when = _parsed(_day(article))
         if when is not None:
             tally = counts[bisect_right(starts, when) - 1].by_outlet
             tally[outlet_of(article)] = tally.get(outlet_of(article), 0) + 1
     return counts
+
+
+def outlying(articles: list[Article]) -> set[str]:
+    """The reports dated far outside the story's bulk: a wrong year in a page's metadata ("1900-01-01",
+    "2099") or a background date taken for the publication. They would stretch the chart until the
+    story's real days are a hairline, and be named first to report it."""
+    dated = sorted((day, a.id) for a in articles if (day := _parsed(_day(a))))
+    if len(dated) < 4:
+        return set()
+    presenting = current().presenting
+    low, high = dated[len(dated) // 4][0], dated[(3 * len(dated)) // 4][0]
+    reach = timedelta(days=presenting.outlier_spread * max((high - low).days, presenting.outlier_min_days))
+    return {aid for day, aid in dated if day < low - reach or day > high + reach}
 
 
 def _parsed(day: str | None) -> date | None:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from ..config import current
 from ..models import Failure
-from ..text import safe_text
+from ..text import FORMAT_CONTROLS, safe_text
 
 T = TypeVar("T")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -42,8 +42,10 @@ def path_text(path: object) -> str:
 
 
 def shown(text: str) -> str:
-    """Text fit for a terminal line: every control character written out as \\xNN."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text fit for a terminal line: every control character written out as \\xNN, and each bidirectional
+    or invisible format control (which would reorder the line) as \\uNNNN."""
+    return FORMAT_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                               CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
 def reason_kind(reason: str) -> str:

@@ -3,6 +3,8 @@ what it touches; undo; re-analyse everything."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import store
 from ..analysis import corrections
 from ..analysis.corrections import CorrectionError, NothingThere
@@ -12,6 +14,7 @@ from ..group.cluster import Group
 from ..group.linking import Profile, article_profile
 from ..models import Correction, Failure
 from ..store.backends import Database
+from ..store.corrections import report_stories
 from .stories import analyse_dirty
 
 
@@ -32,8 +35,9 @@ def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict)
                 raise CorrectionError(f"{other}: no other story with id {fields[other]!r}")
         value = corrections.value_for(kind, analysis, events, article_ids, fields)
         at = store.now()
-        correction = Correction(corrections.correction_id(kind, story_id, value, author, at), kind, story_id,
-                                value, author, at)
+        made_before = len(store.corrections(conn))
+        correction = Correction(corrections.correction_id(kind, story_id, value, author, at, made_before), kind,
+                                story_id, value, author, at)
         if kind == "split":
             correction.value["new_story"] = corrections.split_story_id(correction)
         with store.transaction(conn):
@@ -74,33 +78,65 @@ def reanalyse(conn: Database) -> list[Failure]:
 
 
 def _regroup(conn: Database, correction: Correction, undo: bool) -> set[str]:
-    """Move the reports a grouping correction names (back, to undo it), and rebuild the clustering
-    profiles of the stories they left and joined; returns those stories."""
-    v = correction.value
-    live = lambda story_id: store.merged_into(conn, story_id) or story_id  # noqa: E731
-    if correction.kind == "move":
-        home, away = live(v["from_story"]), live(v["to_story"])
-        store.set_story(conn, [v["article_id"]], home if undo else away)
-        changed = {home, away}
-    elif correction.kind == "split":
-        home = live(correction.story_id)
-        store.set_story(conn, v["article_ids"], home if undo else v["new_story"])
-        changed = {home, v["new_story"]}
-    elif correction.kind == "merge":
-        gone, into = v["from_story"], live(v["into_story"])
-        if undo:
-            store.unrecord_merge(conn, gone, into)
-            store.set_story(conn, v["article_ids"], gone)
-        else:
-            store.record_merges(conn, "story", [(gone, into)])
-        _rebuild_story_group(conn, gone, parent=None if undo else into)
-        _rebuild_story_group(conn, into)
-        return {gone, into} if undo else {into}
-    else:
+    """Move the reports a grouping correction names (or, to undo it, put every report where the
+    corrections still standing put it), and rebuild the clustering profiles of the stories they left
+    and joined; returns those stories."""
+    if not correction.regroups:
         return set()
-    for story_id in sorted(changed):
+    if undo:
+        return _put_back(conn, correction)
+    v = correction.value
+    live = _live(conn)
+    if correction.kind == "merge":
+        gone, into = v["from_story"], live(v["into_story"])
+        store.record_merges(conn, "story", [(gone, into)])
+        _rebuild_story_group(conn, gone, parent=into)
+        _rebuild_story_group(conn, into)
+        return {into}
+    home, away = live(correction.story_id), live(corrections.destination(correction))
+    store.set_story(conn, corrections.moved_reports(correction), away)
+    for story_id in sorted({home, away}):
         _rebuild_story_group(conn, story_id)
-    return changed
+    return {home, away}
+
+
+def _put_back(conn: Database, undone: Correction) -> set[str]:
+    """After `undone` is marked undone: every report any grouping correction ever named goes where
+    the active ones, replayed onto the machine's grouping in the order made, put it (see
+    `corrections.places`; the merges still standing are followed by `merged_into`), not merely back
+    where `undone` found it, which a later correction may have moved it from (a split undone before
+    the move of the report it split off). The clustering profiles of the stories that lost or gained
+    reports, and of those `undone` named, are rebuilt; returns those stories."""
+    live = _live(conn)
+    v = undone.value
+    if undone.kind == "merge":  # the merged-away id names its own story again
+        for into in sorted({v["into_story"], live(v["into_story"])}):
+            store.unrecord_merge(conn, v["from_story"], into)
+    made = store.corrections(conn)
+    named = sorted({a for c in made if c.regroups for a in corrections.moved_reports(c)})
+    now, copies = report_stories(conn, named)
+    belongs = {a: live(place.story) for a, place in corrections.places(made, copies).items() if a in now}
+    changed = {live(s) for s in store.correction_stories(undone)}
+    # originals first: a report's copies move with it, then a copy a reader moved on its own follows
+    is_copy = {c for found in copies.values() for c in found}
+    after = dict(now)
+    for article_id in sorted(belongs, key=lambda a: (a in is_copy, a)):
+        if after[article_id] == belongs[article_id]:
+            continue
+        changed |= {after[article_id], belongs[article_id]}
+        store.set_story(conn, [article_id], belongs[article_id])
+        for copy in copies.get(article_id, []):
+            changed.add(after[copy])
+            after[copy] = belongs[article_id]
+        after[article_id] = belongs[article_id]
+    for story_id in sorted(changed - {None}):
+        _rebuild_story_group(conn, story_id)
+    return changed - {None}
+
+
+def _live(conn: Database) -> Callable[[str], str]:
+    """The story a story id names now: itself, or the story it was merged into."""
+    return lambda story_id: store.merged_into(conn, story_id) or story_id
 
 
 def _rebuild_story_group(conn: Database, story_id: str, parent: str | None = None) -> None:

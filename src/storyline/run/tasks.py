@@ -46,7 +46,7 @@ from ..processes import forked_children_die_with_parent
 from ..read.files import read_path
 from ..read.guard import FailureLog, guarded, optional, path_text
 from ..read.pagekind import not_an_article
-from ..text import safe_text
+from ..text import name_text, safe_text
 
 
 @dataclass
@@ -95,9 +95,11 @@ def _prepare(doc: RawDocument) -> Article | Failure:
     source = safe_text(doc.source)
     content_hash = hashlib.sha256(body.encode()).hexdigest()
     identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
-    title = title or body.split("\n\n")[0][:120]
+    title = name_text(title or body.split("\n\n")[0][:120])
+    outlet = optional(doc.outlet)
     return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
-                   outlet=optional(doc.outlet), language=detect_language(body, optional(doc.language)),
+                   outlet=name_text(outlet) or None if outlet else None,
+                   language=detect_language(body, optional(doc.language)),
                    published=optional(doc.published) or date_from_url(doc.url or source))
 
 

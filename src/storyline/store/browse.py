@@ -10,17 +10,27 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from ..config import current
 from ..models import Article, Entity
+from ..text import safe_text
 from .analyses import entity_from_row
 from .articles import ARTICLE_COLUMNS, article_from_row
 from .backends import Database
 
 
 def search_words(query: str) -> list[str]:
-    """A query taken as plain words: quotes and control characters are not syntax, just spaces."""
-    return [w for w in re.sub(r'["\x00-\x1f\x7f]', " ", query).split() if w]
+    """A query taken as plain words: quotes and control characters are not syntax, just spaces. Each word
+    counts once (the search ignores case), and only the first `presenting.search_words` distinct ones count:
+    the full-text index makes a pass per word, so a long query must not hold the search for minutes."""
+    words: dict[str, str] = {}
+    most = current().presenting.search_words
+    for word in re.sub(r'["\x00-\x1f\x7f]', " ", safe_text(query)).split():  # a lone surrogate: no word
+        if len(words) >= most:
+            break
+        words.setdefault(word.lower(), word)
+    return list(words.values())
 
 
 def _matching(conn: Database, words: list[str]) -> tuple[str, str]:
@@ -92,13 +102,19 @@ def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None
     """Stories newest first (by their latest article date, then id), after a cursor (sort key, id).
 
     The order depends only on stored data, never on the request, so a cursor stays valid while
-    pages are fetched; a story that changes between pages moves as a whole.
+    pages are fetched; a story that changes between pages moves as a whole. With a query, the one
+    full-text search both narrows the listing and picks each story's best-matching article (the
+    search's own ranking), whose snippet the row then carries.
     """
     clauses, params = ["s.dirty = 0"], []
+    words = search_words(where.query) if where.query else []
+    hits, hit_column, hit_params = "", "", []
     if where.query:
-        matching, match = _matching(conn, search_words(where.query))
-        clauses.append(f"s.id IN (SELECT a.story_id FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid)")
-        params.append(match)
+        matching, match = _matching(conn, words)
+        hits = ("JOIN (SELECT a.story_id, a.rowid AS hit, ROW_NUMBER() OVER (PARTITION BY a.story_id "
+                f"ORDER BY m.score, a.rowid) AS place FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid) h "
+                "ON h.story_id = s.id AND h.place = 1")
+        hit_column, hit_params = ", MIN(h.hit) AS hit", [match]
     if where.outlet:
         clauses.append("s.id IN (SELECT story_id FROM articles WHERE outlet = ?)")
         params.append(where.outlet)
@@ -119,41 +135,38 @@ def story_rows(conn: Database, where: StoryFilter, after: tuple[str, str] | None
     sql = f"""SELECT * FROM (
                 SELECT s.id, s.title, COUNT(a.id) AS n, MIN(a.published) AS first, MAX(a.published) AS last,
                        {conn.fragment('distinct_outlets')} AS outlets, COALESCE(MAX(a.published), '') AS sort_key
-                FROM stories s JOIN articles a ON a.story_id = s.id
+                       {hit_column}
+                FROM stories s JOIN articles a ON a.story_id = s.id {hits}
                 WHERE {' AND '.join(clauses)} GROUP BY s.id {('HAVING ' + ' AND '.join(having)) if having else ''}
               ) AS listing
               {'WHERE sort_key < ? OR (sort_key = ? AND id > ?)' if after else ''}
               ORDER BY sort_key DESC, id LIMIT ?"""
     cursor_params = [after[0], after[0], after[1]] if after else []
-    rows = conn.execute(sql, tuple(params + having_params + cursor_params + [limit]))
+    rows = conn.execute(sql, tuple(hit_params + params + having_params + cursor_params + [limit])).fetchall()
     found = [StoryRow(r["id"], r["title"] or "", r["n"], sorted(o for o in json.loads(r["outlets"]) if o),
                       r["first"], r["last"]) for r in rows]
     if where.query and found:
-        hits = best_hits(conn, [row.id for row in found], where.query)
-        for row in found:
-            row.match = hits.get(row.id)
+        snippets = hit_snippets(conn, [r["hit"] for r in rows], words)
+        for row, r in zip(found, rows, strict=True):
+            row.match = snippets.get(r["hit"])
     return found
 
 
-def best_hits(conn: Database, story_ids: list[str], query: str) -> dict[str, Snippet]:
-    """For each story, a snippet of its article that matches the query best (the search's own ranking)."""
-    words = search_words(query)
-    matching, match = _matching(conn, words)
-    marks = ",".join("?" * len(story_ids))
-    rows = conn.execute(f"SELECT a.story_id, a.id, a.title, a.text FROM articles a JOIN ({matching}) m ON a.rowid = m.rowid "
-                        f"WHERE a.story_id IN ({marks}) ORDER BY m.score, a.rowid", (match, *story_ids))
-    best: dict[str, Snippet] = {}
-    for r in rows:
-        if r["story_id"] not in best:
-            best[r["story_id"]] = snippet(r["id"], r["title"], r["text"], words, current().presenting.snippet_chars)
-    return best
+def hit_snippets(conn: Database, rowids: list[int], words: list[str]) -> dict[int, Snippet]:
+    """For each article (by rowid) a search found, a snippet of it around the query's words."""
+    marks = ",".join("?" * len(rowids))
+    rows = conn.execute(f"SELECT rowid, id, title, text FROM articles WHERE rowid IN ({marks})", tuple(rowids))
+    shown = current().presenting
+    return {r["rowid"]: snippet(r["id"], r["title"], r["text"], words, shown.snippet_chars, shown.snippet_matches)
+            for r in rows}
 
 
-def snippet(article_id: str, title: str, text: str, words: list[str], width: int) -> Snippet:
-    """About `width` characters of `text` around the first place most of the query's words occur,
-    cut at word boundaries, with every occurrence of a query word marked."""
+def snippet(article_id: str, title: str, text: str, words: list[str], width: int, most: int) -> Snippet:
+    """About `width` characters of `text` around the first place most of the query's words occur (among
+    the first `most` occurrences: a huge repetitive article costs no more than that), cut at word
+    boundaries, with every occurrence of a query word marked."""
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
-    found = list(pattern.finditer(text))
+    found = list(islice(pattern.finditer(text), most))
     centre = _densest(found, width) if found else 0
     start = max(0, centre - width // 3)
     if start:
@@ -168,12 +181,26 @@ def snippet(article_id: str, title: str, text: str, words: list[str], width: int
 
 
 def _densest(found: list[re.Match], width: int) -> int:
-    """Where the window holding the most distinct query words starts (the first such place)."""
+    """Where the window of `width` characters holding the most distinct query words starts (the first such
+    place). One pass: the window's end only moves forward as its start does, and `inside` counts each
+    word's occurrences in the window."""
     best, best_count = found[0].start(), 0
+    inside: dict[str, int] = {}
+    end = 0
     for k, first in enumerate(found):
-        inside = {m.group(0).lower() for m in found[k:] if m.start() < first.start() + width}
+        start = first.start()
+        end = max(end, k)
+        while end < len(found) and found[end].start() < start + width:
+            word = found[end].group(0).lower()
+            inside[word] = inside.get(word, 0) + 1
+            end += 1
         if len(inside) > best_count:
-            best, best_count = first.start(), len(inside)
+            best, best_count = start, len(inside)
+        if end > k:
+            word = first.group(0).lower()
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
     return best
 
 

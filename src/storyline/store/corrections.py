@@ -55,6 +55,21 @@ def kept_apart(conn: Database) -> set[str]:
     return named
 
 
+def report_stories(conn: Database, article_ids: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The story each of these reports and each copy of them is in now, and the copies of each."""
+    stories: dict[str, str] = {}
+    copies: dict[str, list[str]] = {}
+    for start in range(0, len(article_ids), 500):
+        chunk = article_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT id, story_id, duplicate_of FROM articles WHERE id IN ({marks}) "
+                                f"OR duplicate_of IN ({marks}) ORDER BY rowid", (*chunk, *chunk)):
+            stories[row[0]] = row[1]
+            if row[2] is not None and row[0] not in copies.get(row[2], []):
+                copies.setdefault(row[2], []).append(row[0])
+    return stories, copies
+
+
 def correction(conn: Database, correction_id: str) -> Correction | None:
     row = conn.execute("SELECT * FROM corrections WHERE id=?", (correction_id,)).fetchone()
     return correction_from_row(row) if row else None

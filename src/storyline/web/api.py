@@ -76,11 +76,11 @@ def list_stories(news: Storyline = Depends(session),
 
 
 @router.get("/stories/{story_id}", responses={**MISSING, **MOVED})
-def get_story(story_id: str, news: Storyline = Depends(session)) -> dict:
+def get_story(request: Request, story_id: str, news: Storyline = Depends(session)) -> dict:
     """One story: summary, events, timeline, quotes, claims, relations, entities, its articles."""
     detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(news, story_id, "/api/stories/")
+        raise views.moved_or_missing(news, story_id, request)
     return views.story_json(detail)
 
 
@@ -99,7 +99,7 @@ def get_dossier(request: Request, story_id: str, news: Storyline = Depends(sessi
     try:
         text = news.export(format, story_id)
     except KeyError:
-        raise views.moved_or_missing(news, story_id, "/api/stories/") from None
+        raise views.moved_or_missing(news, story_id, request) from None
     name = f"storyline-{story_id}.{DOSSIER_SUFFIX[format]}"
     return Response(text, media_type=DOSSIER_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -129,7 +129,10 @@ ClaimText = Query(..., min_length=1, max_length=2000, description="the claim, as
 @router.get("/check")
 def check_claim(claim: str = ClaimText, news: Storyline = Depends(session)) -> dict:
     """Every report bearing on the claim: agree, disagree or discuss, the deciding sentence, how sure."""
-    return views.claim_check_json(news.check(claim)[0])
+    try:
+        return views.claim_check_json(news.check(claim)[0])
+    except ValueError as exc:  # a claim over checking.claim_chars
+        raise views.BadRequest(str(exc)) from None
 
 
 @router.get("/entities")
@@ -199,12 +202,12 @@ def ingest_posted(db_path: str, pipeline: config.Settings, body: bytes, label: s
 
 
 @router.get("/stories/{story_id}/corrections", responses={**MISSING, **MOVED})
-def list_corrections(story_id: str, news: Storyline = Depends(session)) -> dict:
+def list_corrections(request: Request, story_id: str, news: Storyline = Depends(session)) -> dict:
     """The readers' corrections naming this story, in the order made (undone ones too), each saying
     whether the story shows it."""
     detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(news, story_id, "/api/stories/")
+        raise views.moved_or_missing(news, story_id, request)
     return {"items": [views.correction_json(c) for c in detail.corrections]}
 
 

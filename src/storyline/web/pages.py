@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..api import Storyline
+from ..config import current
 from ..models import figure_text
 from ..present import export
 from . import views
@@ -24,8 +25,12 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
 
 
 def article_link(article_id: str, cited: str) -> str:
-    """Where a citation mark points: the article, opened at the sentence it carries."""
-    return f"/articles/{article_id}?{urlencode({'cite': cited})}#cited"
+    """Where a citation mark points: the article, opened at the sentence it carries. The link carries
+    the statement's opening only (web.cite_chars, cut at a word): a statement of any length still finds
+    its sentence, and no link exceeds what the article page accepts."""
+    limit = current().web.cite_chars
+    opening = cited if len(cited) <= limit else cited[:limit].rsplit(" ", 1)[0]
+    return f"/articles/{article_id}?{urlencode({'cite': opening})}#cited"
 
 
 templates.globals.update(article_link=article_link, figure_text=figure_text, period=export.period,
@@ -58,7 +63,7 @@ def story_list(request: Request, news: Storyline = Depends(session), q: str | No
 def story_page(request: Request, story_id: str, news: Storyline = Depends(session)) -> HTMLResponse:
     detail = views.story_detail(news, story_id)
     if detail is None:
-        raise views.moved_or_missing(news, story_id, "/stories/")
+        raise views.moved_or_missing(news, story_id, request)
     return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title,
                 presenting=request.app.state.settings.pipeline.presenting)
 
@@ -81,7 +86,10 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 @router.get("/check", response_class=HTMLResponse)
 def check_page(claim: str = ClaimText, news: Storyline = Depends(session)) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence."""
-    result = news.check(claim)[0]
+    try:
+        result = news.check(claim)[0]
+    except ValueError as exc:  # a claim over checking.claim_chars
+        raise views.BadRequest(str(exc)) from None
     order = {"disagree": 0, "agree": 1, "discuss": 2}
     reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
     return page("check.html", claim=claim, reports=reports, title=f"Check: {claim}")

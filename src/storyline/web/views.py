@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from urllib.parse import quote
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from rapidfuzz import fuzz
 
 from ..analysis import corrections
@@ -52,12 +52,16 @@ def decode_cursor(cursor: str | None, kinds: tuple[type, ...]) -> list | None:
     return parts
 
 
-def moved_or_missing(news: Storyline, story_id: str, prefix: str) -> HTTPException:
-    """301 to the story a merged-away id joined (links and bookmarks outlive merges), else 404."""
+def moved_or_missing(news: Storyline, story_id: str, request: Request) -> HTTPException:
+    """301 to the story a merged-away id joined (links and bookmarks outlive merges), else 404. The
+    redirect keeps what was asked of the story: the same route (its dossier, its corrections) and query."""
     into = news.merged_into(story_id)
     if into:
-        return HTTPException(301, f"story {story_id!r} was merged into {into!r}",
-                             headers={"Location": prefix + quote(into)})
+        route = request.scope.get("route")
+        template = getattr(route, "path", None) or "/stories/{story_id}"
+        params = {name: quote(str(value), safe="") for name, value in {**request.path_params, "story_id": into}.items()}
+        location = template.format(**params) + (f"?{request.url.query}" if request.url.query else "")
+        return HTTPException(301, f"story {story_id!r} was merged into {into!r}", headers={"Location": location})
     return HTTPException(404, f"no story with id {story_id!r}")
 
 

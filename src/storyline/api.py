@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import store
-from .analysis.check import ClaimCheck, Report, check_claims, reports_of
+from .analysis.check import Checkable, ClaimCheck, check_claims
 from .analysis.corrections import FIELDS, CorrectionError
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
@@ -57,8 +57,8 @@ def resolve_settings(config: Config) -> Settings:
     return load(overrides=config)
 
 
-# per store (its key): the ingest generation it was read at, its articles and their reports as the claim check reads them
-_CHECKED_REPORTS: dict[str, tuple[int, list[Article], list[Report]]] = {}
+# per store (its key): the ingest generation it was read at, and its articles as the claim check reads them
+_CHECKABLE: dict[str, tuple[int, Checkable]] = {}
 
 
 def store_errors() -> tuple[type[Exception], ...]:
@@ -346,18 +346,16 @@ class Storyline:
         for text in texts:
             if len(text) > limit:
                 raise ValueError(f"a claim is at most {limit:,} characters; this one has {len(text):,}")
-        articles, reports = self._checked_reports()
-        return check_claims(texts, articles, reports)
+        return check_claims(texts, self._checkable())
 
-    def _checked_reports(self) -> tuple[list[Article], list[Report]]:
-        """The store's reports as the claim check reads them, kept by this process until the store
+    def _checkable(self) -> Checkable:
+        """The store's articles as the claim check reads them, kept by this process until the store
         changes (its ingest generation moves): a check then costs its claims, not a re-read of the store."""
         key, generation = store.store_key(self.db), store.ingest_generation(self.db)
-        kept = _CHECKED_REPORTS.get(key)
+        kept = _CHECKABLE.get(key)
         if kept is None or kept[0] != generation:
-            articles = store.articles(self.db)
-            kept = _CHECKED_REPORTS[key] = (generation, articles, reports_of(articles))
-        return kept[1], kept[2]
+            kept = _CHECKABLE[key] = (generation, Checkable.of(store.articles(self.db)))
+        return kept[1]
 
     def failures(self) -> list[tuple[str, str, str]]:
         """(source, reason, when) of each input that could not be ingested."""

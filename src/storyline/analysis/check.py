@@ -19,7 +19,7 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from .. import config
 from ..models import Article
@@ -142,10 +142,48 @@ class Space:
     reports: Any  # sparse rows, one per whole report
 
 
-def space_for(claims: list[str], reports: list[Report]) -> Space:
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
-    return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
+def space_for(claims: list[str], reports: list[Report], index: ReportIndex | None = None) -> Space:
+    """The TF-IDF space of these claims and reports; with the reports' `index` (kept while the store is
+    unchanged), only the claims' words are counted: the reports' counts and document frequencies are
+    the index's, weighed by the same formula as a fit over everything."""
+    if index is None:
+        vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
+        matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
+        return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
+    vocabulary = dict(index.vocabulary)
+    claim_terms = [Counter(_analyzer(claim)) for claim in claims]
+    for terms in claim_terms:
+        for term in terms:
+            vocabulary.setdefault(term, len(vocabulary))
+    rows = [(k, vocabulary[term], count) for k, terms in enumerate(claim_terms) for term, count in terms.items()]
+    claim_counts = sparse.csr_matrix(([c for _, _, c in rows], ([k for k, _, _ in rows], [col for _, col, _ in rows])),
+                                     shape=(len(claims), len(vocabulary)))
+    df = np.zeros(len(vocabulary))
+    df[:len(index.df)] = index.df
+    df += np.bincount(claim_counts.indices, minlength=len(vocabulary))
+    weigh = TfidfTransformer(sublinear_tf=True)
+    weigh.idf_ = np.log((1 + len(reports) + len(claims)) / (1 + df)) + 1  # sklearn's smoothed idf
+    report_counts = sparse.csr_matrix((index.counts.data, index.counts.indices, index.counts.indptr),
+                                      shape=(index.counts.shape[0], len(vocabulary)))
+    vectorizer = TfidfVectorizer(analyzer=_analyzer, vocabulary=vocabulary, sublinear_tf=True)
+    vectorizer.idf_ = weigh.idf_
+    return Space(vectorizer, weigh.transform(claim_counts).tocsr(), weigh.transform(report_counts).tocsr())
+
+
+@dataclass(frozen=True)
+class ReportIndex:
+    """The reports' word counts as the check's TF-IDF reads them (words and word pairs), counted once
+    and kept with the reports while the store is unchanged, so a check counts only its claims."""
+
+    vocabulary: dict[str, int]
+    counts: Any  # sparse, one row per report
+    df: np.ndarray  # how many reports hold each word
+
+    @classmethod
+    def of(cls, reports: list[Report]) -> ReportIndex:
+        counter = CountVectorizer(analyzer=_analyzer)
+        counts = counter.fit_transform([" ".join(r.sentences) for r in reports]).tocsr()
+        return cls(counter.vocabulary_, counts, np.bincount(counts.indices, minlength=counts.shape[1]).astype(float))
 
 
 def _cue_counts(sentences: list[str]) -> np.ndarray:
@@ -388,13 +426,15 @@ def evidence(report: Report, order: list[int], stance: str, closest: int) -> str
     return report.sentences[order[0]] if order else None
 
 
-def check(claims: list[str], reports: list[Report], model: StanceModel | None = None) -> list[list[Verdict]]:
-    """For each claim, a verdict for every report that bears on it, surest first."""
+def check(claims: list[str], reports: list[Report], model: StanceModel | None = None,
+          index: ReportIndex | None = None) -> list[list[Verdict]]:
+    """For each claim, a verdict for every report that bears on it, surest first; `index`: the reports'
+    ReportIndex, when kept from an earlier check."""
     model = model or shipped_model()
     verdicts: list[list[Verdict]] = [[] for _ in claims]
     if not claims or not reports:
         return verdicts
-    space = space_for(claims, reports)
+    space = space_for(claims, reports, index)
     pairs = candidate_pairs(space, model.candidate_cosine, config.current().checking.candidates)
     if not pairs:
         return verdicts
@@ -428,14 +468,24 @@ class ClaimCheck:
     reports: list[CheckedReport]
 
 
-def reports_of(articles: list[Article]) -> list[Report]:
-    return [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
+@dataclass(frozen=True)
+class Checkable:
+    """The articles claims are checked against, read once: each as a Report, and the index of their words.
+    Kept while the store is unchanged, a check costs its claims, not a re-read of every report."""
+
+    articles: list[Article]
+    reports: list[Report]
+    index: ReportIndex
+
+    @classmethod
+    def of(cls, articles: list[Article]) -> Checkable:
+        reports = [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
+        return cls(articles, reports, ReportIndex.of(reports))
 
 
-def check_claims(claims: list[str], articles: list[Article], reports: list[Report] | None = None) -> list[ClaimCheck]:
-    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`);
-    `reports`: the articles as `reports_of` reads them, when kept from an earlier check."""
-    by_id = {a.id: a for a in articles}
-    verdicts = check(claims, reports if reports is not None else reports_of(articles))
+def check_claims(claims: list[str], against: Checkable) -> list[ClaimCheck]:
+    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`)."""
+    by_id = {a.id: a for a in against.articles}
+    verdicts = check(claims, against.reports, index=against.index)
     return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
             for claim, row in zip(claims, verdicts)]

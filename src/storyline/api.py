@@ -59,6 +59,7 @@ def resolve_settings(config: Config) -> Settings:
 
 # per store (its key): the ingest generation it was read at, and its articles as the claim check reads them
 _CHECKABLE: dict[str, tuple[int, Checkable]] = {}
+_CHECKABLE_READING = threading.Lock()  # one request reads a store for the check; the others wait for it
 
 
 def store_errors() -> tuple[type[Exception], ...]:
@@ -352,9 +353,10 @@ class Storyline:
         """The store's articles as the claim check reads them, kept by this process until the store
         changes (its ingest generation moves): a check then costs its claims, not a re-read of the store."""
         key, generation = store.store_key(self.db), store.ingest_generation(self.db)
-        kept = _CHECKABLE.get(key)
-        if kept is None or kept[0] != generation:
-            kept = _CHECKABLE[key] = (generation, Checkable.of(store.articles(self.db)))
+        with _CHECKABLE_READING:
+            kept = _CHECKABLE.get(key)
+            if kept is None or kept[0] != generation:
+                kept = _CHECKABLE[key] = (generation, Checkable.of(store.articles(self.db)))
         return kept[1]
 
     def failures(self) -> list[tuple[str, str, str]]:

@@ -20,7 +20,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
@@ -140,6 +140,16 @@ class Space:
     vectorizer: TfidfVectorizer
     claims: Any  # sparse rows, one per claim
     reports: Any  # sparse rows, one per whole report
+    index: ReportIndex | None = None  # the reports' kept counts, when the space was weighed from them
+
+    def sentences(self, report: Report, position: int) -> Any:
+        """A report's sentences in this space, one row each; from the index's kept counts when there is one."""
+        if self.index is None:
+            return self.vectorizer.transform(report.sentences or [""])
+        counts = self.index.sentence_counts(report, position)
+        width = len(self.vectorizer.vocabulary)
+        padded = sparse.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
+        return _weighed(padded, self.vectorizer.idf_)
 
 
 def space_for(claims: list[str], reports: list[Report], index: ReportIndex | None = None) -> Space:
@@ -150,7 +160,7 @@ def space_for(claims: list[str], reports: list[Report], index: ReportIndex | Non
         vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
         matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
         return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
-    vocabulary = dict(index.vocabulary)
+    vocabulary = dict(index.counter.vocabulary_)
     claim_terms = [Counter(_analyzer(claim)) for claim in claims]
     for terms in claim_terms:
         for term in terms:
@@ -167,7 +177,15 @@ def space_for(claims: list[str], reports: list[Report], index: ReportIndex | Non
                                       shape=(index.counts.shape[0], len(vocabulary)))
     vectorizer = TfidfVectorizer(analyzer=_analyzer, vocabulary=vocabulary, sublinear_tf=True)
     vectorizer.idf_ = weigh.idf_
-    return Space(vectorizer, weigh.transform(claim_counts).tocsr(), weigh.transform(report_counts).tocsr())
+    return Space(vectorizer, _weighed(claim_counts, weigh.idf_), _weighed(report_counts, weigh.idf_), index)
+
+
+def _weighed(counts: Any, idf: np.ndarray) -> Any:
+    """Counts as TF-IDF rows, as TfidfVectorizer(sublinear_tf=True) weighs them: 1 + log(count), times
+    the word's idf, each row scaled to length 1."""
+    weigh = TfidfTransformer(sublinear_tf=True)
+    weigh.idf_ = idf
+    return weigh.transform(counts).tocsr()
 
 
 @dataclass(frozen=True)
@@ -175,15 +193,23 @@ class ReportIndex:
     """The reports' word counts as the check's TF-IDF reads them (words and word pairs), counted once
     and kept with the reports while the store is unchanged, so a check counts only its claims."""
 
-    vocabulary: dict[str, int]
+    counter: CountVectorizer  # fitted on the reports: their words, and counts any text in them
     counts: Any  # sparse, one row per report
     df: np.ndarray  # how many reports hold each word
+    by_sentence: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)  # counted when first read
+
+    def sentence_counts(self, report: Report, position: int) -> Any:
+        """The words of each of a report's sentences, counted the first time a claim reads it closely."""
+        counts = self.by_sentence.get(position)
+        if counts is None:
+            counts = self.by_sentence[position] = self.counter.transform(report.sentences or [""]).tocsr()
+        return counts
 
     @classmethod
     def of(cls, reports: list[Report]) -> ReportIndex:
         counter = CountVectorizer(analyzer=_analyzer)
         counts = counter.fit_transform([" ".join(r.sentences) for r in reports]).tocsr()
-        return cls(counter.vocabulary_, counts, np.bincount(counts.indices, minlength=counts.shape[1]).astype(float))
+        return cls(counter, counts, np.bincount(counts.indices, minlength=counts.shape[1]).astype(float))
 
 
 def _cue_counts(sentences: list[str]) -> np.ndarray:
@@ -204,7 +230,7 @@ class Reading:
 
 def read(report: Report, space: Space, index: int) -> Reading:
     known = report.words
-    return Reading(space.vectorizer.transform(report.sentences or [""]), space.reports[index],
+    return Reading(space.sentences(report, index), space.reports[index],
                    known.words, known.word_pairs, known.lead_words, known.sentence_cues)
 
 

@@ -38,12 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 from storyline.analysis import check as stance  # noqa: E402
+from storyline.analysis.check_fit import Training, fit  # noqa: E402
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 FOLDS = 5
 
 
-def load() -> tuple[stance.Training, list[str]]:
+def load() -> tuple[Training, list[str]]:
     """The FNC-1 dev pairs as training data, and each pair's topic."""
     read = lambda name: [json.loads(line) for line in (DATA / name).open(encoding="utf-8") if line.strip()]  # noqa: E731
     bodies = {r["url"]: stance.Report(r["url"], stance.split_sentences(r.get("title", ""), r["text"]))
@@ -63,7 +64,7 @@ def load() -> tuple[stance.Training, list[str]]:
     for g in gold:
         if g["stance"] != "unrelated":
             parent[root(g["claim_id"])] = root(g["url"])
-    training = stance.Training([claims[k] for k in claim_ids], [bodies[k] for k in body_ids],
+    training = Training([claims[k] for k in claim_ids], [bodies[k] for k in body_ids],
                                [(claim_index[g["claim_id"]], body_index[g["url"]]) for g in gold],
                                [g["stance"] for g in gold])
     return training, [root(g["claim_id"]) for g in gold]
@@ -89,11 +90,11 @@ def folds(topics: list[str]):
     return GroupKFold(FOLDS).split(np.zeros(len(topics)), groups=topics)
 
 
-def storyline_predictions(training: stance.Training, topics: list[str]) -> list[str]:
+def storyline_predictions(training: Training, topics: list[str]) -> list[str]:
     features = stance.features_of(training.claims, training.reports, training.pairs)
     predicted = np.empty(len(training.pairs), dtype=object)
     for train, test in folds(topics):
-        model = stance.fit(features, training.labels, train)
+        model = fit(features, training.labels, train)
         subset = stance.Features(features.x[test], [features.orders[i] for i in test],
                                  [features.contexts[i] for i in test], [features.claims[i] for i in test],
                                  features.shape)
@@ -145,7 +146,7 @@ def baseline_features(claim: str, body: str) -> list[float]:
     return [overlap, *refuting, *polarity, *hand]
 
 
-def peer_predictions(training: stance.Training, topics: list[str]) -> dict[str, list[str]]:
+def peer_predictions(training: Training, topics: list[str]) -> dict[str, list[str]]:
     claims = [training.claims[c] for c, _ in training.pairs]
     bodies = [" ".join(training.reports[r].sentences) for _, r in training.pairs]
     labels = np.array(training.labels)

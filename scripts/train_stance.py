@@ -18,12 +18,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from stance import load  # noqa: E402  (bench/stance.py reads the FNC-1 dev files)
 
 from storyline.analysis import check  # noqa: E402
+from storyline.analysis.check_fit import fit  # noqa: E402
 
 
 def main() -> None:
     training, topics = load()
     features = check.features_of(training.claims, training.reports, training.pairs)
-    model = check.fit(features, training.labels)
+    model = fit(features, training.labels)
     MODEL_PATH.write_text(json.dumps(model.to_json(), indent=0) + "\n", encoding="utf-8")
     print(f"fitted on {len(training.pairs)} pairs, {len(set(topics))} topics; wrote {MODEL_PATH}")
 

@@ -251,7 +251,7 @@ class Presenting:
                                     "are counted together")
     outlier_spread: float = setting(3.0, "a report dated this many spreads (the middle half of the story's dates, "
                                           "or presenting.outlier_min_days if wider) before or after that middle half "
-                                          "is an outlier: left out of the chart's span and of who reported first")
+                                          "is an outlier: left out of the coverage chart's span")
     outlier_min_days: int = setting(30, "the narrowest spread the outlier rule uses, so a story told in a few days "
                                         "keeps its follow-ups of the next weeks")
     snippet_chars: int = setting(220, "characters of a search hit's snippet around the matched words")

@@ -80,10 +80,9 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         by_outlet[outlet_of(article)].append(article)
-    far = outlying(articles)
-    outlets = [_outlet_coverage(name, items, far) for name, items in by_outlet.items()]
-    outlets.sort(key=lambda o: (o.first_published is None, o.first_article_id in far, o.first_published or "", o.outlet))
-    dated = [(o, o.first_published) for o in outlets if o.first_published and o.first_article_id not in far]
+    outlets = [_outlet_coverage(name, items) for name, items in by_outlet.items()]
+    outlets.sort(key=lambda o: (o.first_published is None, o.first_published or "", o.outlet))
+    dated = [(o, o.first_published) for o in outlets if o.first_published]
     first = dated[0][0] if dated else None
     same_day = [o.outlet for o, day in dated[1:] if day[:10] == dated[0][1][:10]]
     languages = Counter(a.language or "unknown" for a in articles)
@@ -93,8 +92,8 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
                     carriage=carriage(analysis, articles))
 
 
-def _outlet_coverage(name: str, items: list[Article], far: set[str]) -> OutletCoverage:
-    first = min(items, key=lambda a: (a.published is None, a.id in far, a.published or "", a.id))
+def _outlet_coverage(name: str, items: list[Article]) -> OutletCoverage:
+    first = min(items, key=lambda a: (a.published is None, a.published or "", a.id))
     return OutletCoverage(outlet=name, articles=len(items), first_published=first.published,
                           first_article_id=first.id, first_inferred=bool(first.published and first.published_inferred),
                           languages=sorted({a.language or "unknown" for a in items}))
@@ -181,7 +180,7 @@ def reports_over_time(articles: list[Article]) -> list[DayCount]:
 def outlying(articles: list[Article]) -> set[str]:
     """The reports dated far outside the story's bulk: a wrong year in a page's metadata ("1900-01-01",
     "2099") or a background date taken for the publication. They would stretch the chart until the
-    story's real days are a hairline, and be named first to report it."""
+    story's real days are a hairline."""
     dated = sorted((day, a.id) for a in articles if (day := _parsed(_day(a))))
     if len(dated) < 4:
         return set()

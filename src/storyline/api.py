@@ -21,7 +21,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import store
 from .analysis.check import Checkable, ClaimCheck, check_claims
-from .analysis.corrections import FIELDS, CorrectionError
+from .analysis.corrections import correction_fields, field_value
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
 from .present import export
@@ -35,7 +35,6 @@ from .run.tasks import Pool
 from .store import browse
 from .store.backends import Database, StoreError, backend_errors
 from .store.browse import StoryFilter, StoryRow, story_sort_key
-from .text import id_text, lone_surrogate, typed_text
 
 __all__ = ["ClaimCheck", "IngestReport", "Result", "StoreError", "Story", "StoryFilter", "StoryRow", "Storyline", "analyse",
            "dask_pool", "store_errors", "store_location", "story_sort_key"]
@@ -210,60 +209,19 @@ class Storyline:
             merge   into_story=
 
         Raises analysis.corrections.CorrectionError when the story has no such statement or report, or
-        a field is not text or too long (`_bounded`); NothingThere when there is no such story.
+        a field is not text or too long (`analysis.corrections.field_value`); NothingThere when there is
+        no such story.
         """
-        unknown = sorted(set(fields) - set(FIELDS))
-        if unknown:
-            raise CorrectionError(f"unknown field {unknown[0]!r}; a correction has {', '.join(FIELDS)}")
-        bounded = {name: self._bounded(name, value) for name, value in fields.items()}
-        return corrections.correct(self.db, self._bounded("kind", kind), self._bounded("story_id", story_id),
-                                   self._bounded("author", author), bounded)
+        limits = self.settings.corrections
+        return corrections.correct(self.db, field_value("kind", kind, limits), field_value("story_id", story_id, limits),
+                                   field_value("author", author, limits), correction_fields(fields, limits))
 
     @under_own_settings
     def undo(self, correction_id: str, author: str) -> Correction:
         """Take a correction back; its record stays, marked undone by `author`."""
-        return corrections.undo(self.db, self._bounded("correction_id", correction_id), self._bounded("author", author))
-
-    def _bounded(self, name: str, value: Any) -> Any:
-        """One field of a correction through the text boundary ingest has (`text.safe_text`), within its
-        size (the corrections settings), whoever sent it (the CLI, the HTTP API, a caller of this API):
-
-        - a title or a name (author, speaker) is text cleaned as ingest cleans it (no control character,
-          whitespace as single spaces); a lone surrogate in it is refused, what was meant being unknown;
-        - an id (story, correction, quote, report, event, the kind) holding what no id holds (a control
-          character, a lone surrogate) keeps it as U+FFFD: it names nothing ("no story ..."), never, cleaned,
-          another; a list of ids (article_ids) is so item by item.
-
-        A field that is not text (or a list of it) or is too long raises CorrectionError naming it and why.
-        """
-        if value is None and name in FIELDS:
-            return None  # an absent field, or a speaker removed: the kind's own checks say if it is needed
         limits = self.settings.corrections
-        if name == "article_ids":
-            if not isinstance(value, (list, tuple)):
-                raise CorrectionError(f"{name}: a list of report ids, not {type(value).__name__}")
-            if len(value) > limits.max_list_items:
-                raise CorrectionError(f"{name}: at most {limits.max_list_items:,} reports, not {len(value):,}")
-            return [self._bounded(f"{name} item {n}", item) for n, item in enumerate(value, 1)]
-        is_name = name in ("title", "author", "speaker")
-        if not isinstance(value, str):
-            raise CorrectionError(f"{name}: {'text' if is_name else 'an id (text)'}, not {type(value).__name__}")
-        if not is_name:
-            if len(value) > limits.max_field_chars:
-                raise CorrectionError(f"{name}: at most {limits.max_field_chars:,} characters, not {len(value):,}")
-            return id_text(value)
-        broken = lone_surrogate(value)
-        if broken is not None:
-            raise CorrectionError(f"{name}: not text: a lone surrogate at character {broken + 1} (bytes that are not "
-                                  "UTF-8, or half of an escaped pair)")
-        cleaned = typed_text(value)
-        most = limits.max_title_chars if name == "title" else limits.max_name_chars
-        if len(cleaned) > most:
-            raise CorrectionError(f"{name}: at most {most:,} characters, not {len(cleaned):,}")
-        if not cleaned and (value.strip() or name == "author"):
-            raise CorrectionError(f"{name}: a name is needed" if not value.strip() else
-                                  f"{name}: nothing is left once its control characters are removed")
-        return cleaned
+        return corrections.undo(self.db, field_value("correction_id", correction_id, limits),
+                                field_value("author", author, limits))
 
     @under_own_settings
     def reanalyse(self) -> list[Failure]:

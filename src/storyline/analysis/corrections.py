@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Any
 
+from .. import config
 from ..models import CORRECTION_KINDS as KINDS
 from ..models import Correction, Event, Quote, Relation, StoryAnalysis
+from ..text import id_text, lone_surrogate, typed_text
 
 
 class CorrectionError(ValueError):
@@ -317,3 +320,52 @@ def quote_of(analysis: StoryAnalysis, quote_id: str) -> Quote:
     if found is None:
         raise CorrectionError(f"story {analysis.story_id} has no quote {quote_id!r}")
     return found
+
+
+def field_value(name: str, value: Any, limits: config.Corrections) -> Any:
+    """One field of a correction through the text boundary ingest has (`text.safe_text`), within its
+    size (the corrections settings), whoever sent it (the CLI, the HTTP API, a caller of this API):
+
+    - a title or a name (author, speaker) is text cleaned as ingest cleans it (no control character,
+      whitespace as single spaces); a lone surrogate in it is refused, what was meant being unknown;
+    - an id (story, correction, quote, report, event, the kind) holding what no id holds (a control
+      character, a lone surrogate) keeps it as U+FFFD: it names nothing ("no story ..."), never, cleaned,
+      another; a list of ids (article_ids) is so item by item.
+
+    A field that is not text (or a list of it) or is too long raises CorrectionError naming it and why.
+    """
+    if value is None and name in FIELDS:
+        return None  # an absent field, or a speaker removed: the kind's own checks say if it is needed
+    if name == "article_ids":
+        if not isinstance(value, (list, tuple)):
+            raise CorrectionError(f"{name}: a list of report ids, not {type(value).__name__}")
+        if len(value) > limits.max_list_items:
+            raise CorrectionError(f"{name}: at most {limits.max_list_items:,} reports, not {len(value):,}")
+        return [field_value(f"{name} item {n}", item, limits) for n, item in enumerate(value, 1)]
+    is_name = name in ("title", "author", "speaker")
+    if not isinstance(value, str):
+        raise CorrectionError(f"{name}: {'text' if is_name else 'an id (text)'}, not {type(value).__name__}")
+    if not is_name:
+        if len(value) > limits.max_field_chars:
+            raise CorrectionError(f"{name}: at most {limits.max_field_chars:,} characters, not {len(value):,}")
+        return id_text(value)
+    broken = lone_surrogate(value)
+    if broken is not None:
+        raise CorrectionError(f"{name}: not text: a lone surrogate at character {broken + 1} (bytes that are not "
+                              "UTF-8, or half of an escaped pair)")
+    cleaned = typed_text(value)
+    most = limits.max_title_chars if name == "title" else limits.max_name_chars
+    if len(cleaned) > most:
+        raise CorrectionError(f"{name}: at most {most:,} characters, not {len(cleaned):,}")
+    if not cleaned and (value.strip() or name == "author"):
+        raise CorrectionError(f"{name}: a name is needed" if not value.strip() else
+                              f"{name}: nothing is left once its control characters are removed")
+    return cleaned
+
+
+def correction_fields(fields: dict[str, Any], limits: config.Corrections) -> dict[str, Any]:
+    """A correction's fields, each through `field_value`; a name no correction has is refused."""
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        raise CorrectionError(f"unknown field {unknown[0]!r}; a correction has {', '.join(FIELDS)}")
+    return {name: field_value(name, value, limits) for name, value in fields.items()}

@@ -137,19 +137,18 @@ class Space:
     """TF-IDF fitted on the texts at hand (the claims and reports of this check), so a word common
     in this store counts for little, whatever the store is about; each text is analysed once."""
 
-    vectorizer: TfidfVectorizer
+    vectorizer: TfidfVectorizer | None  # fitted on these texts (None: weighed from a kept index)
     claims: Any  # sparse rows, one per claim
     reports: Any  # sparse rows, one per whole report
     index: ReportIndex | None = None  # the reports' kept counts, when the space was weighed from them
+    idf: Any = None  # the words' weights then
 
     def sentences(self, report: Report, position: int) -> Any:
         """A report's sentences in this space, one row each; from the index's kept counts when there is one."""
         if self.index is None:
+            assert self.vectorizer is not None  # a fitted space
             return self.vectorizer.transform(report.sentences or [""])
-        counts = self.index.sentence_counts(report, position)
-        width = len(self.vectorizer.vocabulary)
-        padded = sparse.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
-        return _weighed(padded, self.vectorizer.idf_)
+        return _weighed(_widened(self.index.sentence_counts(report, position), len(self.idf)), self.idf)
 
 
 def space_for(claims: list[str], reports: list[Report], index: ReportIndex | None = None) -> Space:
@@ -160,24 +159,28 @@ def space_for(claims: list[str], reports: list[Report], index: ReportIndex | Non
         vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
         matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
         return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
-    vocabulary = dict(index.counter.vocabulary_)
+    known = index.counter.vocabulary_
     claim_terms = [Counter(_analyzer(claim)) for claim in claims]
+    unknown: dict[str, int] = {}  # the claims' words no report holds, in columns after the reports' words
     for terms in claim_terms:
         for term in terms:
-            vocabulary.setdefault(term, len(vocabulary))
-    rows = [(k, vocabulary[term], count) for k, terms in enumerate(claim_terms) for term, count in terms.items()]
+            if term not in known:
+                unknown.setdefault(term, len(known) + len(unknown))
+    width = len(known) + len(unknown)
+    rows = [(k, known.get(term, unknown.get(term)), count) for k, terms in enumerate(claim_terms)
+            for term, count in terms.items()]
     claim_counts = sparse.csr_matrix(([c for _, _, c in rows], ([k for k, _, _ in rows], [col for _, col, _ in rows])),
-                                     shape=(len(claims), len(vocabulary)))
-    df = np.zeros(len(vocabulary))
+                                     shape=(len(claims), width))
+    df = np.zeros(width)
     df[:len(index.df)] = index.df
-    df += np.bincount(claim_counts.indices, minlength=len(vocabulary))
-    weigh = TfidfTransformer(sublinear_tf=True)
-    weigh.idf_ = np.log((1 + len(reports) + len(claims)) / (1 + df)) + 1  # sklearn's smoothed idf
-    report_counts = sparse.csr_matrix((index.counts.data, index.counts.indices, index.counts.indptr),
-                                      shape=(index.counts.shape[0], len(vocabulary)))
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, vocabulary=vocabulary, sublinear_tf=True)
-    vectorizer.idf_ = weigh.idf_
-    return Space(vectorizer, _weighed(claim_counts, weigh.idf_), _weighed(report_counts, weigh.idf_), index)
+    df += np.bincount(claim_counts.indices, minlength=width)
+    idf = np.log((1 + len(reports) + len(claims)) / (1 + df)) + 1  # sklearn's smoothed idf
+    return Space(None, _weighed(claim_counts, idf), _weighed(_widened(index.counts, width), idf), index, idf)
+
+
+def _widened(counts: Any, width: int) -> Any:
+    """The same rows with more (empty) columns: the claims' words no report holds."""
+    return sparse.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
 
 
 def _weighed(counts: Any, idf: np.ndarray) -> Any:

@@ -32,30 +32,40 @@ def _shooting_reports(count: int) -> list[dict]:
             for k in range(count)]
 
 
-def test_a_claim_check_reads_the_store_once_per_change_and_each_claim_once(tmp_path, monkeypatch):
-    """Each check re-read and re-split the whole store, and recomputed a claim's words for every report."""
+def test_a_claim_check_reads_each_article_once_and_each_claim_once(tmp_path, monkeypatch):
+    """Each check re-read and re-split the whole store, and recomputed a claim's words for every report;
+    then every ingest made the next check read the whole store again."""
     from storyline import store
     from storyline.analysis import check
 
     news = Storyline(tmp_path / "s.db", {"ingest.workers": 0})
     news.ingest(_shooting_reports(12))
     reads, claims_read = [], []
-    real_articles, real_claim = store.articles, check.ClaimWords.of
-    def whole_store(conn, story_id=None):  # a story's articles are read by its analysis; the check reads them all
-        if story_id is None:
-            reads.append(conn)
-        return real_articles(conn, story_id)
-
-    monkeypatch.setattr(store, "articles", whole_store)
+    real_texts, real_claim = store.texts_after, check.ClaimWords.of
+    monkeypatch.setattr(store, "texts_after", lambda conn, row: reads.append(real_texts(conn, row)) or reads[-1])
     monkeypatch.setattr(check.ClaimWords, "of", staticmethod(lambda claim: claims_read.append(claim) or real_claim(claim)))
     first = news.check("A man was shot on Elm Street, police said")
     again = news.check(["A man was shot on Elm Street, police said", "Police found the gunman"])
     assert first[0].reports and [r.article.id for r in again[0].reports] == [r.article.id for r in first[0].reports]
-    assert len(reads) == 1  # the second check found the store unchanged
+    assert [len(found) for found in reads] == [12]  # the second check found the store unchanged
     assert len(claims_read) == 3  # once per claim, not once per report it meets
-    news.ingest(_shooting_reports(13)[12:])
-    news.check("A man was shot on Elm Street, police said")
-    assert len(reads) == 2  # a new report: read again
+    added = news.ingest(_shooting_reports(13)[12:])
+    [checked] = news.check("A man was shot on Elm Street, police said")
+    assert [len(found) for found in reads] == [12, 1]  # a new report: only it is read
+    assert {r.article.id for r in checked.reports} > {r.article.id for r in first[0].reports}, added
+
+
+def test_a_claim_check_names_each_article_as_the_store_has_it_now(tmp_path):
+    """The check keeps what it read of each report, but the article it shows is the store's: a report a
+    reader has moved to another story is shown in that story."""
+    news = Storyline(tmp_path / "s.db", {"ingest.workers": 0})
+    news.ingest(_shooting_reports(12))
+    [before] = news.check("A man was shot on Elm Street, police said")
+    moved = before.reports[0].article
+    news.correct("split", moved.story_id, "editor", article_ids=[moved.id])
+    [after] = news.check("A man was shot on Elm Street, police said")
+    shown = next(r.article for r in after.reports if r.article.id == moved.id)
+    assert shown.story_id != moved.story_id and shown.story_id == news.article(moved.id).story_id
 
 
 def test_a_claim_reaching_every_report_is_read_closely_against_the_nearest_only(tmp_path):

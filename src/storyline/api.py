@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import store
-from .analysis.check import Checkable, ClaimCheck, check_claims
+from .analysis.check import Checkable, ClaimCheck, check, claim_checks
 from .analysis.corrections import correction_fields, field_value
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
@@ -305,16 +305,20 @@ class Storyline:
         for text in texts:
             if len(text) > limit:
                 raise ValueError(f"a claim is at most {limit:,} characters; this one has {len(text):,}")
-        return check_claims(texts, self._checkable())
+        kept = self._checkable()
+        verdicts = check(texts, kept.reports, index=kept.index)
+        named = store.articles_by_id(self.db, sorted({v.key for row in verdicts for v in row}))
+        return claim_checks(texts, verdicts, named)
 
     def _checkable(self) -> Checkable:
-        """The store's articles as the claim check reads them, kept by this process until the store
-        changes (its ingest generation moves): a check then costs its claims, not a re-read of the store."""
+        """The store's articles as the claim check reads them, kept by this process and extended by the
+        articles added since (the ingest generation moved): a check costs its claims, an ingest its articles."""
         key, generation = store.store_key(self.db), store.ingest_generation(self.db)
         with _CHECKABLE_READING:
             kept = _CHECKABLE.get(key)
             if kept is None or kept[0] != generation:
-                kept = _CHECKABLE[key] = (generation, Checkable.of(store.articles(self.db)))
+                known = kept[1] if kept else Checkable.of([])
+                kept = _CHECKABLE[key] = (generation, known.extended(store.texts_after(self.db, known.last_row)))
         return kept[1]
 
     def failures(self) -> list[tuple[str, str, str]]:

@@ -62,6 +62,17 @@ class Article:
     story_id: str | None = None
 
 
+@dataclass(frozen=True)
+class ArticleText:
+    """A stored article's words as the claim check reads them, with its place in the store's order
+    (articles are only ever added, their texts never change: a reader reads on from the last row it saw)."""
+
+    row: int
+    id: str
+    title: str
+    text: str
+
+
 @dataclass
 class Mention:
     """A named-entity mention found in one article."""

@@ -19,24 +19,21 @@ import itertools
 import json
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .. import config
-from ..models import Article
-from ..text import STOPWORDS, stem
+from ..models import Article, ArticleText
+from .check_space import TOKEN, ReportIndex, Space, space_for, split_sentences, tokens
 
 STANCES = ("agree", "disagree", "discuss")
 MODEL_FILE = "check_model.json"
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
-TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 CUES: dict[str, re.Pattern] = {
     "refute": re.compile(
@@ -115,146 +112,30 @@ class Verdict:
     evidence: str | None
 
 
-def split_sentences(title: str, text: str) -> list[str]:
-    """Sentences of a report, its title (when it has one) first: cheap, no parser, since a claim
-    check reads every report in the store."""
-    parts = [title.strip()] if title and title.strip() else []
-    parts += [s.strip() for s in SENTENCE_END.split(text or "") if s and s.strip()]
-    return [p for p in parts if TOKEN.search(p)]
-
-
-def tokens(text: str) -> list[str]:
-    return [stem(w) for w in (t.lower() for t in TOKEN.findall(text)) if w not in STOPWORDS]
-
-
-def _analyzer(text: str) -> list[str]:
-    words = tokens(text)
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-
-
-@dataclass
-class Space:
-    """TF-IDF fitted on the texts at hand (the claims and reports of this check), so a word common
-    in this store counts for little, whatever the store is about; each text is analysed once."""
-
-    vectorizer: TfidfVectorizer | None  # fitted on these texts (None: weighed from a kept index)
-    claims: Any  # sparse rows, one per claim
-    reports: Any  # sparse rows, one per whole report
-    index: ReportIndex | None = None  # the reports' kept counts, when the space was weighed from them
-    idf: Any = None  # the words' weights then
-
-    def sentences(self, report: Report, position: int) -> Any:
-        """A report's sentences in this space, one row each; from the index's kept counts when there is one."""
-        if self.index is None:
-            assert self.vectorizer is not None  # a fitted space
-            return self.vectorizer.transform(report.sentences or [""])
-        return _weighed(_widened(self.index.sentence_counts(report, position), len(self.idf)), self.idf)
-
-
-def space_for(claims: list[str], reports: list[Report], index: ReportIndex | None = None) -> Space:
-    """The TF-IDF space of these claims and reports; with the reports' `index` (kept while the store is
-    unchanged), only the claims' words are counted: the reports' counts and document frequencies are
-    the index's, weighed by the same formula as a fit over everything."""
-    if index is None:
-        vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
-        matrix = vectorizer.fit_transform(claims + [" ".join(r.sentences) for r in reports]).tocsr()
-        return Space(vectorizer, matrix[:len(claims)], matrix[len(claims):])
-    known = index.counter.vocabulary_
-    claim_terms = [Counter(_analyzer(claim)) for claim in claims]
-    unknown: dict[str, int] = {}  # the claims' words no report holds, in columns after the reports' words
-    for terms in claim_terms:
-        for term in terms:
-            if term not in known:
-                unknown.setdefault(term, len(known) + len(unknown))
-    width = len(known) + len(unknown)
-    rows = [(k, known.get(term, unknown.get(term)), count) for k, terms in enumerate(claim_terms)
-            for term, count in terms.items()]
-    claim_counts = sparse.csr_matrix(([c for _, _, c in rows], ([k for k, _, _ in rows], [col for _, col, _ in rows])),
-                                     shape=(len(claims), width))
-    df = np.zeros(width)
-    df[:len(index.df)] = index.df
-    df += np.bincount(claim_counts.indices, minlength=width)
-    idf = np.log((1 + len(reports) + len(claims)) / (1 + df)) + 1  # sklearn's smoothed idf
-    return Space(None, _weighed(claim_counts, idf), _weighed(_widened(index.counts, width), idf), index, idf)
-
-
-def _widened(counts: Any, width: int) -> Any:
-    """The same rows with more (empty) columns: the claims' words no report holds."""
-    return sparse.csr_matrix((counts.data, counts.indices, counts.indptr), shape=(counts.shape[0], width))
-
-
-def _weighed(counts: Any, idf: np.ndarray) -> Any:
-    """Counts as TF-IDF rows, as TfidfVectorizer(sublinear_tf=True) weighs them: 1 + log(count), times
-    the word's idf, each row scaled to length 1."""
-    weigh = TfidfTransformer(sublinear_tf=True)
-    weigh.idf_ = idf
-    return weigh.transform(counts).tocsr()
-
-
-@dataclass(frozen=True)
-class ReportIndex:
-    """The reports' word counts as the check's TF-IDF reads them (words and word pairs), counted once
-    and kept with the reports while the store is unchanged, so a check counts only its claims."""
-
-    counter: CountVectorizer  # fitted on the reports: their words, and counts any text in them
-    counts: Any  # sparse, one row per report
-    df: np.ndarray  # how many reports hold each word
-    by_sentence: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)  # counted when first read
-
-    def sentence_counts(self, report: Report, position: int) -> Any:
-        """The words of each of a report's sentences, counted the first time a claim reads it closely."""
-        counts = self.by_sentence.get(position)
-        if counts is None:
-            counts = self.by_sentence[position] = self.counter.transform(report.sentences or [""]).tocsr()
-        return counts
-
-    @classmethod
-    def of(cls, reports: list[Report]) -> ReportIndex:
-        counter = CountVectorizer(analyzer=_analyzer)
-        counts = counter.fit_transform([" ".join(r.sentences) for r in reports]).tocsr()
-        return cls(counter, counts, np.bincount(counts.indices, minlength=counts.shape[1]).astype(float))
-
-
 def _cue_counts(sentences: list[str]) -> np.ndarray:
     return np.array([sum(len(CUES[name].findall(s)) for s in sentences) for name in CUE_NAMES], dtype=float)
 
 
-@dataclass
-class Reading:
-    """What the features need of one report, computed once however many claims it meets."""
-
-    sentence_vectors: Any
-    whole_vector: Any
-    words: set[str]
-    word_pairs: set[tuple[str, str]]
-    lead_words: set[str]
-    sentence_cues: np.ndarray  # (sentences, cues)
-
-
-def read(report: Report, space: Space, index: int) -> Reading:
-    known = report.words
-    return Reading(space.sentences(report, index), space.reports[index],
-                   known.words, known.word_pairs, known.lead_words, known.sentence_cues)
-
-
-def pair_features(claim: ClaimWords, claim_vector, reading: Reading, closest: int) -> tuple[np.ndarray, list[int]]:
-    """The features of one (claim, report) pair and the report's sentences ranked closest first;
-    cues are counted in the `closest` sentences."""
-    count = reading.sentence_cues.shape[0]
-    sims = (reading.sentence_vectors @ claim_vector.T).toarray().ravel()[:count]
-    order = [int(i) for i in np.argsort(-sims, kind="stable")]
+def pair_features(claim: ClaimWords, report: ReportWords, sims: np.ndarray, cosine: float,
+                  closest: int) -> tuple[np.ndarray, list[int]]:
+    """The features of one (claim, report) pair, from the claim's TF-IDF cosine with each of the
+    report's sentences (`sims`) and with the whole report; and the sentences ranked closest first.
+    Cues are counted in the `closest` sentences."""
+    count = report.sentence_cues.shape[0]
+    sims = sims[:count]
+    # sentences as close as float noise allows (words of the same weight in another order) tie, the earlier first
+    order = [int(i) for i in np.argsort(-np.round(sims, 12), kind="stable")]
     top = sims[order[:closest]] if order else np.zeros(1)
     claim_words, claim_pairs = claim.words, claim.pairs
     relatedness = [
-        float((reading.whole_vector @ claim_vector.T).toarray()[0, 0]),
-        float(top[0]), float(np.mean(top)),
-        len(claim_words & reading.words) / len(claim_words) if claim_words else 0.0,
-        len(claim_pairs & reading.word_pairs) / len(claim_pairs) if claim_pairs else 0.0,
-        len(claim_words & reading.lead_words) / len(claim_words) if claim_words else 0.0,
+        cosine, float(top[0]), float(np.mean(top)),
+        len(claim_words & report.words) / len(claim_words) if claim_words else 0.0,
+        len(claim_pairs & report.word_pairs) / len(claim_pairs) if claim_pairs else 0.0,
+        len(claim_words & report.lead_words) / len(claim_words) if claim_words else 0.0,
         math.log1p(count),
     ]
-    near = reading.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
-    whole = reading.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
+    near = report.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
+    whole = report.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
     in_claim = claim.cues
     return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), order
 
@@ -378,15 +259,22 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
                    space: Space | None = None) -> tuple[np.ndarray, list[list[int]]]:
     """Features of the (claim index, report index) pairs, and each pair's sentences closest first."""
     space = space or space_for(claims, reports)
-    claim_vectors = space.claims
-    readings = {r: read(reports[r], space, r) for r in sorted({r for _, r in pairs})}
+    by_claim = space.claims.T.tocsr()  # (words, claims): every sentence meets every claim in one product
+    positions = sorted({r for _, r in pairs})
+    rows, starts = space.sentence_rows(reports, positions)
+    sentence_sims = (rows @ by_claim).tocsc()
+    whole_sims = (space.reports[positions] @ by_claim).tocsc()
+    where = {r: k for k, r in enumerate(positions)}
     claimed = {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
-    rows, orders = [], []
+    columns = {c: (sentence_sims[:, [c]].toarray().ravel(), whole_sims[:, [c]].toarray().ravel()) for c in claimed}
+    features, orders = [], []
     for c, r in pairs:
-        x, order = pair_features(claimed[c], claim_vectors[c], readings[r], closest)
-        rows.append(x)
+        sims, cosines = columns[c]
+        k = where[r]
+        x, order = pair_features(claimed[c], reports[r].words, sims[starts[k]:starts[k + 1]], float(cosines[k]), closest)
+        features.append(x)
         orders.append(order)
-    return np.array(rows).reshape(len(pairs), len(FEATURE_NAMES)), orders
+    return np.array(features).reshape(len(pairs), len(FEATURE_NAMES)), orders
 
 
 def candidate_pairs(space: Space, min_cosine: float, most: int | None = None) -> list[tuple[int, int]]:
@@ -455,22 +343,28 @@ class ClaimCheck:
 
 @dataclass(frozen=True)
 class Checkable:
-    """The articles claims are checked against, read once: each as a Report, and the index of their words.
-    Kept while the store is unchanged, a check costs its claims, not a re-read of every report."""
+    """The reports claims are checked against, each read once, and the index of their words. Kept
+    while the store grows (articles are only ever added, their texts never change): a check then
+    costs its claims, and a new article costs itself, not a re-read of every report."""
 
-    articles: list[Article]
     reports: list[Report]
     index: ReportIndex
+    last_row: int  # the store row of the last article read
 
     @classmethod
-    def of(cls, articles: list[Article]) -> Checkable:
-        reports = [Report(a.id, split_sentences(a.title, a.text)) for a in articles]
-        return cls(articles, reports, ReportIndex.of(reports))
+    def of(cls, texts: list[ArticleText]) -> Checkable:
+        return cls([], ReportIndex.of([]), 0).extended(texts)
+
+    def extended(self, texts: list[ArticleText]) -> Checkable:
+        """These reports and the articles after them (this one is left as it is for checks reading it)."""
+        if not texts:
+            return self
+        added = [Report(t.id, split_sentences(t.title, t.text)) for t in texts]
+        return Checkable(self.reports + added, self.index.extended(added), texts[-1].row)
 
 
-def check_claims(claims: list[str], against: Checkable) -> list[ClaimCheck]:
-    """Every one of the articles bearing on each claim: agree, disagree or discuss (see `check`)."""
-    by_id = {a.id: a for a in against.articles}
-    verdicts = check(claims, against.reports, index=against.index)
-    return [ClaimCheck(claim, [CheckedReport(by_id[v.key], v.stance, v.score, v.evidence) for v in row])
+def claim_checks(claims: list[str], verdicts: list[list[Verdict]], articles: dict[str, Article]) -> list[ClaimCheck]:
+    """The verdicts with the articles they name, as the store has them now (a correction may have moved
+    one to another story since its report was read)."""
+    return [ClaimCheck(claim, [CheckedReport(articles[v.key], v.stance, v.score, v.evidence) for v in row])
             for claim, row in zip(claims, verdicts)]

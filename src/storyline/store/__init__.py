@@ -27,6 +27,7 @@ from .articles import (
     article_from_row,
     article_vectors,
     articles,
+    articles_by_id,
     facts_and_vector,
     insert_article,
     known_ids,
@@ -35,6 +36,7 @@ from .articles import (
     set_event,
     set_published,
     set_story,
+    texts_after,
 )
 from .backends import Database, StoreError
 from .connection import (
@@ -105,6 +107,7 @@ __all__ = [
     "article_from_row",
     "article_vectors",
     "articles",
+    "articles_by_id",
     "bump_ingest_generation",
     "correction",
     "correction_from_row",
@@ -146,6 +149,7 @@ __all__ = [
     "store_key",
     "story_ids",
     "term_statistics",
+    "texts_after",
     "transaction",
     "unmerged",
     "unrecord_merge",

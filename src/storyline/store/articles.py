@@ -7,9 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..models import (
-    Article,
-)
+from ..models import Article, ArticleText
 from .backends import Database
 from .connection import now
 
@@ -51,6 +49,22 @@ def articles(conn: Database, story_id: str | None = None) -> list[Article]:
     else:
         rows = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY rowid")
     return [article_from_row(r) for r in rows]
+
+
+def texts_after(conn: Database, row: int) -> list[ArticleText]:
+    """Every article stored after `row` (0: all), in the order stored, as the claim check reads it."""
+    rows = conn.execute("SELECT rowid, id, title, text FROM articles WHERE rowid > ? ORDER BY rowid", (row,))
+    return [ArticleText(r[0], r[1], r[2] or "", r[3] or "") for r in rows]
+
+
+def articles_by_id(conn: Database, ids: list[str]) -> dict[str, Article]:
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                            tuple(chunk))
+        found.update((r["id"], article_from_row(r)) for r in rows)
+    return found
 
 
 def article_facts(conn: Database, story_id: str) -> dict[str, dict]:

@@ -10,7 +10,8 @@ while each is being ingested: ingest runs in a worker process, so reads must not
 With --articles N (e.g. 2000), the store is N copy-free real reports (bench/corpus.py) plus one
 1.4 MB repetitive article ("The fire number N spread near alpha street." over and over, which any
 feed could plant), and --clients threads mix story pages, searches that hit it and claim checks for
---seconds: p50/p95 per kind of request.
+--seconds: p50/p95 per kind of request; then the same again while one more client POSTs new reports
+one by one (claims checked while ingesting).
 
 usage: python bench/serve.py [--clients 8] [--seconds 10] [--articles 2000]
 """
@@ -33,7 +34,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import copy_free, write_corpus  # noqa: E402
 
 PLANTED = {"title": "Fire on alpha street", "url": "https://planted.example/fire",
            "text": " ".join(f"The fire number {n} spread near alpha street." for n in range(30_000))}
@@ -95,8 +96,11 @@ def hammer(base: str, paths: list[str], clients: int, seconds: float) -> tuple[i
     return len(latencies), latencies, errors[0]
 
 
-def mixed_load(base: str, story_ids: list[str], clients: int, seconds: float) -> dict[str, list[float]]:
-    """Latencies (ms) by kind of request of `clients` threads mixing pages, searches and claim checks."""
+def mixed_load(base: str, story_ids: list[str], clients: int, seconds: float,
+               posts: list[dict] | None = None) -> dict[str, list[float]]:
+    """Latencies (ms) by kind of request of `clients` threads mixing pages, searches and claim checks;
+    with `posts`, one more client POSTs them one after another meanwhile (each moves the store on, so
+    every check after it reads the new report first)."""
     kinds = {"story page": [f"/stories/{s}" for s in story_ids[:50]],
              "search page": ["/?q=the+fire", "/?q=police+said", "/?q=" + "+".join(["the"] * 3000)],
              "search API": ["/api/stories?q=the+fire", "/api/stories?q=earthquake"],
@@ -119,7 +123,21 @@ def mixed_load(base: str, story_ids: list[str], clients: int, seconds: float) ->
                     failed[kind] += response.status_code != 200
                 n += 1
 
+    def poster() -> None:
+        with httpx.Client(base_url=base, timeout=600, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+            for record in posts or []:
+                if time.perf_counter() >= stop:
+                    break
+                start = time.perf_counter()
+                response = http.post("/api/articles", json=record)
+                with lock:
+                    found["ingest POST"].append((time.perf_counter() - start) * 1000)
+                    failed["ingest POST"] += response.status_code != 201
+
+    if posts:
+        found["ingest POST"], failed["ingest POST"] = [], 0
     threads = [threading.Thread(target=client, args=(i * 3,)) for i in range(clients)]
+    threads += [threading.Thread(target=poster)] if posts else []
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -188,12 +206,15 @@ def main() -> None:
             targets = {"story page": [f"/stories/{s}" for s in story_ids],
                        "search API": [f"/api/stories?q={q}" for q in SEARCHES]}
             if args.articles:
-                print(f"{args.clients} concurrent clients mixing requests for {args.seconds:.0f} s, loopback, 1 server process")
-                for kind, latencies in mixed_load(base, story_ids, args.clients, args.seconds).items():
-                    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else max(latencies, default=0)
-                    print(f"{kind:>12}: {len(latencies):5d} requests, p50 {statistics.median(latencies or [0]):7.1f} ms, "
-                          f"p95 {p95:7.1f} ms")
-                print(f"server peak RSS: {server_rss_mb(server.pid):.0f} MB")
+                more = list(copy_free(args.articles + 500))[args.articles:]  # reports the store does not hold yet
+                for label, posts in (("", None), (", while another POSTs new reports one by one", more)):
+                    print(f"{args.clients} concurrent clients mixing requests for {args.seconds:.0f} s{label}, loopback, "
+                          f"1 server process with its writer and claim checker")
+                    for kind, latencies in mixed_load(base, story_ids, args.clients, args.seconds, posts).items():
+                        p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else max(latencies, default=0)
+                        print(f"{kind:>12}: {len(latencies):5d} requests, p50 {statistics.median(latencies or [0]):7.1f} ms, "
+                              f"p95 {p95:7.1f} ms")
+                print(f"server peak RSS: {server_rss_mb(server.pid):.0f} MB (the server process alone)")
                 return
             print(f"{args.clients} concurrent clients, {args.seconds:.0f} s per target, loopback, 1 server process")
             for name, paths in targets.items():

@@ -232,6 +232,9 @@ class Web:
     highlight_min_score: float = setting(0.6, "word overlap a cited sentence needs to be highlighted")
     cite_chars: int = setting(300, "characters of a cited statement a citation link carries to find its sentence "
                                    "(a long statement's opening finds it as well, and the link stays short)")
+    check_workers: int = setting(1, "processes that check claims beside the server, each keeping the store's check "
+                                    "index (a burst of checks then leaves the pages their own interpreter); 0: none, "
+                                    "claims are checked in the server process")
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,9 @@ class _Occurrences:
         self.row_ends.append(len(self.columns))
 
     def counts(self, width: int) -> Any:
-        lengths = np.diff(np.array(self.row_ends, dtype=np.int64), prepend=0)
-        rows = np.repeat(np.arange(len(self.row_ends)), lengths)
-        matrix = sparse.coo_matrix((np.ones(len(self.columns), dtype=np.int64), (rows, self.columns)),
-                                   shape=(len(self.row_ends), width)).tocsr()
+        """One row per row added, each term's occurrences summed."""
+        matrix = sparse.csr_matrix((np.ones(len(self.columns), dtype=np.int64), np.array(self.columns, dtype=np.int64),
+                                    np.array([0, *self.row_ends], dtype=np.int64)), shape=(len(self.row_ends), width))
         matrix.sum_duplicates()
         return matrix
 

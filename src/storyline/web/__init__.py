@@ -7,6 +7,9 @@ on /api and an HTML page elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -27,12 +30,19 @@ from .pages import router as pages_router
 from .schema import openapi_document
 from .settings import Settings
 from .views import BadRequest
+from .workers import start_checkers, stop_workers
 
 __all__ = ["Settings", "create_app"]
 
 
 def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="storyline", version="1", docs_url=None, redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        start_checkers(settings)  # they read the store for the claim check while the first pages are served
+        yield
+        stop_workers()
+
+    app = FastAPI(title="storyline", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Stories from raw news reports: events, quotes, figures, disputes, timelines, "
                               "every statement traced to its articles.")
     app.state.settings = settings

@@ -3,15 +3,10 @@ POST /api/articles to ingest with the same pipeline as the CLI."""
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
-import multiprocessing
-import os
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -22,13 +17,11 @@ from .. import config
 from ..analysis.corrections import FIELDS, CorrectionError, NothingThere
 from ..api import IngestReport, Storyline
 from ..models import Failure
-from ..processes import die_with_parent
-from . import views
+from . import views, workers
 from .schema import COMMON, CORRECTION_BODY, DOSSIER, MISSING, MOVED, POST_BODY, WRITING
 from .settings import Settings
 
 router = APIRouter(prefix="/api", tags=["api"], responses=COMMON)
-_POOL: ProcessPoolExecutor | None = None
 Limit = Query(None, ge=1, description="items per page (default and most: the web.page_size and "
                                        "web.max_page_size settings)")
 # A cursor is a token this server issued (the last item's sort key), named by its own format in the schema.
@@ -127,10 +120,10 @@ ClaimText = Query(..., min_length=1, max_length=2000, description="the claim, as
 
 
 @router.get("/check")
-def check_claim(claim: str = ClaimText, news: Storyline = Depends(session)) -> dict:
+async def check_claim(request: Request, claim: str = ClaimText) -> dict:
     """Every report bearing on the claim: agree, disagree or discuss, the deciding sentence, how sure."""
     try:
-        return views.claim_check_json(news.check(claim)[0])
+        return views.claim_check_json(await workers.check_claim(request.app.state.settings, claim))
     except ValueError as exc:  # a claim over checking.claim_chars
         raise views.BadRequest(str(exc)) from None
 
@@ -174,7 +167,7 @@ async def post_articles(request: Request) -> JSONResponse:
     _authorise(request, settings)
     body = await _read_limited(request, settings.body_limit)
     label = f"POST {datetime.now(UTC):%Y-%m-%dT%H:%M:%S} {uuid.uuid4().hex[:8]}"
-    status, payload = await _in_worker(settings, ingest_posted, settings.db_path, settings.pipeline, body, label)
+    status, payload = await workers.in_writer(settings, ingest_posted, settings.db_path, settings.pipeline, body, label)
     if status != 201:
         raise HTTPException(status, payload)
     request.app.state.metrics.record_ingest(payload["new"], payload.pop("stage_seconds"))
@@ -220,7 +213,7 @@ async def post_correction(request: Request) -> JSONResponse:
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
     body = await _read_limited(request, settings.body_limit)
-    status, payload = await _in_worker(settings, correct_posted, settings.db_path, settings.pipeline, body)
+    status, payload = await workers.in_writer(settings, correct_posted, settings.db_path, settings.pipeline, body)
     if status != 201:
         raise HTTPException(status, payload)
     return JSONResponse(payload, status_code=201)
@@ -234,7 +227,7 @@ async def undo_correction(request: Request, correction_id: str,
     """Take a correction back: its record stays, marked undone (by whom, when)."""
     settings: Settings = request.app.state.settings
     _authorise(request, settings)
-    status, payload = await _in_worker(settings, undo_posted, settings.db_path, settings.pipeline, correction_id, author)
+    status, payload = await workers.in_writer(settings, undo_posted, settings.db_path, settings.pipeline, correction_id, author)
     if status != 200:
         raise HTTPException(status, payload)
     return payload
@@ -270,19 +263,6 @@ def undo_posted(db_path: str, pipeline: config.Settings, correction_id: str, aut
         except CorrectionError as exc:
             return (404 if isinstance(exc, NothingThere) else 400), str(exc)
     return 200, views.correction_json(views.Shown(item, False))
-
-
-async def _in_worker(settings: Settings, function, *args):
-    """Run in the one ingest worker process (created on first use, models loaded once there)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=die_with_parent, initargs=(os.getpid(), settings.pipeline.ingest.poll_seconds))
-    try:
-        return await asyncio.wrap_future(_POOL.submit(function, *args))
-    except BrokenProcessPool:
-        _POOL = None
-        raise HTTPException(503, "the ingest worker stopped; send the request again") from None
 
 
 def _authorise(request: Request, settings: Settings) -> None:

@@ -15,7 +15,7 @@ from ..api import Storyline
 from ..config import current
 from ..models import figure_text
 from ..present import export
-from . import views
+from . import views, workers
 from .api import ClaimText, Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
@@ -84,10 +84,10 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_page(claim: str = ClaimText, news: Storyline = Depends(session)) -> HTMLResponse:
+async def check_page(request: Request, claim: str = ClaimText) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence."""
     try:
-        result = news.check(claim)[0]
+        result = await workers.check_claim(request.app.state.settings, claim)
     except ValueError as exc:  # a claim over checking.claim_chars
         raise views.BadRequest(str(exc)) from None
     order = {"disagree": 0, "agree": 1, "discuss": 2}

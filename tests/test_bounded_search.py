@@ -58,8 +58,17 @@ def test_query_words_reach_the_search_once_each_and_at_most_the_cap():
     assert browse.search_words(mixed) == ["the", *distinct[:cap - 1]]
 
 
+def test_one_long_hyphenated_word_reaches_the_search_as_at_most_the_cap_of_terms():
+    """'the-the-…' (12 KB) reached the full-text index as one phrase of 3,000 terms, a pass each."""
+    cap = config.current().presenting.search_words
+    [word] = browse.search_words("-".join(["the"] * 3000))
+    assert len(browse.TERM.findall(word)) == cap and word.startswith("the-the")
+    assert browse.search_words("state-of-the-art fire") == ["state-of-the-art", "fire"]
+    assert browse.search_words(" ".join(["a-b-c-d"] * 3 + ["e-f-g-h"] * 20)) == ["a-b-c-d", "e-f-g-h"]
+
+
 @pytest.mark.parametrize("query", [" ".join(["the"] * 3000), " ".join(f"word{n}" for n in range(3000)),
-                                   "fire valley"])
+                                   "-".join(["the"] * 3000), "fire valley"])
 def test_a_listing_runs_one_full_text_query_with_capped_words(news, query):
     seen = full_text_queries(news)
     rows = news.stories(query=query)
@@ -67,6 +76,7 @@ def test_a_listing_runs_one_full_text_query_with_capped_words(news, query):
     cap = config.current().presenting.search_words
     searched = " ".join(str(p) for p in seen[0][1] if isinstance(p, str))
     assert len(searched.split()) <= min(cap, len(set(query.lower().split())))
+    assert len(browse.TERM.findall(searched)) <= cap
     if query == "fire valley":
         assert [row.title for row in rows] == ["Forest fire reaches the valley"]
         marked = {piece.lower() for piece, hit in rows[0].match.parts() if hit}

@@ -116,6 +116,14 @@ def test_reports_dated_far_outside_the_story_do_not_stretch_the_chart(configure)
     assert sum(sum(b.by_outlet.values()) for b in bars) == 300
 
 
+def test_a_first_report_dated_far_outside_the_story_is_named_doubtful_not_hidden():
+    """"First reported by archive.example on 1900-01-01" stood as a fact over a month's 300 reports."""
+    month = [_article(f"m{k}", ("wire.example", "daily.example")[k % 2], f"2024-03-{1 + k % 31:02d}") for k in range(300)]
+    stray = coverage.coverage(ANALYSIS, [*month, _article("old", "archive.example", "1900-01-01")])
+    assert stray.first.outlet == "archive.example" and stray.first_outlying  # the date may be right: shown, marked
+    assert not coverage.coverage(ANALYSIS, month).first_outlying
+
+
 def test_the_chart_is_one_svg_with_a_bar_per_day_and_outlet_names_as_text(configure):
     configure({"presenting.chart_outlets": 1})
     hostile = [*ARTICLES, _article("a9", "<script>alert(1)</script>", "2024-03-03")]

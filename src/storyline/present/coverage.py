@@ -18,6 +18,7 @@ from ..config import current
 from ..models import Article, Claim, Event, Quote, StoryAnalysis
 
 UNKNOWN_OUTLET = "unknown outlet"
+OUTLYING_FIRST = "a date far outside the story's other reports: doubtful"
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Coverage:
     outlets: list[OutletCoverage]
     first: OutletCoverage | None
     same_day: list[str]  # other outlets whose first report carries the first one's date: no one was first
+    first_outlying: bool  # the first report's date is far outside the story's others (see `outlying`): doubtful
     languages: dict[str, int]
     undated: int
     carriage: list[Carriage]
@@ -74,8 +76,10 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     """Outlets in the order they first reported (undated reports last), and each statement's carriers.
 
     A first report whose date was inferred from its text, not given by the outlet, is marked as such:
-    "first reported by" is only as sure as that date; and outlets whose first report carries the
-    same day are named beside it, since dates are days and nobody can be said to be first then.
+    "first reported by" is only as sure as that date; so is one dated far outside the story's other
+    reports (a page's wrong metadata, "1900-01-01"), which is marked, not dropped: the date may be
+    right. Outlets whose first report carries the same day are named beside it, since dates are days
+    and nobody can be said to be first then.
     """
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
@@ -87,6 +91,7 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     same_day = [o.outlet for o, day in dated[1:] if day[:10] == dated[0][1][:10]]
     languages = Counter(a.language or "unknown" for a in articles)
     return Coverage(outlets=outlets, first=first, same_day=same_day,
+                    first_outlying=first is not None and first.first_article_id in outlying(articles),
                     languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
                     undated=sum(1 for a in articles if not a.published),
                     carriage=carriage(analysis, articles))

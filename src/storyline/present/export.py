@@ -91,7 +91,7 @@ def coverage_json(analysis: StoryAnalysis, events: list[Event], articles: list[A
                 "outlets": [asdict(o) for o in seen.outlets],
                 "first_reported": {"outlet": first.outlet, "published": first.first_published,
                                    "article_id": first.first_article_id, "inferred": first.first_inferred,
-                                   "same_day": seen.same_day}
+                                   "outlying": seen.first_outlying, "same_day": seen.same_day}
                 if first else None,
                 "languages": seen.languages, "undated_articles": seen.undated,
                 "statements": [asdict(c) for c in seen.carriage]},
@@ -155,6 +155,7 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
     if seen.first:
         lines += [f"First reported by **{md(seen.first.outlet)}** on {md(seen.first.first_published or '')}"
                   f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
+                  f"{f' ({coverage.OUTLYING_FIRST})' if seen.first_outlying else ''}"
                   f"{'; the same day: ' + md(', '.join(seen.same_day)) if seen.same_day else ''} "
                   f"{cite([seen.first.first_article_id])}", ""]
     lines += [f"- {md(o.outlet)}: {reports(o.articles)}, first {md(o.first_published or 'undated')}, "
@@ -231,6 +232,7 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
     if seen.first:
         parts.append(f"<p>First reported by <b>{e(seen.first.outlet)}</b> on {e(seen.first.first_published or '')}"
                      f"{' (date inferred from the text)' if seen.first.first_inferred else ''}"
+                     f"{f' ({coverage.OUTLYING_FIRST})' if seen.first_outlying else ''}"
                      f"{'; the same day: ' + e(', '.join(seen.same_day)) if seen.same_day else ''} "
                      f"{_cite_html([seen.first.first_article_id])}</p>")
     parts.append(chart.svg(coverage.reports_over_time(articles)))

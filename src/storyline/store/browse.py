@@ -20,16 +20,26 @@ from .articles import ARTICLE_COLUMNS, article_from_row
 from .backends import Database
 
 
+TERM = re.compile(r"[^\W_]+")  # what the full-text index takes for one term
+
+
 def search_words(query: str) -> list[str]:
     """A query taken as plain words: quotes and control characters are not syntax, just spaces. Each word
-    counts once (the search ignores case), and only the first `presenting.search_words` distinct ones count:
-    the full-text index makes a pass per word, so a long query must not hold the search for minutes."""
+    counts once (the search ignores case), and the words hold at most `presenting.search_words` terms in
+    all, as the full-text index splits them ("state-of-the-art" is one phrase of four): the index makes a
+    pass per term, so a long query, or one long hyphenated "word", must not hold the search for minutes."""
     words: dict[str, str] = {}
-    most = current().presenting.search_words
+    budget = current().presenting.search_words
     for word in re.sub(r'["\x00-\x1f\x7f]', " ", safe_text(query)).split():  # a lone surrogate: no word
-        if len(words) >= most:
+        if budget <= 0:
             break
-        words.setdefault(word.lower(), word)
+        if word.lower() in words:
+            continue
+        terms = list(TERM.finditer(word))
+        if len(terms) > budget:
+            word = word[:terms[budget - 1].end()]
+        budget -= max(1, len(terms))  # a word of punctuation alone is still a pass
+        words[word.lower()] = word
     return list(words.values())
 
 

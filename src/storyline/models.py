@@ -81,6 +81,7 @@ class Mention:
     label: str
     article_id: str
     stands_for: str | None = None  # an acronym the report introduced in parentheses after this name
+    person_cue: bool = False  # the syntax says a person whatever the label: an age beside it, a verb only people take
 
 
 @dataclass

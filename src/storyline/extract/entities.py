@@ -26,6 +26,15 @@ from ..config import current
 from ..models import Entity, Mention
 from ..prepare.parse import text_of
 from ..textindex import WordIndex
+from .aliases import (
+    PERSON_SHARE,
+    PLACE_KINDS,
+    PLACE_NAME_WORDS,
+    PLACE_TYPE_WORD,
+    TITLE,
+    evidence_joins,
+    run_together,
+)
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
@@ -38,6 +47,12 @@ QUOTED_GROUP = re.compile(
 # Prepositions whose object is a place even when the model tags it a person ('in Kherson'); not
 # 'from' or 'at', which also take people ('a letter from Putin').
 PLACE_ONLY_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
+HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest", "arraign", "marry", "bear", "plead",
+               "sentence", "convict", "testify", "survive", "smile", "weep", "cry", "laugh", "graduate", "retire",
+               "pray", "recall", "hug", "kiss"}
+KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
+             "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
+             "body", "funeral", "relative", "parent", "child", "children", "widow"}
 NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
 # Names shorter than this are compared letter for letter, never as transliteration variants.
 NAME_PARTICLE = re.compile(r"(?:van|von|de|da|di|del|della|der|den|la|le|bin|ibn|al|el|ben)\s+[A-Z]")
@@ -81,7 +96,8 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text) if label else None
         if name and label:
-            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id)))
+            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=_person_cue(ent))))
+            mentions += _written_with(ent, name, label, article_id)
     text = text_of(doc)
     for match in QUOTED_GROUP.finditer(text):
         name = clean_mention(match.group(1))
@@ -89,6 +105,43 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
             mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))
     mentions += _introduced_acronyms(mentions, text)
     return sorted(mentions, key=lambda m: m[0])
+
+
+def _written_with(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """The name as the report also writes it: a person's with the title or office before it ('Tulsa
+    Police Officer Jillian Roberson'), a place's with its kind after it ('Bener Meriah district')."""
+    doc = ent.doc
+    if label == "PERSON":
+        start = ent.start
+        while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
+            start -= 1
+            if doc[start].is_sent_start:
+                break
+        titled = doc[start:ent.end].text
+        if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
+            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id))]
+    elif label in PLACE_LABELS and ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS:
+        return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
+                 Mention(f"{name} {doc[ent.end].text}", label, article_id))]
+    return []
+
+
+def _person_cue(ent) -> bool:
+    """Syntax only a person's name takes, which outvotes the model's label for a lone surname it calls
+    an organisation ('Hughes, 25, was shot'; 'Maathai, who...'; 'Warfield died'; 'Streisand's son'): an age
+    or 'who' after the name, the subject of a verb only people take, the owner of a kin noun, a name in a
+    list of people."""
+    doc, root = ent.doc, ent.root
+    after = doc[ent.end:ent.end + 3]
+    if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
+            after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
+        return True
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in HUMAN_VERBS:
+        return True
+    conjoined = [root.head] * (root.dep_ == "conj") + [t for t in root.children if t.dep_ == "conj"]
+    if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
+        return True  # 'De Niro, Hoffman and Streisand': one of a list of people
+    return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
 
 
 def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) -> list[tuple[int, int, Mention]]:
@@ -127,7 +180,7 @@ def _place_vote(ent, label: str | None) -> str | None:
     an administrative suffix, or the object of 'in'/'near'/'across', votes for a place instead."""
     if label != "PERSON":
         return label
-    if ADMINISTRATIVE_SUFFIX.search(ent.text.replace("’", "'")):
+    if PLACE_TYPE_WORD.search(ent.text.replace("’", "'")):
         return "GPE"
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ in PLACE_ONLY_PREPOSITIONS:
@@ -196,16 +249,12 @@ def legal_base(name: str) -> str:
     return base or name
 
 
-ADMINISTRATIVE_SUFFIX = re.compile(
-    r"\s+(?:People's Republics?|Republics?|Regions?|Oblast|Province|Governorate|District|Krai|Region)$")
-
-
 def derived_aliases(mentions: list[Mention]) -> list[Mention]:
     """Short forms readers also meet: a region's base name ('Luhansk' of 'Luhansk People's Republic')."""
     derived = []
     for m in mentions:
-        base = ADMINISTRATIVE_SUFFIX.sub("", m.text)
-        if base != m.text and 1 <= len(base.split()) <= 2:
+        base = PLACE_TYPE_WORD.sub("", m.text)
+        if base != m.text and 1 <= len(base.split()) <= 2 and base.lower() not in PLACE_NAME_WORDS:  # not 'Northern'
             derived.append(Mention(base, "GPE", m.article_id))
     return derived
 
@@ -228,13 +277,15 @@ def sweep_variants(mentions: list[Mention], words: list[tuple[str, str]]) -> lis
 def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entity], dict[str, str]]:
     """Entities of one story and a map from every surface form to its entity id."""
     mentions = mentions + derived_aliases(mentions)
+    no_name = run_together(_label_votes(mentions))
+    mentions = [m for m in mentions if m.text not in no_name]
     names = Counter(m.text for m in mentions)
     labels: dict[str, Counter] = defaultdict(Counter)
     articles: dict[str, set] = defaultdict(set)
     for m in mentions:
         labels[m.text][m.label] += 1
         articles[m.text].add(m.article_id)
-    full_names_of_people = [n for n in names if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    full_names_of_people = [n for n in names if _full_name(n) and _main_label(labels[n]) == "PERSON"]
     for surname, full_names in _unique_surnames(full_names_of_people).items():
         names[surname] += 0
         labels[surname].update(labels[full_names[0]])
@@ -268,6 +319,12 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     _merge_name_parts(ordered, labels, articles, union, lambda name: kinds[find(name)])
     _merge_introduced_acronyms(mentions, union)
     _merge_short_forms(ordered, labels, union)
+    for join in evidence_joins(labels, articles, {m.text for m in mentions if m.person_cue}):
+        if join.as_person:  # the report's evidence outvotes the model's tag
+            votes = sum(labels[join.name].values())
+            labels[join.name] = Counter({"PERSON": votes})
+            kinds[find(join.name)]["PERSON"] += sum(kinds[find(join.name)].values())
+        union(join.name, join.other)
     groups: dict[str, MentionGroup] = {}
     for name in ordered:
         group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set()))
@@ -275,6 +332,18 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
         group.labels.update(labels[name])
         group.article_ids |= articles[name]
     return _entities_from_groups(groups.values(), story_id)
+
+
+def _full_name(name: str) -> bool:
+    """Two words or more, not led by a title ('President Vladimir Putin' is Putin's name with a title)."""
+    return len(name.split()) >= 2 and not TITLE.match(name)
+
+
+def _label_votes(mentions: list[Mention]) -> dict[str, Counter]:
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        votes[m.text][m.label] += 1
+    return votes
 
 
 def _main_label(labels: Counter) -> str:
@@ -337,7 +406,7 @@ def _is_qualifier_only(extra: frozenset[str]) -> bool:
 
 def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Counter, union) -> None:
     """First+last agreement between full names; a lone surname joins the one person it fits."""
-    people = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    people = [n for n in ordered if _full_name(n) and _main_label(labels[n]) == "PERSON"]
     by_last: dict[str, list[str]] = defaultdict(list)
     for person in people:
         by_last[transliteration_key(person.split()[-1])].append(person)
@@ -366,7 +435,7 @@ def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: 
     tagged the lone word a place ('Toledo'); never a word the mentions mostly call an organisation.
     Runs after the spelling merges, so a variant joined to the lone word comes along; group_kinds
     gives the label votes of the lone word's whole group, which the report's own evidence outvotes."""
-    people = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "PERSON"]
+    people = [n for n in ordered if _full_name(n) and labels[n]["PERSON"] >= PERSON_SHARE * sum(labels[n].values())]
     parts: dict[str, list[str]] = defaultdict(list)
     for person in people:
         for word in person.split()[1:]:

@@ -1,0 +1,235 @@
+"""Evidence that two names of one story are one entity beyond their spelling, each join with its
+reason: initials ("UN" of "United Nations", "HP" of "Hewlett-Packard"), a surname or first name
+with or without a title ("Prof Maathai", "De Niro", "Jessica" in a report naming Jessica Rosales),
+a shortened place ("Calif" of "California"), an organisation's name with one word less ("Bellevue
+Hospital" / "Bellevue Hospital Center"). Every rule asks that the evidence single out one entity
+of the story: a short form that could be two is left alone.
+
+Also what is no name at all: two people's or two places' names run together by a page's layout
+("By Geoffrey Dabelko Wangari Maathai with good reason to smile" gives "Geoffrey Dabelko Wangari").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+NAME_LINKS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van", "da", "di", "du", "des"}
+# Words a name may carry before a person's surname: honorifics, ranks and offices.
+TITLE_WORDS = (r"(?:Prof|Professor|Dr|Doctor|Mr|Mrs|Ms|Mme|Sir|Dame|Lord|Lady|Sen|Senator|Rep|Representative|Gov|"
+               r"Governor|President|Judge|Justice|Rev|Reverend|Father|Gen|General|Col|Colonel|Capt|Captain|Lt|Lieutenant|"
+               r"Sgt|Sergeant|Officer|Detective|Det|Chief|Mayor|Minister|Premier|Chancellor|King|Queen|Prince|Princess|"
+               r"Pope|Sheikh|Spokesman|Spokeswoman|Commissioner|Director|Secretary|Chairman|Chairwoman)")
+# Words a name may carry before a person's name: honorifics, ranks and offices, with what they head
+# ('Prof Maathai', 'Tulsa Police Officer Jillian Roberson', 'Brooklyn Borough President Eric Adams').
+TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+){{0,3}}?{TITLE_WORDS}\.?\s+")
+ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
+DESIGNATOR = re.compile(r"[A-Z]{2,4}")
+# A place's name with its kind after it: the kind goes, the place stays.
+PLACE_TYPE_WORD = re.compile(
+    r"\s+(?:People's Republics?|Republics?|Regions?|Oblast|Province|Governorate|District|Krai|Region|Island|County|"
+    r"Prefecture|Regency|(?-i:city))$", re.I)  # 'Medan city'; never 'Mexico City', another place than Mexico
+# Lower-case kinds of place a report writes after a place's name ('Bener Meriah district', 'Medan city').
+PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "prefecture", "region", "state"}
+# Words that begin place names and are tagged places alone by mistake ('South' of 'South Africa').
+PLACE_NAME_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper",
+                    "lower", "new", "greater", "saint", "st", "san", "santa", "port", "mount", "lake", "cape", "fort"}
+PERSON_SHARE = 2 / 3  # a full name the model calls a person less often than this lends no surname
+
+
+@dataclass(frozen=True)
+class Join:
+    """Two names of a story that are one entity, and why; `as_person`: the evidence says the name is a
+    person's whatever the model tagged it ('Hughes' tagged an organisation in a report on Corey Hughes)."""
+
+    name: str
+    other: str
+    reason: str
+    as_person: bool = False
+
+
+def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
+    """Every join the story's names support, for the names in `labels` (name -> label votes), `articles`
+    (name -> the articles naming it) and `person_cued` (names the syntax calls a person's somewhere)."""
+    return [*initials(labels), *person_parts(labels, articles, person_cued), *shortened_places(labels),
+            *longer_organisation_names(labels), *designated_names(labels), *places_with_type_words(labels),
+            *written_together(labels)]
+
+
+def initials(labels: dict[str, Counter]) -> list[Join]:
+    """An acronym and the one multi-word name of the story (not a person's) whose initials it spells."""
+    by_initials: dict[str, set[str]] = defaultdict(set)
+    for name, votes in labels.items():
+        letters = _initials(name)
+        if len(letters) >= 2 and _main(votes) != "PERSON":
+            by_initials[letters].add(name)
+    joins = []
+    for name in labels:
+        if ACRONYM.fullmatch(name):
+            spelled = by_initials.get(name.replace(".", ""), set()) - {name}
+            if len({_folded(n) for n in spelled}) == 1:
+                other = min(spelled)
+                joins.append(Join(name, other, f"the initials of {other}"))
+    return joins
+
+
+def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
+    """A surname ('Maathai', 'De Niro'), a title and surname ('Prof Maathai') or a first name ('Jessica')
+    and the one person of the story whose full name holds it. A lone first name must also be in a
+    report naming that person; so must a surname the model tagged as no person, which the syntax must
+    also call a person's somewhere (an age beside it, 'died', 'his son'), and which no other name of
+    the story may hold ('Sears Holdings' beside 'Michael Sears': 'Sears' is the company)."""
+    people = [n for n, votes in labels.items() if len(n.split()) >= 2 and not TITLE.match(n)
+              and n.split()[0].lower() not in NAME_LINKS and votes["PERSON"] >= PERSON_SHARE * sum(votes.values())]
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        words = person.split()
+        by_first[_folded(words[0])].add(person)
+        for cut in range(1, len(words)):
+            by_surname[_folded(" ".join(words[cut:]))].add(person)
+    known = {_folded(p): p for p in people}
+    joins = []
+    for name, votes in labels.items():
+        bare = TITLE.sub("", name)
+        if bare != name and _folded(bare) in known:
+            joins.append(Join(name, known[_folded(bare)], f"{known[_folded(bare)]} with a title"))
+            continue
+        if name in people or not bare or (" " in bare and bare.split()[0].lower() not in NAME_LINKS):
+            continue
+        surname_of = _one(by_surname.get(_folded(bare), set()))
+        first_of = None if " " in bare else _one(by_first.get(_folded(bare), set()))
+        if surname_of:
+            person, part = surname_of, "surname"
+        elif first_of:
+            person, part = first_of, "first name"
+        else:
+            continue
+        said_person = votes["PERSON"] * 2 > sum(votes.values()) or bare != name
+        sure = said_person and part == "surname"
+        beside = (said_person or name in person_cued) and _named_beside(name, person, articles)
+        if sure or (beside and not _held_elsewhere(bare, person, labels)):
+            joins.append(Join(name, person, f"the {part} of {person}" + (" with a title" if bare != name else ""),
+                              as_person=not said_person))
+    return joins
+
+
+def shortened_places(labels: dict[str, Counter]) -> list[Join]:
+    """A one-word place of at most five letters that begins exactly one longer one-word place of the
+    story ('Calif' / 'California', 'Okla' / 'Oklahoma'): how datelines shorten states and provinces."""
+    places = [n for n, votes in labels.items() if " " not in n and _main(votes) in PLACE_LABELS]
+    joins = []
+    for name in places:
+        if 4 <= len(name) <= 5:
+            longer = {p for p in places if len(p) >= len(name) + 3 and _folded(p).startswith(_folded(name))}
+            if len(longer) == 1:
+                joins.append(Join(name, next(iter(longer)), f"a short form of {next(iter(longer))}"))
+    return joins
+
+
+def longer_organisation_names(labels: dict[str, Counter]) -> list[Join]:
+    """An organisation's name of two words or more and the one longer name of the story that adds a
+    single word at its end ('Bellevue Hospital' / 'Bellevue Hospital Center')."""
+    organisations = [n for n, votes in labels.items() if _main(votes) == "ORG"]
+    by_start: dict[str, set[str]] = defaultdict(set)
+    for name in organisations:
+        words = name.split()
+        if len(words) >= 3:
+            by_start[_folded(" ".join(words[:-1]))].add(name)
+    joins = []
+    for name in organisations:
+        longer = by_start.get(_folded(name), set()) if len(name.split()) >= 2 else set()
+        if len(longer) == 1:
+            joins.append(Join(name, next(iter(longer)), f"{next(iter(longer))} without its last word"))
+    return joins
+
+
+def designated_names(labels: dict[str, Counter]) -> list[Join]:
+    """A name of two words or more and the same name after a designator in capitals ('USS Kitty Hawk',
+    'UN Security Council')."""
+    joins = []
+    for name in labels:
+        first, _, rest = name.partition(" ")
+        if DESIGNATOR.fullmatch(first) and " " in rest and rest in labels:
+            joins.append(Join(rest, name, f"{name} without its designator"))
+    return joins
+
+
+def places_with_type_words(labels: dict[str, Counter]) -> list[Join]:
+    """A place and its name with a type word ('Okinawa Island', 'Aceh province', 'Luhansk Oblast')."""
+    joins = []
+    for name in labels:
+        base = PLACE_TYPE_WORD.sub("", name)
+        if base != name and base in labels:
+            joins.append(Join(base, name, f"{name} without its type word"))
+    return joins
+
+
+def written_together(labels: dict[str, Counter]) -> list[Join]:
+    """One name written apart, together or as a web address ('Sea Micro' / 'SeaMicro', 'NBCNews.com' /
+    'NBC News')."""
+    by_letters: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(labels):
+        by_letters[re.sub(r"(?:\.com|\.org|\.net)$|[\s.-]", "", _folded(name))].append(name)
+    return [Join(other, same[0], f"{same[0]} written another way") for same in by_letters.values()
+            for other in same[1:] if len(same[0]) >= 4]
+
+
+def run_together(labels: dict[str, Counter]) -> set[str]:
+    """Names that are two names run together by a page's layout (a byline and a caption, a dateline and
+    a headline): a known person's name and another person's first name or name, or two known places."""
+    kinds = {name: "PERSON" if _main(votes) == "PERSON" else "PLACE" if _main(votes) in PLACE_LABELS else ""
+             for name, votes in labels.items()}
+    first_names = {_folded(n.split()[0]) for n in labels if kinds[n] == "PERSON" and " " in n}
+    found = set()
+    for name in labels:
+        words = name.split()
+        for cut in range(1, len(words)):
+            head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+            if not kinds.get(head) or kinds[head] != kinds[name] or _count(labels, head) <= _count(labels, name):
+                continue  # a name run together is a one-off beside its parts ('Papua New Guinea' is not)
+            if kinds[name] == "PERSON" and cut < 2:
+                continue  # 'Robert' + 'De Niro' is one name
+            if kinds[name] == "PLACE" and (head.split()[-1].lower() in PLACE_NAME_WORDS or _count(labels, head) < 2):
+                continue  # 'South Africa', 'New Mexico': a place's own words, not a place before it
+            if kinds.get(rest) == kinds[name] or (kinds[name] == "PERSON" and _folded(rest) in first_names):
+                found.add(name)
+    return found
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and not (w.lower() in NAME_LINKS and w[0].islower())]
+    if len(words) < 2 or not all(w[0].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words)
+
+
+def _named_beside(name: str, person: str, articles: dict[str, set]) -> bool:
+    return bool(articles.get(name, set()) & articles.get(person, set()))
+
+
+def _held_elsewhere(word: str, person: str, labels: dict[str, Counter]) -> bool:
+    """A name of the story that is no person's, and not named after this one, holds the word ('Sears
+    Holdings' beside 'Michael Sears'; not 'Wangari Maathai Foundation' beside 'Wangari Maathai')."""
+    folded_word, folded_person = _folded(word), _folded(person)
+    return any(" " in n and _main(votes) != "PERSON" and folded_word in _folded(n).split()
+               and folded_person not in _folded(n) for n, votes in labels.items())
+
+
+def _count(labels: dict[str, Counter], name: str) -> int:
+    return sum(labels[name].values()) if name in labels else 0
+
+
+def _one(names: set[str]) -> str | None:
+    return next(iter(names)) if len({_folded(n) for n in names}) == 1 else None
+
+
+def _main(votes: Counter) -> str:
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

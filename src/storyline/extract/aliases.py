@@ -42,13 +42,14 @@ PERSON_SHARE = 2 / 3  # a full name the model calls a person less often than thi
 
 @dataclass(frozen=True)
 class Join:
-    """Two names of a story that are one entity, and why; `as_person`: the evidence says the name is a
-    person's whatever the model tagged it ('Hughes' tagged an organisation in a report on Corey Hughes)."""
+    """Two names of a story that are one entity, and why; `kind`: what the evidence says the name is,
+    whatever the model tagged it ('Hughes' tagged an organisation in a report on Corey Hughes is a
+    person; 'Kitty Hawk' tagged a person beside 'USS Kitty Hawk' is the ship)."""
 
     name: str
     other: str
     reason: str
-    as_person: bool = False
+    kind: str | None = None
 
 
 def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
@@ -113,7 +114,7 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
         beside = (said_person or name in person_cued) and _named_beside(name, person, articles)
         if sure or (beside and not _held_elsewhere(bare, person, labels)):
             joins.append(Join(name, person, f"the {part} of {person}" + (" with a title" if bare != name else ""),
-                              as_person=not said_person))
+                              kind=None if said_person else "PERSON"))
     return joins
 
 
@@ -154,7 +155,7 @@ def designated_names(labels: dict[str, Counter]) -> list[Join]:
     for name in labels:
         first, _, rest = name.partition(" ")
         if DESIGNATOR.fullmatch(first) and " " in rest and rest in labels:
-            joins.append(Join(rest, name, f"{name} without its designator"))
+            joins.append(Join(rest, name, f"{name} without its designator", kind=_main(labels[name])))
     return joins
 
 

@@ -134,7 +134,7 @@ def _person_cue(ent) -> bool:
     doc, root = ent.doc, ent.root
     after = doc[ent.end:ent.end + 3]
     if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
-            after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
+            after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
         return True
     if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in HUMAN_VERBS:
         return True
@@ -320,10 +320,11 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     _merge_introduced_acronyms(mentions, union)
     _merge_short_forms(ordered, labels, union)
     for join in evidence_joins(labels, articles, {m.text for m in mentions if m.person_cue}):
-        if join.as_person:  # the report's evidence outvotes the model's tag
-            votes = sum(labels[join.name].values())
-            labels[join.name] = Counter({"PERSON": votes})
-            kinds[find(join.name)]["PERSON"] += sum(kinds[find(join.name)].values())
+        if join.kind:  # the report's evidence outvotes the model's tag
+            labels[join.name] = Counter({join.kind: sum(labels[join.name].values())})
+            root = find(join.name)
+            kinds[root][join.kind] += sum(kinds[root].values())
+            people[root] = people[root] and join.kind == "PERSON"
         union(join.name, join.other)
     groups: dict[str, MentionGroup] = {}
     for name in ordered:

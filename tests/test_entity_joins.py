@@ -1,0 +1,83 @@
+"""One name, one entity, on real reports (the exhaustive dev golds' inputs in ../shared/gold): a
+short form, an acronym, a title, a place's kind joins the name it stands for; a place never joins
+the place it contains; names a page's layout ran together are no entity."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from conftest import SHARED
+from storyline import analyse
+from storyline.extract.aliases import run_together
+from storyline.extract.entities import resolve_entities
+from storyline.models import Mention
+
+
+def _reports(gold: str, word: str) -> list[dict]:
+    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
+            for r in rows if word in r.get("text", "")]
+
+
+@pytest.fixture(scope="module")
+def nobel():
+    """The five reports on Wangari Maathai's Nobel Peace Prize."""
+    return analyse(_reports("wikinewssum", "Maathai"), workers=0).document["entities"]
+
+
+@pytest.fixture(scope="module")
+def quake():
+    """The eight reports on the 2013 Aceh earthquake."""
+    return analyse(_reports("ecbplus", "Aceh"), workers=0).document["entities"]
+
+
+def _holder(entities: list[dict], name: str) -> set[str]:
+    [entity] = [e for e in entities if name in e["aliases"]]
+    return set(entity["aliases"]) | {entity["name"]}
+
+
+def test_a_surname_a_title_and_initials_join_the_names_they_stand_for(nobel):
+    assert {"Wangari Maathai", "Maathai", "Prof Maathai"} <= _holder(nobel, "Wangari Maathai")
+    assert {"United Nations", "UN"} <= _holder(nobel, "United Nations")
+    assert {"Green Belt Movement", "GBM"} <= _holder(nobel, "Green Belt Movement")
+
+
+def test_two_names_a_page_ran_together_are_no_entity(nobel, quake):
+    """'By Geoffrey Dabelko Wangari Maathai with good reason to smile': a byline and a caption."""
+    names = {n for e in nobel + quake for n in [e["name"], *e["aliases"]]}
+    assert "Geoffrey Dabelko Wangari" not in names and "Indonesia Aceh" not in names
+    assert {"Geoffrey Dabelko", "Wangari Maathai"} <= names
+
+
+def test_a_place_joins_its_name_with_its_kind_never_the_place_it_contains(quake):
+    aceh = _holder(quake, "Aceh")
+    assert "Aceh province" in aceh and "Banda Aceh" not in aceh
+    assert {"Sumatra", "Sumatra Island"} <= _holder(quake, "Sumatra")
+    assert {"Bener Meriah", "Bener Meriah district"} <= _holder(quake, "Bener Meriah")
+    assert {"AFP", "Agence-France Presse"} <= _holder(quake, "AFP")
+
+
+def test_a_surname_the_model_calls_an_organisation_joins_the_person_the_syntax_names():
+    """'De Niro, Hoffman and Streisand': in a list of people, 'Streisand' (tagged an organisation) is Barbra
+    Streisand; without such syntax a word tagged an organisation stays one ('Sears' beside Michael Sears)."""
+    entities = analyse(_reports("wikinewssum", "Streisand"), workers=0).document["entities"]
+    assert {"Barbra Streisand", "Streisand"} <= _holder(entities, "Barbra Streisand")
+    assert {"Robert De Niro", "De Niro"} <= _holder(entities, "Robert De Niro")
+
+
+def test_a_lone_first_name_shared_by_two_people_stays_apart():
+    mentions = [Mention("Jessica Rosales", "PERSON", "a1"), Mention("Jessica Aguilar", "PERSON", "a1"),
+                Mention("Jessica", "PERSON", "a1"), Mention("Devon Lofton", "PERSON", "a2"), Mention("Devon", "PERSON", "a2")]
+    entities, alias_map = resolve_entities(mentions, "s1")
+    assert alias_map["Jessica"] not in {alias_map["Jessica Rosales"], alias_map["Jessica Aguilar"]}
+    assert alias_map["Devon"] == alias_map["Devon Lofton"]
+
+
+def test_a_place_name_that_begins_with_a_direction_is_one_name():
+    """'South Africa' is no 'South' run into 'Africa'; 'Indonesia Aceh' is two places a headline ran together."""
+    labels = {"South Africa": {"GPE": 1}, "South": {"GPE": 3}, "Africa": {"LOC": 4}, "Indonesia": {"GPE": 5},
+              "Aceh": {"GPE": 9}, "Indonesia Aceh": {"GPE": 1}}
+    assert run_together({k: Counter(v) for k, v in labels.items()}) == {"Indonesia Aceh"}

@@ -8,8 +8,8 @@ import json
 from collections import Counter
 
 import pytest
-
 from conftest import SHARED
+
 from storyline import analyse
 from storyline.extract.aliases import run_together
 from storyline.extract.entities import resolve_entities
@@ -71,7 +71,7 @@ def test_a_surname_the_model_calls_an_organisation_joins_the_person_the_syntax_n
 def test_a_lone_first_name_shared_by_two_people_stays_apart():
     mentions = [Mention("Jessica Rosales", "PERSON", "a1"), Mention("Jessica Aguilar", "PERSON", "a1"),
                 Mention("Jessica", "PERSON", "a1"), Mention("Devon Lofton", "PERSON", "a2"), Mention("Devon", "PERSON", "a2")]
-    entities, alias_map = resolve_entities(mentions, "s1")
+    _entities, alias_map = resolve_entities(mentions, "s1")
     assert alias_map["Jessica"] not in {alias_map["Jessica Rosales"], alias_map["Jessica Aguilar"]}
     assert alias_map["Devon"] == alias_map["Devon Lofton"]
 
@@ -81,3 +81,20 @@ def test_a_place_name_that_begins_with_a_direction_is_one_name():
     labels = {"South Africa": {"GPE": 1}, "South": {"GPE": 3}, "Africa": {"LOC": 4}, "Indonesia": {"GPE": 5},
               "Aceh": {"GPE": 9}, "Indonesia Aceh": {"GPE": 1}}
     assert run_together({k: Counter(v) for k, v in labels.items()}) == {"Indonesia Aceh"}
+
+
+def test_each_join_says_why_in_the_export_and_on_the_entity_page(nobel, tmp_path):
+    """A reader who doubts that 'GBM' is the Green Belt Movement sees the reason on its page."""
+    from fastapi.testclient import TestClient
+
+    from storyline import Storyline
+    from storyline.web import Settings, create_app
+
+    [movement] = [e for e in nobel if "GBM" in e["aliases"]]
+    assert {"name": "GBM", "other": "Green Belt Movement", "why": "the initials of Green Belt Movement"} in movement["joins"]
+    with Storyline(tmp_path / "s.db", {"ingest.workers": 0}) as news:
+        news.ingest(_reports("wikinewssum", "Maathai"))
+        [(stored, _story)] = news.entities_named(["GBM"])
+    page = TestClient(create_app(Settings(str(tmp_path / "s.db"), token=None)), base_url="http://127.0.0.1:8000")
+    shown = page.get(f"/entities/{stored.id}").text
+    assert "Why these names are one" in shown and "the initials of Green Belt Movement" in shown

@@ -85,12 +85,22 @@ class Mention:
 
 
 @dataclass
+class NameJoin:
+    """Two of an entity's names, and why they are one ('UN' / 'United Nations': the initials of it)."""
+
+    name: str
+    other: str
+    why: str
+
+
+@dataclass
 class Entity:
     id: str
     name: str
     type: str
     aliases: list[str]
     article_ids: list[str]
+    joins: list[NameJoin] = field(default_factory=list)  # how its names came together, each with its reason
 
 
 @dataclass

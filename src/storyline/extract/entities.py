@@ -23,7 +23,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from ..config import current
-from ..models import Entity, Mention
+from ..models import Entity, Mention, NameJoin
 from ..prepare.parse import text_of
 from ..textindex import WordIndex
 from .aliases import (
@@ -74,6 +74,7 @@ class MentionGroup:
     names: Counter
     labels: Counter
     article_ids: set
+    joins: list[NameJoin]
 
 
 def clean_mention(text: str) -> str | None:
@@ -299,17 +300,20 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
             x = parent[x]
         return x
 
-    def union(a: str, b: str) -> None:
+    def union(a: str, b: str, why: str) -> None:
         """Join two names' groups, never a named person ('Michael Sears') with a group the mentions
-        call an organisation or a place ('Sears'); a lone word tagged PERSON may be a misread place."""
+        call an organisation or a place ('Sears'); a lone word tagged PERSON may be a misread place.
+        The join is kept with its reason, which the entity shows."""
         ra, rb = find(a), find(b)
         if ra == rb or (people[ra] and _main_label(kinds[rb]) != "PERSON") or \
                 (people[rb] and _main_label(kinds[ra]) != "PERSON"):
             return
+        joined.append(NameJoin(a, b, why))
         parent[max(ra, rb)] = min(ra, rb)
         kinds[min(ra, rb)] = kinds[ra] + kinds[rb]
         people[min(ra, rb)] = people[ra] or people[rb]
 
+    joined: list[NameJoin] = []
     kinds = {name: Counter(labels[name]) for name in names}
     people = {name: " " in name and _main_label(labels[name]) == "PERSON" for name in names}
     ordered = sorted(names)
@@ -325,13 +329,15 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
             root = find(join.name)
             kinds[root][join.kind] += sum(kinds[root].values())
             people[root] = people[root] and join.kind == "PERSON"
-        union(join.name, join.other)
+        union(join.name, join.other, join.reason)
     groups: dict[str, MentionGroup] = {}
     for name in ordered:
-        group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set()))
+        group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set(), []))
         group.names[name] += names[name]
         group.labels.update(labels[name])
         group.article_ids |= articles[name]
+    for made in joined:
+        groups[find(made.name)].joins.append(made)
     return _entities_from_groups(groups.values(), story_id)
 
 
@@ -361,7 +367,7 @@ def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> No
             for b in bucket[i + 1:]:
                 wa, wb = a.split(), b.split()
                 if len(wa) == len(wb) and all(same_spelling_variant(x, y) for x, y in zip(wa, wb)):
-                    union(a, b)
+                    union(a, b, f"{b} spelled another way")
     organisations = [n for n in ordered if _main_label(labels[n]) == "ORG" and len(content_stems(n)) >= 2]
     index = WordIndex()
     for i, name in enumerate(organisations):
@@ -374,7 +380,7 @@ def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> No
             sa, sb = content_stems(a), content_stems(b)
             small, large = sorted((sa, sb), key=len)
             if small <= large and len(large) - len(small) <= 1 and _is_qualifier_only(large - small):
-                union(a, b)
+                union(a, b, f"{b} in other words")
 
 
 def _merge_legal_names(ordered: list[str], labels: dict[str, Counter], union) -> None:
@@ -387,7 +393,7 @@ def _merge_legal_names(ordered: list[str], labels: dict[str, Counter], union) ->
         by_base[legal_base(name).lower()].append(name)
     for same in by_base.values():
         for other in same[1:]:
-            union(same[0], other)
+            union(same[0], other, f"{other} with its legal form")
     for name in organisations:
         base = legal_base(name)
         if base == name:
@@ -396,7 +402,7 @@ def _merge_legal_names(ordered: list[str], labels: dict[str, Counter], union) ->
         for cut in range(len(words) - 1, 0, -1):
             short = " ".join(words[:cut]).lower()
             if short in by_base:
-                union(name, by_base[short][0])
+                union(name, by_base[short][0], f"the registered name of {by_base[short][0]}")
                 break
 
 
@@ -415,7 +421,7 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
         for i, a in enumerate(same_last):
             for b in same_last[i + 1:]:
                 if same_spelling_variant(a.split()[0], b.split()[0]):
-                    union(a, b)
+                    union(a, b, f"{b}: the same first and last name")
     keys_by_start: dict[str, list[str]] = defaultdict(list)
     for key in by_last:
         keys_by_start[variant_start(key)].append(key)
@@ -426,7 +432,8 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
                       for p in by_last[key]}
         firsts = {transliteration_key(p.split()[0]) for p in candidates}
         if candidates and len(firsts) == 1:
-            union(name, max(sorted(candidates), key=lambda p: names[p]))  # ties: the first name in order
+            person = max(sorted(candidates), key=lambda p: names[p])  # ties: the first name in order
+            union(name, person, f"the surname of {person}")
 
 
 def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: dict[str, set], union,
@@ -449,13 +456,13 @@ def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: 
         if len({_folded(p) for p in holders}) == 1:
             votes = group_kinds(name)
             votes["PERSON"] += sum(votes.values())
-            union(name, holders[0])
+            union(name, holders[0], f"a name of {holders[0]} in the same report")
 
 
 def _merge_introduced_acronyms(mentions: list[Mention], union) -> None:
     for m in mentions:
         if m.stands_for:
-            union(m.stands_for, m.text)
+            union(m.stands_for, m.text, f"introduced in brackets after {m.stands_for}")
 
 
 def _merge_short_forms(ordered: list[str], labels: dict[str, Counter], union) -> None:
@@ -467,7 +474,7 @@ def _merge_short_forms(ordered: list[str], labels: dict[str, Counter], union) ->
             continue
         longer = [o for o in organisations if _folded(o.split()[0]) == _folded(name)]
         if len(longer) == 1:
-            union(name, longer[0])
+            union(name, longer[0], f"the first word of {longer[0]}")
 
 
 def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
@@ -497,7 +504,7 @@ def _entities_from_groups(groups, story_id: str) -> tuple[list[Entity], dict[str
         name = _canonical_name(group)
         entity_id = "n" + hashlib.sha1(f"{story_id}|{name}".encode()).hexdigest()[:10]
         entities.append(Entity(entity_id, name, _main_label(group.labels), sorted(group.names),
-                               sorted(group.article_ids)))
+                               sorted(group.article_ids), sorted(group.joins, key=lambda j: (j.name, j.other))))
         for alias in group.names:
             alias_map[alias] = entity_id
     entities.sort(key=lambda e: (-len(e.article_ids), e.name))

@@ -11,6 +11,7 @@ from ..models import (
     Claim,
     Entity,
     Event,
+    NameJoin,
     Quantity,
     Quote,
     QuoteVariant,
@@ -32,9 +33,9 @@ def save_analysis(conn: Database, analysis: StoryAnalysis, events: list[Event]) 
         conn.execute(f"DELETE FROM {table} WHERE story_id=?", (sid,))
     _replace(conn, "events", ("id", "story_id", "title", "start", '"end"', "article_ids"),
              [(e.id, sid, e.title, e.start, e.end, json.dumps(e.article_ids)) for e in events])
-    _replace(conn, "entities", ("id", "story_id", "name", "type", "aliases", "article_ids"),
-             [(e.id, sid, e.name, e.type, json.dumps(e.aliases), json.dumps(e.article_ids))
-              for e in analysis.entities])
+    _replace(conn, "entities", ("id", "story_id", "name", "type", "aliases", "article_ids", "joins"),
+             [(e.id, sid, e.name, e.type, json.dumps(e.aliases), json.dumps(e.article_ids),
+               json.dumps([asdict(j) for j in e.joins])) for e in analysis.entities])
     _replace(conn, "quotes", ("id", "story_id", "speaker", "speaker_entity_id", "kind", "said_on", "variants"),
              [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
                json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
@@ -100,7 +101,8 @@ def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Ev
 
 
 def entity_from_row(row: Any) -> Entity:
-    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["article_ids"]))
+    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["article_ids"]),
+                  [NameJoin(**j) for j in json.loads(row["joins"] or "[]")])  # stored before joins were kept: none
 
 
 def delete_story(conn: Database, story_id: str) -> None:

@@ -19,7 +19,6 @@ from .analyses import entity_from_row
 from .articles import ARTICLE_COLUMNS, article_from_row
 from .backends import Database
 
-
 TERM = re.compile(r"[^\W_]+")  # what the full-text index takes for one term
 
 

@@ -115,6 +115,9 @@ MIGRATIONS = [
                               value TEXT NOT NULL, author TEXT NOT NULL, at TEXT NOT NULL,
                               undone_at TEXT, undone_by TEXT);
     """),
+    Migration("""
+    ALTER TABLE entities ADD COLUMN joins TEXT;
+    """),
 ]
 
 

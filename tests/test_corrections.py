@@ -45,7 +45,10 @@ def corrected(tmp_path_factory):
     split_from, move_from, merge_from, merge_into = others[:4]
     split_off = news.story(split_from).articles[-1].id
     moved = next(a.id for a in news.story(move_from).articles if not a.duplicate_of)
+    joined = next(e for e in story.analysis.entities if len(e.aliases) >= 2)
+    apart = min(joined.aliases, key=lambda a: (len(a), a))  # a short form the machine joined to the name
     made = {
+        "apart": news.correct("apart", war, "bo", entity_id=joined.id, name=apart),
         "rename": news.correct("rename", war, "ana", title="Russia's second mobilisation"),
         "speaker": news.correct("speaker", war, "ana", quote_id=quotes[0].id, speaker="Olena Kovalenko"),
         "unspeaker": news.correct("speaker", war, "bo", quote_id=quotes[1].id, speaker=None),
@@ -57,7 +60,7 @@ def corrected(tmp_path_factory):
     }
     machine = {"title": story.analysis.title, "quotes": {q.variants[0].text: q.speaker for q in quotes},
                "dispute": (dispute.type, _texts(story.analysis, dispute)), "war": war,
-               "event_article": first.article_ids[0], "event_anchor": second.article_ids[0]}
+               "event_article": first.article_ids[0], "event_anchor": second.article_ids[0], "apart": apart}
     report = news.ingest([_jsonl(folder / "more.jsonl", GVC[80:130])])
     assert report.new == 50
     assert news.reanalyse() == []
@@ -85,6 +88,8 @@ def test_every_kind_of_correction_holds_after_more_reports_and_a_full_reanalysis
     assert not any(r.type == kind and _texts(war.analysis, r) == texts for r in war.analysis.relations)
     assert any(machine["event_article"] in e.article_ids and machine["event_anchor"] in e.article_ids
                for e in war.events)
+    apart = machine["apart"]  # a name the machine joins again at every analysis stays apart
+    assert [e.aliases for e in war.analysis.entities if apart in e.aliases] == [[apart]]
     split = made["split"].value
     assert _story_of(news, split["article_ids"][0]) == split["new_story"] != made["split"].story_id
     assert news.story(made["split"].story_id).articles  # the rest stayed
@@ -100,7 +105,7 @@ def test_corrections_are_shown_with_the_story_and_say_that_they_apply(corrected)
     news, made, machine = corrected
     client = TestClient(create_app(Settings(news.location, token=None)), base_url="http://127.0.0.1:8000")
     shown = client.get(f"/api/stories/{machine['war']}/corrections").json()["items"]
-    assert [c["kind"] for c in shown] == ["rename", "speaker", "speaker", "dispute", "event"]
+    assert [c["kind"] for c in shown] == ["apart", "rename", "speaker", "speaker", "dispute", "event"]
     assert all(c["applies"] and c["author"] in ("ana", "bo") and c["at"] for c in shown)
     page = client.get(f"/stories/{machine['war']}").text
     assert "renamed by ana" in page and "speaker set by ana" in page and "speaker removed by bo" in page
@@ -127,10 +132,11 @@ def test_undo_puts_back_what_the_machine_said_and_keeps_the_record(corrected, tm
     copy = tmp_path / "undo.db"
     shutil.copy(news.location, copy)
     with Storyline(copy) as other:
-        for key in ("rename", "speaker", "unspeaker", "dispute", "event", "split", "merge", "move"):
+        for key in ("rename", "speaker", "unspeaker", "dispute", "event", "split", "merge", "move", "apart"):
             assert other.undo(made[key].id, "cy").undone_by == "cy"
         war = other.story(machine["war"])
         assert war.analysis.title == machine["title"]
+        assert any(machine["apart"] in e.aliases and len(e.aliases) > 1 for e in war.analysis.entities)
         speakers = {q.variants[0].text: q.speaker for q in war.analysis.quotes}
         assert all(speakers[text] == who for text, who in machine["quotes"].items())
         kind, texts = machine["dispute"]

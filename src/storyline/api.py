@@ -206,7 +206,7 @@ class Storyline:
             rename  title=                  speaker  quote_id=, speaker= (None removes it)
             dispute a=, b= (statement ids)  event    article_id=, event_id= (within the story)
             move    article_id=, to_story=  split    article_ids=[...] (into a new story)
-            merge   into_story=
+            merge   into_story=             apart    entity_id=, name= (a name out of an entity)
 
         Raises analysis.corrections.CorrectionError when the story has no such statement or report, or
         a field is not text or too long (`analysis.corrections.field_value`); NothingThere when there is

@@ -209,7 +209,7 @@ class StoryAnalysis:
 
 # The reader's corrections, by kind: those that change one story's analysis, and those that move
 # reports between stories (analysis.corrections says what each means and needs).
-ANALYSIS_KINDS = ("rename", "speaker", "dispute", "event")
+ANALYSIS_KINDS = ("rename", "speaker", "dispute", "event", "apart")
 REGROUPING_KINDS = ("move", "split", "merge")
 CORRECTION_KINDS = ANALYSIS_KINDS + REGROUPING_KINDS
 

@@ -1,5 +1,5 @@
 """The reader's corrections: rename a story, fix or remove a quote's speaker, mark a dispute wrong,
-move a report to another story or event, split a story, merge two.
+move a report to another story or event, split a story, merge two, take a name out of an entity.
 
 A correction is a record of its own (who, when, what), never an edit of the analysis: the analysis
 is recomputed whenever its story changes, and every active correction is replayed onto it after
@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import config
 from ..models import CORRECTION_KINDS as KINDS
-from ..models import Correction, Event, Quote, Relation, StoryAnalysis
+from ..models import Correction, Entity, Event, Quote, Relation, StoryAnalysis
 from ..text import id_text, lone_surrogate, typed_text
 
 
@@ -30,7 +30,8 @@ class NothingThere(CorrectionError):
     """The story or correction named does not exist."""
 
 
-FIELDS = ("title", "quote_id", "speaker", "a", "b", "article_id", "event_id", "to_story", "article_ids", "into_story")
+FIELDS = ("title", "quote_id", "speaker", "a", "b", "article_id", "event_id", "to_story", "article_ids", "into_story",
+          "entity_id", "name")
 
 
 def correction_id(kind: str, story_id: str, value: dict, author: str, at: str, made_before: int) -> str:
@@ -86,6 +87,7 @@ def describe(correction: Correction) -> str:
         "move": lambda: f"moved report {v['article_id']} from story {v['from_story']} to story {v['to_story']}",
         "split": lambda: f"split {len(v['article_ids'])} reports off into story {v['new_story']}",
         "merge": lambda: f"merged story {v['from_story']} into {v['into_story']}",
+        "apart": lambda: f"“{v['name']}” is not {v['entity']}: kept apart",
     }
     return said[correction.kind]()
 
@@ -170,8 +172,20 @@ def _merge_value(analysis, _events, article_ids, fields) -> dict:
     return {"from_story": analysis.story_id, "into_story": _text(fields, "into_story"), "article_ids": article_ids}
 
 
+def _apart_value(analysis, _events, _articles, fields) -> dict:
+    entity_id, name = _text(fields, "entity_id"), _text(fields, "name")
+    entity = next((e for e in analysis.entities if e.id == entity_id), None)
+    if entity is None:
+        raise CorrectionError(f"entity_id: story {analysis.story_id} has no entity {entity_id!r}")
+    if name not in entity.aliases:
+        raise CorrectionError(f"name: {entity.name} is not written {name!r} in this story")
+    if len(entity.aliases) < 2:
+        raise CorrectionError(f"{entity.name} has no other name to keep {name!r} apart from")
+    return {"name": name, "entity": entity.name}
+
+
 VALUES = {"rename": _rename_value, "speaker": _speaker_value, "dispute": _dispute_value, "event": _event_value,
-          "move": _move_value, "split": _split_value, "merge": _merge_value}
+          "move": _move_value, "split": _split_value, "merge": _merge_value, "apart": _apart_value}
 
 
 # ------------------------------------------------------------------ where the reports belong
@@ -264,6 +278,8 @@ def applies(correction: Correction, analysis: StoryAnalysis, events: list[Event]
             {r.a, r.b} == {a, b} and r.type == v["type"] for r in analysis.relations)
     if correction.kind == "event":
         return any(v["article_id"] in e.article_ids and v["anchor"] in e.article_ids for e in events)
+    if correction.kind == "apart":
+        return any(e.aliases == [v["name"]] for e in analysis.entities)
     return set(moved_reports(correction)) <= set(article_ids)
 
 
@@ -305,7 +321,31 @@ def _event(done: Replayed, correction: Correction, days: dict[str, str | None]) 
     done.events = changed
 
 
-APPLY = {"rename": _rename, "speaker": _speaker, "dispute": _dispute, "event": _event}
+def _apart(done: Replayed, correction: Correction, _days) -> None:
+    """The name leaves the entity it was joined to for one of its own (the joins naming it go with it);
+    the quotes and figures given to the entity under that name follow it."""
+    name = correction.value["name"]
+    holder = next((e for e in done.analysis.entities if name in e.aliases and len(e.aliases) > 1), None)
+    if holder is None:
+        return
+    rest = [a for a in holder.aliases if a != name]
+    kept = replace(holder, name=holder.name if holder.name != name else rest[0], aliases=rest,
+                   joins=[j for j in holder.joins if name not in (j.name, j.other)])
+    apart = Entity("n" + hashlib.sha1(f"{done.analysis.story_id}|{name}|apart".encode()).hexdigest()[:10], name,
+                   holder.type, [name], holder.article_ids)
+
+    def named_so(quote: Quote) -> bool:
+        return quote.speaker_entity_id == holder.id and all(v.speaker_text == name for v in quote.variants)
+
+    done.analysis = replace(
+        done.analysis,
+        entities=[kept if e is holder else e for e in done.analysis.entities] + [apart],
+        quotes=[replace(q, speaker=name, speaker_entity_id=apart.id) if named_so(q) else q for q in done.analysis.quotes],
+        claims=[replace(c, source_entity_id=apart.id) if c.source_entity_id == holder.id and c.source == name else c
+                for c in done.analysis.claims])
+
+
+APPLY = {"rename": _rename, "speaker": _speaker, "dispute": _dispute, "event": _event, "apart": _apart}
 
 
 def relation_between(analysis: StoryAnalysis, a: str, b: str) -> Relation:
@@ -342,7 +382,7 @@ def field_value(name: str, value: Any, limits: config.Corrections) -> Any:
         if len(value) > limits.max_list_items:
             raise CorrectionError(f"{name}: at most {limits.max_list_items:,} reports, not {len(value):,}")
         return [field_value(f"{name} item {n}", item, limits) for n, item in enumerate(value, 1)]
-    is_name = name in ("title", "author", "speaker")
+    is_name = name in ("title", "author", "speaker", "name")
     if not isinstance(value, str):
         raise CorrectionError(f"{name}: {'text' if is_name else 'an id (text)'}, not {type(value).__name__}")
     if not is_name:

@@ -75,6 +75,13 @@ def correct_split(ctx: typer.Context, story_id: str, article_ids: list[str] = ty
     _correct(ctx, db, "split", story_id, by, article_ids=article_ids)
 
 
+@correct_app.command("apart")
+def correct_apart(ctx: typer.Context, story_id: str, entity_id: str, name: str, db: str | None = DbOption,
+                  by: str | None = ByOption) -> None:
+    """Take a name out of an entity it was wrongly joined to ('Aceh' is not 'Banda Aceh')."""
+    _correct(ctx, db, "apart", story_id, by, entity_id=entity_id, name=name)
+
+
 @correct_app.command("merge")
 def correct_merge(ctx: typer.Context, story_id: str, into_story: str, db: str | None = DbOption,
                   by: str | None = ByOption) -> None:

@@ -84,7 +84,7 @@ CORRECTION_BODY = {
         "type": "object", "required": ["kind", "story_id"], "additionalProperties": False,
         "description": "rename: title · speaker: quote_id, speaker (null removes it) · dispute: a, b (statement "
                        "ids) · event: article_id, event_id · move: article_id, to_story · split: article_ids · "
-                       "merge: into_story",
+                       "merge: into_story · apart: entity_id, name (one of the entity's names, kept apart from it)",
         "properties": {"kind": {"enum": list(KINDS)}, "story_id": {"type": "string"}, "author": PRINTED,
                        **{name: {"type": "string"} for name in FIELDS if name not in ("speaker", "article_ids")},
                        "speaker": {"type": ["string", "null"]},

@@ -124,6 +124,13 @@ def test_a_first_report_dated_far_outside_the_story_is_named_doubtful_not_hidden
     assert not coverage.coverage(ANALYSIS, month).first_outlying
 
 
+def test_dates_at_the_ends_of_the_calendar_are_outliers_not_errors():
+    """A report dated 0001-01-01 beside three of 9999 made the outlier rule reach past the calendar."""
+    ends = [_article("a", "w", "0001-01-01"), *(_article(f"z{k}", "w", f"9999-12-2{k}") for k in range(5))]
+    assert coverage.outlying(ends) == {"a"}
+    assert coverage.coverage(ANALYSIS, ends).first_outlying
+
+
 def test_the_chart_is_one_svg_with_a_bar_per_day_and_outlet_names_as_text(configure):
     configure({"presenting.chart_outlets": 1})
     hostile = [*ARTICLES, _article("a9", "<script>alert(1)</script>", "2024-03-03")]

@@ -191,8 +191,10 @@ def outlying(articles: list[Article]) -> set[str]:
         return set()
     presenting = current().presenting
     low, high = dated[len(dated) // 4][0], dated[(3 * len(dated)) // 4][0]
-    reach = timedelta(days=presenting.outlier_spread * max((high - low).days, presenting.outlier_min_days))
-    return {aid for day, aid in dated if day < low - reach or day > high + reach}
+    reach = presenting.outlier_spread * max((high - low).days, presenting.outlier_min_days)
+    # day numbers, not dates: a reach past year 1 or 9999 is no error, just nothing beyond it
+    return {aid for day, aid in dated if day.toordinal() < low.toordinal() - reach
+            or day.toordinal() > high.toordinal() + reach}
 
 
 def _parsed(day: str | None) -> date | None:

@@ -115,6 +115,9 @@ def _written_with(ent, name: str, label: str, article_id: str) -> list[tuple[int
     if label == "PERSON":
         start = ent.start
         while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
+            before = doc[start - 1]
+            if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
+                break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
             start -= 1
             if doc[start].is_sent_start:
                 break

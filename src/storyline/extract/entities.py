@@ -123,10 +123,11 @@ def _written_with(ent, name: str, label: str, article_id: str) -> list[tuple[int
                 break
         titled = doc[start:ent.end].text
         if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
-            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id))]
+            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id,
+                                                            written_with=name))]
     elif label in PLACE_LABELS and ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS:
         return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
-                 Mention(f"{name} {doc[ent.end].text}", label, article_id))]
+                 Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
     return []
 
 

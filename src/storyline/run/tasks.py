@@ -139,7 +139,9 @@ def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure],
              for a, doc in zip(articles, docs)]
     del docs
     started = clock.measure("extract", started)
-    terms = [Counter() if isinstance(f, Failure) else article_terms(a.title, a.text, [m.text for m in f.mentions])
+    # a name written with a title or a kind ('Medan city') is the name again, not another term to group by
+    terms = [Counter() if isinstance(f, Failure)
+             else article_terms(a.title, a.text, [m.text for m in f.mentions if m.written_with is None])
              for a, f in zip(articles, facts)]
     started = clock.measure("terms", started)
     kept = [a for a, f in zip(articles, facts) if not isinstance(f, Failure)]

@@ -5,6 +5,9 @@ a shortened place ("Calif" of "California"), an organisation's name with one wor
 Hospital" / "Bellevue Hospital Center"). Every rule asks that the evidence single out one entity
 of the story: a short form that could be two is left alone.
 
+What the report's syntax says of a name (`person_cue`) and the other forms it writes it in
+(`written_forms`: with a title, with its kind) are read here when mentions are found.
+
 Also what is no name at all: two people's or two places' names run together by a page's layout
 ("By Geoffrey Dabelko Wangari Maathai with good reason to smile" gives "Geoffrey Dabelko Wangari").
 """
@@ -15,6 +18,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+from ..models import Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 NAME_LINKS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van", "da", "di", "du", "des"}
@@ -37,6 +42,12 @@ PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "p
 # Words that begin place names and are tagged places alone by mistake ('South' of 'South Africa').
 PLACE_NAME_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper",
                     "lower", "new", "greater", "saint", "st", "san", "santa", "port", "mount", "lake", "cape", "fort"}
+HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest", "arraign", "marry", "bear", "plead",
+               "sentence", "convict", "testify", "survive", "smile", "weep", "cry", "laugh", "graduate", "retire",
+               "pray", "recall", "hug", "kiss"}
+KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
+             "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
+             "body", "funeral", "relative", "parent", "child", "children", "widow"}
 PERSON_SHARE = 2 / 3  # a full name the model calls a person less often than this lends no surname
 
 
@@ -50,6 +61,47 @@ class Join:
     other: str
     reason: str
     kind: str | None = None
+
+
+def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """The name as the report also writes it: a person's with the title or office before it ('Tulsa
+    Police Officer Jillian Roberson'), a place's with its kind after it ('Bener Meriah district')."""
+    doc = ent.doc
+    if label == "PERSON":
+        start = ent.start
+        while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
+            before = doc[start - 1]
+            if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
+                break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
+            start -= 1
+            if doc[start].is_sent_start:
+                break
+        titled = doc[start:ent.end].text
+        if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
+            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id,
+                                                            written_with=name))]
+    elif label in PLACE_LABELS and ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS:
+        return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
+                 Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
+    return []
+
+
+def person_cue(ent) -> bool:
+    """Syntax only a person's name takes, which outvotes the model's label for a lone surname it calls
+    an organisation ('Hughes, 25, was shot'; 'Maathai, who...'; 'Warfield died'; 'Streisand's son'): an age
+    or 'who' after the name, the subject of a verb only people take, the owner of a kin noun, a name in a
+    list of people."""
+    doc, root = ent.doc, ent.root
+    after = doc[ent.end:ent.end + 3]
+    if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
+            after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
+        return True
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in HUMAN_VERBS:
+        return True
+    conjoined = [root.head] * (root.dep_ == "conj") + [t for t in root.children if t.dep_ == "conj"]
+    if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
+        return True  # 'De Niro, Hoffman and Streisand': one of a list of people
+    return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
 
 
 def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:

@@ -28,12 +28,13 @@ from ..prepare.parse import text_of
 from ..textindex import WordIndex
 from .aliases import (
     PERSON_SHARE,
-    PLACE_KINDS,
     PLACE_NAME_WORDS,
     PLACE_TYPE_WORD,
     TITLE,
     evidence_joins,
+    person_cue,
     run_together,
+    written_forms,
 )
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
@@ -47,12 +48,6 @@ QUOTED_GROUP = re.compile(
 # Prepositions whose object is a place even when the model tags it a person ('in Kherson'); not
 # 'from' or 'at', which also take people ('a letter from Putin').
 PLACE_ONLY_PREPOSITIONS = {"in", "near", "across", "outside", "around", "throughout", "inside"}
-HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest", "arraign", "marry", "bear", "plead",
-               "sentence", "convict", "testify", "survive", "smile", "weep", "cry", "laugh", "graduate", "retire",
-               "pray", "recall", "hug", "kiss"}
-KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
-             "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
-             "body", "funeral", "relative", "parent", "child", "children", "widow"}
 NAME_STOPWORDS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van"}
 # Names shorter than this are compared letter for letter, never as transliteration variants.
 NAME_PARTICLE = re.compile(r"(?:van|von|de|da|di|del|della|der|den|la|le|bin|ibn|al|el|ben)\s+[A-Z]")
@@ -97,8 +92,8 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text) if label else None
         if name and label:
-            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=_person_cue(ent))))
-            mentions += _written_with(ent, name, label, article_id)
+            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent))))
+            mentions += written_forms(ent, name, label, article_id)
     text = text_of(doc)
     for match in QUOTED_GROUP.finditer(text):
         name = clean_mention(match.group(1))
@@ -106,47 +101,6 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
             mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))
     mentions += _introduced_acronyms(mentions, text)
     return sorted(mentions, key=lambda m: m[0])
-
-
-def _written_with(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """The name as the report also writes it: a person's with the title or office before it ('Tulsa
-    Police Officer Jillian Roberson'), a place's with its kind after it ('Bener Meriah district')."""
-    doc = ent.doc
-    if label == "PERSON":
-        start = ent.start
-        while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
-            before = doc[start - 1]
-            if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
-                break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
-            start -= 1
-            if doc[start].is_sent_start:
-                break
-        titled = doc[start:ent.end].text
-        if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
-            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id,
-                                                            written_with=name))]
-    elif label in PLACE_LABELS and ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS:
-        return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
-                 Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
-    return []
-
-
-def _person_cue(ent) -> bool:
-    """Syntax only a person's name takes, which outvotes the model's label for a lone surname it calls
-    an organisation ('Hughes, 25, was shot'; 'Maathai, who...'; 'Warfield died'; 'Streisand's son'): an age
-    or 'who' after the name, the subject of a verb only people take, the owner of a kin noun, a name in a
-    list of people."""
-    doc, root = ent.doc, ent.root
-    after = doc[ent.end:ent.end + 3]
-    if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
-            after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
-        return True
-    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in HUMAN_VERBS:
-        return True
-    conjoined = [root.head] * (root.dep_ == "conj") + [t for t in root.children if t.dep_ == "conj"]
-    if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
-        return True  # 'De Niro, Hoffman and Streisand': one of a list of people
-    return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
 
 
 def _introduced_acronyms(mentions: list[tuple[int, int, Mention]], text: str) -> list[tuple[int, int, Mention]]:

@@ -125,6 +125,8 @@ class Extraction:
     variant_edits: int = setting(1, "or when they differ by at most this many letter edits")
     variant_same_start: int = setting(3, "... and share this many first letters")
     max_entity_chars: int = setting(60, "longer spans are not names")
+    person_share: float = setting(0.66, "a full name the model calls a person in less than this share of its "
+                                        "mentions ('Banda Aceh', half a place) lends no surname or first name")
     max_figure_digits: int = setting(15, "numbers with more digits are codes, not figures")
     phone_digits: int = setting(8, "a number in a phone-like pattern with this many digits is not a figure")
     min_quote_words: int = setting(4, "shorter quoted spans are titles or scare quotes, not quotes")

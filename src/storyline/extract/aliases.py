@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from ..config import current
 from ..models import Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -48,7 +49,6 @@ HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest
 KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
              "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
              "body", "funeral", "relative", "parent", "child", "children", "widow"}
-PERSON_SHARE = 2 / 3  # a full name the model calls a person less often than this lends no surname
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
     also call a person's somewhere (an age beside it, 'died', 'his son'), and which no other name of
     the story may hold ('Sears Holdings' beside 'Michael Sears': 'Sears' is the company)."""
     people = [n for n, votes in labels.items() if len(n.split()) >= 2 and not TITLE.match(n)
-              and n.split()[0].lower() not in NAME_LINKS and votes["PERSON"] >= PERSON_SHARE * sum(votes.values())]
+              and n.split()[0].lower() not in NAME_LINKS and mostly_person(votes)]
     by_surname: dict[str, set[str]] = defaultdict(set)
     by_first: dict[str, set[str]] = defaultdict(set)
     for person in people:
@@ -270,6 +270,11 @@ def _held_elsewhere(word: str, person: str, labels: dict[str, Counter]) -> bool:
     folded_word, folded_person = _folded(word), _folded(person)
     return any(" " in n and _main(votes) != "PERSON" and folded_word in _folded(n).split()
                and folded_person not in _folded(n) for n, votes in labels.items())
+
+
+def mostly_person(votes: Counter) -> bool:
+    """The model calls the name a person often enough (extraction.person_share) for it to lend its parts."""
+    return votes["PERSON"] >= current().extraction.person_share * sum(votes.values())
 
 
 def _count(labels: dict[str, Counter], name: str) -> int:

@@ -27,11 +27,11 @@ from ..models import Entity, Mention, NameJoin
 from ..prepare.parse import text_of
 from ..textindex import WordIndex
 from .aliases import (
-    PERSON_SHARE,
     PLACE_NAME_WORDS,
     PLACE_TYPE_WORD,
     TITLE,
     evidence_joins,
+    mostly_person,
     person_cue,
     run_together,
     written_forms,
@@ -401,7 +401,7 @@ def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: 
     tagged the lone word a place ('Toledo'); never a word the mentions mostly call an organisation.
     Runs after the spelling merges, so a variant joined to the lone word comes along; group_kinds
     gives the label votes of the lone word's whole group, which the report's own evidence outvotes."""
-    people = [n for n in ordered if _full_name(n) and labels[n]["PERSON"] >= PERSON_SHARE * sum(labels[n].values())]
+    people = [n for n in ordered if _full_name(n) and mostly_person(labels[n])]
     parts: dict[str, list[str]] = defaultdict(list)
     for person in people:
         for word in person.split()[1:]:

@@ -68,3 +68,16 @@ def test_claims_are_checked_in_the_server_process_when_no_checker_is_wanted(tmp_
     with TestClient(create_app(Settings(str(db), token=None, pipeline=in_process)), base_url=LOCAL) as client:
         assert _checked_urls(client) == {_report(k, "Oak Avenue")["url"] for k in range(6)}
         assert "checker" not in workers._POOLS
+
+
+def test_the_check_index_follows_the_store_on_either_backend(store_url):
+    """The checker reads on from the last article it saw, by the store's own order (SQLite's rowid, a
+    PostgreSQL sequence): a report stored after a check is in the next one, and nothing twice."""
+    news = Storyline(store_url, {"ingest.workers": 0})
+    news.ingest([_report(k, "Oak Avenue") for k in range(4)])
+    [before] = news.check(CLAIM)
+    news.ingest([_report(99, "Elm Street")])
+    [after] = news.check(CLAIM)
+    sources = [r.article.source for r in after.reports]
+    assert len(sources) == len(set(sources)) == len(before.reports) + 1
+    assert _report(99, "Elm Street")["url"] in sources

@@ -98,3 +98,10 @@ def test_each_join_says_why_in_the_export_and_on_the_entity_page(nobel, tmp_path
     page = TestClient(create_app(Settings(str(tmp_path / "s.db"), token=None)), base_url="http://127.0.0.1:8000")
     shown = page.get(f"/entities/{stored.id}").text
     assert "Why these names are one" in shown and "the initials of Green Belt Movement" in shown
+
+
+def test_an_acronym_joins_its_name_spelled_out_where_the_model_tagged_only_the_acronym():
+    """'MSDF' and 'the Maritime Self-Defense Force' in one report on the Chinese submarine: the model
+    tagged only the acronym."""
+    entities = analyse(_reports("wikinewssum", "MSDF"), workers=0).document["entities"]
+    assert {"MSDF", "Maritime Self-Defense Force"} <= _holder(entities, "MSDF")

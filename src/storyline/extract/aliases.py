@@ -33,6 +33,9 @@ TITLE_WORDS = (r"(?:Prof|Professor|Dr|Doctor|Mr|Mrs|Ms|Mme|Sir|Dame|Lord|Lady|Se
 # ('Prof Maathai', 'Tulsa Police Officer Jillian Roberson', 'Brooklyn Borough President Eric Adams').
 TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+){{0,3}}?{TITLE_WORDS}\.?\s+")
 ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
+# Capitalised words in a row, with the small words names hold ('Maritime Self-Defense Force', 'Bank of Japan').
+CAPITALISED_RUN = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:\s+(?:(?:of|the|and|for|on|de|la|du|des|del)\s+)?"
+                             r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*)+")
 DESIGNATOR = re.compile(r"[A-Z]{2,4}")
 # A place's name with its kind after it: the kind goes, the place stays.
 PLACE_TYPE_WORD = re.compile(
@@ -102,6 +105,35 @@ def person_cue(ent) -> bool:
     if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
         return True  # 'De Niro, Hoffman and Streisand': one of a list of people
     return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
+
+
+def spelled_out(mentions: list[tuple[int, int, Mention]], text: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """The words of the report that spell out one of its acronyms, where the model tagged the acronym
+    but not its name ('MSDF' and 'the Maritime Self-Defense Force'): a form of the acronym's name."""
+    acronyms = {m.text.replace(".", ""): m for _, _, m in mentions  # two letters spell too many pairs of words
+                if ACRONYM.fullmatch(m.text) and len(m.text.replace(".", "")) >= 3}
+    named = {m.text for _, _, m in mentions}
+    found: list[tuple[int, int, Mention]] = []
+    for run in CAPITALISED_RUN.finditer(text) if acronyms else ():
+        words = list(re.finditer(r"\S+", run.group(0)))
+        for first in range(len(words)):
+            for last in range(first + 1, min(len(words), first + 8)):
+                start, end = run.start() + words[first].start(), run.start() + words[last].end()
+                phrase, acronym = text[start:end], acronyms.get(_initials(text[start:end]))
+                spelled = [w.group(0) for w in words[first:last + 1] if w.group(0).lower() not in NAME_LINKS]
+                if acronym and phrase not in named and words[first].group(0) in spelled and \
+                        words[last].group(0) in spelled and all(_spelled_word(w) for w in spelled):
+                    named.add(phrase)
+                    label = acronym.label if acronym.label != "PERSON" else "ORG"
+                    found.append((start, end, Mention(phrase, label, article_id, written_with=acronym.text)))
+    return found
+
+
+def _spelled_word(word: str) -> bool:
+    """A word an acronym's letter stands for: a capitalised word, not another acronym ('AP Photo'), an
+    initial ('A Golten') or a possessive ("Michigan State University's": the name itself comes again)."""
+    return all(len(part) > 1 and part[1:] != part[1:].upper() for part in word.split("-")) \
+        and not word.endswith(("'s", "’s"))
 
 
 def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:

@@ -34,6 +34,7 @@ from .aliases import (
     mostly_person,
     person_cue,
     run_together,
+    spelled_out,
     written_forms,
 )
 
@@ -100,6 +101,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         if name:
             mentions.append((match.start(1), match.end(1), Mention(name, "ORG", article_id)))
     mentions += _introduced_acronyms(mentions, text)
+    mentions += spelled_out(mentions, text, article_id)
     return sorted(mentions, key=lambda m: m[0])
 
 

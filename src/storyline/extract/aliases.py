@@ -149,13 +149,13 @@ def initials(labels: dict[str, Counter]) -> list[Join]:
     by_initials: dict[str, set[str]] = defaultdict(set)
     for name, votes in labels.items():
         letters = _initials(name)
-        if len(letters) >= 2 and _main(votes) != "PERSON":
+        if len(letters) >= 2 and main_label(votes) != "PERSON":
             by_initials[letters].add(name)
     joins = []
     for name in labels:
         if ACRONYM.fullmatch(name):
             spelled = by_initials.get(name.replace(".", ""), set()) - {name}
-            if len({_folded(n) for n in spelled}) == 1:
+            if len({folded(n) for n in spelled}) == 1:
                 other = min(spelled)
                 joins.append(Join(name, other, f"the initials of {other}"))
     return joins
@@ -173,20 +173,20 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
     by_first: dict[str, set[str]] = defaultdict(set)
     for person in people:
         words = person.split()
-        by_first[_folded(words[0])].add(person)
+        by_first[folded(words[0])].add(person)
         for cut in range(1, len(words)):
-            by_surname[_folded(" ".join(words[cut:]))].add(person)
-    known = {_folded(p): p for p in people}
+            by_surname[folded(" ".join(words[cut:]))].add(person)
+    known = {folded(p): p for p in people}
     joins = []
     for name, votes in labels.items():
         bare = TITLE.sub("", name)
-        if bare != name and _folded(bare) in known:
-            joins.append(Join(name, known[_folded(bare)], f"{known[_folded(bare)]} with a title"))
+        if bare != name and folded(bare) in known:
+            joins.append(Join(name, known[folded(bare)], f"{known[folded(bare)]} with a title"))
             continue
         if name in people or not bare or (" " in bare and bare.split()[0].lower() not in NAME_LINKS):
             continue
-        surname_of = _one(by_surname.get(_folded(bare), set()))
-        first_of = None if " " in bare else _one(by_first.get(_folded(bare), set()))
+        surname_of = _one(by_surname.get(folded(bare), set()))
+        first_of = None if " " in bare else _one(by_first.get(folded(bare), set()))
         if surname_of:
             person, part = surname_of, "surname"
         elif first_of:
@@ -205,11 +205,11 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
 def shortened_places(labels: dict[str, Counter]) -> list[Join]:
     """A one-word place of at most five letters that begins exactly one longer one-word place of the
     story ('Calif' / 'California', 'Okla' / 'Oklahoma'): how datelines shorten states and provinces."""
-    places = [n for n, votes in labels.items() if " " not in n and _main(votes) in PLACE_LABELS]
+    places = [n for n, votes in labels.items() if " " not in n and main_label(votes) in PLACE_LABELS]
     joins = []
     for name in places:
         if 4 <= len(name) <= 5:
-            longer = {p for p in places if len(p) >= len(name) + 3 and _folded(p).startswith(_folded(name))}
+            longer = {p for p in places if len(p) >= len(name) + 3 and folded(p).startswith(folded(name))}
             if len(longer) == 1:
                 joins.append(Join(name, next(iter(longer)), f"a short form of {next(iter(longer))}"))
     return joins
@@ -218,15 +218,15 @@ def shortened_places(labels: dict[str, Counter]) -> list[Join]:
 def longer_organisation_names(labels: dict[str, Counter]) -> list[Join]:
     """An organisation's name of two words or more and the one longer name of the story that adds a
     single word at its end ('Bellevue Hospital' / 'Bellevue Hospital Center')."""
-    organisations = [n for n, votes in labels.items() if _main(votes) == "ORG"]
+    organisations = [n for n, votes in labels.items() if main_label(votes) == "ORG"]
     by_start: dict[str, set[str]] = defaultdict(set)
     for name in organisations:
         words = name.split()
         if len(words) >= 3:
-            by_start[_folded(" ".join(words[:-1]))].add(name)
+            by_start[folded(" ".join(words[:-1]))].add(name)
     joins = []
     for name in organisations:
-        longer = by_start.get(_folded(name), set()) if len(name.split()) >= 2 else set()
+        longer = by_start.get(folded(name), set()) if len(name.split()) >= 2 else set()
         if len(longer) == 1:
             joins.append(Join(name, next(iter(longer)), f"{next(iter(longer))} without its last word"))
     return joins
@@ -239,7 +239,7 @@ def designated_names(labels: dict[str, Counter]) -> list[Join]:
     for name in labels:
         first, _, rest = name.partition(" ")
         if DESIGNATOR.fullmatch(first) and " " in rest and rest in labels:
-            joins.append(Join(rest, name, f"{name} without its designator", kind=_main(labels[name])))
+            joins.append(Join(rest, name, f"{name} without its designator", kind=main_label(labels[name])))
     return joins
 
 
@@ -258,7 +258,7 @@ def written_together(labels: dict[str, Counter]) -> list[Join]:
     'NBC News')."""
     by_letters: dict[str, list[str]] = defaultdict(list)
     for name in sorted(labels):
-        by_letters[re.sub(r"(?:\.com|\.org|\.net)$|[\s.-]", "", _folded(name))].append(name)
+        by_letters[re.sub(r"(?:\.com|\.org|\.net)$|[\s.-]", "", folded(name))].append(name)
     return [Join(other, same[0], f"{same[0]} written another way") for same in by_letters.values()
             for other in same[1:] if len(same[0]) >= 4]
 
@@ -266,9 +266,9 @@ def written_together(labels: dict[str, Counter]) -> list[Join]:
 def run_together(labels: dict[str, Counter]) -> set[str]:
     """Names that are two names run together by a page's layout (a byline and a caption, a dateline and
     a headline): a known person's name and another person's first name or name, or two known places."""
-    kinds = {name: "PERSON" if _main(votes) == "PERSON" else "PLACE" if _main(votes) in PLACE_LABELS else ""
+    kinds = {name: "PERSON" if main_label(votes) == "PERSON" else "PLACE" if main_label(votes) in PLACE_LABELS else ""
              for name, votes in labels.items()}
-    first_names = {_folded(n.split()[0]) for n in labels if kinds[n] == "PERSON" and " " in n}
+    first_names = {folded(n.split()[0]) for n in labels if kinds[n] == "PERSON" and " " in n}
     found = set()
     for name in labels:
         words = name.split()
@@ -280,7 +280,7 @@ def run_together(labels: dict[str, Counter]) -> set[str]:
                 continue  # 'Robert' + 'De Niro' is one name
             if kinds[name] == "PLACE" and (head.split()[-1].lower() in PLACE_NAME_WORDS or _count(labels, head) < 2):
                 continue  # 'South Africa', 'New Mexico': a place's own words, not a place before it
-            if kinds.get(rest) == kinds[name] or (kinds[name] == "PERSON" and _folded(rest) in first_names):
+            if kinds.get(rest) == kinds[name] or (kinds[name] == "PERSON" and folded(rest) in first_names):
                 found.add(name)
     return found
 
@@ -299,9 +299,9 @@ def _named_beside(name: str, person: str, articles: dict[str, set]) -> bool:
 def _held_elsewhere(word: str, person: str, labels: dict[str, Counter]) -> bool:
     """A name of the story that is no person's, and not named after this one, holds the word ('Sears
     Holdings' beside 'Michael Sears'; not 'Wangari Maathai Foundation' beside 'Wangari Maathai')."""
-    folded_word, folded_person = _folded(word), _folded(person)
-    return any(" " in n and _main(votes) != "PERSON" and folded_word in _folded(n).split()
-               and folded_person not in _folded(n) for n, votes in labels.items())
+    folded_word, folded_person = folded(word), folded(person)
+    return any(" " in n and main_label(votes) != "PERSON" and folded_word in folded(n).split()
+               and folded_person not in folded(n) for n, votes in labels.items())
 
 
 def mostly_person(votes: Counter) -> bool:
@@ -314,12 +314,14 @@ def _count(labels: dict[str, Counter], name: str) -> int:
 
 
 def _one(names: set[str]) -> str | None:
-    return next(iter(names)) if len({_folded(n) for n in names}) == 1 else None
+    return next(iter(names)) if len({folded(n) for n in names}) == 1 else None
 
 
-def _main(votes: Counter) -> str:
+def main_label(votes: Counter) -> str:
+    """The label most of a name's mentions carry ("" for none)."""
     return votes.most_common(1)[0][0] if votes else ""
 
 
-def _folded(name: str) -> str:
+def folded(name: str) -> str:
+    """Lower case without diacritics: the spelling a keyboard without them gives."""
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,10 +26,13 @@ from ..models import Entity, Mention, NameJoin
 from ..prepare.parse import text_of
 from ..textindex import WordIndex
 from .aliases import (
+    PLACE_LABELS,
     PLACE_NAME_WORDS,
     PLACE_TYPE_WORD,
     TITLE,
     evidence_joins,
+    folded,
+    main_label,
     mostly_person,
     person_cue,
     run_together,
@@ -40,7 +42,6 @@ from .aliases import (
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
-PLACE_LABELS = frozenset({"GPE", "LOC"})
 # A quoted proper name right after a collective noun names an organisation: the group "X".
 QUOTED_GROUP = re.compile(
     r"\b(?:group|organi[sz]ation|movement|association|channel|party|union|committee|network|"
@@ -129,7 +130,7 @@ def transliteration_key(name: str) -> str:
     Memoised: a story's names are compared pairwise (every lone surname with every full name's), so
     one name's key is asked for thousands of times in one analysis."""
     words = []
-    for word in re.findall(r"[a-z]+", _folded(name)):
+    for word in re.findall(r"[a-z]+", folded(name)):
         for pattern, repl in TRANSLIT_RULES:
             word = pattern.sub(repl, word)
         words.append(word)
@@ -166,7 +167,7 @@ def same_spelling_variant(a: str, b: str) -> bool:
     Every variant shares its first `variant_start` letters of transliteration key with the other."""
     settings = current().extraction
     if min(len(a), len(b)) < settings.shortest_variant:
-        return _folded(a) == _folded(b)  # 'Barça' is 'Barca'; 'God' is not 'Good', 'North' not 'Northrop'
+        return folded(a) == folded(b)  # 'Barça' is 'Barca'; 'God' is not 'Good', 'North' not 'Northrop'
     ka, kb = transliteration_key(a), transliteration_key(b)
     if ka == kb:
         return True
@@ -187,11 +188,6 @@ def variant_start(name: str) -> str:
     all agree on the key's first min(variant_prefix_chars, variant_same_start) letters."""
     settings = current().extraction
     return transliteration_key(name)[:min(settings.variant_prefix_chars, settings.variant_same_start)]
-
-
-def _folded(name: str) -> str:
-    """Lower case without diacritics: the spelling a keyboard without them gives."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
 def _strip_vowel_end(key: str) -> str:
@@ -238,15 +234,15 @@ def sweep_variants(mentions: list[Mention], words: list[tuple[str, str]]) -> lis
 def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entity], dict[str, str]]:
     """Entities of one story and a map from every surface form to its entity id."""
     mentions = mentions + derived_aliases(mentions)
-    no_name = run_together(_label_votes(mentions))
+    votes = _label_votes(mentions)
+    no_name = run_together(votes)
     mentions = [m for m in mentions if m.text not in no_name]
     names = Counter(m.text for m in mentions)
-    labels: dict[str, Counter] = defaultdict(Counter)
+    labels: dict[str, Counter] = defaultdict(Counter, {n: v for n, v in votes.items() if n not in no_name})
     articles: dict[str, set] = defaultdict(set)
     for m in mentions:
-        labels[m.text][m.label] += 1
         articles[m.text].add(m.article_id)
-    full_names_of_people = [n for n in names if _full_name(n) and _main_label(labels[n]) == "PERSON"]
+    full_names_of_people = [n for n in names if _full_name(n) and main_label(labels[n]) == "PERSON"]
     for surname, full_names in _unique_surnames(full_names_of_people).items():
         names[surname] += 0
         labels[surname].update(labels[full_names[0]])
@@ -265,8 +261,8 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
         call an organisation or a place ('Sears'); a lone word tagged PERSON may be a misread place.
         The join is kept with its reason, which the entity shows."""
         ra, rb = find(a), find(b)
-        if ra == rb or (people[ra] and _main_label(kinds[rb]) != "PERSON") or \
-                (people[rb] and _main_label(kinds[ra]) != "PERSON"):
+        if ra == rb or (people[ra] and main_label(kinds[rb]) != "PERSON") or \
+                (people[rb] and main_label(kinds[ra]) != "PERSON"):
             return
         joined.append(NameJoin(a, b, why))
         parent[max(ra, rb)] = min(ra, rb)
@@ -275,7 +271,7 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
 
     joined: list[NameJoin] = []
     kinds = {name: Counter(labels[name]) for name in names}
-    people = {name: " " in name and _main_label(labels[name]) == "PERSON" for name in names}
+    people = {name: " " in name and main_label(labels[name]) == "PERSON" for name in names}
     ordered = sorted(names)
     _merge_variants(ordered, labels, union)
     _merge_legal_names(ordered, labels, union)
@@ -313,10 +309,6 @@ def _label_votes(mentions: list[Mention]) -> dict[str, Counter]:
     return votes
 
 
-def _main_label(labels: Counter) -> str:
-    return labels.most_common(1)[0][0]
-
-
 def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> None:
     """Same-length names whose words are spelling variants, and organisations with the same words."""
     by_initial: dict[str, list[str]] = defaultdict(list)
@@ -328,7 +320,7 @@ def _merge_variants(ordered: list[str], labels: dict[str, Counter], union) -> No
                 wa, wb = a.split(), b.split()
                 if len(wa) == len(wb) and all(same_spelling_variant(x, y) for x, y in zip(wa, wb)):
                     union(a, b, f"{b} spelled another way")
-    organisations = [n for n in ordered if _main_label(labels[n]) == "ORG" and len(content_stems(n)) >= 2]
+    organisations = [n for n in ordered if main_label(labels[n]) == "ORG" and len(content_stems(n)) >= 2]
     index = WordIndex()
     for i, name in enumerate(organisations):
         index.add(i, content_stems(name))
@@ -347,7 +339,7 @@ def _merge_legal_names(ordered: list[str], labels: dict[str, Counter], union) ->
     """A company under its registered and its everyday name: 'Wal-Mart Stores Inc' / 'Wal-Mart',
     'Bain & Co' / 'Bain & Company': equal once legal forms go, or a registered name (it carries a
     legal form) that begins with the everyday one."""
-    organisations = [n for n in ordered if _main_label(labels[n]) == "ORG"]
+    organisations = [n for n in ordered if main_label(labels[n]) == "ORG"]
     by_base: dict[str, list[str]] = defaultdict(list)
     for name in organisations:
         by_base[legal_base(name).lower()].append(name)
@@ -373,7 +365,7 @@ def _is_qualifier_only(extra: frozenset[str]) -> bool:
 
 def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Counter, union) -> None:
     """First+last agreement between full names; a lone surname joins the one person it fits."""
-    people = [n for n in ordered if _full_name(n) and _main_label(labels[n]) == "PERSON"]
+    people = [n for n in ordered if _full_name(n) and main_label(labels[n]) == "PERSON"]
     by_last: dict[str, list[str]] = defaultdict(list)
     for person in people:
         by_last[transliteration_key(person.split()[-1])].append(person)
@@ -386,7 +378,7 @@ def _merge_surnames(ordered: list[str], labels: dict[str, Counter], names: Count
     for key in by_last:
         keys_by_start[variant_start(key)].append(key)
     for name in ordered:
-        if len(name.split()) != 1 or _main_label(labels[name]) != "PERSON":
+        if len(name.split()) != 1 or main_label(labels[name]) != "PERSON":
             continue  # 'Sears' the retailer is not Michael Sears
         candidates = {p for key in keys_by_start.get(variant_start(name), []) if same_spelling_variant(key, name)
                       for p in by_last[key]}
@@ -408,12 +400,12 @@ def _merge_name_parts(ordered: list[str], labels: dict[str, Counter], articles: 
     for person in people:
         for word in person.split()[1:]:
             if word.lower() not in NAME_STOPWORDS:
-                parts[_folded(word)].append(person)
+                parts[folded(word)].append(person)
     for name in ordered:
         if " " in name or labels[name]["ORG"] * 2 >= sum(labels[name].values()):
             continue
-        holders = [p for p in parts.get(_folded(name), []) if articles[p] & articles[name]]
-        if len({_folded(p) for p in holders}) == 1:
+        holders = [p for p in parts.get(folded(name), []) if articles[p] & articles[name]]
+        if len({folded(p) for p in holders}) == 1:
             votes = group_kinds(name)
             votes["PERSON"] += sum(votes.values())
             union(name, holders[0], f"a name of {holders[0]} in the same report")
@@ -428,11 +420,11 @@ def _merge_introduced_acronyms(mentions: list[Mention], union) -> None:
 def _merge_short_forms(ordered: list[str], labels: dict[str, Counter], union) -> None:
     """A one-word organisation name that begins exactly one longer organisation name of the story
     ('Bayern' / 'Bayern München', 'Inter' / 'Inter Milan')."""
-    organisations = [n for n in ordered if len(n.split()) >= 2 and _main_label(labels[n]) == "ORG"]
+    organisations = [n for n in ordered if len(n.split()) >= 2 and main_label(labels[n]) == "ORG"]
     for name in ordered:
-        if " " in name or _main_label(labels[name]) != "ORG":
+        if " " in name or main_label(labels[name]) != "ORG":
             continue
-        longer = [o for o in organisations if _folded(o.split()[0]) == _folded(name)]
+        longer = [o for o in organisations if folded(o.split()[0]) == folded(name)]
         if len(longer) == 1:
             union(name, longer[0], f"the first word of {longer[0]}")
 
@@ -463,7 +455,7 @@ def _entities_from_groups(groups, story_id: str) -> tuple[list[Entity], dict[str
     for group in groups:
         name = _canonical_name(group)
         entity_id = "n" + hashlib.sha1(f"{story_id}|{name}".encode()).hexdigest()[:10]
-        entities.append(Entity(entity_id, name, _main_label(group.labels), sorted(group.names),
+        entities.append(Entity(entity_id, name, main_label(group.labels), sorted(group.names),
                                sorted(group.article_ids), sorted(group.joins, key=lambda j: (j.name, j.other))))
         for alias in group.names:
             alias_map[alias] = entity_id

@@ -16,12 +16,15 @@ ARTICLE_COLUMNS = ("rowid, id, source, title, outlet, language, published_given,
 
 
 def known_ids(conn: Database, ids: list[str]) -> set[str]:
-    found: set[str] = set()
+    return {r[0] for r in _rows_with_ids(conn, "id", ids)}
+
+
+def _rows_with_ids(conn: Database, columns: str, ids: list[str]) -> Iterator[Any]:
+    """The articles with these ids, 500 ids to a query (the backends' limit on parameters)."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        rows = conn.execute(f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk))
-        found |= {r[0] for r in rows}
-    return found
+        yield from conn.execute(f"SELECT {columns} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                tuple(chunk))
 
 
 def insert_article(conn: Database, article: Article, facts: dict, vector: dict, minhash: bytes | None,
@@ -58,13 +61,7 @@ def texts_after(conn: Database, row: int) -> list[ArticleText]:
 
 
 def articles_by_id(conn: Database, ids: list[str]) -> dict[str, Article]:
-    found: dict[str, Article] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                            tuple(chunk))
-        found.update((r["id"], article_from_row(r)) for r in rows)
-    return found
+    return {r["id"]: article_from_row(r) for r in _rows_with_ids(conn, ARTICLE_COLUMNS, ids)}
 
 
 def article_facts(conn: Database, story_id: str) -> dict[str, dict]:

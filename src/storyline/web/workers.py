@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import HTTPException
+from starlette.concurrency import run_in_threadpool
 
 from .. import config
 from ..analysis.check import ClaimCheck
@@ -41,9 +42,8 @@ async def check_claim(settings: Settings, claim: str) -> ClaimCheck:
     """The claim checked by a checker process; in this one when web.check_workers is 0 (or less). ValueError
     for a claim over checking.claim_chars."""
     workers = settings.pipeline.web.check_workers
-    if workers < 1:
-        with Storyline(settings.db_path, settings.pipeline, read_only=True) as news:
-            return news.check(claim)[0]
+    if workers < 1:  # in a thread of this process: the event loop goes on serving pages meanwhile
+        return await run_in_threadpool(checked, settings.db_path, settings.pipeline, claim)
     return await _run("checker", settings, workers, ready_for_checks, checked, settings.db_path, settings.pipeline,
                       claim)
 
@@ -63,7 +63,7 @@ def stop_workers() -> None:
 
 
 def checked(db_path: str, pipeline: config.Settings, claim: str) -> ClaimCheck:
-    """Runs in a checker process."""
+    """One claim checked against the store (in a checker process, or a thread of the server's)."""
     with Storyline(db_path, pipeline, read_only=True) as news:
         return news.check(claim)[0]
 

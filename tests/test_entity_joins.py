@@ -105,3 +105,27 @@ def test_an_acronym_joins_its_name_spelled_out_where_the_model_tagged_only_the_a
     tagged only the acronym."""
     entities = analyse(_reports("wikinewssum", "MSDF"), workers=0).document["entities"]
     assert {"MSDF", "Maritime Self-Defense Force"} <= _holder(entities, "MSDF")
+
+
+def test_a_surname_the_syntax_calls_a_person_joins_the_one_person_of_the_report():
+    """Reports on a Chicago boy shot at home: 'Warfield said', 'Hughes said a prayer' (both tagged an
+    organisation) are the neighbour Bernard Warfield and Corey Hughes of the Salvation Army, and
+    'neighbor Tiffany Sanders' (tagged an organisation too) is the Sanders who speaks later."""
+    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    assert {"Bernard Warfield", "Warfield"} <= _holder(chicago, "Bernard Warfield")
+    assert {"Corey Hughes", "Hughes"} <= _holder(chicago, "Corey Hughes")
+    [warfield] = [e for e in chicago if "Warfield" in e["aliases"]]
+    assert warfield["type"] == "PERSON"
+    brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]
+    assert {"Tiffany Sanders", "Sanders"} <= _holder(brooklyn, "Tiffany Sanders")
+
+
+def test_a_surname_two_people_share_joins_the_one_some_reports_name_alone():
+    """'Phillips' in reports on Maurice Phillips, two of which also name the girl Tahirah Phillips, none
+    her alone; 'Rosales' likewise is the father Pedro Rosales, never his daughter Jessica Rosales."""
+    philadelphia = analyse(_reports("gvc", "Maurice Phillips"), workers=0).document["entities"]
+    assert "Phillips" in _holder(philadelphia, "Maurice Phillips")
+    assert "Phillips" not in _holder(philadelphia, "Tahirah Phillips")
+    brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]
+    assert "Rosales" in _holder(brooklyn, "Pedro Rosales")
+    assert "Rosales" not in _holder(brooklyn, "Jessica Rosales")

@@ -52,6 +52,14 @@ HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest
 KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
              "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
              "body", "funeral", "relative", "parent", "child", "children", "widow"}
+# Nouns only people are, written before or beside a name ('neighbor Tiffany Sanders', 'Bensu Elianita, a
+# resident'): they call the name a person's whatever the model tagged it.
+ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victim", "suspect", "spokesman",
+                          "spokeswoman", "spokesperson", "student", "teacher", "man", "woman", "boy", "girl",
+                          "gunman", "pastor", "survivor"}
+# Verbs of saying: their subject is a person or a body, so they call only a lone word a person's, and
+# only where a person of that surname is named (a one-word organisation rarely shares it).
+SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
 
 
 @dataclass(frozen=True)
@@ -90,16 +98,22 @@ def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int
 
 
 def person_cue(ent) -> bool:
-    """Syntax only a person's name takes, which outvotes the model's label for a lone surname it calls
-    an organisation ('Hughes, 25, was shot'; 'Maathai, who...'; 'Warfield died'; 'Streisand's son'): an age
-    or 'who' after the name, the subject of a verb only people take, the owner of a kin noun, a name in a
-    list of people."""
+    """Syntax only a person's name takes, which outvotes the model's label ('Hughes, 25, was shot';
+    'Maathai, who...'; 'Warfield died'; 'Streisand's son'; 'neighbor Tiffany Sanders'; 'Phillips turned
+    himself in'): an age or 'who' after the name, the subject of a verb only people take, a noun only
+    people are beside it, the owner of a kin noun, a name in a list of people; for a lone word, also
+    the subject of a verb of saying ('Warfield said')."""
     doc, root = ent.doc, ent.root
     after = doc[ent.end:ent.end + 3]
     if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
             after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
         return True
-    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in HUMAN_VERBS:
+    verbs = HUMAN_VERBS | SPEECH_VERBS if len(ent) == 1 else HUMAN_VERBS
+    if root.dep_ in {"nsubj", "nsubjpass"} and (root.head.lemma_ in verbs or any(
+            t.lower_ in {"himself", "herself"} for t in root.head.children)):
+        return True
+    beside = [t for t in root.children if t.dep_ in {"compound", "appos"}] + [root.head] * (root.dep_ == "appos")
+    if any(t.lemma_.lower() in ROLE_NOUNS and not ent.start <= t.i < ent.end for t in beside):
         return True
     conjoined = [root.head] * (root.dep_ == "conj") + [t for t in root.children if t.dep_ == "conj"]
     if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
@@ -144,6 +158,21 @@ def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_
             *written_together(labels)]
 
 
+def people_by_syntax(labels: dict[str, Counter], person_cued: set[str]) -> set[str]:
+    """Full names the model tagged as no person that the report's syntax calls a person's ('neighbor
+    Tiffany Sanders said', tagged an organisation) and the story agrees: the model tags the name a
+    person's somewhere, or its surname alone is a person's. Places stay places."""
+    return {name for name, votes in labels.items()
+            if name in person_cued and len(name.split()) >= 2 and not TITLE.match(name)
+            and all(w[0].isupper() for w in name.split()) and not mostly_person(votes)
+            and main_label(votes) not in PLACE_LABELS
+            and (votes["PERSON"] > 0 or _said_person(labels, name.split()[-1], person_cued))}
+
+
+def _said_person(labels: dict[str, Counter], name: str, person_cued: set[str]) -> bool:
+    return name in person_cued or (name in labels and main_label(labels[name]) == "PERSON")
+
+
 def initials(labels: dict[str, Counter]) -> list[Join]:
     """An acronym and the one multi-word name of the story (not a person's) whose initials it spells."""
     by_initials: dict[str, set[str]] = defaultdict(set)
@@ -185,7 +214,7 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
             continue
         if name in people or not bare or (" " in bare and bare.split()[0].lower() not in NAME_LINKS):
             continue
-        surname_of = _one(by_surname.get(folded(bare), set()))
+        surname_of = _one_per_report(name, by_surname.get(folded(bare), set()), articles)
         first_of = None if " " in bare else _one(by_first.get(folded(bare), set()))
         if surname_of:
             person, part = surname_of, "surname"
@@ -311,6 +340,24 @@ def mostly_person(votes: Counter) -> bool:
 
 def _count(labels: dict[str, Counter], name: str) -> int:
     return sum(labels[name].values()) if name in labels else 0
+
+
+def _one_per_report(name: str, holders: set[str], articles: dict[str, set]) -> str | None:
+    """The one person a surname can be: the only holder of the story, else the holder every report
+    naming the surname names and the only one some of them name, no other holder being alone in any
+    ('Phillips' in reports on Maurice Phillips, some also naming Tahirah Phillips, none her alone)."""
+    if len({folded(n) for n in holders}) <= 1:
+        return _one(holders)
+    alone = set()
+    for article in articles.get(name, set()):
+        named_there = {folded(h) for h in holders if article in articles.get(h, set())}
+        if not named_there:
+            return None
+        if len(named_there) == 1:
+            alone |= named_there
+    person = _one({h for h in holders if folded(h) in alone})
+    named_everywhere = person and articles.get(name, set()) <= articles.get(person, set())
+    return person if named_everywhere else None
 
 
 def _one(names: set[str]) -> str | None:

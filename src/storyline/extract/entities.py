@@ -34,6 +34,7 @@ from .aliases import (
     folded,
     main_label,
     mostly_person,
+    people_by_syntax,
     person_cue,
     run_together,
     spelled_out,
@@ -239,6 +240,9 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     mentions = [m for m in mentions if m.text not in no_name]
     names = Counter(m.text for m in mentions)
     labels: dict[str, Counter] = defaultdict(Counter, {n: v for n, v in votes.items() if n not in no_name})
+    person_cued = {m.text for m in mentions if m.person_cue}
+    for name in people_by_syntax(labels, person_cued):  # the report's syntax outvotes the model's tag
+        labels[name] = Counter({"PERSON": sum(labels[name].values())})
     articles: dict[str, set] = defaultdict(set)
     for m in mentions:
         articles[m.text].add(m.article_id)
@@ -279,11 +283,11 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     _merge_name_parts(ordered, labels, articles, union, lambda name: kinds[find(name)])
     _merge_introduced_acronyms(mentions, union)
     _merge_short_forms(ordered, labels, union)
-    for join in evidence_joins(labels, articles, {m.text for m in mentions if m.person_cue}):
+    for join in evidence_joins(labels, articles, person_cued):
         if join.kind:  # the report's evidence outvotes the model's tag
-            labels[join.name] = Counter({join.kind: sum(labels[join.name].values())})
+            tagged, labels[join.name] = labels[join.name], Counter({join.kind: sum(labels[join.name].values())})
             root = find(join.name)
-            kinds[root][join.kind] += sum(kinds[root].values())
+            kinds[root] = kinds[root] - tagged + labels[join.name]
             people[root] = people[root] and join.kind == "PERSON"
         union(join.name, join.other, join.reason)
     groups: dict[str, MentionGroup] = {}

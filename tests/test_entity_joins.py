@@ -129,3 +129,21 @@ def test_a_surname_two_people_share_joins_the_one_some_reports_name_alone():
     brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]
     assert "Rosales" in _holder(brooklyn, "Pedro Rosales")
     assert "Rosales" not in _holder(brooklyn, "Jessica Rosales")
+
+
+def test_a_name_the_report_writes_with_its_kind_quotes_or_a_possessive_is_one_name(quake):
+    """'the Northern Province of Aceh'; the Pacific "Ring of Fire" (the model tagged 'Pacific "Ring of
+    Fire'); 'central Aceh district' is Central Aceh, no form of Aceh; 'James Poores sex life' is James
+    Poore's, the 'James' of 'also testified James confessed'."""
+    aceh = _holder(quake, "Aceh")
+    assert "Northern Province of Aceh" in aceh and "Aceh district" not in aceh
+    assert {"Pacific Ring of Fire", "Ring of Fire"} == _holder(quake, "Pacific Ring of Fire")
+    tulsa = analyse(_reports("gvc", "Poore"), workers=0).document["entities"]
+    assert {"James Poore", "James"} <= _holder(tulsa, "James Poores")
+
+
+def test_a_street_shortened_or_abbreviated_is_the_street():
+    """'the 6700 block of S. Aberdeen St.', 'of South Aberdeen', 'the home on Aberdeen' (in a report that
+    names South Aberdeen Street) are all South Aberdeen Street."""
+    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    assert {"South Aberdeen Street", "South Aberdeen", "S. Aberdeen St", "Aberdeen"} <= _holder(chicago, "South Aberdeen Street")

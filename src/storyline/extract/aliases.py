@@ -23,6 +23,7 @@ from ..config import current
 from ..models import Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+QUOTE_MARKS = set("\"“”«»")
 NAME_LINKS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van", "da", "di", "du", "des"}
 # Words a name may carry before a person's surname: honorifics, ranks and offices.
 TITLE_WORDS = (r"(?:Prof|Professor|Dr|Doctor|Mr|Mrs|Ms|Mme|Sir|Dame|Lord|Lady|Sen|Senator|Rep|Representative|Gov|"
@@ -61,6 +62,11 @@ ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victi
 # only where a person of that surname is named (a one-word organisation rarely shares it).
 SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
 
+# A street's kind and the direction before its name, each as written out and as abbreviated.
+# Not 'Court' or 'Terrace', which also end the names of courts and buildings ('Fairmont Terrace').
+STREET_KINDS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "lane": "ln",
+                "parkway": "pkwy", "highway": "hwy"}
+DIRECTIONS = {"north": "n", "south": "s", "east": "e", "west": "w"}
 
 @dataclass(frozen=True)
 class Join:
@@ -76,24 +82,55 @@ class Join:
 
 def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
     """The name as the report also writes it: a person's with the title or office before it ('Tulsa
-    Police Officer Jillian Roberson'), a place's with its kind after it ('Bener Meriah district')."""
-    doc = ent.doc
+    Police Officer Jillian Roberson'), a place's with its kind ('Bener Meriah district', 'the Northern
+    Province of Aceh'), and the part of a name the report puts in quotes (the Pacific "Ring of Fire")."""
     if label == "PERSON":
-        start = ent.start
-        while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
-            before = doc[start - 1]
-            if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
-                break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
-            start -= 1
-            if doc[start].is_sent_start:
-                break
-        titled = doc[start:ent.end].text
-        if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
-            return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), label, article_id,
-                                                            written_with=name))]
-    elif label in PLACE_LABELS and ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS:
+        return _titled(ent, name, article_id)
+    if label in PLACE_LABELS:
+        return _with_kind(ent, name, label, article_id)
+    return _quoted_part(ent, name, label, article_id)
+
+
+def _titled(ent, name: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    doc = ent.doc
+    start = ent.start
+    while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
+        before = doc[start - 1]
+        if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
+            break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
+        start -= 1
+        if doc[start].is_sent_start:
+            break
+    titled = doc[start:ent.end].text
+    if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
+        return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), "PERSON", article_id, written_with=name))]
+    return []
+
+
+def _with_kind(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """'Bener Meriah district', but not the 'Aceh district' of 'central Aceh district' (Central Aceh is
+    another place); 'the Northern Province of Aceh', a kind capitalised before 'of'."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start else None
+    if ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS and not (before and before.lower_ in PLACE_NAME_WORDS):
         return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
                  Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
+    if ent.start >= 2 and before.lower_ == "of" and doc[ent.start - 2].is_title \
+            and doc[ent.start - 2].lower_ in PLACE_KINDS:
+        start = ent.start - 2
+        if start and doc[start - 1].is_title and doc[start - 1].lower_ in PLACE_NAME_WORDS:
+            start -= 1  # 'the Northern Province of Aceh'
+        return [(doc[start].idx, ent.end_char, Mention(f"{doc[start:ent.start].text} {name}", label, article_id,
+                                                        written_with=name))]
+    return []
+
+
+def _quoted_part(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """The words after a quote mark inside a name: the Pacific "Ring of Fire" is also the Ring of Fire."""
+    inner = [t for t in ent[1:] if t.text in QUOTE_MARKS]
+    part = ent.doc[inner[0].i + 1:ent.end] if inner else None
+    if part is not None and len(part) >= 2 and part[0].is_title and part[-1].is_title:
+        return [(part.start_char, part.end_char, Mention(part.text, label, article_id, written_with=name))]
     return []
 
 
@@ -153,8 +190,9 @@ def _spelled_word(word: str) -> bool:
 def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
     """Every join the story's names support, for the names in `labels` (name -> label votes), `articles`
     (name -> the articles naming it) and `person_cued` (names the syntax calls a person's somewhere)."""
-    return [*initials(labels), *person_parts(labels, articles, person_cued), *shortened_places(labels),
+    return [*initials(labels), *possessives(labels), *person_parts(labels, articles, person_cued), *shortened_places(labels),
             *longer_organisation_names(labels), *designated_names(labels), *places_with_type_words(labels),
+            *street_names(labels, articles),
             *written_together(labels)]
 
 
@@ -190,6 +228,22 @@ def initials(labels: dict[str, Counter]) -> list[Join]:
     return joins
 
 
+def possessives(labels: dict[str, Counter]) -> list[Join]:
+    """A person's name with a possessive written without its apostrophe ('his sister and James Poores
+    sex life'), which the model reads as another name."""
+    return [Join(name, owner, f"{owner}'s written without its apostrophe")
+            for name in labels if (owner := _possessive_of(name, labels))]
+
+
+def _possessive_of(name: str, labels: dict[str, Counter]) -> str | None:
+    """The full name of a person `name` is the possessive of, written 'Poores' for "Poore's": rarer
+    than the name itself."""
+    owner = name[:-1]
+    if name.endswith("s") and len(name.split()) >= 2 and owner in labels and main_label(labels[owner]) == "PERSON":
+        return owner if sum(labels[name].values()) < sum(labels[owner].values()) else None
+    return None
+
+
 def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
     """A surname ('Maathai', 'De Niro'), a title and surname ('Prof Maathai') or a first name ('Jessica')
     and the one person of the story whose full name holds it. A lone first name must also be in a
@@ -197,7 +251,7 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
     also call a person's somewhere (an age beside it, 'died', 'his son'), and which no other name of
     the story may hold ('Sears Holdings' beside 'Michael Sears': 'Sears' is the company)."""
     people = [n for n, votes in labels.items() if len(n.split()) >= 2 and not TITLE.match(n)
-              and n.split()[0].lower() not in NAME_LINKS and mostly_person(votes)]
+              and n.split()[0].lower() not in NAME_LINKS and mostly_person(votes) and not _possessive_of(n, labels)]
     by_surname: dict[str, set[str]] = defaultdict(set)
     by_first: dict[str, set[str]] = defaultdict(set)
     for person in people:
@@ -280,6 +334,37 @@ def places_with_type_words(labels: dict[str, Counter]) -> list[Join]:
         if base != name and base in labels:
             joins.append(Join(base, name, f"{name} without its type word"))
     return joins
+
+
+def street_names(labels: dict[str, Counter], articles: dict[str, set]) -> list[Join]:
+    """One street as a report abbreviates or shortens it ('S. Aberdeen St', 'South Aberdeen', and 'Aberdeen'
+    in reports that name the street) and its full name 'South Aberdeen Street'."""
+    streets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name in labels:
+        direction, core, kind = _street_parts(name)
+        if kind:
+            streets[(direction, core)].add(name)
+    full = {key: max(names, key=len) for key, names in streets.items()}
+    by_core: dict[str, set[str]] = defaultdict(set)
+    for (_, core), name in full.items():
+        by_core[core].add(name)
+    joins = []
+    for name in labels:
+        direction, core, kind = _street_parts(name)
+        street = full.get((direction, core)) if kind or direction else _one(by_core.get(core, set()))
+        if not street or street == name:
+            continue
+        if kind or direction or articles.get(name, set()) <= articles.get(street, set()):
+            joins.append(Join(name, street, f"{street} written short", kind=main_label(labels[street])))
+    return joins
+
+
+def _street_parts(name: str) -> tuple[str, str, str]:
+    """(direction, name, kind) of a street's name, each folded and abbreviated ('s', 'aberdeen', 'st')."""
+    words = [w.rstrip(".") for w in folded(name).split()]
+    kind = words.pop() if len(words) >= 2 and (words[-1] in STREET_KINDS or words[-1] in STREET_KINDS.values()) else ""
+    direction = words.pop(0) if len(words) >= 2 and (words[0] in DIRECTIONS or words[0] in DIRECTIONS.values()) else ""
+    return DIRECTIONS.get(direction, direction), " ".join(words), STREET_KINDS.get(kind, kind)
 
 
 def written_together(labels: dict[str, Counter]) -> list[Join]:

@@ -77,7 +77,7 @@ class MentionGroup:
 
 def clean_mention(text: str) -> str | None:
     """A usable surface form, or None for fragments no reader would call a name."""
-    name = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" \"“”«»'.,;:-")
+    name = re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", "", text.replace("’", "'"))).strip(" '.,;:-")
     name = NAME_PREFIXES.sub("", name)
     name = re.sub(r"'s?$", "", name).strip()
     capitalised = name[:1].isupper() or NAME_PARTICLE.match(name) is not None  # 'van Rensburg', 'de Gaulle'
@@ -290,6 +290,9 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
             kinds[root] = kinds[root] - tagged + labels[join.name]
             people[root] = people[root] and join.kind == "PERSON"
         union(join.name, join.other, join.reason)
+    for m in mentions:  # what no rule above joined: the report itself wrote the form beside the name
+        if m.written_with in parent and m.text in parent:
+            union(m.text, m.written_with, f"how a report writes {m.written_with}")
     groups: dict[str, MentionGroup] = {}
     for name in ordered:
         group = groups.setdefault(find(name), MentionGroup(Counter(), Counter(), set(), []))

@@ -147,3 +147,13 @@ def test_a_street_shortened_or_abbreviated_is_the_street():
     names South Aberdeen Street) are all South Aberdeen Street."""
     chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
     assert {"South Aberdeen Street", "South Aberdeen", "S. Aberdeen St", "Aberdeen"} <= _holder(chicago, "South Aberdeen Street")
+
+
+def test_the_is_part_of_a_name_only_where_the_report_never_writes_it_small(nobel):
+    """'The Japan Times: Nov. 17, 2004' and '(C) The Japan Times Ltd.' in every report on the Chinese
+    submarine: the paper's name; 'The Green Belt Movement' opens a sentence of a report that also
+    writes 'the Green Belt Movement'."""
+    entities = analyse(_reports("wikinewssum", "Japan Times"), workers=0).document["entities"]
+    assert {"The Japan Times", "The Japan Times Ltd"} <= _holder(entities, "Japan Times")
+    assert "The Green Belt Movement" not in _holder(nobel, "Green Belt Movement")
+    assert not [e for e in entities + nobel if "•" in e["name"]]

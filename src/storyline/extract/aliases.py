@@ -83,12 +83,24 @@ class Join:
 def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
     """The name as the report also writes it: a person's with the title or office before it ('Tulsa
     Police Officer Jillian Roberson'), a place's with its kind ('Bener Meriah district', 'the Northern
-    Province of Aceh'), and the part of a name the report puts in quotes (the Pacific "Ring of Fire")."""
+    Province of Aceh'), an organisation's after 'The' and the part of its name the report puts in quotes
+    (the Pacific "Ring of Fire")."""
     if label == "PERSON":
         return _titled(ent, name, article_id)
     if label in PLACE_LABELS:
         return _with_kind(ent, name, label, article_id)
-    return _quoted_part(ent, name, label, article_id)
+    return _quoted_part(ent, name, label, article_id) + _with_the(ent, name, label, article_id)
+
+
+def _with_the(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """An organisation's name after a capitalised 'The' that the report never writes after a small 'the':
+    the 'The' is the name's own ('The Japan Times'), not a sentence's first word ('The Green Belt Movement
+    began...' where the report also writes 'the Green Belt Movement')."""
+    the = ent[0] if ent[0].text == "The" else ent.doc[ent.start - 1] if ent.start else None
+    if the is not None and the.text == "The" and " " in name and not ACRONYM.fullmatch(name) \
+            and f"the {name}" not in ent.doc.text:
+        return [(the.idx, ent.end_char, Mention(f"The {name}", label, article_id, written_with=name))]
+    return []
 
 
 def _titled(ent, name: str, article_id: str) -> list[tuple[int, int, Mention]]:

@@ -81,7 +81,7 @@ def clean_mention(text: str) -> str | None:
     name = NAME_PREFIXES.sub("", name)
     name = re.sub(r"'s?$", "", name).strip()
     capitalised = name[:1].isupper() or NAME_PARTICLE.match(name) is not None  # 'van Rensburg', 'de Gaulle'
-    if not name or len(name) > current().extraction.max_entity_chars or not capitalised or re.search(r"[\d/@#]", name):
+    if not name or len(name) > current().extraction.max_entity_chars or not capitalised or re.search(r"[\d/@#•|]", name):
         return None
     if len(name) < 3 and not name.isupper():
         return None
@@ -451,8 +451,10 @@ def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
 
 def _canonical_name(group: MentionGroup) -> str:
     """The most frequent multi-word form, else the most frequent form; ties go to the shorter. A
-    company's registered form ('Kmart Holding Corp') gives way to the name readers use ('Kmart')."""
-    forms = sorted(group.names.items(), key=lambda kv: (legal_base(kv[0]) != kv[0], -(len(kv[0].split()) > 1),
+    company's registered form ('Kmart Holding Corp') gives way to the name readers use ('Kmart'); 'The'
+    makes no word of its own ('The Pentagon' is a one-word name)."""
+    forms = sorted(group.names.items(), key=lambda kv: (legal_base(kv[0]) != kv[0],
+                                                        -(len(NAME_PREFIXES.sub("", kv[0]).split()) > 1),
                                                         -kv[1], len(kv[0]), kv[0]))
     return forms[0][0]
 

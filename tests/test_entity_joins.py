@@ -12,7 +12,7 @@ from conftest import SHARED
 
 from storyline import analyse
 from storyline.extract.aliases import run_together
-from storyline.extract.entities import resolve_entities
+from storyline.extract.entities import clean_mention, resolve_entities
 from storyline.models import Mention
 
 
@@ -156,4 +156,9 @@ def test_the_is_part_of_a_name_only_where_the_report_never_writes_it_small(nobel
     entities = analyse(_reports("wikinewssum", "Japan Times"), workers=0).document["entities"]
     assert {"The Japan Times", "The Japan Times Ltd"} <= _holder(entities, "Japan Times")
     assert "The Green Belt Movement" not in _holder(nobel, "Green Belt Movement")
-    assert not [e for e in entities + nobel if "•" in e["name"]]
+
+
+def test_a_name_with_a_bullet_or_a_bar_is_a_page_menu_not_a_name():
+    """A film menu a page left in a report on the Nobel prize: 'Machinist • The Motorcycle Di...'."""
+    assert clean_mention("Machinist • The Motorcycle Di") is None and clean_mention("News | World") is None
+    assert clean_mention("Green Belt Movement") == "Green Belt Movement"

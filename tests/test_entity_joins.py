@@ -109,11 +109,13 @@ def test_an_acronym_joins_its_name_spelled_out_where_the_model_tagged_only_the_a
 
 def test_a_surname_the_syntax_calls_a_person_joins_the_one_person_of_the_report():
     """Reports on a Chicago boy shot at home: 'Warfield said', 'Hughes said a prayer' (both tagged an
-    organisation) are the neighbour Bernard Warfield and Corey Hughes of the Salvation Army, and
-    'neighbor Tiffany Sanders' (tagged an organisation too) is the Sanders who speaks later."""
+    organisation) are the neighbour Bernard Warfield and Corey Hughes of the Salvation Army; 'Dordies
+    said' (untagged) is 'his great-aunt Sheila Dordies, 52, who' (tagged an organisation); 'neighbor
+    Tiffany Sanders' (tagged an organisation too) is the Sanders who speaks later."""
     chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
     assert {"Bernard Warfield", "Warfield"} <= _holder(chicago, "Bernard Warfield")
     assert {"Corey Hughes", "Hughes"} <= _holder(chicago, "Corey Hughes")
+    assert {"Sheila Dordies", "Dordies"} <= _holder(chicago, "Sheila Dordies")  # 'Dordies said': no tag at all
     [warfield] = [e for e in chicago if "Warfield" in e["aliases"]]
     assert warfield["type"] == "PERSON"
     brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]

@@ -218,13 +218,20 @@ def derived_aliases(mentions: list[Mention]) -> list[Mention]:
 
 
 def sweep_variants(mentions: list[Mention], words: list[tuple[str, str]]) -> list[Mention]:
-    """Capitalised words the NER missed that spell a known one-word place or surname differently."""
+    """Capitalised words the NER missed that spell a known one-word place differently, or that are the
+    surname of a person the same report names ('Dordies said' after 'Sheila Dordies, 52, who...')."""
     known: dict[str, list[Mention]] = defaultdict(list)
+    surnames: dict[tuple[str, str], str] = {}
     for m in mentions:
         if " " not in m.text and m.label in PLACE_LABELS:
             known[transliteration_key(m.text)[:2]].append(m)
+        elif len(m.text.split()) >= 2 and (m.label == "PERSON" or m.person_cue) and not TITLE.match(m.text):
+            surnames[(m.article_id, m.text.split()[-1])] = m.text
     found = []
     for article_id, word in words:
+        if (article_id, word) in surnames:
+            found.append(Mention(word, "PERSON", article_id))
+            continue
         for m in known.get(transliteration_key(word)[:2], []):
             if word != m.text and same_spelling_variant(word, m.text):
                 found.append(Mention(word, m.label, article_id))

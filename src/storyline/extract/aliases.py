@@ -44,6 +44,9 @@ PLACE_TYPE_WORD = re.compile(
     r"Prefecture|Regency|(?-i:city))$", re.I)  # 'Medan city'; never 'Mexico City', another place than Mexico
 # Lower-case kinds of place a report writes after a place's name ('Bener Meriah district', 'Medan city').
 PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "prefecture", "region", "state"}
+# Lower-case kinds of building a report writes after its name ('the Fairmont Terrace apartments'); not
+# the singular 'apartment', one flat of the building.
+BUILDING_KINDS = {"apartments", "hotel", "mall", "stadium", "arena", "hospital", "complex"}
 # Words that begin place names and are tagged places alone by mistake ('South' of 'South Africa').
 PLACE_NAME_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper",
                     "lower", "new", "greater", "saint", "st", "san", "santa", "port", "mount", "lake", "cape", "fort"}
@@ -88,8 +91,9 @@ def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int
     if label == "PERSON":
         return _titled(ent, name, article_id)
     if label in PLACE_LABELS:
-        return _with_kind(ent, name, label, article_id)
-    return _quoted_part(ent, name, label, article_id) + _with_the(ent, name, label, article_id)
+        return _with_kind(ent, name, label, article_id, PLACE_KINDS)
+    return _quoted_part(ent, name, label, article_id) + _with_the(ent, name, label, article_id) + \
+        _with_kind(ent, name, label, article_id, BUILDING_KINDS)
 
 
 def _with_the(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
@@ -119,16 +123,17 @@ def _titled(ent, name: str, article_id: str) -> list[tuple[int, int, Mention]]:
     return []
 
 
-def _with_kind(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """'Bener Meriah district', but not the 'Aceh district' of 'central Aceh district' (Central Aceh is
-    another place); 'the Northern Province of Aceh', a kind capitalised before 'of'."""
+def _with_kind(ent, name: str, label: str, article_id: str, kinds: set[str]) -> list[tuple[int, int, Mention]]:
+    """'Bener Meriah district', 'the Fairmont Terrace apartments', but not the 'Aceh district' of 'central
+    Aceh district' (Central Aceh is another place); 'the Northern Province of Aceh', a kind capitalised
+    before 'of'."""
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start else None
-    if ent.end < len(doc) and doc[ent.end].text in PLACE_KINDS and not (before and before.lower_ in PLACE_NAME_WORDS):
+    if ent.end < len(doc) and doc[ent.end].text in kinds and not (before and before.lower_ in PLACE_NAME_WORDS):
         return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
                  Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
     if ent.start >= 2 and before.lower_ == "of" and doc[ent.start - 2].is_title \
-            and doc[ent.start - 2].lower_ in PLACE_KINDS:
+            and doc[ent.start - 2].lower_ in kinds:
         start = ent.start - 2
         if start and doc[start - 1].is_title and doc[start - 1].lower_ in PLACE_NAME_WORDS:
             start -= 1  # 'the Northern Province of Aceh'

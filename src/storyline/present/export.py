@@ -16,7 +16,8 @@ from html import escape
 from .. import store
 from ..analysis.corrections import describe
 from ..dates import article_times
-from ..models import Article, Correction, Event, StoryAnalysis, figure_text
+from ..extract.across_stories import link_entities
+from ..models import Article, Correction, Entity, Event, StoryAnalysis, figure_text
 from ..store.backends import Database
 from . import chart, coverage
 
@@ -48,6 +49,7 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
     by_story: dict[str, list[Article]] = {}
     for a in articles:
         by_story.setdefault(a.story_id or "", []).append(a)
+    story_entities: list[tuple[str, Entity]] = []
     document: dict = {"version": CONTRACT_VERSION, "articles": [], "events": [], "stories": [], "entities": [],
                       "quotes": [], "claims": [], "relations": [], "timeline": []}
     for a in articles:
@@ -65,7 +67,7 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
             "article_ids": [aid for e in events for aid in e.article_ids],
             "summary": [asdict(s) for s in analysis.summary],
             **coverage_json(analysis, events, by_story.get(sid, []))})
-        document["entities"] += [{**asdict(e), "story_id": sid} for e in analysis.entities]
+        story_entities += [(sid, e) for e in analysis.entities]
         document["quotes"] += [{"id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
                                 "kind": q.kind, "said_on": q.said_on, "story_id": sid,
                                 "variants": [asdict(v) for v in q.variants]} for q in analysis.quotes]
@@ -74,7 +76,22 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
                                 "article_ids": c.article_ids, "story_id": sid} for c in analysis.claims]
         document["relations"] += [{**asdict(r), "story_id": sid} for r in analysis.relations]
         document["timeline"] += [asdict(t) for t in analysis.timeline]
+    _add_store_entities(document, story_entities)
     return document
+
+
+def _add_store_entities(document: dict, story_entities: list[tuple[str, Entity]]) -> None:
+    """The store's entities (one per referent across stories, each with the stories naming it), and
+    every speaker's and source's entity id pointing at them."""
+    store_id: dict[str, str] = {}
+    for linked in link_entities(story_entities):
+        document["entities"].append({**asdict(linked.entity), "story_id": linked.story_ids[0],
+                                     "story_ids": linked.story_ids})
+        store_id.update(dict.fromkeys(linked.linked_ids, linked.entity.id))
+    for quote in document["quotes"]:
+        quote["speaker_entity_id"] = store_id.get(quote["speaker_entity_id"], quote["speaker_entity_id"])
+    for claim in document["claims"]:
+        claim["source_entity_id"] = store_id.get(claim["source_entity_id"], claim["source_entity_id"])
 
 
 def _with_headline(article: Article) -> str:

@@ -164,3 +164,14 @@ def test_a_name_with_a_bullet_or_a_bar_is_a_page_menu_not_a_name():
     """A film menu a page left in a report on the Nobel prize: 'Machinist • The Motorcycle Di...'."""
     assert clean_mention("Machinist • The Motorcycle Di") is None and clean_mention("News | World") is None
     assert clean_mention("Green Belt Movement") == "Green Belt Movement"
+
+
+def test_a_hospital_under_a_possessive_or_its_owner_s_name_is_one_hospital():
+    """"Comer's Children's Hospital" (the model split it: 'Comer', "Children's Hospital"), "Comer Children's
+    Hospital" and "University of Chicago Medicine Comer Children's Hospital" in the Chicago reports; the
+    entity keeps the name the model found, not a form read beside it."""
+    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    hospital = _holder(chicago, "Comer Children's Hospital")
+    assert {"Comer's Children's Hospital", "University of Chicago Medicine Comer Children's Hospital"} <= hospital
+    [entity] = [e for e in chicago if "Comer's Children's Hospital" in e["aliases"]]
+    assert entity["name"] == "Comer Children's Hospital"

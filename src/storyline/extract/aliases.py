@@ -93,7 +93,19 @@ def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int
     if label in PLACE_LABELS:
         return _with_kind(ent, name, label, article_id, PLACE_KINDS)
     return _quoted_part(ent, name, label, article_id) + _with_the(ent, name, label, article_id) + \
-        _with_kind(ent, name, label, article_id, BUILDING_KINDS)
+        _with_kind(ent, name, label, article_id, BUILDING_KINDS) + _with_owner(ent, name, label, article_id)
+
+
+def _with_owner(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
+    """An organisation's name after a place's or an organisation's possessive, which the model split in
+    two ("Comer's Children's Hospital": 'Comer' and "Children's Hospital")."""
+    doc = ent.doc
+    owner = doc[ent.start - 2] if ent.start >= 2 and doc[ent.start - 1].text in {"'s", "’s"} else None
+    if owner is not None and owner.ent_type_ in {"GPE", "ORG", "LOC", "FAC"} and owner.ent_iob_ == "B" \
+            and owner.is_title:
+        written = re.sub(r"\s+", " ", doc[owner.i:ent.end].text.replace("’", "'"))
+        return [(owner.idx, ent.end_char, Mention(written, label, article_id, written_with=name))]
+    return []
 
 
 def _with_the(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
@@ -317,18 +329,25 @@ def shortened_places(labels: dict[str, Counter]) -> list[Join]:
 
 def longer_organisation_names(labels: dict[str, Counter]) -> list[Join]:
     """An organisation's name of two words or more and the one longer name of the story that adds a
-    single word at its end ('Bellevue Hospital' / 'Bellevue Hospital Center')."""
+    single word at its end ('Bellevue Hospital' / 'Bellevue Hospital Center'); a name of three words
+    or more and the one longer name that ends with it ('Comer Children's Hospital' / 'University of
+    Chicago Medicine Comer Children's Hospital')."""
     organisations = [n for n, votes in labels.items() if main_label(votes) == "ORG"]
     by_start: dict[str, set[str]] = defaultdict(set)
+    by_end: dict[str, set[str]] = defaultdict(set)
     for name in organisations:
-        words = name.split()
+        words = folded(name).split()
         if len(words) >= 3:
-            by_start[folded(" ".join(words[:-1]))].add(name)
+            by_start[" ".join(words[:-1])].add(name)
+        for cut in range(1, len(words) - 2):
+            by_end[" ".join(words[cut:])].add(name)
     joins = []
     for name in organisations:
         longer = by_start.get(folded(name), set()) if len(name.split()) >= 2 else set()
         if len(longer) == 1:
             joins.append(Join(name, next(iter(longer)), f"{next(iter(longer))} without its last word"))
+        elif len(ending := by_end.get(folded(name), set())) == 1:
+            joins.append(Join(name, next(iter(ending)), f"{next(iter(ending))} without its first words"))
     return joins
 
 
@@ -385,11 +404,11 @@ def _street_parts(name: str) -> tuple[str, str, str]:
 
 
 def written_together(labels: dict[str, Counter]) -> list[Join]:
-    """One name written apart, together or as a web address ('Sea Micro' / 'SeaMicro', 'NBCNews.com' /
-    'NBC News')."""
+    """One name written apart, together, as a web address or with a stray possessive ('Sea Micro' /
+    'SeaMicro', 'NBCNews.com' / 'NBC News', "Comer's Children's Hospital" / "Comer Children's Hospital")."""
     by_letters: dict[str, list[str]] = defaultdict(list)
     for name in sorted(labels):
-        by_letters[re.sub(r"(?:\.com|\.org|\.net)$|[\s.-]", "", folded(name))].append(name)
+        by_letters[re.sub(r"(?:\.com|\.org|\.net)$|'s\b|[\s.-]", "", folded(name))].append(name)
     return [Join(other, same[0], f"{same[0]} written another way") for same in by_letters.values()
             for other in same[1:] if len(same[0]) >= 4]
 

@@ -308,7 +308,8 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
         group.article_ids |= articles[name]
     for made in joined:
         groups[find(made.name)].joins.append(made)
-    return _entities_from_groups(groups.values(), story_id)
+    only_written = {m.text for m in mentions if m.written_with} - {m.text for m in mentions if not m.written_with}
+    return _entities_from_groups(groups.values(), story_id, only_written)
 
 
 def _full_name(name: str) -> bool:
@@ -456,20 +457,21 @@ def _unique_surnames(people: list[str]) -> dict[str, list[str]]:
     return unique
 
 
-def _canonical_name(group: MentionGroup) -> str:
+def _canonical_name(group: MentionGroup, only_written: set[str]) -> str:
     """The most frequent multi-word form, else the most frequent form; ties go to the shorter. A
     company's registered form ('Kmart Holding Corp') gives way to the name readers use ('Kmart'); 'The'
-    makes no word of its own ('The Pentagon' is a one-word name)."""
-    forms = sorted(group.names.items(), key=lambda kv: (legal_base(kv[0]) != kv[0],
+    makes no word of its own ('The Pentagon' is a one-word name); a form only read beside the name the
+    model found ("Calxeda's EnergyCore", 'President Toledo') gives way to that name."""
+    forms = sorted(group.names.items(), key=lambda kv: (kv[0] in only_written, legal_base(kv[0]) != kv[0],
                                                         -(len(NAME_PREFIXES.sub("", kv[0]).split()) > 1),
                                                         -kv[1], len(kv[0]), kv[0]))
     return forms[0][0]
 
 
-def _entities_from_groups(groups, story_id: str) -> tuple[list[Entity], dict[str, str]]:
+def _entities_from_groups(groups, story_id: str, only_written: set[str]) -> tuple[list[Entity], dict[str, str]]:
     entities, alias_map = [], {}
     for group in groups:
-        name = _canonical_name(group)
+        name = _canonical_name(group, only_written)
         entity_id = "n" + hashlib.sha1(f"{story_id}|{name}".encode()).hexdigest()[:10]
         entities.append(Entity(entity_id, name, main_label(group.labels), sorted(group.names),
                                sorted(group.article_ids), sorted(group.joins, key=lambda j: (j.name, j.other))))

@@ -5,8 +5,8 @@ a shortened place ("Calif" of "California"), an organisation's name with one wor
 Hospital" / "Bellevue Hospital Center"). Every rule asks that the evidence single out one entity
 of the story: a short form that could be two is left alone.
 
-What the report's syntax says of a name (`person_cue`) and the other forms it writes it in
-(`written_forms`: with a title, with its kind) are read here when mentions are found.
+What the report's syntax says of a name and the other forms it writes it in are read in `forms`
+when mentions are found.
 
 Also what is no name at all: two people's or two places' names run together by a page's layout
 ("By Geoffrey Dabelko Wangari Maathai with good reason to smile" gives "Geoffrey Dabelko Wangari").
@@ -20,10 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..config import current
-from ..models import Mention
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-QUOTE_MARKS = set("\"“”«»")
 NAME_LINKS = {"of", "the", "and", "for", "in", "on", "de", "la", "le", "del", "von", "van", "da", "di", "du", "des"}
 # Words a name may carry before a person's surname: honorifics, ranks and offices.
 TITLE_WORDS = (r"(?:Prof|Professor|Dr|Doctor|Mr|Mrs|Ms|Mme|Sir|Dame|Lord|Lady|Sen|Senator|Rep|Representative|Gov|"
@@ -34,37 +32,14 @@ TITLE_WORDS = (r"(?:Prof|Professor|Dr|Doctor|Mr|Mrs|Ms|Mme|Sir|Dame|Lord|Lady|Se
 # ('Prof Maathai', 'Tulsa Police Officer Jillian Roberson', 'Brooklyn Borough President Eric Adams').
 TITLE = re.compile(rf"^(?:[A-Z][\w.'’-]*\s+){{0,3}}?{TITLE_WORDS}\.?\s+")
 ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
-# Capitalised words in a row, with the small words names hold ('Maritime Self-Defense Force', 'Bank of Japan').
-CAPITALISED_RUN = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:\s+(?:(?:of|the|and|for|on|de|la|du|des|del)\s+)?"
-                             r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*)+")
 DESIGNATOR = re.compile(r"[A-Z]{2,4}")
 # A place's name with its kind after it: the kind goes, the place stays.
 PLACE_TYPE_WORD = re.compile(
     r"\s+(?:People's Republics?|Republics?|Regions?|Oblast|Province|Governorate|District|Krai|Region|Island|County|"
     r"Prefecture|Regency|(?-i:city))$", re.I)  # 'Medan city'; never 'Mexico City', another place than Mexico
-# Lower-case kinds of place a report writes after a place's name ('Bener Meriah district', 'Medan city').
-PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "prefecture", "region", "state"}
-# Lower-case kinds of building a report writes after its name ('the Fairmont Terrace apartments'); not
-# the singular 'apartment', one flat of the building.
-BUILDING_KINDS = {"apartments", "hotel", "mall", "stadium", "arena", "hospital", "complex"}
 # Words that begin place names and are tagged places alone by mistake ('South' of 'South Africa').
 PLACE_NAME_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper",
                     "lower", "new", "greater", "saint", "st", "san", "santa", "port", "mount", "lake", "cape", "fort"}
-HUMAN_VERBS = {"die", "shoot", "stab", "wound", "injure", "hospitalize", "arrest", "arraign", "marry", "bear", "plead",
-               "sentence", "convict", "testify", "survive", "smile", "weep", "cry", "laugh", "graduate", "retire",
-               "pray", "recall", "hug", "kiss"}
-KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother", "sister", "family", "friend",
-             "girlfriend", "boyfriend", "cousin", "uncle", "aunt", "grandmother", "grandfather", "lawyer", "attorney",
-             "body", "funeral", "relative", "parent", "child", "children", "widow"}
-# Nouns only people are, written before or beside a name ('neighbor Tiffany Sanders', 'Bensu Elianita, a
-# resident'): they call the name a person's whatever the model tagged it.
-ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victim", "suspect", "spokesman",
-                          "spokeswoman", "spokesperson", "student", "teacher", "man", "woman", "boy", "girl",
-                          "gunman", "pastor", "survivor"}
-# Verbs of saying: their subject is a person or a body, so they call only a lone word a person's, and
-# only where a person of that surname is named (a one-word organisation rarely shares it).
-SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
-
 # A street's kind and the direction before its name, each as written out and as abbreviated.
 # Not 'Court' or 'Terrace', which also end the names of courts and buildings ('Fairmont Terrace').
 STREET_KINDS = {"street": "st", "avenue": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "lane": "ln",
@@ -81,139 +56,6 @@ class Join:
     other: str
     reason: str
     kind: str | None = None
-
-
-def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """The name as the report also writes it: a person's with the title or office before it ('Tulsa
-    Police Officer Jillian Roberson'), a place's with its kind ('Bener Meriah district', 'the Northern
-    Province of Aceh'), an organisation's after 'The' and the part of its name the report puts in quotes
-    (the Pacific "Ring of Fire")."""
-    if label == "PERSON":
-        return _titled(ent, name, article_id)
-    if label in PLACE_LABELS:
-        return _with_kind(ent, name, label, article_id, PLACE_KINDS)
-    return _quoted_part(ent, name, label, article_id) + _with_the(ent, name, label, article_id) + \
-        _with_kind(ent, name, label, article_id, BUILDING_KINDS) + _with_owner(ent, name, label, article_id)
-
-
-def _with_owner(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """An organisation's name after a place's or an organisation's possessive, which the model split in
-    two ("Comer's Children's Hospital": 'Comer' and "Children's Hospital")."""
-    doc = ent.doc
-    owner = doc[ent.start - 2] if ent.start >= 2 and doc[ent.start - 1].text in {"'s", "’s"} else None
-    if owner is not None and owner.ent_type_ in {"GPE", "ORG", "LOC", "FAC"} and owner.ent_iob_ == "B" \
-            and owner.is_title:
-        written = re.sub(r"\s+", " ", doc[owner.i:ent.end].text.replace("’", "'"))
-        return [(owner.idx, ent.end_char, Mention(written, label, article_id, written_with=name))]
-    return []
-
-
-def _with_the(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """An organisation's name after a capitalised 'The' that the report never writes after a small 'the':
-    the 'The' is the name's own ('The Japan Times'), not a sentence's first word ('The Green Belt Movement
-    began...' where the report also writes 'the Green Belt Movement')."""
-    the = ent[0] if ent[0].text == "The" else ent.doc[ent.start - 1] if ent.start else None
-    if the is not None and the.text == "The" and " " in name and not ACRONYM.fullmatch(name) \
-            and f"the {name}" not in ent.doc.text:
-        return [(the.idx, ent.end_char, Mention(f"The {name}", label, article_id, written_with=name))]
-    return []
-
-
-def _titled(ent, name: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    doc = ent.doc
-    start = ent.start
-    while start > max(0, ent.start - 4) and (doc[start - 1].is_title or doc[start - 1].text == "."):
-        before = doc[start - 1]
-        if before.is_sent_start and (before.is_stop or before.pos_ in {"ADV", "CCONJ", "SCONJ", "INTJ", "DET"}):
-            break  # 'But Dr Vivienne Nathanson': a sentence's first word is capitalised anyway
-        start -= 1
-        if doc[start].is_sent_start:
-            break
-    titled = doc[start:ent.end].text
-    if start < ent.start and TITLE.match(titled) and TITLE.sub("", titled) == ent.text:
-        return [(doc[start].idx, ent.end_char, Mention(re.sub(r"\s+", " ", titled), "PERSON", article_id, written_with=name))]
-    return []
-
-
-def _with_kind(ent, name: str, label: str, article_id: str, kinds: set[str]) -> list[tuple[int, int, Mention]]:
-    """'Bener Meriah district', 'the Fairmont Terrace apartments', but not the 'Aceh district' of 'central
-    Aceh district' (Central Aceh is another place); 'the Northern Province of Aceh', a kind capitalised
-    before 'of'."""
-    doc = ent.doc
-    before = doc[ent.start - 1] if ent.start else None
-    if ent.end < len(doc) and doc[ent.end].text in kinds and not (before and before.lower_ in PLACE_NAME_WORDS):
-        return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
-                 Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
-    if ent.start >= 2 and before.lower_ == "of" and doc[ent.start - 2].is_title \
-            and doc[ent.start - 2].lower_ in kinds:
-        start = ent.start - 2
-        if start and doc[start - 1].is_title and doc[start - 1].lower_ in PLACE_NAME_WORDS:
-            start -= 1  # 'the Northern Province of Aceh'
-        return [(doc[start].idx, ent.end_char, Mention(f"{doc[start:ent.start].text} {name}", label, article_id,
-                                                        written_with=name))]
-    return []
-
-
-def _quoted_part(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """The words after a quote mark inside a name: the Pacific "Ring of Fire" is also the Ring of Fire."""
-    inner = [t for t in ent[1:] if t.text in QUOTE_MARKS]
-    part = ent.doc[inner[0].i + 1:ent.end] if inner else None
-    if part is not None and len(part) >= 2 and part[0].is_title and part[-1].is_title:
-        return [(part.start_char, part.end_char, Mention(part.text, label, article_id, written_with=name))]
-    return []
-
-
-def person_cue(ent) -> bool:
-    """Syntax only a person's name takes, which outvotes the model's label ('Hughes, 25, was shot';
-    'Maathai, who...'; 'Warfield died'; 'Streisand's son'; 'neighbor Tiffany Sanders'; 'Phillips turned
-    himself in'): an age or 'who' after the name, the subject of a verb only people take, a noun only
-    people are beside it, the owner of a kin noun, a name in a list of people; for a lone word, also
-    the subject of a verb of saying ('Warfield said')."""
-    doc, root = ent.doc, ent.root
-    after = doc[ent.end:ent.end + 3]
-    if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
-            after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
-        return True
-    verbs = HUMAN_VERBS | SPEECH_VERBS if len(ent) == 1 else HUMAN_VERBS
-    if root.dep_ in {"nsubj", "nsubjpass"} and (root.head.lemma_ in verbs or any(
-            t.lower_ in {"himself", "herself"} for t in root.head.children)):
-        return True
-    beside = [t for t in root.children if t.dep_ in {"compound", "appos"}] + [root.head] * (root.dep_ == "appos")
-    if any(t.lemma_.lower() in ROLE_NOUNS and not ent.start <= t.i < ent.end for t in beside):
-        return True
-    conjoined = [root.head] * (root.dep_ == "conj") + [t for t in root.children if t.dep_ == "conj"]
-    if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
-        return True  # 'De Niro, Hoffman and Streisand': one of a list of people
-    return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
-
-
-def spelled_out(mentions: list[tuple[int, int, Mention]], text: str, article_id: str) -> list[tuple[int, int, Mention]]:
-    """The words of the report that spell out one of its acronyms, where the model tagged the acronym
-    but not its name ('MSDF' and 'the Maritime Self-Defense Force'): a form of the acronym's name."""
-    acronyms = {m.text.replace(".", ""): m for _, _, m in mentions  # two letters spell too many pairs of words
-                if ACRONYM.fullmatch(m.text) and len(m.text.replace(".", "")) >= 3}
-    named = {m.text for _, _, m in mentions}
-    found: list[tuple[int, int, Mention]] = []
-    for run in CAPITALISED_RUN.finditer(text) if acronyms else ():
-        words = list(re.finditer(r"\S+", run.group(0)))
-        for first in range(len(words)):
-            for last in range(first + 1, min(len(words), first + 8)):
-                start, end = run.start() + words[first].start(), run.start() + words[last].end()
-                phrase, acronym = text[start:end], acronyms.get(_initials(text[start:end]))
-                spelled = [w.group(0) for w in words[first:last + 1] if w.group(0).lower() not in NAME_LINKS]
-                if acronym and phrase not in named and words[first].group(0) in spelled and \
-                        words[last].group(0) in spelled and all(_spelled_word(w) for w in spelled):
-                    named.add(phrase)
-                    label = acronym.label if acronym.label != "PERSON" else "ORG"
-                    found.append((start, end, Mention(phrase, label, article_id, written_with=acronym.text)))
-    return found
-
-
-def _spelled_word(word: str) -> bool:
-    """A word an acronym's letter stands for: a capitalised word, not another acronym ('AP Photo'), an
-    initial ('A Golten') or a possessive ("Michigan State University's": the name itself comes again)."""
-    return all(len(part) > 1 and part[1:] != part[1:].upper() for part in word.split("-")) \
-        and not word.endswith(("'s", "’s"))
 
 
 def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_cued: set[str]) -> list[Join]:
@@ -244,7 +86,7 @@ def initials(labels: dict[str, Counter]) -> list[Join]:
     """An acronym and the one multi-word name of the story (not a person's) whose initials it spells."""
     by_initials: dict[str, set[str]] = defaultdict(set)
     for name, votes in labels.items():
-        letters = _initials(name)
+        letters = name_initials(name)
         if len(letters) >= 2 and main_label(votes) != "PERSON":
             by_initials[letters].add(name)
     joins = []
@@ -315,15 +157,19 @@ def person_parts(labels: dict[str, Counter], articles: dict[str, set], person_cu
 
 
 def shortened_places(labels: dict[str, Counter]) -> list[Join]:
-    """A one-word place of at most five letters that begins exactly one longer one-word place of the
+    """A one-word place of four or five letters that begins exactly one longer one-word place of the
     story ('Calif' / 'California', 'Okla' / 'Oklahoma'): how datelines shorten states and provinces."""
     places = [n for n, votes in labels.items() if " " not in n and main_label(votes) in PLACE_LABELS]
+    by_start: dict[str, set[str]] = defaultdict(set)  # a store's thousands of places are looked up, not scanned
+    for place in places:
+        for size in (4, 5):
+            if len(place) >= size + 3:
+                by_start[folded(place)[:size]].add(place)
     joins = []
     for name in places:
-        if 4 <= len(name) <= 5:
-            longer = {p for p in places if len(p) >= len(name) + 3 and folded(p).startswith(folded(name))}
-            if len(longer) == 1:
-                joins.append(Join(name, next(iter(longer)), f"a short form of {next(iter(longer))}"))
+        longer = by_start.get(folded(name), set()) if 4 <= len(name) <= 5 else set()
+        if len(longer) == 1:
+            joins.append(Join(name, next(iter(longer)), f"a short form of {next(iter(longer))}"))
     return joins
 
 
@@ -435,7 +281,7 @@ def run_together(labels: dict[str, Counter]) -> set[str]:
     return found
 
 
-def _initials(name: str) -> str:
+def name_initials(name: str) -> str:
     words = [w for w in re.split(r"[\s\-]+", name) if w and not (w.lower() in NAME_LINKS and w[0].islower())]
     if len(words) < 2 or not all(w[0].isupper() for w in words):
         return ""

@@ -35,11 +35,9 @@ from .aliases import (
     main_label,
     mostly_person,
     people_by_syntax,
-    person_cue,
     run_together,
-    spelled_out,
-    written_forms,
 )
+from .forms import person_cue, spelled_out, written_forms
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}

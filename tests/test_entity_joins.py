@@ -175,3 +175,14 @@ def test_a_hospital_under_a_possessive_or_its_owner_s_name_is_one_hospital():
     assert {"Comer's Children's Hospital", "University of Chicago Medicine Comer Children's Hospital"} <= hospital
     [entity] = [e for e in chicago if "Comer's Children's Hospital" in e["aliases"]]
     assert entity["name"] == "Comer Children's Hospital"
+
+
+def test_a_word_its_report_also_writes_small_is_no_entity_unless_it_joins_a_name(nobel):
+    """'requires the consent of the Foundation' in a report that also writes of a 'foundation': a back-
+    reference, no entity of its own; a surname that is also a word still joins its person."""
+    names = {n for e in nobel for n in [e["name"], *e["aliases"]]}
+    assert "Foundation" not in names and {"Nobel Foundation", "Wangari Maathai Foundation"} <= names
+    mentions = [Mention("Alan Price", "PERSON", "a1"), Mention("Price", "PERSON", "a1", common_word=True),
+                Mention("Eyewitnesses", "GPE", "a1", common_word=True)]
+    found, _ = resolve_entities(mentions, "s1")
+    assert [sorted(e.aliases) for e in found] == [["Alan Price", "Price"]]

@@ -83,6 +83,7 @@ class Mention:
     stands_for: str | None = None  # an acronym the report introduced in parentheses after this name
     person_cue: bool = False  # the syntax says a person whatever the label: an age beside it, a verb only people take
     written_with: str | None = None  # the name this form writes with a title or a kind ('Medan city' of 'Medan')
+    common_word: bool = False  # one word its report also writes small ('the Foundation' / 'a foundation'): maybe no name
 
 
 @dataclass

@@ -37,7 +37,7 @@ from .aliases import (
     people_by_syntax,
     run_together,
 )
-from .forms import person_cue, spelled_out, written_forms
+from .forms import common_word, person_cue, spelled_out, written_forms
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
@@ -93,7 +93,8 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text) if label else None
         if name and label:
-            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent))))
+            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent),
+                                                                    common_word=common_word(ent))))
             mentions += written_forms(ent, name, label, article_id)
     text = text_of(doc)
     for match in QUOTED_GROUP.finditer(text):
@@ -307,7 +308,9 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     for made in joined:
         groups[find(made.name)].joins.append(made)
     only_written = {m.text for m in mentions if m.written_with} - {m.text for m in mentions if not m.written_with}
-    return _entities_from_groups(groups.values(), story_id, only_written)
+    words = {m.text for m in mentions if m.common_word} - {m.text for m in mentions if not m.common_word}
+    named = [g for g in groups.values() if g.joins or not set(g.names) <= words]  # 'Eyewitnesses', 'Foundation'
+    return _entities_from_groups(named, story_id, only_written)
 
 
 def _full_name(name: str) -> bool:

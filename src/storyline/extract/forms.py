@@ -37,6 +37,16 @@ ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victi
 SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
 
 
+def common_word(ent) -> bool:
+    """One word its report also writes in small letters ('Eyewitnesses said' and 'eyewitnesses'; 'the
+    Foundation' and 'a foundation'): a sentence's first word or a back-reference, no name on its own."""
+    if len(ent) != 1 or ent.text.isupper():
+        return False
+    if "small_words" not in ent.doc.user_data:
+        ent.doc.user_data["small_words"] = {t.text for t in ent.doc if t.is_lower}
+    return ent.text.lower() in ent.doc.user_data["small_words"]
+
+
 def written_forms(ent, name: str, label: str, article_id: str) -> list[tuple[int, int, Mention]]:
     """The name as the report also writes it: a person's with the title or office before it ('Tulsa
     Police Officer Jillian Roberson'), a place's with its kind ('Bener Meriah district', 'the Northern

@@ -113,11 +113,11 @@ def _with_kind(ent, name: str, label: str, article_id: str, kinds: set[str]) -> 
     Aceh district' (Central Aceh is another place); 'the Northern Province of Aceh', a kind capitalised
     before 'of'."""
     doc = ent.doc
-    before = doc[ent.start - 1] if ent.start else None
-    if ent.end < len(doc) and doc[ent.end].text in kinds and not (before and before.lower_ in PLACE_NAME_WORDS):
+    before = doc[ent.start - 1].lower_ if ent.start else ""
+    if ent.end < len(doc) and doc[ent.end].text in kinds and before not in PLACE_NAME_WORDS:
         return [(ent.start_char, doc[ent.end].idx + len(doc[ent.end]),
                  Mention(f"{name} {doc[ent.end].text}", label, article_id, written_with=name))]
-    if ent.start >= 2 and before.lower_ == "of" and doc[ent.start - 2].is_title \
+    if ent.start >= 2 and before == "of" and doc[ent.start - 2].is_title \
             and doc[ent.start - 2].lower_ in kinds:
         start = ent.start - 2
         if start and doc[start - 1].is_title and doc[start - 1].lower_ in PLACE_NAME_WORDS:

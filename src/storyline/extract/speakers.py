@@ -89,6 +89,11 @@ class SpeakerContext:
         return " " in name.strip() or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
                                           for m in self.mentions)
 
+    def full_name(self, name: str) -> str:
+        """The one full name of the article a lone name is the last word of ('Dordies' of 'Sheila Dordies'), else itself."""
+        fuller = {m[2] for m in self.mentions if " " in m[2] and m[2].split()[-1] == name and m[3] in SPEAKER_LABELS}
+        return fuller.pop() if len(fuller) == 1 else name
+
     def inside(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
         return [m for m in self.mentions if m[0] >= start and m[1] <= end]
 
@@ -210,11 +215,18 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
         return context.last_before(position, {"PERSON"}, spans)
     if lower in GROUP_PRONOUNS:
         return None
+    if subject.pos_ == "PROPN" or _capitalised_noun(subject):  # a name the entity model missed
+        name = " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN" or _capitalised_noun(t)) or None
+        return context.full_name(name) if name else None
     if subject.pos_ == "NOUN":
         return _role_reference(subject, position, context) or _institution(subject)
-    if subject.pos_ == "PROPN":  # a name the entity model missed
-        return " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN") or None
     return None
+
+
+def _capitalised_noun(token) -> bool:
+    """A word the tagger calls a common noun though the report capitalises it mid-sentence ('Dordies
+    said'): a name it does not know, never a role like 'the spokesman'."""
+    return token.pos_ == "NOUN" and token.is_title and not token.is_sent_start and token.i > token.sent.start
 
 
 def _who_inside(phrase, context: SpeakerContext) -> list[tuple[int, int, str, str]]:

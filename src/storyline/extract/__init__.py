@@ -15,7 +15,7 @@ from ..prepare.parse import text_of
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
 from .quotes import RawQuote, extract_quotes, quote_spans
-from .speakers import SpeakerContext
+from .speakers import speaker_context
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}
@@ -61,10 +61,7 @@ class ArticleFacts:
 def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleFacts:
     """Mentions, statements, figures and time expressions of one parsed article (language None: English rules)."""
     spans = extract_mentions(doc, article_id)
-    context = SpeakerContext([(start, end, m.text, m.label) for start, end, m in spans],
-                             {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_}
-                             | {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
-                                (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))})
+    context = speaker_context(doc, spans)
     sentences = list(doc.sents)
     quoted = quote_spans(text_of(doc))
     return ArticleFacts(

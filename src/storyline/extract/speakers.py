@@ -110,6 +110,27 @@ class SpeakerContext:
         return chosen[0][2] if chosen else None
 
 
+def speaker_context(doc, spans) -> SpeakerContext:
+    """The article's named mentions for resolving 'she said' and 'the spokesman': a full name the model
+    tagged no person's but the syntax calls a person's ('his great-aunt Sheila Dordies, 52, who') and
+    whose surname the article uses alone is a person's; so is that surname where the model left it
+    untagged ('Dordies was wearing ...'), read as the full name."""
+    surnames = {t.text for t in doc if t.is_title and not t.ent_type_}
+    people = {m.text for _s, _e, m in spans if m.label == "PERSON" and " " in m.text}
+    people |= {m.text for _s, _e, m in spans if m.person_cue and " " in m.text and m.text.split()[-1] in surnames}
+    mentions = [(start, end, m.text, "PERSON" if m.text in people else m.label) for start, end, m in spans]
+    holders: dict[str, set[str]] = {}
+    for name in people:
+        holders.setdefault(name.split()[-1], set()).add(name)
+    by_surname = {surname: names.pop() for surname, names in holders.items() if len(names) == 1}
+    mentions += [(t.idx, t.idx + len(t), by_surname[t.text], "PERSON") for t in doc
+                 if t.text in by_surname and not t.ent_type_ and t.is_title]
+    subjects = {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ or t.text in by_surname)}
+    subjects |= {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
+                 (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))}
+    return SpeakerContext(sorted(mentions), subjects)
+
+
 def within_spans(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= position < e for s, e in spans)
 
@@ -218,9 +239,16 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     if subject.pos_ == "PROPN" or _capitalised_noun(subject):  # a name the entity model missed
         name = " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN" or _capitalised_noun(t)) or None
         return context.full_name(name) if name else None
-    if subject.pos_ == "NOUN":
-        return _role_reference(subject, position, context) or _institution(subject)
+    if subject.pos_ == "NOUN":  # 'another neighbor' is someone new, not the neighbour named before
+        return (None if _introduces_someone(subject) else _role_reference(subject, position, context)) or \
+            _institution(subject)
     return None
+
+
+def _introduces_someone(noun) -> bool:
+    """'another neighbor said', 'a witness said', 'one resident said': someone new and unnamed, not the
+    neighbour named before."""
+    return any(c.dep_ in ("det", "nummod") and c.lower_ in {"another", "a", "an", "one", "other"} for c in noun.children)
 
 
 def _capitalised_noun(token) -> bool:

@@ -1,0 +1,35 @@
+"""Who said it, on the exhaustive dev golds' own reports (../shared/gold): the right speaker or none."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SHARED
+
+from storyline.extract import extract_facts
+from storyline.prepare.parse import parse
+
+
+def _quotes(gold: str, key: str) -> dict[str, str | None]:
+    """A report's direct quotes: their first words -> the speaker found."""
+    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
+    [report] = [r for r in rows if key in r["url"]]
+    facts = extract_facts(parse(report["text"]), "a1", report.get("language"))
+    return {" ".join(q.text.split()[:4]): q.speaker for q in facts.quotes if q.kind == "direct"}
+
+
+def test_a_name_the_tagger_missed_speaks_for_its_full_name_and_she_is_that_person():
+    """'Dordies said' (tagged a plural noun) is the great-aunt 'Sheila Dordies, 52, who' (tagged an
+    organisation), never the boy Devon named after the verb; her '"This was his favorite colors," she
+    said' is hers, not the activist Holmes's quoted before."""
+    said = _quotes("gvc", "5cf042b40d")
+    assert said["That was his favorite"] == said["He went every day"] == "Sheila Dordies"
+    assert said["This was his favorite"] == "Sheila Dordies"
+
+
+def test_another_neighbor_is_someone_new_not_the_neighbor_named_before():
+    """'"I'm just praying that the child is OK," neighbor Tiffany Sanders said. "I'm very hurt," another
+    neighbor said. "It was a 9-month-old baby ..."': the second neighbour is not named."""
+    said = _quotes("gvc", "548f729263")
+    assert said["I’m just praying that"] == "Tiffany Sanders"
+    assert said["I’m very hurt,"] is None and said["It was a 9-month-old"] is None

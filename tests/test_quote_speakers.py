@@ -33,3 +33,14 @@ def test_another_neighbor_is_someone_new_not_the_neighbor_named_before():
     said = _quotes("gvc", "548f729263")
     assert said["I’m just praying that"] == "Tiffany Sanders"
     assert said["I’m very hurt,"] is None and said["It was a 9-month-old"] is None
+
+
+def test_the_subject_of_a_passive_verb_and_the_next_sentence_s_speaker_never_speak_a_quote():
+    """AMD buys SeaMicro: 'She said that AMD Opteron chips will be added to SeaMicro system “towards the
+    end of this year.”' is Lisa Su's ('Su indicated' just before: a two-letter surname), not the chips';
+    '“They chose our silicon for a reason.” Whatever the fate ..., AMD says ...' stays Waxman's; a fragment
+    inside an unattributed sentence ('expected to close in “a number of weeks.”') is no one's."""
+    said = _quotes("ecbplus", "43_3ecbplus")
+    assert said["towards the end of"] == "Lisa Su"
+    assert said["They chose our silicon"] == "Jason Waxman"
+    assert said["a number of weeks."] is None

@@ -73,15 +73,16 @@ class MentionGroup:
     joins: list[NameJoin]
 
 
-def clean_mention(text: str) -> str | None:
-    """A usable surface form, or None for fragments no reader would call a name."""
+def clean_mention(text: str, label: str | None = None) -> str | None:
+    """A usable surface form, or None for fragments no reader would call a name; two letters make one
+    only as an acronym or a person's name ('Su', 'Li', 'Wu')."""
     name = re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", "", text.replace("’", "'"))).strip(" '.,;:-")
     name = NAME_PREFIXES.sub("", name)
     name = re.sub(r"'s?$", "", name).strip()
     capitalised = name[:1].isupper() or NAME_PARTICLE.match(name) is not None  # 'van Rensburg', 'de Gaulle'
     if not name or len(name) > current().extraction.max_entity_chars or not capitalised or re.search(r"[\d/@#•|]", name):
         return None
-    if len(name) < 3 and not name.isupper():
+    if len(name) < 3 and not name.isupper() and not (label == "PERSON" and name.istitle()):
         return None
     return name
 
@@ -91,7 +92,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
     mentions = []
     for ent in doc.ents:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
-        name = clean_mention(ent.text) if label else None
+        name = clean_mention(ent.text, label) if label else None
         if name and label:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent),
                                                                     common_word=common_word(ent))))

@@ -172,9 +172,11 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     window = list(range(first, last + 1))
     if last + 1 < len(sentences) and _is_attribution_tail(sentences[last + 1], end):
         window.append(last + 1)
-    tokens = [t for i in window for t in sentences[i] if not within_spans(t.idx, spans)]
     text = text_of(doc)
-    paragraph_start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+    closed = _closes_sentence(text, end)
+    tokens = [t for i in window for t in sentences[i] if not within_spans(t.idx, spans) and not (closed and t.idx > end)]
+    breaks = _paragraph_break(text)
+    paragraph_start = text.rfind(breaks, 0, start) + len(breaks) if breaks in text[:start] else 0
     quoted = text[start:end].strip()
     speaker, speaker_text, time_text = speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
@@ -190,8 +192,8 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
             if found[0]:
                 speaker, speaker_text = found[0], found[1]
                 break
-    if speaker is None and previous is not None and previous.speaker and (
-            _bare_quote_paragraph(text, paragraph_start, start, end) or previous.start >= paragraph_start):
+    if speaker is None and previous is not None and previous.speaker and _opens_sentence(text, start) and (
+            _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start):
         speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph
     return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text)
 
@@ -204,8 +206,26 @@ def _is_attribution_tail(sent, quote_end: int) -> bool:
         not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
 
 
-def _bare_quote_paragraph(text: str, paragraph_start: int, start: int, end: int) -> bool:
-    paragraph_end = text.find("\n\n", end)
+def _paragraph_break(text: str) -> str:
+    """What ends a paragraph: a blank line, or in a text without any (one paragraph a line) a line break."""
+    return "\n\n" if "\n\n" in text else "\n"
+
+
+def _closes_sentence(text: str, end: int) -> bool:
+    """The quote ends its sentence ('... for a reason.” Whatever the fate ...'): what follows is another
+    sentence, whose verb is not this quote's attribution."""
+    after = re.match(r"[\s\"”»“]*(\S)", text[end:end + 12])
+    return bool(re.search(r"[.!?]\s*$", text[max(0, end - 3):end])) and after is not None and after.group(1).isupper()
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """The quote begins its sentence, not a fragment inside one ('expected to close in “a number of weeks.”')."""
+    before = text[max(0, start - 40):start].rstrip(" \"“«„")
+    return not before or before[-1] in ".!?:\n" or before.endswith(("\n", "―", "—"))
+
+
+def _bare_quote_paragraph(text: str, breaks: str, paragraph_start: int, start: int, end: int) -> bool:
+    paragraph_end = text.find(breaks, end)
     paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
     outside = text[paragraph_start:start] + text[end:paragraph_end]
     return word_count(outside) == 0

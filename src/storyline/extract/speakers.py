@@ -113,16 +113,18 @@ class SpeakerContext:
 def speaker_context(doc, spans) -> SpeakerContext:
     """The article's named mentions for resolving 'she said' and 'the spokesman': a full name the model
     tagged no person's but the syntax calls a person's ('his great-aunt Sheila Dordies, 52, who') and
-    whose surname the article uses alone is a person's; so is that surname where the model left it
-    untagged ('Dordies was wearing ...'), read as the full name."""
+    whose surname the article uses alone is a person's; so is the surname of one person of the article
+    alone, whatever the model tagged it or if it left it untagged ('Dordies was wearing ...', 'Su
+    indicated'), read as the full name."""
     surnames = {t.text for t in doc if t.is_title and not t.ent_type_}
     people = {m.text for _s, _e, m in spans if m.label == "PERSON" and " " in m.text}
     people |= {m.text for _s, _e, m in spans if m.person_cue and " " in m.text and m.text.split()[-1] in surnames}
-    mentions = [(start, end, m.text, "PERSON" if m.text in people else m.label) for start, end, m in spans]
     holders: dict[str, set[str]] = {}
     for name in people:
         holders.setdefault(name.split()[-1], set()).add(name)
     by_surname = {surname: names.pop() for surname, names in holders.items() if len(names) == 1}
+    mentions = [(start, end, by_surname.get(m.text, m.text), "PERSON" if m.text in people or m.text in by_surname
+                 else m.label) for start, end, m in spans]
     mentions += [(t.idx, t.idx + len(t), by_surname[t.text], "PERSON") for t in doc
                  if t.text in by_surname and not t.ent_type_ and t.is_title]
     subjects = {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ or t.text in by_surname)}
@@ -172,7 +174,7 @@ def headline_speaker(before: str) -> str | None:
 
 def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None]:
     """Speaker of the speech verb nearest the quote, as resolved and as written, and the verb's time phrase."""
-    verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX")]
+    verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX") and not _passive(t)]
     verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
     for verb in verbs:
         subject = subject_of(verb, spans)
@@ -183,6 +185,11 @@ def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None,
             return speaker, speaker_text(subject, speaker), time_phrase(verb)
     source = according_source(tokens, spans, context)[1]
     return source, source, None
+
+
+def _passive(verb) -> bool:
+    """'chips will be added', 'it was announced': the subject of a passive verb of saying is what is said."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def subject_of(verb, spans=()):

@@ -44,3 +44,15 @@ def test_the_subject_of_a_passive_verb_and_the_next_sentence_s_speaker_never_spe
     assert said["towards the end of"] == "Lisa Su"
     assert said["They chose our silicon"] == "Jason Waxman"
     assert said["a number of weeks."] is None
+
+
+def test_a_quote_a_page_breaks_at_its_sentence_is_one_quote_with_its_speaker():
+    """AFP on the Aceh quake, a paragraph a sentence: '"The quake was felt strongly for around 15 seconds,
+    from Bener Meriah to Banda Aceh.' / 'People panicked and rushed out of their homes, " national
+    disaster agency spokesman Sutopo Purwo Nugroho said.' is one quote, his; the attribution is no quote."""
+    text = ('People ran outside in panic in Banda Aceh.\n\n"The quake was felt strongly for around 15 seconds, from '
+            'Bener Meriah to Banda Aceh.\n\nPeople panicked and rushed out of their homes, " national disaster agency '
+            "spokesman Sutopo Purwo Nugroho said.\n\nAceh, on the northern tip of Sumatra, is regularly hit by quakes.")
+    [quote] = [q for q in extract_facts(parse(text), "a1").quotes if q.kind == "direct"]
+    assert quote.text.startswith("The quake was felt") and quote.text.endswith("out of their homes,")
+    assert quote.speaker == "Sutopo Purwo Nugroho"

@@ -61,24 +61,32 @@ class RawQuote:
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of quoted text (marks excluded), paragraph by paragraph."""
+    """Character spans of quoted text (marks excluded), paragraph by paragraph; a quote left open at a
+    paragraph's end that the next paragraph closes without opening is one quote across both (a text
+    that breaks a paragraph at every sentence)."""
     spans: list[tuple[int, int]] = []
-    offset = 0
+    offset, left_open = 0, False
     for paragraph in text.split("\n\n"):
-        spans.extend((offset + s, offset + e) for s, e in _paragraph_spans(paragraph))
+        found, closes_first, open_at_end = _paragraph_spans(paragraph)
+        found = [(offset + s, offset + e) for s, e in found]
+        if left_open and closes_first and spans:
+            spans[-1] = (spans[-1][0], found.pop(0)[1])
+        spans.extend(found)
+        left_open = open_at_end
         offset += len(paragraph) + 2
     return spans
 
 
-def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
+def _paragraph_spans(paragraph: str) -> tuple[list[tuple[int, int]], bool, bool]:
+    """The paragraph's quoted spans; whether the first closes a quote the paragraph never opened, from its
+    start; whether the last is left open at its end."""
     spans: list[tuple[int, int]] = []
-    open_at, closer = None, None
+    open_at, closer, closes_first = None, None, False
     for i, ch in enumerate(paragraph):
         if open_at is None:
-            closes = ch in "”»" or (ch == '"' and i > 0 and paragraph[i - 1] in ",.?!" and
-                                    re.match(r"\s+(?:said|says|he|she|they|added|according)\b", paragraph[i + 1:i + 12]))
-            if closes:  # closing mark with no opening: the quote began before, at a sentence start at the latest
+            if _closes_unopened(paragraph, i):  # closing mark with no opening: the quote began before
                 begun = max(spans[-1][1] + 1 if spans else 0, paragraph.rfind(". ", 0, i - 1) + 2 if spans else 0)
+                closes_first = closes_first or (not spans and begun == 0)
                 spans.append((begun, i))
             elif ch in OPENERS:
                 open_at, closer = i + 1, OPENERS[ch]
@@ -87,9 +95,21 @@ def _paragraph_spans(paragraph: str) -> list[tuple[int, int]]:
         elif ch == closer or (closer == '"' and ch in "”") or (closer == "”" and ch == '"'):
             spans.append((open_at, i))
             open_at = None
-    if open_at is not None and len(paragraph) - open_at > current().extraction.unclosed_quote_chars:
+    open_at_end = open_at is not None and len(paragraph) - open_at > current().extraction.unclosed_quote_chars
+    if open_at_end:
         spans.append((open_at, len(paragraph)))  # unbalanced: runs to the paragraph's end
-    return [(s, e) for s, e in spans if e > s]
+    return [(s, e) for s, e in spans if e > s], closes_first, open_at_end
+
+
+def _closes_unopened(paragraph: str, i: int) -> bool:
+    """A closing mark where no quote is open: a curly closer, or a straight mark after the quote's last
+    punctuation ('homes, " national disaster agency spokesman ... said'; 'said," he said') followed by
+    the attribution, not by the quote's first word ('he said, "the plan ...' opens one)."""
+    ch = paragraph[i]
+    if ch in "”»":
+        return True
+    return ch == '"' and paragraph[:i].rstrip()[-1:] in (",", ".", "?", "!") and i > 0 and \
+        re.match(r"\s+(?:said|says|he|she|they|added|according|[a-z])", paragraph[i + 1:i + 12]) is not None
 
 
 def _is_title(quoted: str) -> bool:

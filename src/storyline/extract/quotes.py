@@ -95,9 +95,10 @@ def _paragraph_spans(paragraph: str) -> tuple[list[tuple[int, int]], bool, bool]
         elif ch == closer or (closer == '"' and ch in "”") or (closer == "”" and ch == '"'):
             spans.append((open_at, i))
             open_at = None
-    open_at_end = open_at is not None and len(paragraph) - open_at > current().extraction.unclosed_quote_chars
-    if open_at_end:
+    open_at_end = False
+    if open_at is not None and len(paragraph) - open_at > current().extraction.unclosed_quote_chars:
         spans.append((open_at, len(paragraph)))  # unbalanced: runs to the paragraph's end
+        open_at_end = True
     return [(s, e) for s, e in spans if e > s], closes_first, open_at_end
 
 

@@ -6,8 +6,15 @@ import json
 
 from conftest import SHARED
 
+from storyline import analyse
 from storyline.extract import extract_facts
 from storyline.prepare.parse import parse
+
+
+def _reports(gold: str, key: str) -> list[dict]:
+    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
+            for r in rows if key in r["url"]]
 
 
 def _quotes(gold: str, key: str) -> dict[str, str | None]:
@@ -56,3 +63,14 @@ def test_a_quote_a_page_breaks_at_its_sentence_is_one_quote_with_its_speaker():
     [quote] = [q for q in extract_facts(parse(text), "a1").quotes if q.kind == "direct"]
     assert quote.text.startswith("The quake was felt") and quote.text.endswith("out of their homes,")
     assert quote.speaker == "Sutopo Purwo Nugroho"
+
+
+def test_he_is_the_official_named_before_not_the_village_nor_a_city_tagged_a_person():
+    """AFP on the Aceh quake: 'Fauzi, an official from the local disaster agency, told AFP' (Fauzi tagged
+    a place). 'In Suka Makmur village a landslide engulfed a coffee plantation, ... said the official ...
+    "A man was working at a coffee plantation ...," he said.': his, not the village's nor Banda Aceh's."""
+    entities = analyse(_reports("ecbplus", "37_1ecbplus"), workers=0).document
+    quotes = {" ".join(q["variants"][0]["text"].split()[:4]): q["speaker"] for q in entities["quotes"]}
+    assert quotes["A man was working"] == "Fauzi"
+    [fauzi] = [e for e in entities["entities"] if e["name"] == "Fauzi"]
+    assert fauzi["type"] == "PERSON"

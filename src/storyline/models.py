@@ -82,6 +82,7 @@ class Mention:
     article_id: str
     stands_for: str | None = None  # an acronym the report introduced in parentheses after this name
     person_cue: bool = False  # the syntax says a person whatever the label: an age beside it, a verb only people take
+    speaks: bool = False  # a lone word the subject of a verb of saying ('Warfield said'): a person or a body
     written_with: str | None = None  # the name this form writes with a title or a kind ('Medan city' of 'Medan')
     common_word: bool = False  # one word its report also writes small ('the Foundation' / 'a foundation'): maybe no name
 

@@ -68,14 +68,16 @@ def evidence_joins(labels: dict[str, Counter], articles: dict[str, set], person_
 
 
 def people_by_syntax(labels: dict[str, Counter], person_cued: set[str]) -> set[str]:
-    """Full names the model tagged as no person that the report's syntax calls a person's ('neighbor
-    Tiffany Sanders said', tagged an organisation) and the story agrees: the model tags the name a
-    person's somewhere, or its surname alone is a person's. Places stay places."""
+    """Names the model tagged as no person that the report's syntax calls a person's: a full name
+    ('neighbor Tiffany Sanders said', tagged an organisation) the story agrees on (the model tags it a
+    person's somewhere, or its surname alone is a person's), and a lone word tagged a place ('Fauzi, an
+    official from the local disaster agency'), which no place can be. A full name tagged a place stays one."""
     return {name for name, votes in labels.items()
-            if name in person_cued and len(name.split()) >= 2 and not TITLE.match(name)
-            and all(w[0].isupper() for w in name.split()) and not mostly_person(votes)
-            and main_label(votes) not in PLACE_LABELS
-            and (votes["PERSON"] > 0 or _said_person(labels, name.split()[-1], person_cued))}
+            if name in person_cued and not TITLE.match(name) and all(w[0].isupper() for w in name.split())
+            and not mostly_person(votes) and (
+                (" " not in name and main_label(votes) in PLACE_LABELS) or
+                (" " in name and main_label(votes) not in PLACE_LABELS
+                 and (votes["PERSON"] > 0 or _said_person(labels, name.split()[-1], person_cued))))}
 
 
 def _said_person(labels: dict[str, Counter], name: str, person_cued: set[str]) -> bool:

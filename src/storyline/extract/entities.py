@@ -37,7 +37,7 @@ from .aliases import (
     people_by_syntax,
     run_together,
 )
-from .forms import common_word, person_cue, spelled_out, written_forms
+from .forms import PLACE_KINDS, common_word, person_cue, speaks_alone, spelled_out, written_forms
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
@@ -95,7 +95,7 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
         name = clean_mention(ent.text, label) if label else None
         if name and label:
             mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent),
-                                                                    common_word=common_word(ent))))
+                                                                    speaks=speaks_alone(ent), common_word=common_word(ent))))
             mentions += written_forms(ent, name, label, article_id)
     text = text_of(doc)
     for match in QUOTED_GROUP.finditer(text):
@@ -140,7 +140,8 @@ def transliteration_key(name: str) -> str:
 
 def _place_vote(ent, label: str | None) -> str | None:
     """The small model tags many places PERSON ('in Kherson', "Donetsk People's Republic"): a name with
-    an administrative suffix, or the object of 'in'/'near'/'across', votes for a place instead."""
+    an administrative suffix, the object of 'in'/'near'/'across', or a name before a kind of place
+    ('Suka Makmur village') votes for a place instead."""
     if label != "PERSON":
         return label
     if PLACE_TYPE_WORD.search(ent.text.replace("’", "'")):
@@ -148,6 +149,8 @@ def _place_vote(ent, label: str | None) -> str | None:
     head = ent.root.head
     if ent.root.dep_ == "pobj" and head.lower_ in PLACE_ONLY_PREPOSITIONS:
         return "GPE"
+    if ent.root.dep_ == "compound" and head.lower_ in PLACE_KINDS:
+        return "GPE"  # 'in Suka Makmur village': the village, not a man
     return label
 
 
@@ -250,6 +253,7 @@ def resolve_entities(mentions: list[Mention], story_id: str) -> tuple[list[Entit
     person_cued = {m.text for m in mentions if m.person_cue}
     for name in people_by_syntax(labels, person_cued):  # the report's syntax outvotes the model's tag
         labels[name] = Counter({"PERSON": sum(labels[name].values())})
+    person_cued |= {m.text for m in mentions if m.speaks}
     articles: dict[str, set] = defaultdict(set)
     for m in mentions:
         articles[m.text].add(m.article_id)

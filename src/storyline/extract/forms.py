@@ -17,7 +17,8 @@ QUOTE_MARKS = set("\"“”«»")
 CAPITALISED_RUN = re.compile(r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:\s+(?:(?:of|the|and|for|on|de|la|du|des|del)\s+)?"
                              r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*)+")
 # Lower-case kinds of place a report writes after a place's name ('Bener Meriah district', 'Medan city').
-PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "prefecture", "region", "state"}
+PLACE_KINDS = {"district", "province", "city", "regency", "island", "county", "prefecture", "region", "state",
+               "village", "town"}
 # Lower-case kinds of building a report writes after its name ('the Fairmont Terrace apartments'); not
 # the singular 'apartment', one flat of the building.
 BUILDING_KINDS = {"apartments", "hotel", "mall", "stadium", "arena", "hospital", "complex"}
@@ -31,7 +32,7 @@ KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother"
 # resident'): they call the name a person's whatever the model tagged it.
 ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victim", "suspect", "spokesman",
                           "spokeswoman", "spokesperson", "student", "teacher", "man", "woman", "boy", "girl",
-                          "gunman", "pastor", "survivor"}
+                          "gunman", "pastor", "survivor", "official", "officer", "doctor", "nurse", "farmer"}
 # Verbs of saying: their subject is a person or a body, so they call only a lone word a person's, and
 # only where a person of that surname is named (a one-word organisation rarely shares it).
 SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
@@ -139,16 +140,14 @@ def _quoted_part(ent, name: str, label: str, article_id: str) -> list[tuple[int,
 def person_cue(ent) -> bool:
     """Syntax only a person's name takes, which outvotes the model's label ('Hughes, 25, was shot';
     'Maathai, who...'; 'Warfield died'; 'Streisand's son'; 'neighbor Tiffany Sanders'; 'Phillips turned
-    himself in'): an age or 'who' after the name, the subject of a verb only people take, a noun only
-    people are beside it, the owner of a kin noun, a name in a list of people; for a lone word, also
-    the subject of a verb of saying ('Warfield said')."""
+    himself in'; 'Fauzi, an official'): an age or 'who' after the name, the subject of a verb only people
+    take, a noun only people are beside it, the owner of a kin noun, a name in a list of people."""
     doc, root = ent.doc, ent.root
     after = doc[ent.end:ent.end + 3]
     if len(after) >= 2 and after[0].text in {",", "("} and (after[1].lower_ in {"who", "whose", "whom"} or (
             after[1].text.isascii() and after[1].text.isdigit() and 0 < int(after[1].text) < 120)):
         return True
-    verbs = HUMAN_VERBS | SPEECH_VERBS if len(ent) == 1 else HUMAN_VERBS
-    if root.dep_ in {"nsubj", "nsubjpass"} and (root.head.lemma_ in verbs or any(
+    if root.dep_ in {"nsubj", "nsubjpass"} and (root.head.lemma_ in HUMAN_VERBS or any(
             t.lower_ in {"himself", "herself"} for t in root.head.children)):
         return True
     beside = [t for t in root.children if t.dep_ in {"compound", "appos"}] + [root.head] * (root.dep_ == "appos")
@@ -158,6 +157,12 @@ def person_cue(ent) -> bool:
     if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
         return True  # 'De Niro, Hoffman and Streisand': one of a list of people
     return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
+
+
+def speaks_alone(ent) -> bool:
+    """A lone word, the subject of a verb of saying ('Warfield said'): a person or a body, so a person's
+    only where a person of that surname is named (a one-word organisation rarely shares it)."""
+    return len(ent) == 1 and ent.root.dep_ == "nsubj" and ent.root.head.lemma_ in SPEECH_VERBS
 
 
 def spelled_out(mentions: list[tuple[int, int, Mention]], text: str, article_id: str) -> list[tuple[int, int, Mention]]:

@@ -78,6 +78,7 @@ class SpeakerContext:
 
     mentions: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, label
     subjects: set[int] = field(default_factory=set)  # starts of mentions that are grammatical subjects
+    people: set[str] = field(default_factory=set)  # names the syntax calls a person's ('Fauzi, an official')
 
     def is_place(self, name: str) -> bool:
         """The article only ever tags this name as a place."""
@@ -86,7 +87,7 @@ class SpeakerContext:
 
     def person_like(self, name: str) -> bool:
         """A full name, or the surname of one this article gives in full."""
-        return " " in name.strip() or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
+        return " " in name.strip() or name in self.people or any(m[3] == "PERSON" and " " in m[2] and m[2].split()[-1] == name
                                           for m in self.mentions)
 
     def full_name(self, name: str) -> str:
@@ -115,7 +116,8 @@ def speaker_context(doc, spans) -> SpeakerContext:
     tagged no person's but the syntax calls a person's ('his great-aunt Sheila Dordies, 52, who') and
     whose surname the article uses alone is a person's; so is the surname of one person of the article
     alone, whatever the model tagged it or if it left it untagged ('Dordies was wearing ...', 'Su
-    indicated'), read as the full name."""
+    indicated'), read as the full name; and a name tagged a place that the syntax calls a person's
+    ('Fauzi, an official from the local disaster agency, told AFP')."""
     surnames = {t.text for t in doc if t.is_title and not t.ent_type_}
     people = {m.text for _s, _e, m in spans if m.label == "PERSON" and " " in m.text}
     people |= {m.text for _s, _e, m in spans if m.person_cue and " " in m.text and m.text.split()[-1] in surnames}
@@ -124,13 +126,13 @@ def speaker_context(doc, spans) -> SpeakerContext:
         holders.setdefault(name.split()[-1], set()).add(name)
     by_surname = {surname: names.pop() for surname, names in holders.items() if len(names) == 1}
     mentions = [(start, end, by_surname.get(m.text, m.text), "PERSON" if m.text in people or m.text in by_surname
-                 else m.label) for start, end, m in spans]
+                 or (m.person_cue and m.label in PLACE_LABELS) else m.label) for start, end, m in spans]
     mentions += [(t.idx, t.idx + len(t), by_surname[t.text], "PERSON") for t in doc
                  if t.text in by_surname and not t.ent_type_ and t.is_title]
     subjects = {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ or t.text in by_surname)}
     subjects |= {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
                  (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))}
-    return SpeakerContext(sorted(mentions), subjects)
+    return SpeakerContext(sorted(mentions), subjects, {m.text for _s, _e, m in spans if m.person_cue and " " not in m.text})
 
 
 def within_spans(position: int, spans: list[tuple[int, int]]) -> bool:

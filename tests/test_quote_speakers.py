@@ -74,3 +74,11 @@ def test_he_is_the_official_named_before_not_the_village_nor_a_city_tagged_a_per
     assert quotes["A man was working"] == "Fauzi"
     [fauzi] = [e for e in entities["entities"] if e["name"] == "Fauzi"]
     assert fauzi["type"] == "PERSON"
+
+
+def test_a_quote_over_three_paragraphs_is_one_quote_of_the_speaker_who_closes_it():
+    """Wired on AMD and SeaMicro: '“ We ’ ve been looking at ... the server market.' / 'We ’ ve been looking
+    at fabric technologies ...' / 'It was proven, and it was in systems, ” Su said on Wednesday ...'."""
+    document = analyse(_reports("ecbplus", "43_3ecbplus"), workers=0).document
+    [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("We ’ ve been looking at the key")]
+    assert quote["speaker"] == "Lisa Su" and quote["variants"][0]["text"].rstrip(", ").endswith("it was in systems")

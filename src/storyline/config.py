@@ -136,6 +136,8 @@ class Extraction:
     max_role_words: int = setting(6, "a speaker named by role ('the union's spokesman') in at most this many words")
     attribution_tail_tokens: int = setting(20, "a sentence after a closing quote this short with a speech verb is its tail")
     unclosed_quote_chars: int = setting(20, "an opening quote mark with this much text after it opens a quote")
+    open_quote_paragraphs: int = setting(3, "a quote left open runs on through at most this many unmarked paragraphs "
+                                            "to the one that closes it")
     verbatim_share: float = setting(0.5, "share of a reported clause inside a verbatim quote that makes it that quote")
     same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")
     unknown_speaker_overlap: float = setting(0.6, "word overlap joining a quote with no speaker to another")

@@ -44,6 +44,7 @@ from .speakers import (
 )
 
 OPENERS = {"“": "”", "«": "»", "„": "“"}
+QUOTE_MARKS = '"“”«»„'
 
 
 @dataclass
@@ -62,17 +63,19 @@ class RawQuote:
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of quoted text (marks excluded), paragraph by paragraph; a quote left open at a
-    paragraph's end that the next paragraph closes without opening is one quote across both (a text
-    that breaks a paragraph at every sentence)."""
+    paragraph's end that a later paragraph closes without opening, with only unmarked paragraphs
+    between, is one quote across them (a text that breaks a paragraph at every sentence)."""
     spans: list[tuple[int, int]] = []
-    offset, left_open = 0, False
+    offset, left_open, between = 0, False, 0
     for paragraph in text.split("\n\n"):
         found, closes_first, open_at_end = _paragraph_spans(paragraph)
         found = [(offset + s, offset + e) for s, e in found]
         if left_open and closes_first and spans:
             spans[-1] = (spans[-1][0], found.pop(0)[1])
         spans.extend(found)
-        left_open = open_at_end
+        unmarked = not found and not any(mark in paragraph for mark in QUOTE_MARKS)
+        between = between + 1 if left_open and unmarked else 0
+        left_open = open_at_end or (left_open and unmarked and between <= current().extraction.open_quote_paragraphs)
         offset += len(paragraph) + 2
     return spans
 

@@ -82,3 +82,15 @@ def test_a_quote_over_three_paragraphs_is_one_quote_of_the_speaker_who_closes_it
     document = analyse(_reports("ecbplus", "43_3ecbplus"), workers=0).document
     [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("We ’ ve been looking at the key")]
     assert quote["speaker"] == "Lisa Su" and quote["variants"][0]["text"].rstrip(", ").endswith("it was in systems")
+
+
+def test_a_direct_quote_holds_only_words_in_quotation_marks_never_a_paraphrase():
+    """Wired on AMD and SeaMicro says AMD 'plans to introduce AMD Opteron chips into SeaMicro machines' and
+    quotes Su: 'towards the end of this year'. The paraphrase is a reported statement of its own, not a
+    variant of the direct quote (where a reader would take it for her words)."""
+    document = analyse(_reports("ecbplus", "43_"), workers=0).document
+    texts = {a["id"]: a["text"] for a in document["articles"]}
+    for quote in (q for q in document["quotes"] if q["kind"] == "direct"):
+        for variant in quote["variants"]:
+            at = texts[variant["article_id"]].find(variant["text"])
+            assert at > 0 and texts[variant["article_id"]][:at].rstrip()[-1] in "\"“”«„", variant["text"]

@@ -59,7 +59,8 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         said_on = _said_on(quote.time_text, published.get(article_id))
         fragments = quoted_fragments(quote.text)
         numbers = numbers_in(quote.text)
-        candidates = [groups[i] for i in index.candidates(words | {"“" + f for f in fragments})]
+        candidates = [groups[i] for i in index.candidates(words | {"“" + f for f in fragments})
+                      if groups[i].kind == quote.kind]  # a paraphrase is no variant of the words quoted
         group = _matching_group(candidates, key, words, fragments, numbers)
         if group is None:
             index.add(len(groups), words | {"“" + f for f in fragments})

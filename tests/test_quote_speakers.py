@@ -94,3 +94,11 @@ def test_a_direct_quote_holds_only_words_in_quotation_marks_never_a_paraphrase()
         for variant in quote["variants"]:
             at = texts[variant["article_id"]].find(variant["text"])
             assert at > 0 and texts[variant["article_id"]][:at].rstrip()[-1] in "\"“”«„", variant["text"]
+
+
+def test_she_is_the_witness_the_model_left_untagged_not_the_uncle_she_speaks_of():
+    """KJRH on the Tulsa hearing: 'Quashaun Poore said she told her uncle she was scared ... "He said don't
+    worry about it. He did it and no one suspected," she said on the stand.' The model tags no
+    'Quashaun Poore'; the last name it tags is the uncle, James Poore."""
+    said = _quotes("gvc", "309fcffb73")
+    assert said["He said don't worry"] == "Quashaun Poore"

@@ -129,10 +129,23 @@ def speaker_context(doc, spans) -> SpeakerContext:
                  or (m.person_cue and m.label in PLACE_LABELS) else m.label) for start, end, m in spans]
     mentions += [(t.idx, t.idx + len(t), by_surname[t.text], "PERSON") for t in doc
                  if t.text in by_surname and not t.ent_type_ and t.is_title]
+    mentions += _untagged_speakers(doc)
     subjects = {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ or t.text in by_surname)}
     subjects |= {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
                  (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))}
     return SpeakerContext(sorted(mentions), subjects, {m.text for _s, _e, m in spans if m.person_cue and " " not in m.text})
+
+
+def _untagged_speakers(doc) -> list[tuple[int, int, str, str]]:
+    """Full names the model left untagged that speak ('Quashaun Poore said she told her uncle ...'): the
+    proper nouns of a speech verb's subject, two or more, are a person's name."""
+    found = []
+    for token in doc:
+        if token.dep_ == "nsubj" and token.pos_ == "PROPN" and not token.ent_type_ and token.head.lemma_ in SPEECH_VERBS:
+            words = [t for t in token.subtree if t.pos_ == "PROPN" and t.is_title and t.i <= token.i]
+            if len(words) >= 2 and words[-1] == token and words[-1].i - words[0].i == len(words) - 1:
+                found.append((words[0].idx, token.idx + len(token), " ".join(t.text for t in words), "PERSON"))
+    return found
 
 
 def within_spans(position: int, spans: list[tuple[int, int]]) -> bool:

@@ -102,3 +102,13 @@ def test_she_is_the_witness_the_model_left_untagged_not_the_uncle_she_speaks_of(
     'Quashaun Poore'; the last name it tags is the uncle, James Poore."""
     said = _quotes("gvc", "309fcffb73")
     assert said["He said don't worry"] == "Quashaun Poore"
+
+
+def test_what_investigators_try_to_find_out_is_no_statement_of_theirs():
+    """'Investigators are trying to figure out whose gun it was.' (Chicago Sun-Times): a question still open,
+    not a claim the investigators make; Holmes says the next words."""
+    rows = [json.loads(line) for line in (SHARED / "gold" / "dev-gvc.jsonl").read_text(encoding="utf-8").splitlines()]
+    [report] = [r for r in rows if "059ad6e444" in r["url"]]
+    facts = extract_facts(parse(report["text"]), "a1")
+    assert not [q for q in facts.quotes if "whose gun" in q.text]
+    assert [q for q in facts.quotes if q.speaker and "Holmes" in q.speaker and q.text.startswith("No matter")]

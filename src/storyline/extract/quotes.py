@@ -43,6 +43,8 @@ from .speakers import (
     word_count,
 )
 
+# Words that open an embedded question: after 'figure out', 'find out' ('whose gun it was') no claim.
+QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "whether", "if", "how", "why", "when", "where"}
 OPENERS = {"“": "”", "«": "»", "„": "“"}
 QUOTE_MARKS = '"“”«»„'
 
@@ -284,7 +286,9 @@ def _reported_content(verb) -> list | None:
     if verb.lemma_ in REPORTING_VERBS:
         clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         if clause is not None:
-            return list(clause.subtree)
+            content = list(clause.subtree)
+            finding_out = any(c.dep_ == "prt" for c in verb.children) and content[0].lower_ in QUESTION_WORDS
+            return None if finding_out else content  # 'trying to figure out whose gun it was': no claim yet
         rest = list(verb.doc[verb.i + 1:verb.sent.end])
         if rest and rest[0].lower_ == "that" and any(t.pos_ in ("VERB", "AUX") for t in rest[1:]):
             return rest[1:]  # 'reported that ...' that the parser read as a noun phrase

@@ -112,3 +112,14 @@ def test_what_investigators_try_to_find_out_is_no_statement_of_theirs():
     facts = extract_facts(parse(report["text"]), "a1")
     assert not [q for q in facts.quotes if "whose gun" in q.text]
     assert [q for q in facts.quotes if q.speaker and "Holmes" in q.speaker and q.text.startswith("No matter")]
+
+
+def test_a_petition_s_words_are_never_the_president_s_it_addresses(seeds_export):
+    """The petition of sixteen anti-war groups (seed 4): 'On October 31, President Vladimir Putin announced
+    that the mobilization was over. However, he has refrained from signing a decree ..., it says here.
+    “Meanwhile, the Russians are still receiving summonses.”' — the petition's words, not Putin's."""
+    for quote in seeds_export["quotes"]:
+        if any("still receiving summonses" in v["text"] or "Our loved ones" in v["text"] for v in quote["variants"]):
+            assert quote["speaker"] != "Vladimir Putin"
+    assert not [r for r in seeds_export["relations"] if r["type"] == "contradicts" and
+                {r["a"], r["b"]} <= {q["id"] for q in seeds_export["quotes"] if q["speaker"] == "Vladimir Putin"}]

@@ -210,14 +210,11 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
             trailing_speaker(text[end + 1:end + 80]) or transcript_speaker(quoted)
     if speaker is None and text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
         speaker, speaker_text = colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
-    if speaker is None:  # '"It's heartbreaking," Ryan said. "And this country ...': the paragraph's speaker
-        rest = [i for i in range(first - 1, -1, -1) if sentences[i].end_char > paragraph_start]
-        for i in rest[:2]:
-            found = speaker_from_tokens([t for t in sentences[i] if not within_spans(t.idx, spans)], start, end, spans,
-                                         context)
-            if found[0]:
-                speaker, speaker_text = found[0], found[1]
-                break
+    if speaker is None and first > 0 and sentences[first - 1].end_char > paragraph_start:
+        # '"It's heartbreaking," Ryan said. "And this country ...': the sentence just before speaks; never
+        # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
+        speaker, speaker_text = speaker_from_tokens([t for t in sentences[first - 1] if not within_spans(t.idx, spans)],
+                                                    start, end, spans, context)[:2]
     if speaker is None and previous is not None and previous.speaker and _opens_sentence(text, start) and (
             _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start):
         speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph

@@ -334,7 +334,7 @@ def _indirect(content: list, verb, speaker: str | None, named_as: str | None, in
                     named_as)
 
 
-def _according_clause(sent, according, speaker: str, index: int) -> RawQuote | None:
+def _according_clause(sent, according, speaker: str | None, index: int) -> RawQuote | None:
     phrase = {t.i for t in according.subtree} | {according.i}
     tokens = [t for t in sent if t.i not in phrase]
     text = "".join(t.text_with_ws for t in tokens).strip(" ,.\n")

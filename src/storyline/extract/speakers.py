@@ -37,6 +37,8 @@ SOURCE_NOUNS = {"service", "office", "agency", "ministry", "department", "govern
                 "military", "official", "spokesman", "spokeswoman", "spokesperson", "source", "report", "commission",
                 "court", "bank", "council", "committee", "authority", "union", "company", "administration",
                 "prosecutor", "investigator", "intelligence", "kremlin", "cabinet", "parliament"}
+# What someone did or said, never who: 'according to its own statements', 'Russia's move'.
+ACTS = {"statement", "move", "decision", "step", "action", "measure", "remark", "comment", "announcement"}
 # Verbs whose clause the subject rejects: the statement keeps the verb, so it reads as a denial.
 DENIAL_VERBS = {"deny", "dismiss", "reject", "refute", "dispute"}
 # Bodies that speak for themselves ('the port authority of Valmora said'), unlike a spokesman or an official.
@@ -316,13 +318,13 @@ def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
 
 
 def according_source(tokens, spans, context):
-    """The first 'according to X' among tokens: (the 'according' token, X as a speaker), or (None, None)."""
+    """The first 'according to X' among tokens: (the 'according' token, X as a speaker or None where X
+    is no one: 'according to its own statements'), or (None, None)."""
     for token in tokens:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
             objects = [c for c in token.nbor(1).children if c.dep_ == "pobj"]
-            speaker = resolve_source_phrase(objects[0], spans, context) if objects else None
-            if speaker:
-                return token, speaker
+            if objects:
+                return token, resolve_source_phrase(objects[0], spans, context)
     return None, None
 
 
@@ -336,6 +338,8 @@ def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
         role = _role_reference(head, sub_start, context)
         if role:
             return role
+    if head.pos_ == "NOUN" and head.lemma_.lower() in ACTS:
+        return None  # 'according to its own statements', 'Russia's move': an act says nothing
     phrase = "".join(t.text_with_ws for t in head.subtree).strip(" ,.\"“”«»")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     return phrase if 0 < word_count(phrase) <= current().extraction.max_role_words else None

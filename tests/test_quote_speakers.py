@@ -8,6 +8,7 @@ from conftest import SHARED
 
 from storyline import analyse
 from storyline.extract import extract_facts
+from storyline.extract.quotes import quote_spans
 from storyline.prepare.parse import parse
 
 
@@ -123,3 +124,10 @@ def test_a_petition_s_words_are_never_the_president_s_it_addresses(seeds_export)
             assert quote["speaker"] != "Vladimir Putin"
     assert not [r for r in seeds_export["relations"] if r["type"] == "contradicts" and
                 {r["a"], r["b"]} <= {q["id"] for q in seeds_export["quotes"] if q["speaker"] == "Vladimir Putin"}]
+
+
+def test_a_closing_mark_that_opens_the_next_paragraph_ends_the_open_quote_without_a_crash():
+    """An Italian report on Libya, cleaned into paragraphs, puts a quote's closing '»' alone at the start
+    of the next paragraph: one quote, and no crash of the article's extraction."""
+    text = "«Non ci sono piani per un intervento militare in Libia\n\n» ha detto il ministro."
+    assert quote_spans(text) == [(1, text.index("\n\n"))]

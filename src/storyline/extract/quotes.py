@@ -72,7 +72,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     for paragraph in text.split("\n\n"):
         found, closes_first, open_at_end = _paragraph_spans(paragraph)
         found = [(offset + s, offset + e) for s, e in found]
-        if left_open and closes_first and spans:
+        if left_open and closes_first and spans and found and found[0][0] == offset:
             spans[-1] = (spans[-1][0], found.pop(0)[1])
         spans.extend(found)
         unmarked = not found and not any(mark in paragraph for mark in QUOTE_MARKS)

@@ -131,3 +131,14 @@ def test_a_closing_mark_that_opens_the_next_paragraph_ends_the_open_quote_withou
     of the next paragraph: one quote, and no crash of the article's extraction."""
     text = "«Non ci sono piani per un intervento militare in Libia\n\n» ha detto il ministro."
     assert quote_spans(text) == [(1, text.index("\n\n"))]
+
+
+def test_a_quote_inside_a_quote_leaves_the_outer_one_whole():
+    """Lycos's statement (WikinewsSum): '"Contrary to some reports, the service never launched a "distributed
+    denial of service attack". Rather a centralised database ensured ... five per cent of bandwidth."' is
+    one quote, not two fragments cut at the inner marks."""
+    text = ('Contrary to what was said, Lycos said: "Contrary to some reports, the service never launched a "distributed '
+            'denial of service attack". Rather a centralised database ensured all known spammers\' sites were left '
+            'with at least five per cent of bandwidth."')
+    [(start, end)] = quote_spans(text)
+    assert text[start:end].startswith("Contrary to some reports") and text[start:end].endswith("bandwidth.")

@@ -86,8 +86,11 @@ def _paragraph_spans(paragraph: str) -> tuple[list[tuple[int, int]], bool, bool]
     """The paragraph's quoted spans; whether the first closes a quote the paragraph never opened, from its
     start; whether the last is left open at its end."""
     spans: list[tuple[int, int]] = []
-    open_at, closer, closes_first = None, None, False
+    open_at, closer, closes_first, nested = None, None, False, False
     for i, ch in enumerate(paragraph):
+        if open_at is not None and ch == '"' and (nested or _opens_inside(paragraph, i)):
+            nested = not nested  # 'never launched a "distributed denial of service attack". Rather ...'
+            continue
         if open_at is None:
             if _closes_unopened(paragraph, i):  # closing mark with no opening: the quote began before
                 begun = max(spans[-1][1] + 1 if spans else 0, paragraph.rfind(". ", 0, i - 1) + 2 if spans else 0)
@@ -105,6 +108,11 @@ def _paragraph_spans(paragraph: str) -> tuple[list[tuple[int, int]], bool, bool]
         spans.append((open_at, len(paragraph)))  # unbalanced: runs to the paragraph's end
         open_at_end = True
     return [(s, e) for s, e in spans if e > s], closes_first, open_at_end
+
+
+def _opens_inside(paragraph: str, i: int) -> bool:
+    """A straight mark inside an open quote that opens a quote within it: a space before, a word after."""
+    return 0 < i < len(paragraph) - 1 and paragraph[i - 1] in " (" and paragraph[i + 1].isalnum()
 
 
 def _closes_unopened(paragraph: str, i: int) -> bool:
@@ -244,7 +252,8 @@ def _closes_sentence(text: str, end: int) -> bool:
 def _opens_sentence(text: str, start: int) -> bool:
     """The quote begins its sentence, not a fragment inside one ('expected to close in “a number of weeks.”')."""
     before = text[max(0, start - 40):start].rstrip(" \"“«„")
-    return not before or before[-1] in ".!?:\n" or before.endswith(("\n", "―", "—"))
+    nested = text[start:start + 3].lstrip()[:1] in (".", "!", "?")  # '... a "distributed attack". Rather ...'
+    return nested or not before or before[-1] in ".!?:\n" or before.endswith(("\n", "―", "—"))
 
 
 def _bare_quote_paragraph(text: str, breaks: str, paragraph_start: int, start: int, end: int) -> bool:

@@ -142,3 +142,14 @@ def test_a_quote_inside_a_quote_leaves_the_outer_one_whole():
             'with at least five per cent of bandwidth."')
     [(start, end)] = quote_spans(text)
     assert text[start:end].startswith("Contrary to some reports") and text[start:end].endswith("bandwidth.")
+
+
+def test_every_quote_says_how_sure_its_speaker_is_and_how_the_report_names_them():
+    """'"That was his favorite spot," Dordies said' names her beside the words: high; '"This was his
+    favorite colors," she said' reaches her through 'she': medium; a quote no one is named for has none."""
+    document = analyse(_reports("gvc", "5cf042b40d"), workers=0).document
+    by_start = {" ".join(q["variants"][0]["text"].split()[:4]): q for q in document["quotes"]}
+    spot, colors = by_start["That was his favorite"], by_start["This was his favorite"]
+    assert (spot["speaker_confidence"], spot["variants"][0]["attribution"]) == ("high", "named")
+    assert (colors["speaker_confidence"], colors["variants"][0]["attribution"]) == ("medium", "pronoun")
+    assert all(q["speaker_confidence"] is None for q in document["quotes"] if q["speaker"] is None)

@@ -113,6 +113,21 @@ class QuoteVariant:
     article_id: str
     text: str
     speaker_text: str | None = None
+    attribution: str | None = None  # how this article names the speaker: ATTRIBUTIONS
+
+
+# How an article names a statement's speaker, surest first, and how sure that makes the speaker, as
+# measured on PolNeAR dev and the exhaustive dev golds (attributed statements whose speaker is right):
+# named beside the words (the verb's subject, 'Name:', '― Name', 'according to Name') 728/779; the
+# sentence just before names them 54/58; the speaker of the quote before, going on 12/14; 'he' or
+# 'she' resolved to the last person named 30/46; 'the spokesman' resolved to one so titled 4/12.
+ATTRIBUTIONS = {"named": "high", "before": "high", "continued": "medium", "pronoun": "medium", "role": "low"}
+
+
+def speaker_confidence(variants: list[QuoteVariant]) -> str | None:
+    """How sure the speaker is: as sure as the surest way an article names them (None: no article does)."""
+    ways = [v.attribution for v in variants if v.attribution in ATTRIBUTIONS]
+    return ATTRIBUTIONS[min(ways, key=list(ATTRIBUTIONS).index)] if ways else None
 
 
 @dataclass

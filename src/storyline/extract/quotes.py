@@ -29,6 +29,7 @@ from .speakers import (
     TRANSCRIPT_LINE,
     SpeakerContext,
     according_source,
+    attribution_of,
     colon_speaker,
     headline_speaker,
     named_source,
@@ -61,6 +62,7 @@ class RawQuote:
     sentence: int
     time_text: str | None = None
     speaker_text: str | None = None
+    attribution: str | None = None  # how the article names the speaker (models.ATTRIBUTIONS)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -188,7 +190,7 @@ def _transcript_statements(text: str, sentences, spans) -> list[RawQuote]:
             end = offset + len(paragraph.rstrip())
             name = match.group(1).title()
             found.append(RawQuote(text[start:end], "direct", name, start, end, _sentence_index(sentences, start),
-                                  None, match.group(1)))
+                                  None, match.group(1), "named"))
         offset += len(paragraph) + 1
     return found
 
@@ -212,21 +214,23 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     breaks = _paragraph_break(text)
     paragraph_start = text.rfind(breaks, 0, start) + len(breaks) if breaks in text[:start] else 0
     quoted = text[start:end].strip()
-    speaker, speaker_text, time_text = speaker_from_tokens(tokens, start, end, spans, context)
+    speaker, speaker_text, time_text, how = speaker_from_tokens(tokens, start, end, spans, context)
     if speaker is None:
         speaker = speaker_text = headline_speaker(text[paragraph_start:start]) or \
             trailing_speaker(text[end + 1:end + 80]) or transcript_speaker(quoted)
+        how = "named"
     if speaker is None and text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
-        speaker, speaker_text = colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
+        speaker, speaker_text, how = colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
     if speaker is None and first > 0 and sentences[first - 1].end_char > paragraph_start:
         # '"It's heartbreaking," Ryan said. "And this country ...': the sentence just before speaks; never
         # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
         speaker, speaker_text = speaker_from_tokens([t for t in sentences[first - 1] if not within_spans(t.idx, spans)],
                                                     start, end, spans, context)[:2]
+        how = "before"
     if speaker is None and previous is not None and previous.speaker and _opens_sentence(text, start) and (
             _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start):
-        speaker = previous.speaker  # the same speaker goes on: a bare quote paragraph, or later in the paragraph
-    return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text)
+        speaker, how = previous.speaker, "continued"  # a bare quote paragraph, or later in the paragraph
+    return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text, how if speaker else None)
 
 
 def _is_attribution_tail(sent, quote_end: int) -> bool:
@@ -275,7 +279,8 @@ def _reported_speech(sent, index: int, spans, context) -> list[RawQuote]:
         if content is None or subject is None:
             continue
         speaker = resolve_subject(subject, sent.start_char, spans, context) or named_source(subject, spans, context)
-        quote = _indirect(content, verb, speaker, speaker_text(subject, speaker), index, time_phrase(verb))
+        quote = _indirect(content, verb, speaker, speaker_text(subject, speaker), index, time_phrase(verb),
+                          attribution_of(subject) if speaker else None)
         if quote:
             found.append(quote)
     found = [q for q in found if not any(o is not q and o.start <= q.start and q.end <= o.end for o in found)]
@@ -327,7 +332,7 @@ def _trailing_attribution(verb) -> list | None:
 
 
 def _indirect(content: list, verb, speaker: str | None, named_as: str | None, index: int,
-              time_text: str | None) -> RawQuote | None:
+              time_text: str | None, how: str | None) -> RawQuote | None:
     """The content's words (without 'that', and never running into its reporting verb's own words)."""
     tokens = sorted((t for t in content if not (t.dep_ == "mark" and t.head.dep_ == "ccomp")), key=lambda t: t.i)
     after = sum(t.i > verb.i for t in tokens) * 2 >= len(tokens)
@@ -340,7 +345,7 @@ def _indirect(content: list, verb, speaker: str | None, named_as: str | None, in
     if verb.lemma_ in DENIAL_VERBS and after:
         text = f"{verb.text} {text}"  # 'denied it had brought down two sites': the statement is a denial
     return RawQuote(text, "indirect", speaker, tokens[0].idx, tokens[-1].idx + len(tokens[-1]), index, time_text,
-                    named_as)
+                    named_as, how)
 
 
 def _according_clause(sent, according, speaker: str | None, index: int) -> RawQuote | None:
@@ -350,4 +355,5 @@ def _according_clause(sent, according, speaker: str | None, index: int) -> RawQu
     text = re.sub(r"^,\s*", "", text)
     if word_count(text) < current().extraction.min_quote_words:
         return None
-    return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index, None, speaker)
+    return RawQuote(text, "indirect", speaker, sent.start_char, sent.end_char, index, None, speaker,
+                    "named" if speaker else None)

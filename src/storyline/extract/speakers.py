@@ -164,7 +164,7 @@ def transcript_speaker(quoted: str) -> str | None:
     return match.group(1).title() if match else None
 
 
-def colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | None]:
+def colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | None, str | None]:
     """The subject of the last verb before the colon that opens the quote, whatever the verb."""
     colon = text_of(doc).rfind(":", 0, start)
     verbs = [t for t in doc.char_span(max(0, colon - 200), colon, alignment_mode="contract") or []
@@ -174,8 +174,8 @@ def colon_speaker(doc, start: int, spans, context) -> tuple[str | None, str | No
         if subject is not None:
             speaker = resolve_subject(subject, start, spans, context)
             if speaker:
-                return speaker, speaker_text(subject, speaker)
-    return None, None
+                return speaker, speaker_text(subject, speaker), attribution_of(subject)
+    return None, None, None
 
 
 def trailing_speaker(after: str) -> str | None:
@@ -189,8 +189,9 @@ def headline_speaker(before: str) -> str | None:
     return match.group(1) if match else None
 
 
-def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None]:
-    """Speaker of the speech verb nearest the quote, as resolved and as written, and the verb's time phrase."""
+def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None, str | None]:
+    """Speaker of the speech verb nearest the quote, as resolved and as written, the verb's time phrase,
+    and how the sentence names the speaker (models.ATTRIBUTIONS)."""
     verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX") and not _passive(t)]
     verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
     for verb in verbs:
@@ -199,9 +200,17 @@ def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None,
             continue
         speaker = resolve_subject(subject, start, spans, context)
         if speaker:
-            return speaker, speaker_text(subject, speaker), time_phrase(verb)
+            return speaker, speaker_text(subject, speaker), time_phrase(verb), attribution_of(subject)
     source = according_source(tokens, spans, context)[1]
-    return source, source, None
+    return source, source, None, "named" if source else None
+
+
+def attribution_of(subject) -> str:
+    """How a subject names its speaker: 'he', 'the spokesman' (resolved to a name), or by name."""
+    if subject.pos_ == "PRON":
+        return "pronoun"
+    named = any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") or t.is_title for t in subject.subtree)
+    return "named" if named else "role"
 
 
 def _passive(verb) -> bool:

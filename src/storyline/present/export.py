@@ -17,7 +17,7 @@ from .. import store
 from ..analysis.corrections import describe
 from ..dates import article_times
 from ..extract.across_stories import link_entities
-from ..models import Article, Correction, Entity, Event, StoryAnalysis, figure_text
+from ..models import Article, Correction, Entity, Event, StoryAnalysis, figure_text, speaker_confidence
 from ..store.backends import Database
 from . import chart, coverage
 
@@ -69,6 +69,7 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
             **coverage_json(analysis, events, by_story.get(sid, []))})
         story_entities += [(sid, e) for e in analysis.entities]
         document["quotes"] += [{"id": q.id, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id,
+                                "speaker_confidence": speaker_confidence(q.variants) if q.speaker else None,
                                 "kind": q.kind, "said_on": q.said_on, "story_id": sid,
                                 "variants": [asdict(v) for v in q.variants]} for q in analysis.quotes]
         document["claims"] += [{"id": c.id, "text": c.text, "source": c.source, "source_kind": c.source_kind,

@@ -19,7 +19,7 @@ from ..analysis import corrections
 from ..analysis.corrections import describe
 from ..api import ClaimCheck, StoryFilter, Storyline, StoryRow, story_sort_key
 from ..config import current
-from ..models import Article, Correction, Entity, Event, Quote, Relation, StoryAnalysis, figure_text
+from ..models import Article, Correction, Entity, Event, Quote, Relation, StoryAnalysis, figure_text, speaker_confidence
 from ..present import chart, coverage, export
 from ..present.coverage import Coverage, Phase
 from ..text import content_words, overlap
@@ -121,6 +121,7 @@ class Statement:
     who_id: str | None
     text: str
     citations: list[Citation]
+    sure: str | None = None  # how sure the speaker is (models.ATTRIBUTIONS): 'low' is shown as such
 
 
 @dataclass
@@ -203,7 +204,8 @@ def _show_corrections(news: Storyline, detail: StoryDetail) -> None:
 def _quote_statement(detail: StoryDetail, quote: Quote) -> Statement:
     citations = [c for v in quote.variants for c in detail.cite([v.article_id], v.text)]
     text = quote.variants[0].text if quote.variants else ""
-    return Statement(quote.id, quote.kind, quote.speaker or "unattributed", quote.speaker_entity_id, text, citations)
+    return Statement(quote.id, quote.kind, quote.speaker or "unattributed", quote.speaker_entity_id, text, citations,
+                     speaker_confidence(quote.variants) if quote.speaker else None)
 
 
 # ------------------------------------------------------------------ JSON shapes

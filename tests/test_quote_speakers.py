@@ -153,3 +153,13 @@ def test_every_quote_says_how_sure_its_speaker_is_and_how_the_report_names_them(
     assert (spot["speaker_confidence"], spot["variants"][0]["attribution"]) == ("high", "named")
     assert (colors["speaker_confidence"], colors["variants"][0]["attribution"]) == ("medium", "pronoun")
     assert all(q["speaker_confidence"] is None for q in document["quotes"] if q["speaker"] is None)
+
+
+def test_a_syndicated_copy_is_cited_for_the_quotes_it_carries():
+    """Two outlets run one wire report on the Aceh quake word for word: only the original is read, but
+    Bensu Elianita's words are cited to both, each outlet carrying them."""
+    document = analyse(_reports("ecbplus", "37_7ecbplus") + _reports("ecbplus", "37_8ecbplus"), workers=0).document
+    copies = {a["id"]: a["duplicate_of"] for a in document["articles"]}
+    assert sum(1 for original in copies.values() if original) == 1
+    [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("I see many houses")]
+    assert set(copies) == {v["article_id"] for v in quote["variants"]} and quote["speaker"] == "Bensu Elianita"

@@ -5,7 +5,7 @@ title. Pure: the run stage reads the inputs from the store and writes the result
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from ..extract.merge import figure_source, merge_figures, merge_quotes
 from ..group import embed
 from ..group.cluster import CorpusStats, add_to_events, cluster_events
 from ..group.linking import article_profile, shipped_models
-from ..models import Article, Event, Relation, StoryAnalysis
+from ..models import Article, Claim, Event, Quote, Relation, StoryAnalysis
 from ..prepare.clean import headline
 from .disputes import Settled, fingerprint, relate
 from .summary import summarize
@@ -62,6 +62,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
                            {a.id: a.language for a in articles})
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)
     relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
+    quotes, claims = _carried_by_copies(quotes, claims, articles)
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
     summary = summarize(sentences)
@@ -69,6 +70,28 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     title = central_title(originals or articles, dense)
     events = _events(story_id, articles, event_of, day_of, dense)
     return (StoryAnalysis(story_id, title, summary, entities, quotes, claims, relations, timeline), events, published)
+
+
+def _carried_by_copies(quotes: list[Quote], claims: list[Claim], articles: list[Article]
+                       ) -> tuple[list[Quote], list[Claim]]:
+    """Every statement cites the syndicated copies that carry its words too (a Reuters report on three
+    sites states its quotes three times), though only originals are read: a copy's own outlet carries
+    it. Relations were decided before, so a copy never agrees with its original."""
+    copies: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.duplicate_of:
+            copies[article.duplicate_of].append(article)
+    if not copies:
+        return quotes, claims
+
+    def carrying(article_ids: list[str], text: str) -> list[str]:
+        return [c.id for aid in article_ids for c in copies.get(aid, []) if text in c.text and c.id not in article_ids]
+
+    quotes = [replace(q, variants=q.variants + [replace(v, article_id=cid) for v in q.variants
+                                                for cid in carrying([v.article_id], v.text)
+                                                if cid not in {w.article_id for w in q.variants}]) for q in quotes]
+    claims = [replace(c, article_ids=sorted({*c.article_ids, *carrying(c.article_ids, c.text)})) for c in claims]
+    return quotes, claims
 
 
 def _settled(quotes, claims, previous: Previous | None) -> Settled | None:

@@ -163,3 +163,16 @@ def test_a_syndicated_copy_is_cited_for_the_quotes_it_carries():
     assert sum(1 for original in copies.values() if original) == 1
     [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("I see many houses")]
     assert set(copies) == {v["article_id"] for v in quote["variants"]} and quote["speaker"] == "Bensu Elianita"
+
+
+def test_an_attribution_after_a_title_the_parser_ended_and_an_inverted_role_name_their_speakers():
+    """'“After an investigation, (Phillips) admitted ...,” Sgt. Eric Gripp told CNN affiliate KYW' (the
+    parser ends a sentence at 'Sgt.'); AFP: 'Ema Suryani, a doctor at a health clinic ... told AFP.
+    "We have received around 50 people ...," added the doctor.' (the parser makes 'the doctor' the
+    verb's object)."""
+    assert _quotes("gvc", "08aff8ef3b")["After an investigation, (Phillips)"] == "Eric Gripp"
+    text = ("One of the fatalities was a child who died when a wall collapsed, Ema Suryani, a doctor at a health "
+            'clinic in Lampahan city in the district, told AFP.\n\n"We have received around 50 people with injuries '
+            'sustained when the walls of their houses collapsed, " added the doctor.')
+    [quote] = [q for q in extract_facts(parse(text), "a1").quotes if q.kind == "direct"]
+    assert quote.speaker == "Ema Suryani"

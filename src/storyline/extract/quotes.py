@@ -236,7 +236,9 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
 def _is_attribution_tail(sent, quote_end: int) -> bool:
     """spaCy often splits '...,” he said.' after the closing mark: keep that tail, not a new statement."""
     verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
-    return sent.start_char - quote_end <= 3 and len(sent) <= current().extraction.attribution_tail_tokens and \
+    between = text_of(sent.doc)[quote_end:sent.start_char]  # '...,” Sgt. Eric Gripp told': a title the parser ended
+    return re.fullmatch(r"[\s\"”’»]*(?:[A-Z][a-z]{1,4}\.\s*)?", between) is not None and \
+        len(sent) <= current().extraction.attribution_tail_tokens and \
         bool(verbs) and \
         not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ..config import current
 from ..prepare.parse import text_of
 from .entities import PLACE_LABELS
+from .forms import ROLE_NOUNS
 
 SPEECH_VERBS = {
     "say", "tell", "write", "add", "stress", "note", "claim", "state", "ask", "declare", "explain",
@@ -223,12 +224,21 @@ def subject_of(verb, spans=()):
     of two ('"... Full panic mode," said Leslie Wimes'), the one outside the quotation marks."""
     node = verb
     for _ in range(3):
-        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")] or _inverted_subject(node)
         subject = next((c for c in subjects if not within_spans(c.idx, spans)), subjects[0] if subjects else None)
         if subject is not None or node.dep_ not in ("advcl", "conj", "xcomp") or node.head is node:
             return subject
         node = node.head
     return None
+
+
+def _inverted_subject(verb) -> list:
+    """'“...,” added the doctor': the parser makes the speaker after the verb its object (a person or a
+    role, never 'the firings')."""
+    if verb.lemma_ not in SPEECH_VERBS or verb.i == 0 or verb.nbor(-1).text not in {"”", '"', ",", "»", "’"}:
+        return []
+    return [c for c in verb.children if c.dep_ == "dobj" and 0 < c.i - verb.i <= 3 and
+            (c.ent_type_ == "PERSON" or c.lemma_.lower() in ROLE_NOUNS | SOURCE_NOUNS)]
 
 
 def speaker_text(subject, speaker: str | None) -> str | None:
@@ -313,17 +323,25 @@ def _institution(subject) -> str | None:
 
 
 def _role_reference(noun, position: int, context: SpeakerContext) -> str | None:
-    """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled."""
+    """'the widows' -> an entity whose name holds the noun; 'the spokesman' -> the last one so titled,
+    before the name or after it ('Ema Suryani, a doctor at a health clinic' is 'the doctor')."""
     stem = noun.lemma_.lower()
     text = text_of(noun.doc)
-    for start, _end, name, label in reversed(context.mentions):
+    for start, end, name, label in reversed(context.mentions):
         if start >= position or label not in SPEAKER_LABELS:
             continue
-        titled = stem not in SOURCE_NOUNS and re.search(  # 'spokesman X', 'the widows' leader X'
-            rf"\b{re.escape(stem)}\w*\W+(?:\w+\W+)?$", text[max(0, start - 40):start].lower()) is not None
+        titled = stem not in SOURCE_NOUNS and (re.search(  # 'spokesman X', 'the widows' leader X'
+            rf"\b{re.escape(stem)}\w*\W+(?:\w+\W+)?$", text[max(0, start - 40):start].lower()) is not None or
+            _described_as(noun.doc, start, end, stem))
         if stem and (stem in name.lower() or titled):
             return name
     return None
+
+
+def _described_as(doc, start: int, end: int, stem: str) -> bool:
+    """The name has the role noun in apposition: 'Ema Suryani, a doctor at a health clinic'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(c.dep_ == "appos" and c.lemma_.lower() == stem for c in span.root.children)
 
 
 def according_source(tokens, spans, context):

@@ -186,3 +186,10 @@ def test_a_word_its_report_also_writes_small_is_no_entity_unless_it_joins_a_name
                 Mention("Eyewitnesses", "GPE", "a1", common_word=True)]
     found, _ = resolve_entities(mentions, "s1")
     assert [sorted(e.aliases) for e in found] == [["Alan Price", "Price"]]
+
+
+def test_a_particle_of_descent_makes_the_full_name_of_a_surname_tagged_an_organisation(nobel):
+    """'During Daniel arap Moi's decades-long rule' (the model tags only 'Moi', an organisation) and
+    'after Moi's Kenya Africa National Union party lost': one person, Daniel arap Moi."""
+    [moi] = [e for e in nobel if "Moi" in e["aliases"]]
+    assert "Daniel arap Moi" in moi["aliases"] and moi["type"] == "PERSON"

@@ -37,7 +37,7 @@ from .aliases import (
     people_by_syntax,
     run_together,
 )
-from .forms import PLACE_KINDS, common_word, person_cue, speaks_alone, spelled_out, written_forms
+from .forms import PLACE_KINDS, common_word, patronymic_name, person_cue, speaks_alone, spelled_out, written_forms
 
 # spaCy's English labels and the PER/ORG/LOC of its French and Spanish pipelines.
 ENTITY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
@@ -93,8 +93,13 @@ def extract_mentions(doc, article_id: str) -> list[tuple[int, int, Mention]]:
     for ent in doc.ents:
         label = _place_vote(ent, ENTITY_LABELS.get(ent.label_))
         name = clean_mention(ent.text, label) if label else None
+        full = patronymic_name(ent) if name else None
+        if full:  # 'Daniel arap Moi's rule': 'Moi' (tagged an organisation) is his surname
+            label = "PERSON"
+            mentions.append((ent.doc[ent.start - 2].idx, ent.end_char, Mention(full, label, article_id, person_cue=True)))
         if name and label:
-            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id, person_cue=person_cue(ent),
+            mentions.append((ent.start_char, ent.end_char, Mention(name, label, article_id,
+                                                                    person_cue=bool(full) or person_cue(ent),
                                                                     speaks=speaks_alone(ent), common_word=common_word(ent))))
             mentions += written_forms(ent, name, label, article_id)
     text = text_of(doc)

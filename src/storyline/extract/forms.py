@@ -33,6 +33,8 @@ KIN_NOUNS = {"mother", "father", "wife", "husband", "son", "daughter", "brother"
 ROLE_NOUNS = KIN_NOUNS | {"neighbor", "neighbour", "resident", "witness", "victim", "suspect", "spokesman",
                           "spokeswoman", "spokesperson", "student", "teacher", "man", "woman", "boy", "girl",
                           "gunman", "pastor", "survivor", "official", "officer", "doctor", "nurse", "farmer"}
+# Small words of descent between a given name and a surname: 'Daniel arap Moi', 'Osama bin Laden'.
+PATRONYMIC_PARTICLES = {"arap", "bin", "ibn", "ben", "bint", "ould", "ag"}
 # Verbs of saying: their subject is a person or a body, so they call only a lone word a person's, and
 # only where a person of that surname is named (a one-word organisation rarely shares it).
 SPEECH_VERBS = {"say", "tell", "add", "report", "insist", "explain", "admit", "deny", "recall", "testify"}
@@ -157,6 +159,16 @@ def person_cue(ent) -> bool:
     if any(t.ent_type_ == "PERSON" and not ent.start <= t.i < ent.end for t in conjoined):
         return True  # 'De Niro, Hoffman and Streisand': one of a list of people
     return root.dep_ == "poss" and root.head.lemma_ in KIN_NOUNS
+
+
+def patronymic_name(ent) -> str | None:
+    """The full name a name-particle of descent writes before a surname the model tagged alone ('Daniel
+    arap Moi', 'Osama bin Laden'): a person's name, whatever the model tagged the surname."""
+    doc = ent.doc
+    if len(ent) != 1 or ent.start < 2 or doc[ent.start - 1].text not in PATRONYMIC_PARTICLES:
+        return None
+    given = doc[ent.start - 2]
+    return f"{given.text} {doc[ent.start - 1].text} {ent.text}" if given.is_title and given.pos_ == "PROPN" else None
 
 
 def speaks_alone(ent) -> bool:

@@ -124,7 +124,7 @@ def _closes_unopened(paragraph: str, i: int) -> bool:
     ch = paragraph[i]
     if ch in "”»":
         return True
-    return ch == '"' and paragraph[:i].rstrip()[-1:] in (",", ".", "?", "!") and i > 0 and \
+    return ch == '"' and paragraph[max(0, i - 4):i].rstrip()[-1:] in (",", ".", "?", "!") and \
         re.match(r"\s+(?:said|says|he|she|they|added|according|[a-z])", paragraph[i + 1:i + 12]) is not None
 
 
@@ -215,9 +215,10 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     paragraph_start = text.rfind(breaks, 0, start) + len(breaks) if breaks in text[:start] else 0
     quoted = text[start:end].strip()
     speaker, speaker_text, time_text, how = speaker_from_tokens(tokens, start, end, spans, context)
-    if speaker is None:
-        speaker = speaker_text = headline_speaker(text[paragraph_start:start]) or \
-            trailing_speaker(text[end + 1:end + 80]) or transcript_speaker(quoted)
+    named = None if speaker else headline_speaker(text[paragraph_start:start]) or \
+        trailing_speaker(text[end + 1:end + 80]) or transcript_speaker(quoted)
+    if named:
+        speaker = speaker_text = named
         how = "named"
     if speaker is None and text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
         speaker, speaker_text, how = colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
@@ -258,8 +259,7 @@ def _closes_sentence(text: str, end: int) -> bool:
 def _opens_sentence(text: str, start: int) -> bool:
     """The quote begins its sentence, not a fragment inside one ('expected to close in “a number of weeks.”')."""
     before = text[max(0, start - 40):start].rstrip(" \"“«„")
-    nested = text[start:start + 3].lstrip()[:1] in (".", "!", "?")  # '... a "distributed attack". Rather ...'
-    return nested or not before or before[-1] in ".!?:\n" or before.endswith(("\n", "―", "—"))
+    return not before or before[-1] in ".!?:\n" or before.endswith(("―", "—"))
 
 
 def _bare_quote_paragraph(text: str, breaks: str, paragraph_start: int, start: int, end: int) -> bool:

@@ -33,6 +33,14 @@ def ingest_into(db: Path | str, *paths: Path):
     return news.db, news.ingest([str(p) for p in paths])
 
 
+def gold_reports(gold: str, *, text: str = "", url: str = "") -> list[dict]:
+    """The reports of one exhaustive dev gold (../shared/gold/dev-NAME.jsonl) as ingest records, those
+    whose text holds `text` and whose url holds `url`."""
+    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
+            for r in rows if text in r.get("text", "") and url in r["url"]]
+
+
 def dev_rows(name: str) -> list[dict]:
     """The labelled records of one dev corpus under ../shared/data."""
     path = SHARED / "data" / f"{name}-dev.jsonl"

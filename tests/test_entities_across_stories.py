@@ -3,25 +3,17 @@ entity of the export, which speakers and sources point at; a lone first name or 
 
 from __future__ import annotations
 
-import json
-
-from conftest import SHARED
+from conftest import gold_reports
 
 from storyline import analyse
 from storyline.extract.across_stories import link_entities
 from storyline.models import Entity
 
 
-def _tulsa_reports() -> list[dict]:
-    rows = [json.loads(line) for line in (SHARED / "gold" / "dev-gvc.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
-            for r in rows if "Tulsa" in r.get("text", "")]
-
-
 def test_a_place_a_dateline_shortens_in_one_story_is_the_place_another_story_writes_out():
     """The first report on the Tulsa murders ('Officials in Oklahoma', 'the Fairmont Terrace apartments')
     and the hearings three and six months later ('TULSA, Okla.', 'at Fairmont Terrace')."""
-    document = analyse(_tulsa_reports(), workers=0).document
+    document = analyse(gold_reports("gvc", text="Tulsa"), workers=0).document
     by_alias = {alias: e for e in document["entities"] for alias in e["aliases"]}
     assert by_alias["Okla"] is by_alias["Oklahoma"]
     assert by_alias["Fairmont Terrace"] is by_alias["Fairmont Terrace apartments"]

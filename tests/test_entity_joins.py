@@ -4,11 +4,10 @@ the place it contains; names a page's layout ran together are no entity."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
-from conftest import SHARED
+from conftest import gold_reports
 
 from storyline import analyse
 from storyline.extract.aliases import run_together
@@ -16,22 +15,16 @@ from storyline.extract.entities import clean_mention, resolve_entities
 from storyline.models import Mention
 
 
-def _reports(gold: str, word: str) -> list[dict]:
-    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
-            for r in rows if word in r.get("text", "")]
-
-
 @pytest.fixture(scope="module")
 def nobel():
     """The five reports on Wangari Maathai's Nobel Peace Prize."""
-    return analyse(_reports("wikinewssum", "Maathai"), workers=0).document["entities"]
+    return analyse(gold_reports("wikinewssum", text="Maathai"), workers=0).document["entities"]
 
 
 @pytest.fixture(scope="module")
 def quake():
     """The eight reports on the 2013 Aceh earthquake."""
-    return analyse(_reports("ecbplus", "Aceh"), workers=0).document["entities"]
+    return analyse(gold_reports("ecbplus", text="Aceh"), workers=0).document["entities"]
 
 
 def _holder(entities: list[dict], name: str) -> set[str]:
@@ -63,7 +56,7 @@ def test_a_place_joins_its_name_with_its_kind_never_the_place_it_contains(quake)
 def test_a_surname_the_model_calls_an_organisation_joins_the_person_the_syntax_names():
     """'De Niro, Hoffman and Streisand': in a list of people, 'Streisand' (tagged an organisation) is Barbra
     Streisand; without such syntax a word tagged an organisation stays one ('Sears' beside Michael Sears)."""
-    entities = analyse(_reports("wikinewssum", "Streisand"), workers=0).document["entities"]
+    entities = analyse(gold_reports("wikinewssum", text="Streisand"), workers=0).document["entities"]
     assert {"Barbra Streisand", "Streisand"} <= _holder(entities, "Barbra Streisand")
     assert {"Robert De Niro", "De Niro"} <= _holder(entities, "Robert De Niro")
 
@@ -93,7 +86,7 @@ def test_each_join_says_why_in_the_export_and_on_the_entity_page(nobel, tmp_path
     [movement] = [e for e in nobel if "GBM" in e["aliases"]]
     assert {"name": "GBM", "other": "Green Belt Movement", "why": "the initials of Green Belt Movement"} in movement["joins"]
     with Storyline(tmp_path / "s.db", {"ingest.workers": 0}) as news:
-        news.ingest(_reports("wikinewssum", "Maathai"))
+        news.ingest(gold_reports("wikinewssum", text="Maathai"))
         [(stored, _story)] = news.entities_named(["GBM"])
     page = TestClient(create_app(Settings(str(tmp_path / "s.db"), token=None)), base_url="http://127.0.0.1:8000")
     shown = page.get(f"/entities/{stored.id}").text
@@ -103,7 +96,7 @@ def test_each_join_says_why_in_the_export_and_on_the_entity_page(nobel, tmp_path
 def test_an_acronym_joins_its_name_spelled_out_where_the_model_tagged_only_the_acronym():
     """'MSDF' and 'the Maritime Self-Defense Force' in one report on the Chinese submarine: the model
     tagged only the acronym."""
-    entities = analyse(_reports("wikinewssum", "MSDF"), workers=0).document["entities"]
+    entities = analyse(gold_reports("wikinewssum", text="MSDF"), workers=0).document["entities"]
     assert {"MSDF", "Maritime Self-Defense Force"} <= _holder(entities, "MSDF")
 
 
@@ -112,23 +105,23 @@ def test_a_surname_the_syntax_calls_a_person_joins_the_one_person_of_the_report(
     organisation) are the neighbour Bernard Warfield and Corey Hughes of the Salvation Army; 'Dordies
     said' (untagged) is 'his great-aunt Sheila Dordies, 52, who' (tagged an organisation); 'neighbor
     Tiffany Sanders' (tagged an organisation too) is the Sanders who speaks later."""
-    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    chicago = analyse(gold_reports("gvc", text="Aberdeen"), workers=0).document["entities"]
     assert {"Bernard Warfield", "Warfield"} <= _holder(chicago, "Bernard Warfield")
     assert {"Corey Hughes", "Hughes"} <= _holder(chicago, "Corey Hughes")
     assert {"Sheila Dordies", "Dordies"} <= _holder(chicago, "Sheila Dordies")  # 'Dordies said': no tag at all
     [warfield] = [e for e in chicago if "Warfield" in e["aliases"]]
     assert warfield["type"] == "PERSON"
-    brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]
+    brooklyn = analyse(gold_reports("gvc", text="Rosales"), workers=0).document["entities"]
     assert {"Tiffany Sanders", "Sanders"} <= _holder(brooklyn, "Tiffany Sanders")
 
 
 def test_a_surname_two_people_share_joins_the_one_some_reports_name_alone():
     """'Phillips' in reports on Maurice Phillips, two of which also name the girl Tahirah Phillips, none
     her alone; 'Rosales' likewise is the father Pedro Rosales, never his daughter Jessica Rosales."""
-    philadelphia = analyse(_reports("gvc", "Maurice Phillips"), workers=0).document["entities"]
+    philadelphia = analyse(gold_reports("gvc", text="Maurice Phillips"), workers=0).document["entities"]
     assert "Phillips" in _holder(philadelphia, "Maurice Phillips")
     assert "Phillips" not in _holder(philadelphia, "Tahirah Phillips")
-    brooklyn = analyse(_reports("gvc", "Rosales"), workers=0).document["entities"]
+    brooklyn = analyse(gold_reports("gvc", text="Rosales"), workers=0).document["entities"]
     assert "Rosales" in _holder(brooklyn, "Pedro Rosales")
     assert "Rosales" not in _holder(brooklyn, "Jessica Rosales")
 
@@ -140,14 +133,14 @@ def test_a_name_the_report_writes_with_its_kind_quotes_or_a_possessive_is_one_na
     aceh = _holder(quake, "Aceh")
     assert "Northern Province of Aceh" in aceh and "Aceh district" not in aceh
     assert {"Pacific Ring of Fire", "Ring of Fire"} == _holder(quake, "Pacific Ring of Fire")
-    tulsa = analyse(_reports("gvc", "Poore"), workers=0).document["entities"]
+    tulsa = analyse(gold_reports("gvc", text="Poore"), workers=0).document["entities"]
     assert {"James Poore", "James"} <= _holder(tulsa, "James Poores")
 
 
 def test_a_street_shortened_or_abbreviated_is_the_street():
     """'the 6700 block of S. Aberdeen St.', 'of South Aberdeen', 'the home on Aberdeen' (in a report that
     names South Aberdeen Street) are all South Aberdeen Street."""
-    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    chicago = analyse(gold_reports("gvc", text="Aberdeen"), workers=0).document["entities"]
     assert {"South Aberdeen Street", "South Aberdeen", "S. Aberdeen St", "Aberdeen"} <= _holder(chicago, "South Aberdeen Street")
 
 
@@ -155,7 +148,7 @@ def test_the_is_part_of_a_name_only_where_the_report_never_writes_it_small(nobel
     """'The Japan Times: Nov. 17, 2004' and '(C) The Japan Times Ltd.' in every report on the Chinese
     submarine: the paper's name; 'The Green Belt Movement' opens a sentence of a report that also
     writes 'the Green Belt Movement'."""
-    entities = analyse(_reports("wikinewssum", "Japan Times"), workers=0).document["entities"]
+    entities = analyse(gold_reports("wikinewssum", text="Japan Times"), workers=0).document["entities"]
     assert {"The Japan Times", "The Japan Times Ltd"} <= _holder(entities, "Japan Times")
     assert "The Green Belt Movement" not in _holder(nobel, "Green Belt Movement")
 
@@ -170,7 +163,7 @@ def test_a_hospital_under_a_possessive_or_its_owner_s_name_is_one_hospital():
     """"Comer's Children's Hospital" (the model split it: 'Comer', "Children's Hospital"), "Comer Children's
     Hospital" and "University of Chicago Medicine Comer Children's Hospital" in the Chicago reports; the
     entity keeps the name the model found, not a form read beside it."""
-    chicago = analyse(_reports("gvc", "Aberdeen"), workers=0).document["entities"]
+    chicago = analyse(gold_reports("gvc", text="Aberdeen"), workers=0).document["entities"]
     hospital = _holder(chicago, "Comer Children's Hospital")
     assert {"Comer's Children's Hospital", "University of Chicago Medicine Comer Children's Hospital"} <= hospital
     [entity] = [e for e in chicago if "Comer's Children's Hospital" in e["aliases"]]

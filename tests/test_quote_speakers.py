@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import SHARED
+from conftest import gold_reports
 
 from storyline import analyse
 from storyline.extract import extract_facts
@@ -12,16 +10,9 @@ from storyline.extract.quotes import quote_spans
 from storyline.prepare.parse import parse
 
 
-def _reports(gold: str, key: str) -> list[dict]:
-    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [{k: r[k] for k in ("url", "title", "text", "language", "outlet", "published") if r.get(k)}
-            for r in rows if key in r["url"]]
-
-
 def _quotes(gold: str, key: str) -> dict[str, str | None]:
     """A report's direct quotes: their first words -> the speaker found."""
-    rows = [json.loads(line) for line in (SHARED / "gold" / f"dev-{gold}.jsonl").read_text(encoding="utf-8").splitlines()]
-    [report] = [r for r in rows if key in r["url"]]
+    [report] = gold_reports(gold, url=key)
     facts = extract_facts(parse(report["text"]), "a1", report.get("language"))
     return {" ".join(q.text.split()[:4]): q.speaker for q in facts.quotes if q.kind == "direct"}
 
@@ -70,7 +61,7 @@ def test_he_is_the_official_named_before_not_the_village_nor_a_city_tagged_a_per
     """AFP on the Aceh quake: 'Fauzi, an official from the local disaster agency, told AFP' (Fauzi tagged
     a place). 'In Suka Makmur village a landslide engulfed a coffee plantation, ... said the official ...
     "A man was working at a coffee plantation ...," he said.': his, not the village's nor Banda Aceh's."""
-    entities = analyse(_reports("ecbplus", "37_1ecbplus"), workers=0).document
+    entities = analyse(gold_reports("ecbplus", url="37_1ecbplus"), workers=0).document
     quotes = {" ".join(q["variants"][0]["text"].split()[:4]): q["speaker"] for q in entities["quotes"]}
     assert quotes["A man was working"] == "Fauzi"
     [fauzi] = [e for e in entities["entities"] if e["name"] == "Fauzi"]
@@ -80,7 +71,7 @@ def test_he_is_the_official_named_before_not_the_village_nor_a_city_tagged_a_per
 def test_a_quote_over_three_paragraphs_is_one_quote_of_the_speaker_who_closes_it():
     """Wired on AMD and SeaMicro: '“ We ’ ve been looking at ... the server market.' / 'We ’ ve been looking
     at fabric technologies ...' / 'It was proven, and it was in systems, ” Su said on Wednesday ...'."""
-    document = analyse(_reports("ecbplus", "43_3ecbplus"), workers=0).document
+    document = analyse(gold_reports("ecbplus", url="43_3ecbplus"), workers=0).document
     [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("We ’ ve been looking at the key")]
     assert quote["speaker"] == "Lisa Su" and quote["variants"][0]["text"].rstrip(", ").endswith("it was in systems")
 
@@ -89,7 +80,7 @@ def test_a_direct_quote_holds_only_words_in_quotation_marks_never_a_paraphrase()
     """Wired on AMD and SeaMicro says AMD 'plans to introduce AMD Opteron chips into SeaMicro machines' and
     quotes Su: 'towards the end of this year'. The paraphrase is a reported statement of its own, not a
     variant of the direct quote (where a reader would take it for her words)."""
-    document = analyse(_reports("ecbplus", "43_"), workers=0).document
+    document = analyse(gold_reports("ecbplus", url="43_"), workers=0).document
     texts = {a["id"]: a["text"] for a in document["articles"]}
     for quote in (q for q in document["quotes"] if q["kind"] == "direct"):
         for variant in quote["variants"]:
@@ -108,8 +99,7 @@ def test_she_is_the_witness_the_model_left_untagged_not_the_uncle_she_speaks_of(
 def test_what_investigators_try_to_find_out_is_no_statement_of_theirs():
     """'Investigators are trying to figure out whose gun it was.' (Chicago Sun-Times): a question still open,
     not a claim the investigators make; Holmes says the next words."""
-    rows = [json.loads(line) for line in (SHARED / "gold" / "dev-gvc.jsonl").read_text(encoding="utf-8").splitlines()]
-    [report] = [r for r in rows if "059ad6e444" in r["url"]]
+    [report] = gold_reports("gvc", url="059ad6e444")
     facts = extract_facts(parse(report["text"]), "a1")
     assert not [q for q in facts.quotes if "whose gun" in q.text]
     assert [q for q in facts.quotes if q.speaker and "Holmes" in q.speaker and q.text.startswith("No matter")]
@@ -147,7 +137,7 @@ def test_a_quote_inside_a_quote_leaves_the_outer_one_whole():
 def test_every_quote_says_how_sure_its_speaker_is_and_how_the_report_names_them():
     """'"That was his favorite spot," Dordies said' names her beside the words: high; '"This was his
     favorite colors," she said' reaches her through 'she': medium; a quote no one is named for has none."""
-    document = analyse(_reports("gvc", "5cf042b40d"), workers=0).document
+    document = analyse(gold_reports("gvc", url="5cf042b40d"), workers=0).document
     by_start = {" ".join(q["variants"][0]["text"].split()[:4]): q for q in document["quotes"]}
     spot, colors = by_start["That was his favorite"], by_start["This was his favorite"]
     assert (spot["speaker_confidence"], spot["variants"][0]["attribution"]) == ("high", "named")
@@ -158,7 +148,9 @@ def test_every_quote_says_how_sure_its_speaker_is_and_how_the_report_names_them(
 def test_a_syndicated_copy_is_cited_for_the_quotes_it_carries():
     """Two outlets run one wire report on the Aceh quake word for word: only the original is read, but
     Bensu Elianita's words are cited to both, each outlet carrying them."""
-    document = analyse(_reports("ecbplus", "37_7ecbplus") + _reports("ecbplus", "37_8ecbplus"), workers=0).document
+    reports = gold_reports("ecbplus", url="37_7ecbplus") + gold_reports("ecbplus", url="37_8ecbplus")
+    document = analyse(reports, workers=0).document
+    document = analyse(reports, workers=0).document
     copies = {a["id"]: a["duplicate_of"] for a in document["articles"]}
     assert sum(1 for original in copies.values() if original) == 1
     [quote] = [q for q in document["quotes"] if q["variants"][0]["text"].startswith("I see many houses")]

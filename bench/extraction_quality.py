@@ -5,7 +5,9 @@
   and TreeTagger it ships, run with the same publication dates, its DATE/TIME values cut to the
   contract's day, month or year).
 - quotes: the same for polnear-dev.jsonl and ../shared/eval/score_quotes.py; the peer is textacy's
-  `direct_quotations` on the same spaCy parse (speaker = its speaker tokens).
+  `direct_quotations` on the same spaCy parse (speaker = its speaker tokens). Beside them the quote
+  recall and precision of the exhaustive dev golds (../shared/eval/score_golds.py) and the speaker
+  chooser's figures per corpus, fitted on all and left out (scripts/train_speakers.py).
 - figures and disputes: the project's own annotated WikinewsSum fixture
   (tests/fixtures/figures/gold.json), precision and recall.
 
@@ -155,7 +157,29 @@ def extraction_table(skip_peers: bool = False) -> None:
     for line in ours[1:-1]:
         print(f"{'':<12} {line}")
     print(f"{'':<12} storyline ingest {len(rows('polnear')) / seconds:.1f} articles/s end to end")
+    print(f"{'dev golds':<12} {'quotes (total row)':<30} {gold_quotes_line()}", flush=True)
+    print(f"{'':<12} the speaker chooser of direct quotes (scripts/train_speakers.py), in-corpus and left out:")
+    for line in speaker_chooser_lines():
+        print(f"{'':<12} {line}", flush=True)
     print(f"{'wikinewssum':<12} {'own fixture':<30} {fixture_line()}")
+
+
+def gold_quotes_line() -> str:
+    """Quote recall and precision over the exhaustive dev golds (../shared/eval/score_golds.py's total row)."""
+    out = subprocess.run([sys.executable, str(SHARED / "eval" / "score_golds.py")], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    header = next(line for line in out.splitlines() if line.startswith("gold"))
+    total = next(line for line in out.splitlines() if line.startswith("total"))
+    cells = dict(zip((c.strip() for c in header.split("|")), (c.strip() for c in total.split("|"))))
+    return f"recall {cells['quote R']}, precision {cells['quote P']}"
+
+
+def speaker_chooser_lines() -> list[str]:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_speakers
+
+    quotes = {corpus: train_speakers.labelled(corpus, train_speakers.shipped()) for corpus in train_speakers.CORPORA}
+    return train_speakers.table(quotes, train_speakers.shipped().threshold)[1]
 
 
 if __name__ == "__main__":

@@ -62,15 +62,16 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         candidates = [groups[i] for i in index.candidates(words | {"“" + f for f in fragments})
                       if groups[i].kind == quote.kind]  # a paraphrase is no variant of the words quoted
         group = _matching_group(candidates, key, words, fragments, numbers)
+        variant = QuoteVariant(article_id, quote.text, quote.speaker_text, quote.attribution, quote.confidence)
         if group is None:
             index.add(len(groups), words | {"“" + f for f in fragments})
             groups.append(_QuoteGroup(key, speaker, entity_id, quote.kind, set(words), said_on, fragments, numbers,
-                                      [QuoteVariant(article_id, quote.text, quote.speaker_text, quote.attribution)]))
+                                      [variant]))
             continue
         group.fragments |= fragments
         group.numbers |= numbers
         if not any(v.article_id == article_id and v.text == quote.text for v in group.variants):
-            group.variants.append(QuoteVariant(article_id, quote.text, quote.speaker_text, quote.attribution))
+            group.variants.append(variant)
         group.words |= words
         if group.speaker_key is None and key is not None:
             group.speaker_key, group.speaker, group.entity_id = key, speaker, entity_id

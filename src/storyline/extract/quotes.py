@@ -15,10 +15,12 @@ speaker of either kind is `speakers.py`'s, called from here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import current
 from ..prepare.parse import text_of
+from .speaker_choice import Candidate, QuoteSite, candidates, choose
 from .speakers import (
     DENIAL_VERBS,
     EVIDENCE_VERBS,
@@ -30,16 +32,11 @@ from .speakers import (
     SpeakerContext,
     according_source,
     attribution_of,
-    colon_speaker,
-    headline_speaker,
     named_source,
     resolve_subject,
-    speaker_from_tokens,
     speaker_text,
     subject_of,
     time_phrase,
-    trailing_speaker,
-    transcript_speaker,
     within_spans,
     word_count,
 )
@@ -48,6 +45,7 @@ from .speakers import (
 QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "whether", "if", "how", "why", "when", "where"}
 OPENERS = {"“": "”", "«": "»", "„": "“"}
 QUOTE_MARKS = '"“”«»„'
+Chooser = Callable[[QuoteSite, list[Candidate]], tuple[Candidate | None, float]]
 
 
 @dataclass
@@ -63,6 +61,7 @@ class RawQuote:
     time_text: str | None = None
     speaker_text: str | None = None
     attribution: str | None = None  # how the article names the speaker (models.ATTRIBUTIONS)
+    confidence: float | None = None  # a direct quote's speaker's probability (speaker_choice)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -147,8 +146,9 @@ def _is_name(text: str, start: int, end: int) -> bool:
         not re.match(r"\s+(?:he|she|they|it|we|i|said|says|and|but|or|to|in|on|at|for|with|as|is|was)\b", after)
 
 
-def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
-    """All direct and reported statements of one parsed article."""
+def extract_quotes(doc, context: SpeakerContext, chooser: Chooser | None = None) -> list[RawQuote]:
+    """All direct and reported statements of one parsed article; `chooser` picks a direct quote's speaker
+    among the candidates (`speaker_choice.choose`, the fitted model; training passes its own)."""
     text = text_of(doc)
     spans = quote_spans(text)
     sentences = list(doc.sents)
@@ -160,7 +160,7 @@ def extract_quotes(doc, context: SpeakerContext) -> list[RawQuote]:
     for start, end in direct:
         if any(q.start <= start < q.end for q in quotes):
             continue
-        quote = _attribute_direct(doc, sentences, start, end, spans, context, previous)
+        quote = _attribute_direct(doc, sentences, start, end, spans, context, previous, chooser)
         quotes.append(quote)
         previous = quote
     verbatim = [(q.start, q.end) for q in quotes]
@@ -202,7 +202,21 @@ def _sentence_index(sentences, position: int) -> int:
     return len(sentences) - 1
 
 
-def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> RawQuote:
+def _attribute_direct(doc, sentences, start, end, spans, context, previous, chooser) -> RawQuote:
+    site = _quote_site(doc, sentences, start, end, spans, previous)
+    found = candidates(doc, site, spans, context)
+    speaker, probability = chooser(site, found) if chooser else choose(found)
+    quoted = text_of(doc)[start:end].strip()
+    first = _sentence_index(sentences, start)
+    if speaker is None:
+        return RawQuote(quoted, "direct", None, start, end, first, confidence=round(probability, 3))
+    return RawQuote(quoted, "direct", speaker.name, start, end, first, speaker.time_text, speaker.named_as,
+                    speaker.attribution, round(probability, 3))
+
+
+def _quote_site(doc, sentences, start, end, spans, previous) -> QuoteSite:
+    """The quote's attribution window (its sentences and a '..., he said.' tail, never the next sentence
+    of a quote that closes its own), the sentence before it in its paragraph, its line and the quote before."""
     first = _sentence_index(sentences, start)
     last = _sentence_index(sentences, max(start, end - 1))
     window = list(range(first, last + 1))
@@ -213,25 +227,17 @@ def _attribute_direct(doc, sentences, start, end, spans, context, previous) -> R
     tokens = [t for i in window for t in sentences[i] if not within_spans(t.idx, spans) and not (closed and t.idx > end)]
     breaks = _paragraph_break(text)
     paragraph_start = text.rfind(breaks, 0, start) + len(breaks) if breaks in text[:start] else 0
-    quoted = text[start:end].strip()
-    speaker, speaker_text, time_text, how = speaker_from_tokens(tokens, start, end, spans, context)
-    named = None if speaker else headline_speaker(text[paragraph_start:start]) or \
-        trailing_speaker(text[end + 1:end + 80]) or transcript_speaker(quoted)
-    if named:
-        speaker = speaker_text = named
-        how = "named"
-    if speaker is None and text[paragraph_start:start].rstrip(' “"«„').endswith(":"):
-        speaker, speaker_text, how = colon_speaker(doc, start, spans, context)  # 'Limbaugh continued: "..."
-    if speaker is None and first > 0 and sentences[first - 1].end_char > paragraph_start:
-        # '"It's heartbreaking," Ryan said. "And this country ...': the sentence just before speaks; never
-        # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
-        speaker, speaker_text = speaker_from_tokens([t for t in sentences[first - 1] if not within_spans(t.idx, spans)],
-                                                    start, end, spans, context)[:2]
-        how = "before"
-    if speaker is None and previous is not None and previous.speaker and _opens_sentence(text, start) and (
-            _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start):
-        speaker, how = previous.speaker, "continued"  # a bare quote paragraph, or later in the paragraph
-    return RawQuote(quoted, "direct", speaker, start, end, first, time_text, speaker_text, how if speaker else None)
+    # '"It's heartbreaking," Ryan said. "And this country ...': the sentence just before may speak; never
+    # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
+    before = [t for t in sentences[first - 1] if not within_spans(t.idx, spans)] \
+        if first > 0 and sentences[first - 1].end_char > paragraph_start else []
+    going_on = previous is not None and previous.speaker is not None and _opens_sentence(text, start) and (
+        _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start)
+    return QuoteSite(start, end, tokens, before, paragraph_start, text[paragraph_start:start], text[end + 1:end + 80],
+                     _opens_sentence(text, start), _bare_quote_paragraph(text, breaks, paragraph_start, start, end),
+                     previous.speaker if going_on else None, previous.end if going_on else None,
+                     previous is not None and previous.start >= paragraph_start,
+                     word_count(text[previous.end:start]) if previous is not None else 0)
 
 
 def _is_attribution_tail(sent, quote_end: int) -> bool:

@@ -136,7 +136,8 @@ def speaker_context(doc, spans) -> SpeakerContext:
     subjects = {t.idx for t in doc if t.dep_ in ("nsubj", "nsubjpass") and (t.ent_type_ or t.text in by_surname)}
     subjects |= {e.start_char for e in doc.ents if e.root.dep_ in ("nsubj", "nsubjpass") or
                  (e.root.dep_ == "appos" and e.root.head.dep_ in ("nsubj", "nsubjpass"))}
-    return SpeakerContext(sorted(mentions), subjects, {m.text for _s, _e, m in spans if m.person_cue and " " not in m.text})
+    lone_people = {m.text for _s, _e, m in spans if " " not in m.text and (m.person_cue or (m.speaks and m.label == "PERSON"))}
+    return SpeakerContext(sorted(mentions), subjects, lone_people)
 
 
 def _untagged_speakers(doc) -> list[tuple[int, int, str, str]]:
@@ -190,22 +191,6 @@ def headline_speaker(before: str) -> str | None:
     return match.group(1) if match else None
 
 
-def speaker_from_tokens(tokens, start, end, spans, context) -> tuple[str | None, str | None, str | None, str | None]:
-    """Speaker of the speech verb nearest the quote, as resolved and as written, the verb's time phrase,
-    and how the sentence names the speaker (models.ATTRIBUTIONS)."""
-    verbs = [t for t in tokens if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX") and not _passive(t)]
-    verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, min(abs(t.idx - end), abs(t.idx - start))))
-    for verb in verbs:
-        subject = subject_of(verb, spans)
-        if subject is None:
-            continue
-        speaker = resolve_subject(subject, start, spans, context)
-        if speaker:
-            return speaker, speaker_text(subject, speaker), time_phrase(verb), attribution_of(subject)
-    source = according_source(tokens, spans, context)[1]
-    return source, source, None, "named" if source else None
-
-
 def attribution_of(subject) -> str:
     """How a subject names its speaker: 'he', 'the spokesman' (resolved to a name), or by name."""
     if subject.pos_ == "PRON":
@@ -214,7 +199,7 @@ def attribution_of(subject) -> str:
     return "named" if named else "role"
 
 
-def _passive(verb) -> bool:
+def passive(verb) -> bool:
     """'chips will be added', 'it was announced': the subject of a passive verb of saying is what is said."""
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 

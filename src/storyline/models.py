@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .config import current
 from .text import safe_text
 
 
@@ -123,14 +124,15 @@ class QuoteVariant:
 # titled 4/12. A direct quote's speaker is sure as the chooser's probability, in these bands (fitted
 # without the corpus scored, right speakers among those chosen: at 0.8 or more 432/467, from 0.5 39/50).
 ATTRIBUTIONS = {"named": "high", "before": "high", "continued": "medium", "pronoun": "medium", "role": "low"}
-PROBABILITY_BANDS = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
 
 
 def speaker_confidence(variants: list[QuoteVariant]) -> str | None:
     """How sure the speaker is: as sure as the surest article (None: no article names them)."""
     probabilities = [v.confidence for v in variants if v.attribution and v.confidence is not None]
     if probabilities:
-        return next(band for floor, band in PROBABILITY_BANDS if max(probabilities) >= floor)
+        bands = current().extraction
+        sure = max(probabilities)
+        return "high" if sure >= bands.sure_speaker else "medium" if sure >= bands.likely_speaker else "low"
     ways = [v.attribution for v in variants if v.attribution in ATTRIBUTIONS]
     return ATTRIBUTIONS[min(ways, key=list(ATTRIBUTIONS).index)] if ways else None
 

@@ -231,8 +231,11 @@ def _quote_site(doc, sentences, start, end, spans, previous) -> QuoteSite:
     # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
     before = [t for t in sentences[first - 1] if not within_spans(t.idx, spans)] \
         if first > 0 and sentences[first - 1].end_char > paragraph_start else []
-    going_on = previous is not None and previous.speaker is not None and _opens_sentence(text, start) and (
-        _bare_quote_paragraph(text, breaks, paragraph_start, start, end) or previous.start >= paragraph_start)
+    # a quote going on: a bare quote paragraph or a later sentence of the paragraph, or the second half of
+    # one split by its attribution ('"...," she wrote, "and the majority ..."')
+    going_on = previous is not None and previous.speaker is not None and (previous.sentence == first or (
+        _opens_sentence(text, start) and (_bare_quote_paragraph(text, breaks, paragraph_start, start, end)
+                                          or previous.start >= paragraph_start)))
     return QuoteSite(start, end, tokens, before, paragraph_start, text[paragraph_start:start], text[end + 1:end + 80],
                      _opens_sentence(text, start), _bare_quote_paragraph(text, breaks, paragraph_start, start, end),
                      previous.speaker if going_on else None, previous.end if going_on else None,

@@ -233,13 +233,13 @@ def _quote_site(doc, sentences, start, end, spans, previous) -> QuoteSite:
         if first > 0 and sentences[first - 1].end_char > paragraph_start else []
     # a quote going on: a bare quote paragraph or a later sentence of the paragraph, or the second half of
     # one split by its attribution ('"...," she wrote, "and the majority ..."')
-    going_on = previous is not None and previous.speaker is not None and (previous.sentence == first or (
-        _opens_sentence(text, start) and (_bare_quote_paragraph(text, breaks, paragraph_start, start, end)
-                                          or previous.start >= paragraph_start)))
+    opens, bare = _opens_sentence(text, start), _bare_quote_paragraph(text, breaks, paragraph_start, start, end)
+    in_paragraph = previous is not None and previous.start >= paragraph_start
+    going_on = previous is not None and previous.speaker is not None and (
+        previous.sentence == first or (opens and (bare or in_paragraph)))
     return QuoteSite(start, end, tokens, before, paragraph_start, text[paragraph_start:start], text[end + 1:end + 80],
-                     _opens_sentence(text, start), _bare_quote_paragraph(text, breaks, paragraph_start, start, end),
-                     previous.speaker if going_on else None, previous.end if going_on else None,
-                     previous is not None and previous.start >= paragraph_start,
+                     opens, bare, previous.speaker if going_on else None, previous.end if going_on else None,
+                     in_paragraph,
                      word_count(text[previous.end:start]) if previous is not None else 0)
 
 

@@ -108,8 +108,7 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
     verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, t.lemma_ not in ATTRIBUTING_VERBS,
                               min(abs(t.idx - site.end), abs(t.idx - site.start))))
     for rank, verb in enumerate(verbs):
-        subject = subject_of(verb, spans)
-        name = resolve_subject(subject, site.start, spans, context) if subject is not None else None
+        subject, name = _subject_speaker(verb, site, spans, context)
         if name:
             cue = "speech_verb" if verb.lemma_ in SPEECH_VERBS else \
                 "attributing_verb" if verb.lemma_ in ATTRIBUTING_VERBS else "other_verb"
@@ -120,7 +119,8 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
     if according[1]:
         propose("according", according[1], according[1], "named", according[0].idx)
     quoted = text_of(doc)[site.start:site.end].strip()
-    propose("transcript", transcript_speaker(quoted), transcript_speaker(quoted), "named", site.start)
+    transcript = transcript_speaker(quoted)
+    propose("transcript", transcript, transcript, "named", site.start)
     for name, position in ((headline_speaker(site.line_before), site.paragraph_start),
                            (trailing_speaker(site.line_after), site.end)):
         propose("line", name, name, "named", position)
@@ -128,10 +128,9 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
         name, named_as, way = colon_speaker(doc, site.start, spans, context)
         propose("colon", name, named_as, way or "named", site.start - 1)
     for verb in (t for t in site.before if t.lemma_ in ATTRIBUTING_VERBS and t.pos_ in ("VERB", "AUX")):
-        subject = subject_of(verb, spans)
-        name = resolve_subject(subject, site.start, spans, context) if subject is not None else None
-        propose("before", name, speaker_text(subject, name) if name else None, attribution_of(subject) if name else "named",
-                subject.idx if subject is not None else site.start)
+        subject, name = _subject_speaker(verb, site, spans, context)
+        if name:
+            propose("before", name, speaker_text(subject, name), attribution_of(subject), subject.idx)
     if site.previous_speaker and site.previous_end is not None:
         propose("continued", site.previous_speaker, site.previous_speaker, "named", site.previous_end,
                 continued_near=1.0 / (1.0 + math.log1p(site.previous_gap_words)))
@@ -146,6 +145,12 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
         for cue in RIVAL_CUES:
             candidate.features[f"rival_{cue}"] = float(any(o.features.get(f"cue_{cue}") for o in finished if o is not candidate))
     return finished
+
+
+def _subject_speaker(verb, site: QuoteSite, spans, context: SpeakerContext):
+    """The verb's subject and the speaker it names (None when it names no one)."""
+    subject = subject_of(verb, spans)
+    return subject, resolve_subject(subject, site.start, spans, context) if subject is not None else None
 
 
 def _finish(candidate: Candidate, site: QuoteSite, context: SpeakerContext, count: int) -> Candidate:

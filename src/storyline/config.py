@@ -139,8 +139,8 @@ class Extraction:
     open_quote_paragraphs: int = setting(3, "a quote left open runs on through at most this many unmarked paragraphs "
                                             "to the one that closes it")
     sure_speaker: float = setting(0.8, "a direct quote's speaker this probable is sure (high); left out of the fit, "
-                                       "432 of 467 so chosen were right")
-    likely_speaker: float = setting(0.5, "... this probable, likely (medium: 39 of 50 right); below, low")
+                                       "437 of 468 so chosen were right")
+    likely_speaker: float = setting(0.5, "... this probable, likely (medium: 32 of 43 right); below, low")
     verbatim_share: float = setting(0.5, "share of a reported clause inside a verbatim quote that makes it that quote")
     same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")
     unknown_speaker_overlap: float = setting(0.6, "word overlap joining a quote with no speaker to another")

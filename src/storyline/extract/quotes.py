@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import current
 from ..prepare.parse import text_of
 from .speaker_choice import Candidate, QuoteSite, candidates, choose
 from .speakers import (
+    ATTRIBUTING_VERBS,
     DENIAL_VERBS,
     EVIDENCE_VERBS,
     NAMING_VERBS,
@@ -45,6 +46,8 @@ from .speakers import (
 QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "whether", "if", "how", "why", "when", "where"}
 OPENERS = {"“": "”", "«": "»", "„": "“"}
 QUOTE_MARKS = '"“”«»„'
+# What a verb says by itself: after it the quote before is not its content.
+OWN_CONTENT = {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd"}
 Chooser = Callable[[QuoteSite, list[Candidate]], tuple[Candidate | None, float]]
 
 
@@ -196,18 +199,18 @@ def _transcript_statements(text: str, sentences, spans) -> list[RawQuote]:
 
 
 def _sentence_index(sentences, position: int) -> int:
-    for index, sent in enumerate(sentences):
-        if sent.start_char <= position < sent.end_char:
-            return index
-    return len(sentences) - 1
+    """The sentence holding the position, or for a space between two sentences the one before it."""
+    return max(0, sum(1 for sent in sentences if sent.start_char <= position) - 1)
 
 
 def _attribute_direct(doc, sentences, start, end, spans, context, previous, chooser) -> RawQuote:
+    quoted = text_of(doc)[start:end].strip()
+    first = _sentence_index(sentences, start)
+    if _second_half(text_of(doc), first, start, previous):
+        return replace(previous, text=quoted, start=start, end=end)
     site = _quote_site(doc, sentences, start, end, spans, previous)
     found = candidates(doc, site, spans, context)
     speaker, probability = chooser(site, found) if chooser else choose(found)
-    quoted = text_of(doc)[start:end].strip()
-    first = _sentence_index(sentences, start)
     if speaker is None:
         return RawQuote(quoted, "direct", None, start, end, first, confidence=round(probability, 3))
     return RawQuote(quoted, "direct", speaker.name, start, end, first, speaker.time_text, speaker.named_as,
@@ -220,10 +223,12 @@ def _quote_site(doc, sentences, start, end, spans, previous) -> QuoteSite:
     first = _sentence_index(sentences, start)
     last = _sentence_index(sentences, max(start, end - 1))
     window = list(range(first, last + 1))
-    if last + 1 < len(sentences) and _is_attribution_tail(sentences[last + 1], end):
+    tail = last + 1 < len(sentences) and _is_attribution_tail(sentences[last + 1], end)
+    if tail:
         window.append(last + 1)
     text = text_of(doc)
-    closed = _closes_sentence(text, end)
+    closed = _closes_sentence(text, end) and not tail and \
+        not _short_attribution([t for t in sentences[last] if t.idx >= end])
     tokens = [t for i in window for t in sentences[i] if not within_spans(t.idx, spans) and not (closed and t.idx > end)]
     breaks = _paragraph_break(text)
     paragraph_start = text.rfind(breaks, 0, start) + len(breaks) if breaks in text[:start] else 0
@@ -231,26 +236,45 @@ def _quote_site(doc, sentences, start, end, spans, previous) -> QuoteSite:
     # one further back ('Putin announced ... . However, he has refrained ..., it says here. "...')
     before = [t for t in sentences[first - 1] if not within_spans(t.idx, spans)] \
         if first > 0 and sentences[first - 1].end_char > paragraph_start else []
-    # a quote going on: a bare quote paragraph or a later sentence of the paragraph, or the second half of
-    # one split by its attribution ('"...," she wrote, "and the majority ..."')
+    # the sentence right after a quote that closes its own ('"You ready ...?" Jones recalled one of the
+    # brothers saying.'): it may say someone unnamed spoke
+    after = list(sentences[last + 1]) if last + 1 < len(sentences) and not tail and \
+        re.fullmatch(r"[\s\"”’»]*", text[end:sentences[last + 1].start_char]) else []
+    # a quote going on: a bare quote paragraph, or a later sentence of the paragraph
     opens, bare = _opens_sentence(text, start), _bare_quote_paragraph(text, breaks, paragraph_start, start, end)
     in_paragraph = previous is not None and previous.start >= paragraph_start
-    going_on = previous is not None and previous.speaker is not None and (
-        previous.sentence == first or (opens and (bare or in_paragraph)))
-    return QuoteSite(start, end, tokens, before, paragraph_start, text[paragraph_start:start], text[end + 1:end + 80],
-                     opens, bare, previous.speaker if going_on else None, previous.end if going_on else None,
-                     in_paragraph,
+    going_on = previous is not None and previous.speaker is not None and opens and (bare or in_paragraph)
+    return QuoteSite(start, end, tokens, before, after, paragraph_start, text[paragraph_start:start],
+                     text[end + 1:end + 80], opens, bare, previous.speaker if going_on else None,
+                     previous.end if going_on else None, in_paragraph,
                      word_count(text[previous.end:start]) if previous is not None else 0)
 
 
+def _second_half(text: str, sentence: int, start: int, previous: RawQuote | None) -> bool:
+    """The rest of the quote before, split by its attribution ('"...," she wrote, "and the majority ..."'):
+    the same sentence, going on mid-sentence after a few words."""
+    return previous is not None and previous.kind == "direct" and previous.sentence == sentence and \
+        not _opens_sentence(text, start) and \
+        word_count(text[previous.end:start]) <= current().extraction.attribution_tail_tokens
+
+
 def _is_attribution_tail(sent, quote_end: int) -> bool:
-    """spaCy often splits '...,” he said.' after the closing mark: keep that tail, not a new statement."""
-    verbs = [t for t in sent if t.lemma_ in SPEECH_VERBS]
+    """spaCy often splits '...,” he said.' or '...?” Vitter demanded.' after the closing mark: keep that
+    tail, not a new statement."""
     between = text_of(sent.doc)[quote_end:sent.start_char]  # '...,” Sgt. Eric Gripp told': a title the parser ended
-    return re.fullmatch(r"[\s\"”’»]*(?:[A-Z][a-z]{1,4}\.\s*)?", between) is not None and \
-        len(sent) <= current().extraction.attribution_tail_tokens and \
-        bool(verbs) and \
-        not any(c.dep_ == "ccomp" for v in verbs for c in v.children)
+    return re.fullmatch(r"[\s\"”’»]*(?:[A-Z][a-z]{1,4}\.\s*)?", between) is not None and _short_attribution(list(sent))
+
+
+def _short_attribution(tokens) -> bool:
+    """A few words that only say who said the quote: a verb of saying with no clause of its own, or another
+    attributing verb with no object either ('Vitter demanded'; not '... market.” SeaMicro technologies offer
+    substantial advantages'), never one that reports another's saying ('Jones recalled one of the brothers
+    saying': the brother's words)."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    return 0 < len(words) <= current().extraction.attribution_tail_tokens and any(
+        ((t.lemma_ in SPEECH_VERBS and not any(c.dep_ == "ccomp" for c in t.children)) or
+         (t.lemma_ in ATTRIBUTING_VERBS and not any(c.dep_ in OWN_CONTENT for c in t.children))) and
+        not any(d.lemma_ in SPEECH_VERBS for d in [*t.subtree, *t.ancestors] if d is not t) for t in words)
 
 
 def _paragraph_break(text: str) -> str:

@@ -48,7 +48,7 @@ RIVAL_CUES = ("transcript", "speech_verb", "line", "colon", "according", "before
 FEATURES = (*(f"cue_{c}" for c in CUES), *(f"way_{w}" for w in WAYS), "person", "organisation", "person_like",
             "distance", "after_quote", "verb_rank", "cues", "mentions", "opens_sentence", "bare_paragraph",
             "same_paragraph", "candidates", *(f"rival_{c}" for c in RIVAL_CUES), *(f"top_{c}" for c in CUES),
-            *(f"fragment_{c}" for c in CUES), "continued_near")
+            *(f"fragment_{c}" for c in CUES), "continued_near", "someone_unnamed")
 MODEL_FILE = "speaker_model.json"
 
 
@@ -75,6 +75,7 @@ class QuoteSite:
     end: int
     window: list
     before: list  # the sentence just before, in the same paragraph (tokens outside quotes)
+    after: list  # the sentence right after a quote that closes its own
     paragraph_start: int
     line_before: str
     line_after: str
@@ -140,11 +141,32 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
     if last:
         position = max((m[1] for m in context.mentions if m[2] == last and m[1] <= site.start), default=site.start)
         propose("last_person", last, last, "pronoun", position)
+    unnamed = float(_someone_unnamed(site, spans, context))
     finished = [_finish(c, site, context, len(found)) for c in found.values()]
+    for candidate in finished:
+        candidate.features["someone_unnamed"] = unnamed
     for candidate in finished:
         for cue in RIVAL_CUES:
             candidate.features[f"rival_{cue}"] = float(any(o.features.get(f"cue_{cue}") for o in finished if o is not candidate))
     return finished
+
+
+def _someone_unnamed(site: QuoteSite, spans, context: SpeakerContext) -> bool:
+    """'another neighbor said', 'one of the brothers saying', 'it says here': around the quote the report says
+    someone (or something) spoke, and names no one."""
+    for verb in site.window + site.before + site.after:
+        if verb.lemma_ in SPEECH_VERBS and verb.pos_ == "VERB":
+            subject = _heard_sayer(verb) or subject_of(verb, spans)
+            if subject is not None and resolve_subject(subject, site.start, spans, context) is None:
+                return True
+    return False
+
+
+def _heard_sayer(verb):
+    """'recalled one of the brothers saying': who says is the object of the verb that hears them."""
+    if verb.dep_ in ("advcl", "xcomp", "acl") and not any(c.dep_ == "nsubj" for c in verb.children):
+        return next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    return None
 
 
 def _subject_speaker(verb, site: QuoteSite, spans, context: SpeakerContext):

@@ -125,8 +125,9 @@ def speaker_context(doc, spans) -> SpeakerContext:
     people = {m.text for _s, _e, m in spans if m.label == "PERSON" and " " in m.text}
     people |= {m.text for _s, _e, m in spans if m.person_cue and " " in m.text and m.text.split()[-1] in surnames}
     holders: dict[str, set[str]] = {}
-    for name in people:
-        holders.setdefault(name.split()[-1], set()).add(name)
+    for name in people:  # 'Manhattan Supreme Court Justice Frank Nervo' is Frank Nervo, titled
+        if not any(name.endswith(" " + other) for other in people):
+            holders.setdefault(name.split()[-1], set()).add(name)
     by_surname = {surname: names.pop() for surname, names in holders.items() if len(names) == 1}
     mentions = [(start, end, by_surname.get(m.text, m.text), "PERSON" if m.text in people or m.text in by_surname
                  or (m.person_cue and m.label in PLACE_LABELS) else m.label) for start, end, m in spans]

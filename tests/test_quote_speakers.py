@@ -191,6 +191,26 @@ def test_the_second_half_of_a_quote_split_by_its_attribution_goes_with_the_first
     assert len(halves) == 2 and halves[0].speaker is not None and halves[1].speaker == halves[0].speaker
 
 
+def test_a_short_attribution_after_a_question_and_a_titled_judge_s_surname_name_their_speakers():
+    """PolNeAR dev: '“Why isn’t this crystal clear proof ...?” Vitter demanded.' is Vitter's; '"Were the court
+    to make the confidential records available ..." Nervo wrote' is Frank Nervo's, whom the report first
+    calls 'Manhattan Supreme Court Justice Frank Nervo' (and the tagger calls 'Nervo' a place)."""
+    reports = {key: next(r for r in _polnear() if key in r["text"])
+               for key in ("Why isn’t this crystal clear proof", "Were the court to make the confidential")}
+    for key, speaker in (("Why isn’t this crystal clear proof", "David Vitter"),
+                         ("Were the court to make the confidential", "Frank Nervo")):
+        facts = extract_facts(parse(reports[key]["text"]), "a1")
+        assert [q.speaker for q in facts.quotes if q.text.startswith(key[:20])] == [speaker]
+
+
+def test_a_quote_whose_sentence_ends_between_sentences_is_attributed_in_its_own_sentence():
+    """AMD's release (ECB+ 43_2): Rory Read's second paragraph '“ SeaMicro is a pioneer in low-power server
+    technology. ... server market. ”' ends on a space between two sentences; it goes on with Read, never
+    the CEO quoted paragraphs later."""
+    said = _quotes("ecbplus", "43_2ecbplus")
+    assert said["SeaMicro is a pioneer"] == "Rory Read"
+
+
 def _polnear() -> list[dict]:
     path = SHARED / "data" / "polnear-dev.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

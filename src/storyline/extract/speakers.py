@@ -353,7 +353,9 @@ def resolve_source_phrase(head, spans, context: SpeakerContext) -> str | None:
             return role
     if head.pos_ == "NOUN" and head.lemma_.lower() in ACTS:
         return None  # 'according to its own statements', 'Russia's move': an act says nothing
-    phrase = "".join(t.text_with_ws for t in head.subtree).strip(" ,.\"“”«»")
+    # 'according to a New York Times/CBS News poll released last week': the poll, not when it came out
+    clauses = {t.i for c in head.children if c.dep_ in ("acl", "relcl") for t in c.subtree}
+    phrase = "".join(t.text_with_ws for t in head.subtree if t.i not in clauses).strip(" ,.\"“”«»")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I)
     return phrase if 0 < word_count(phrase) <= current().extraction.max_role_words else None
 

@@ -266,7 +266,8 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
     if lower in GROUP_PRONOUNS:
         return None
     if subject.pos_ == "PROPN" or _capitalised_noun(subject):  # a name the entity model missed
-        name = " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN" or _capitalised_noun(t)) or None
+        words = " ".join(t.text for t in subject.subtree if t.pos_ == "PROPN" or _capitalised_noun(t))
+        name = re.sub(r"^\W+|\W+$", "", words)  # '">Sanders': a page's markup stuck to the name
         return context.full_name(name) if name else None
     if subject.pos_ == "NOUN":  # 'another neighbor' is someone new, not the neighbour named before
         return (None if _introduces_someone(subject) else _role_reference(subject, position, context)) or \

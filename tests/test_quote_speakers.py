@@ -211,6 +211,16 @@ def test_a_quote_whose_sentence_ends_between_sentences_is_attributed_in_its_own_
     assert said["SeaMicro is a pioneer"] == "Rory Read"
 
 
+def test_a_speaker_the_report_only_tags_a_place_is_no_candidate_and_no_crash():
+    """A Fairbanks shooting (the Gun Violence Archive, ../shared/data/gvc-dev.jsonl): the tagger calls 'Hutton'
+    a place, so the family name speaking beside a quote is no speaker, and the report's quotes are all read."""
+    rows = [json.loads(line) for line in (SHARED / "data" / "gvc-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    [report] = [r for r in rows if r["url"].startswith("gva://476589b970e8c921")]
+    facts = extract_facts(parse(report["text"]), "a1")
+    assert len([q for q in facts.quotes if q.kind == "direct"]) >= 4
+    assert not [q for q in facts.quotes if q.speaker == "Hutton"]
+
+
 def _polnear() -> list[dict]:
     path = SHARED / "data" / "polnear-dev.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -91,9 +91,10 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
     """Every name a cue proposes, one candidate per name."""
     found: dict[str, Candidate] = {}
 
-    def propose(cue: str, name: str | None, named_as: str | None, way: str, position: int, **extra: float) -> None:
+    def propose(cue: str, name: str | None, named_as: str | None, way: str, position: int,
+                **extra: float) -> Candidate | None:
         if not name or context.is_place(name):
-            return
+            return None
         candidate = found.setdefault(name, Candidate(name, named_as, way))
         f = candidate.features
         f[f"cue_{cue}"] = 1.0
@@ -104,6 +105,7 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
             f["_distance"], f["after_quote"] = distance, float(position >= site.end)
         for key, value in extra.items():
             f[key] = min(f.get(key, value), value)
+        return candidate
 
     verbs = [t for t in site.window if t.pos_ in ("VERB", "AUX") and not passive(t)]
     verbs.sort(key=lambda t: (t.lemma_ not in SPEECH_VERBS, t.lemma_ not in ATTRIBUTING_VERBS,
@@ -113,9 +115,10 @@ def candidates(doc, site: QuoteSite, spans, context: SpeakerContext) -> list[Can
         if name:
             cue = "speech_verb" if verb.lemma_ in SPEECH_VERBS else \
                 "attributing_verb" if verb.lemma_ in ATTRIBUTING_VERBS else "other_verb"
-            propose(cue, name, speaker_text(subject, name), attribution_of(subject), subject.idx, verb_rank=float(rank))
-            if cue != "other_verb" and not found[name].time_text:
-                found[name].time_text = time_phrase(verb)
+            candidate = propose(cue, name, speaker_text(subject, name), attribution_of(subject), subject.idx,
+                                verb_rank=float(rank))
+            if candidate is not None and cue != "other_verb" and not candidate.time_text:
+                candidate.time_text = time_phrase(verb)
     according = according_source(site.window, spans, context)
     if according[1]:
         propose("according", according[1], according[1], "named", according[0].idx)

@@ -249,3 +249,17 @@ def test_an_attribution_after_a_title_the_parser_ended_and_an_inverted_role_name
             'sustained when the walls of their houses collapsed, " added the doctor.')
     [quote] = [q for q in extract_facts(parse(text), "a1").quotes if q.kind == "direct"]
     assert quote.speaker == "Ema Suryani"
+
+
+def test_a_speaker_the_parser_hangs_on_the_quote_or_on_a_quoted_title_still_speaks():
+    """PolNeAR dev: '“We will achieve justice in this case,” Tulsa police Chief Chuck Jordan said Monday.' and
+    '“He's absolutely right. ...,” Flynn, a top Trump surrogate, said Thursday morning on Fox News’s “Fox and
+    Friends.”' (the parser makes the quote's 'We' and the show's 'Fox' the subjects); 'Said Ellis: “...”'
+    (no subject at all); 'Jean-Marc Ayrault, ... a permanent member of the Security Council, said' (the
+    council is in his appositive, not the speaker)."""
+    expected = {"I will just make this promise": "Chuck Jordan", "He's absolutely right. There's": "Michael Flynn",
+                "I don’t get the sense she’s": "Ryan Ellis", "provocation cannot be left": "Jean-Marc Ayrault"}
+    for key, speaker in expected.items():
+        report = next(r for r in _polnear() if key in r["text"])
+        facts = extract_facts(parse(report["text"]), "a1")
+        assert [q.speaker for q in facts.quotes if q.text.startswith(key)] == [speaker]

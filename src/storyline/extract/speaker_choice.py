@@ -33,10 +33,12 @@ from .speakers import (
     passive,
     resolve_subject,
     speaker_text,
+    stranded_subject,
     subject_of,
     time_phrase,
     trailing_speaker,
     transcript_speaker,
+    within_spans,
 )
 
 # Strongest first: a candidate's first cue in this order is its best evidence ('top_...').
@@ -175,7 +177,18 @@ def _heard_sayer(verb):
 def _subject_speaker(verb, site: QuoteSite, spans, context: SpeakerContext):
     """The verb's subject and the speaker it names (None when it names no one)."""
     subject = subject_of(verb, spans)
+    between = verb.doc.text[site.end:verb.idx] if verb.idx >= site.end else verb.doc.text[verb.idx:site.start]
+    if verb.lemma_ in SPEECH_VERBS and (subject is None or _parsed_from_quotes(subject, verb, site, spans)) and \
+            "\n" not in between:  # a line further on ('Roger Stern reports') is another paragraph's
+        return stranded_subject(verb, spans, context)
     return subject, resolve_subject(subject, site.start, spans, context) if subject is not None else None
+
+
+def _parsed_from_quotes(subject, verb, site: QuoteSite, spans) -> bool:
+    """A subject the parser took from the quote itself ('“We will achieve justice,” Chief Jordan said') or from
+    a title quoted after the verb ('said … on “Fox and Friends.”'); a quoted name before the verb speaks ('the
+    group “Widows of Russian Soldiers” said')."""
+    return site.start <= subject.idx < site.end or (subject.i > verb.i and within_spans(subject.idx, spans))
 
 
 def _finish(candidate: Candidate, site: QuoteSite, context: SpeakerContext, count: int) -> Candidate:

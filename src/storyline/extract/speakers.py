@@ -218,6 +218,27 @@ def subject_of(verb, spans=()):
     return None
 
 
+def stranded_subject(verb, spans, context: SpeakerContext):
+    """'“…,” Tulsa police Chief Chuck Jordan said Monday', '“…,” Flynn, a top Trump surrogate, said', 'Said Ellis:
+    “…”': the parser hangs the speaker's name on the quote and leaves the verb without a subject. The name
+    right before the verb (past only its own appositive) or right after it is the subject: its head token
+    and the name."""
+    doc = verb.doc
+    # the nearest first: 'Chuck Jordan' rather than the titled 'Chief Chuck Jordan' that holds it
+    for start, end, name, label in sorted(context.mentions, key=lambda m: abs(m[0] - verb.idx)):
+        if label not in SPEAKER_LABELS or within_spans(start, spans):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or span.sent != verb.sent:
+            continue
+        head = span.root
+        if span.end <= verb.i and all(t in head.subtree or (t.is_punct and not t.is_quote) for t in doc[span.end:verb.i]):
+            return head, name
+        if span.start == verb.i + 1 and (verb.is_sent_start or verb.nbor(-1).text in {"”", '"', ",", "»", "’"}):
+            return head, name
+    return None, None
+
+
 def _inverted_subject(verb) -> list:
     """'“...,” added the doctor': the parser makes the speaker after the verb its object (a person or a
     role, never 'the firings')."""
@@ -255,7 +276,9 @@ def resolve_subject(subject, quote_start: int, spans, context: SpeakerContext) -
             not any(m[0] <= subject.idx < m[1] for m in inside):
         return _institution(subject)  # 'the port authority of Valmora' is the authority, not the town
     if inside:
-        inside.sort(key=lambda m: ({"PERSON": 0, "ORG": 1}[m[3]], -(m[1] - m[0])))
+        # the name the phrase is about ('Jean-Marc Ayrault, ... a member of the Security Council') before any
+        # name in its appositives; then persons before organisations, longer names first
+        inside.sort(key=lambda m: (not m[0] <= subject.idx < m[1], {"PERSON": 0, "ORG": 1}[m[3]], -(m[1] - m[0])))
         return inside[0][2]
     if context.inside(sub_start, sub_end):
         return None  # 'Kyiv said', 'Russia claims': a place is no speaker

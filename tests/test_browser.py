@@ -158,7 +158,7 @@ def test_the_biggest_story_leads_with_its_phases_within_three_screens(browser, w
     page.goto(f"{wikinews_url}/stories/{biggest['id']}")
     assert page.locator("main section.card").first.get_attribute("id") == "phases"
     phases = page.locator("#phases details.phase")
-    assert phases.count() == len(httpx.get(f"{wikinews_url}/api/stories/{biggest['id']}").json()["phases"]) > 1
+    assert phases.count() == len(httpx.get(f"{wikinews_url}/api/stories/{biggest['id']}").json()["phases"]) >= 1
     opened = page.locator("#phases > details.phase[open]")
     expect(opened.first.locator("time")).to_be_visible()
     height = page.evaluate("document.documentElement.scrollHeight")

@@ -156,8 +156,9 @@ class Quantity:
     high: float | None = None
     unit: str | None = None
     hedge: str | None = None
-    subject: str | None = None  # whose quantity: 'Sears shares'
-    measure: str | None = None  # what is measured: the verb or noun it attaches to ('rise')
+    subject: str | None = None  # whose quantity: 'Sears shares', 'an earthquake in Aceh'
+    measure: str | None = None  # what is measured: 'depth', 'people killed', 'improvement'
+    subject_inferred: bool = False  # the figure's sentence names no subject: it is what the report is about
 
 
 def figure_text(q: Quantity, unit: bool = True) -> str:

@@ -254,7 +254,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
         dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
         if dates_a and dates_b and not dates_a & dates_b:
             continue  # both sentences date their figure, differently: two weekends' takings
-        named_alike = bool(qa.subject and qb.subject)
+        named_alike = bool(_said_subject(qa) and _said_subject(qb))
         alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
             jaccard(content_words(a.text), content_words(b.text)) >= current().disputes.figure_jaccard
         side_by_side = kind == PEOPLE and _positions_near(positions.get(a.id, set()), positions.get(b.id, set()))
@@ -270,12 +270,18 @@ def _same_quantity(qa: Quantity, qb: Quantity) -> bool:
     """No sign of two different things: subjects that name different bodies, different measures."""
     if qa.measure and qb.measure and qa.measure != qb.measure:
         return False
-    if qa.subject and qb.subject:
-        names_a, names_b = _names(qa.subject), _names(qb.subject)
+    subject_a, subject_b = qa.subject, qb.subject  # what a report is about still tells two subjects apart
+    if subject_a and subject_b:
+        names_a, names_b = _names(subject_a), _names(subject_b)
         if names_a or names_b:
             return bool(names_a & names_b) and (names_a <= names_b or names_b <= names_a)
-        return content_words(qa.subject) == content_words(qb.subject)  # 'the film' is not 'the top 12 films'
+        return content_words(subject_a) == content_words(subject_b)  # 'the film' is not 'the top 12 films'
     return True
+
+
+def _said_subject(q: Quantity) -> str | None:
+    """The subject the figure's own sentence names; what the report is about says nothing of which figure."""
+    return None if q.subject_inferred else q.subject
 
 
 def _names(phrase: str) -> set[str]:
@@ -296,7 +302,8 @@ def _kind(unit: str) -> str:
 
 def _what(qa, qb) -> str:
     what = qa.unit if qa.unit == qb.unit else "the number of people"
-    return f"{qa.subject} ({what})" if qa.subject and qb.subject and qa.subject == qb.subject else what
+    subject = _said_subject(qa)
+    return f"{subject} ({what})" if subject and subject == _said_subject(qb) else what
 
 
 def _bounds(q) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..config import current
 from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
+from .measures import ages, figure_token, measure_of, salient_entity, subject_of_figure
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -40,6 +41,8 @@ HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), 
           ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
           ("an estimated", "about"), ("estimated", "about")]
+FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10}
 HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 # Languages that write 12.000 for twelve thousand and 3,5 for three and a half.
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
@@ -71,6 +74,7 @@ class RawFigure:
     sentence: int
     subject: str | None = None
     measure: str | None = None
+    subject_inferred: bool = False  # the sentence names no one: the subject is what the report is about
     attributed_to: str | None = None
 
 
@@ -83,7 +87,7 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
     phrase = GLUED_SCALE.sub(r"\1 \2", text.lower().replace("’", "'").strip())
     if decimal_comma:
         phrase = re.sub(r"\d[\d.,]*", _swap_separators, phrase)
-    phrase = re.sub(r"^between\s+", "", phrase)
+    phrase = re.sub(r"^(?:between|just|only)\s+", "", phrase)  # 'just 10 kilometres' is ten
     hedge = None
     for cue, name in HEDGES:
         if phrase.startswith(cue + " "):
@@ -105,8 +109,20 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
         if high < low and low >= 1000 and high < 1000:  # "500 to 700,000" style: scale shared
             low *= 1000
         return ParsedNumber(None, low, high, hedge) if low < high else None
-    whole = _single_number(phrase)
+    whole = _fraction(phrase)
+    if whole is None:
+        whole = _single_number(phrase)
     return ParsedNumber(whole, None, None, hedge) if whole is not None else None
+
+
+def _fraction(phrase: str) -> float | None:
+    """'a third', 'half', 'two fifths': a share, to four decimals."""
+    match = re.fullmatch(r"(?:(a|an|one|two|three|four)\s+)?(half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?",
+                         phrase)
+    if not match:
+        return None
+    numerator = SPELLED_UNITS.get(match.group(1) or "one", 1)
+    return _tidy(round(numerator / FRACTIONS[match.group(2)], 4))
 
 
 def _swap_separators(match: re.Match[str]) -> str:
@@ -175,6 +191,8 @@ def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) ->
     if PHONE.search(window) and len(re.sub(r"\D", "", window)) >= current().extraction.phone_digits:
         return True
     raw = doc_text[start:end]
+    if re.match(r"\d{1,2}/\d{1,2}/\d{2,4}", doc_text[start:end + 8]):
+        return True  # '1/7/05': a date
     return value is not None and re.fullmatch(r"(1[89]|20)\d\d", raw.strip()) is not None
 
 
@@ -184,11 +202,14 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     english = language in (None, "en")
     figures = []
     sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
+    report_subject = salient_entity(doc) if english else None
     for ent in _joined_ranges(doc, english):
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
-        if parsed is None or is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
-                (english and _names_something(span)) or _pronoun_one(span, parsed):
+        if parsed is None or parsed.hedge == "vague" or \
+                is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
+                (english and (_names_something(span) or _identifier(span))) or _pronoun_one(span, parsed) or \
+                _list_marker(span):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
         if parsed.hedge == "about" and span[0].lower_ == "about" and span[0].dep_ == "prep":
@@ -197,17 +218,56 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         currency = None if percent else _currency(span)
         if currency or percent:
             unit = counted = currency or "%"
+        elif _fraction(span.text.lower().replace("about ", "").replace("nearly ", "").strip()) is not None:
+            unit = counted = "fraction"
         sent = span.sent
-        figures.append(RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted,
-                                 sent.text.strip(), span.start_char, sentence_of[sent.start],
-                                 *(_subject_and_measure(span) if english else (None, None)),
-                                 _according_to(sent) if english else None))
+        figure = RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted, sent.text.strip(),
+                           span.start_char, sentence_of[sent.start])
+        if english:
+            _read_subject_and_measure(figure, span, bool(currency or percent or unit == "fraction"), report_subject)
+            figure.attributed_to = _according_to(sent)
+        figures.append(figure)
+    if english:
+        figures += [_age_figure(number, unit, whose, sentence_of) for number, unit, whose in ages(doc)]
     return figures
 
 
+def _age_figure(number, unit: str, whose: str, sentence_of: dict[int, int]) -> RawFigure:
+    """'23-year-old twins', 'Devon Lofton, 7,': a person's age, a figure a fact-checker checks."""
+    sent = number.sent
+    value = parse_number(number.text)
+    return RawFigure(value.value if value else None, None, None, None, unit, unit, sent.text.strip(), number.idx,
+                     sentence_of[sent.start], subject=whose, measure="age")
+
+
 def _pronoun_one(span, parsed: ParsedNumber) -> bool:
-    """'one of the eight charities', 'one senior official said': the word 'one' picks out, it does not count."""
-    return parsed.value == 1 and not parsed.hedge and span.text.lower().strip() in ("one", "a", "an")
+    """'one of the eight charities', 'at least one of Intel's partners', 'one senior official said': the word
+    'one' picks out, it does not count."""
+    if parsed.value != 1:
+        return False
+    picks_out = span.end < len(span.doc) and span.doc[span.end].lower_ == "of"
+    return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an"))
+
+
+def _list_marker(span) -> bool:
+    """'1.' alone on its line: the number of a list item."""
+    return re.fullmatch(r"\(?\d{1,2}[.)]", span.sent.text.strip()) is not None
+
+
+def _identifier(span) -> bool:
+    """'a 911 call', 'the 6700 block', 'Internet Explorer, version 4.0': a number that names one thing (a
+    singular noun, no unit) is an identifier, not an amount; amounts count plural things."""
+    number = figure_token(span)
+    parsed = parse_number(number.text)
+    if not number.like_num or span.end - span.start > 1 or parsed is None or parsed.value in (None, 0, 1):
+        return False
+    head = number.head
+    named = head.tag_ == "NN" and head.lower_ not in PERCENT_WORDS | set(CURRENCIES) | set(SCALES) and \
+        not any(t.text == "-" for t in number.doc[min(number.i, head.i):max(number.i, head.i)])
+    after = number.dep_ == "nummod" and head.i == number.i + 1
+    before = number.dep_ in ("nummod", "appos", "npadvmod", "dobj") and head.i in (number.i - 1, number.i - 2) and \
+        number.doc[number.i - 1].text in (",", head.text)
+    return named and (after or before)
 
 
 def _widened(ent):
@@ -242,27 +302,20 @@ def _is_percent(span) -> bool:
 
 def _names_something(span) -> bool:
     """'12 Update', 'Ocean's Twelve', 'TV2': a number that is part of a title or name, not an amount."""
-    numbers = [t for t in span if t.like_num]
-    root = numbers[-1] if numbers else span.root
+    root = figure_token(span)
     head = root.head
     return root.dep_ == "nummod" and head.pos_ == "PROPN" and head.text[:1].isupper() and \
         head.lower_ not in CURRENCIES and head.ent_type_ not in ("NORP",) and head.tag_ != "NNPS"
 
 
-def _subject_and_measure(span) -> tuple[str | None, str | None]:
-    """Whose quantity ('Sears shares rose 17%' -> 'Sears shares') and what is measured ('rise')."""
-    node = span.root
-    for _ in range(4):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
-            break
-        node = node.head
-    if node.pos_ not in ("VERB", "AUX"):
-        return None, None
-    subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.pos_ == "PRON" or any(span.start <= t.i < span.end for t in subject.subtree):
-        return None, node.lemma_.lower()
-    words = [t.text for t in subject.subtree if t.dep_ not in ("det", "punct", "relcl") and t.i <= subject.i]
-    return " ".join(words) or None, node.lemma_.lower()
+def _read_subject_and_measure(figure: RawFigure, span, sum_or_share: bool, report_subject: str | None) -> None:
+    """Whose quantity ('an earthquake in Aceh', else what the report is about, marked as inferred) and what
+    it measures ('people killed', 'depth')."""
+    counted = _counted_token(span)
+    figure.measure = measure_of(span, counted, sum_or_share)
+    figure.subject = subject_of_figure(span, counted)
+    if figure.subject is None and report_subject:
+        figure.subject, figure.subject_inferred = report_subject, True
 
 
 def _according_to(sent) -> str | None:
@@ -317,15 +370,20 @@ def _following_word(ent) -> tuple[str | None, str | None]:
     return following.lower_, following.text
 
 
-def _counted_noun(ent) -> tuple[str | None, str | None]:
-    """The noun a number counts ('89 soldiers', '82,000 of the men') and its modifiers."""
-    numbers = [t for t in ent if t.like_num]
-    root = numbers[-1] if numbers else ent.root
+def _counted_token(ent):
+    """The noun a number counts ('89 soldiers', '82,000 of the men'), or None."""
+    root = figure_token(ent)
     head = root.head if root.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod") else None
     if head is None or head.i in range(ent.start, ent.end):
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         head = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+    return head if head is not None and head.pos_ in ("NOUN", "PROPN") else None
+
+
+def _counted_noun(ent) -> tuple[str | None, str | None]:
+    """The noun a number counts and its modifiers ('Intel core processors')."""
+    head = _counted_token(ent)
+    if head is None:
         return None, None
     modifiers = [t for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.end]
     counted = "".join(t.text_with_ws for t in modifiers) + head.text

@@ -172,7 +172,7 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
         claim = Claim(_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
                       source_name or outlet, entity_id,
                       Quantity(figure.value, figure.low, figure.high, figure.counted or figure.unit, figure.hedge,
-                               figure.subject, figure.measure),
+                               figure.subject, figure.measure, figure.subject_inferred),
                       [article_id], kind if source_name else "outlet" if outlet else None)
         units[claim.id] = figure.unit
         claims.append(claim)

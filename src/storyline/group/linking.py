@@ -127,7 +127,9 @@ def _named_days(times, anchor: date | None) -> list[str]:
 
 
 def _figure_values(figures) -> list[str]:
-    return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > current().linking.small_number]
+    """Amounts two reports of one event share; not people's ages, which a city's shootings share by chance."""
+    return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > current().linking.small_number
+            and f.measure != "age"]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]) -> float:

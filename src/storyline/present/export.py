@@ -39,9 +39,10 @@ def collect(conn: Database, story_id: str | None = None) -> tuple[list[Article],
 
 def _quantity(q) -> dict:
     """The contract's quantity, plus (added under the contract's rule) whose figure it is and what it
-    measures, so a reader can tell two figures of one thing from figures of two things."""
+    measures (and whether the subject is only what the report is about), so a reader can tell two figures
+    of one thing from figures of two things."""
     data = asdict(q)
-    return {k: data[k] for k in ("value", "low", "high", "unit", "hedge", "subject", "measure")}
+    return {k: data[k] for k in ("value", "low", "high", "unit", "hedge", "subject", "measure", "subject_inferred")}
 
 
 def to_json_document(conn: Database, story_id: str | None = None) -> dict:

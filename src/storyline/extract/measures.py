@@ -1,0 +1,321 @@
+"""What a figure measures and of whom, read off the English parse.
+
+A figure is only comparable with another when both say what they measure and whose it is: "24 dead"
+and "five people killed" in an earthquake are one measure of one event, "80 people employed" by a
+company another. The measure is a short noun phrase from the words the report puts around the number,
+in this order of evidence:
+
+- the noun the amount is of: 'a depth of 10 km' -> depth, 'a GDP of $973bn' -> GDP;
+- a unit that is itself the measure: 'the 6.1-magnitude quake' -> magnitude (whose: the quake);
+- the noun a percentage or a sum qualifies: 'a 20 percent improvement', '$500m savings';
+- a common noun that has the figure: 'overall revenue topped $9.4 billion' -> revenue;
+- what happened to the things counted: '24 dead', '12 people were killed', 'killing five people',
+  'SeaMicro employs 80 people' -> the counted noun and its verb ('people killed', 'people employ');
+- a length, weight or time with nothing else said: distance, weight, duration;
+- money paid for something ('acquire SeaMicro for $334m'): its price.
+
+The subject is whose figure it is: the thing a unit qualifies ('the 6.1-magnitude quake'), the verb's
+subject when the figure is its object ('SeaMicro employs'), the thing that did it when the counted
+things are its victims ('a tsunami that killed', 'an earthquake ..., killing', 'injured by a
+landslide'); with the place it happened in ('in Central Aceh district') when the report names one.
+Never the speaker of the sentence the figure is reported in: that is its source.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from lemminflect import getInflection
+
+from ..config import current
+
+PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "off", "across", "throughout", "inside"}
+# clauses through which a figure's event is told from above ('an earthquake hit, killing ...'); not
+# 'ccomp': '..., said Sutopo' is who reports it
+CLAUSE_LINKS = {"advcl", "conj", "xcomp", "relcl", "acl"}
+PAYMENT = {"for"}  # 'acquire SeaMicro for $334m': the amount paid
+# the physical dimension of a unit, when the report names no measure: 'roughly 400 km south of Okinawa'
+DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "metre", "foot", "yard", "inch", "cm",
+                           "centimeter", "centimetre", "mm", "millimeter", "millimetre", "nautical"},
+              "weight": {"ton", "tonne", "kg", "kilogram", "pound", "lb", "gram", "ounce"},
+              "duration": {"second", "minute", "hour", "day", "week", "month", "year", "decade"},
+              "area": {"hectare", "acre"}}
+SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
+FRACTION_WORDS = {"half", "halve", "third", "quarter", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+MODIFIER_DEPS = ("nummod", "compound", "npadvmod", "amod", "quantmod")
+
+
+def figure_token(span):
+    """The number's own token: the last digit-like token of the span, else its root."""
+    numbers = [t for t in span if t.like_num]
+    return numbers[-1] if numbers else span.root
+
+
+def measure_of(span, counted, sum_or_share: bool) -> str | None:
+    """What the figure measures, as a short phrase ('depth', 'people killed', 'improvement')."""
+    share_of = next((p for t in span for p in t.children if p.dep_ == "prep" and p.lower_ == "of"), None)
+    if sum_or_share and share_of is not None:  # 'a third of the power', '90 percent of the components'
+        whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
+        return "share of " + _noun_phrase(whole) if whole is not None else "share"
+    holder = _holder(span, counted)
+    of = _of_noun(holder)
+    if of is not None:
+        return _noun_phrase(of, span)
+    unit = _unit(span, counted)
+    if unit is not None and not sum_or_share:
+        return _dimension(unit) or unit.lemma_.lower()
+    qualified = _qualified_noun(holder, span)
+    if qualified is not None and sum_or_share:
+        return _noun_phrase(qualified, span)
+    owner = _common_owner(holder)
+    if owner is not None:
+        return _noun_phrase(owner, span)
+    state = None if sum_or_share else _state_of(holder, span)
+    if state is not None:
+        noun = counted.lemma_.lower() if counted is not None and counted.pos_ == "NOUN" else None
+        return " ".join(w for w in (noun, state) if w)
+    if holder.dep_ == "pobj" and holder.head.lower_ in PAYMENT and holder.head.head.pos_ == "VERB":
+        return "price"
+    verb = governing_verb(holder)
+    return verb.lemma_.lower() if verb is not None else None
+
+
+def salient_entity(doc) -> str | None:
+    """What the report is most about: the proper name its names share most ('Aceh' of 'Aceh province',
+    'Banda Aceh' and 'Central Aceh'), as the report names it most."""
+    ents = [e for e in doc.ents if e.label_ in SALIENT_LABELS]
+    words = Counter(t.text for e in ents for t in e if t.pos_ == "PROPN" and t.is_title)
+    if not words:
+        return None
+    word = words.most_common(1)[0][0]
+    return Counter(e.text for e in ents if word in e.text.split()).most_common(1)[0][0]
+
+
+def subject_of_figure(span, counted) -> str | None:
+    """Whose figure it is, with the place the report says it happened in; None when the sentence does not
+    say (the report's own subject is then the figure's: see `salient_entity`)."""
+    holder = _holder(span, counted)
+    unit = _unit(span, counted)
+    qualified = _qualified_noun(holder, span) if unit is not None else None
+    verb = governing_verb(holder)
+    if qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
+        whose: str | None = _noun_phrase(qualified, span, skip={t.i for t in unit.subtree})
+    else:
+        whose = _agent(verb, span) if verb is not None else None
+    place = _place(verb, holder) if verb is not None else None
+    if whose and place and place.lower() in whose.lower():
+        place = None
+    return ", ".join(w for w in (whose, place) if w) or None
+
+
+def ages(doc) -> list[tuple[object, str, str]]:
+    """People's ages: '23-year-old twins Rebeika Powell and Kayetie Melchor', 'the 9-month-old girl',
+    'Pedro Rosales, 47,' (a number set off as a name's apposition): (number token, unit, whose)."""
+    found = []
+    for token in doc:
+        if not token.like_num:
+            continue
+        span_unit = _age_unit(token)
+        if span_unit is not None:
+            old = token.head.head
+            whose = old.head if old.dep_ == "amod" else None
+            if whose is not None:
+                found.append((token, span_unit, _person_named(whose)))
+        elif token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and token.i > token.head.i and \
+                token.nbor(-1).text == "," and token.ent_type_ in ("DATE", "CARDINAL"):
+            found.append((token, "years", _noun_phrase(token.head)))
+    return found
+
+
+def _age_unit(number) -> str | None:
+    """'23-year-old': the number modifies 'year' (or month, week), which modifies 'old'."""
+    unit = number.head
+    if number.dep_ != "nummod" or unit.lemma_.lower() not in ("year", "month", "week", "day") or \
+            unit.head.lower_ != "old" or unit.head.i - number.i > 4:
+        return None
+    return unit.lemma_.lower() + "s"
+
+
+def _person_named(noun) -> str:
+    """The person a described noun stands for: 'twins Rebeika Powell and Kayetie Melchor', 'Misty Nunley'."""
+    name = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    words = _noun_phrase(noun)
+    if name is not None:
+        names = [name, *(c for c in name.children if c.dep_ == "conj" and c.pos_ == "PROPN")]
+        words = words + " " + " and ".join(_noun_phrase(n) for n in names)
+    return words
+
+
+def governing_verb(token):
+    """The verb a figure's phrase hangs from, at most a few heads up."""
+    node = token
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.head is node:
+            return None
+        node = node.head
+    return node if node.pos_ in ("VERB", "AUX") else None
+
+
+def _holder(span, counted):
+    """The token that stands for the whole quantity phrase in the sentence: the noun counted, else the
+    span's root ('10 kilometers', '$9.4 billion'); for the second of two coordinated figures ('24 dead
+    and over 200 injured'), the first."""
+    holder = counted if counted is not None else span.root
+    while holder.dep_ == "conj" and holder.head.pos_ in ("NOUN", "ADJ", "NUM", "PROPN") and holder.head.like_num is False:
+        holder = holder.head
+    return holder
+
+
+def _unit(span, counted):
+    """A unit that is itself what is measured: a noun of the figure's own span ('10 km'), or the counted
+    noun when it only qualifies another ('the 6.1-magnitude quake', 'a five-member committee')."""
+    inside = next((t for t in span if t.pos_ == "NOUN" and not t.like_num and t.lower_ not in ("percent", "per", "cent")
+                   and t.lower_.rstrip("s") not in FRACTION_WORDS), None)
+    if inside is not None:
+        return inside
+    qualifies = counted is not None and counted.dep_ in MODIFIER_DEPS and counted.head.pos_ == "NOUN" and \
+        counted.head.i > counted.i
+    return counted if qualifies else None
+
+
+def _dimension(unit) -> str | None:
+    lemma = unit.lemma_.lower().rstrip("s")
+    return next((name for name, units in DIMENSIONS.items() if lemma in units), None)
+
+
+def _of_noun(holder):
+    """'a depth of 10 kilometres', 'a GDP of $973bn': the noun the amount is of."""
+    if holder.dep_ == "pobj" and holder.head.lower_ == "of" and holder.head.head.pos_ == "NOUN":
+        return holder.head.head
+    return None
+
+
+def _qualified_noun(holder, span):
+    """'a 20 percent improvement', 'the 6.1-magnitude quake': the noun after the figure it qualifies."""
+    for token in (figure_token(span), holder, *span):
+        head = token.head
+        if token.dep_ in MODIFIER_DEPS and head.pos_ == "NOUN" and head.i >= span.end:
+            return head.head if head.dep_ in MODIFIER_DEPS and head.head.pos_ == "NOUN" and head.head.i > head.i else head
+    return None
+
+
+def _common_owner(holder):
+    """'overall revenue topped $9.4 billion', 'the current penalty is 3 1/2 to 15 years': a common noun
+    that has the figure (a name there is whose it is, not what)."""
+    verb = holder.head
+    if holder.dep_ not in ("dobj", "attr", "npadvmod") or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_ or any(t.like_num for t in subject.subtree):
+        return None
+    # 'revenue topped $9.4bn' is the revenue; 'shares rose 17%' measures the rise, of the shares
+    return subject if verb.lemma_ in ("be", "top", "reach", "total", "stand") else None
+
+
+def _state_of(token, span) -> str | None:
+    """What happened to the things counted: 'dead' in '24 dead', 'killed' in '12 people were killed',
+    'injured' in '200 injured', 'killing' in 'killing five people'."""
+    if token.pos_ == "ADJ" and token.i >= span.end:
+        return token.lower_
+    for child in token.children:
+        if child.dep_ in ("amod", "acl", "oprd") and child.i > token.i and child.pos_ in ("VERB", "ADJ"):
+            return _participle(child)
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.dep_ == "oprd" and following.pos_ in ("VERB", "ADJ"):
+        return _participle(following)  # 'leaving 24 dead and over 200 injured'
+    verb = token.head
+    complement = next((c for c in verb.children if c.dep_ in ("oprd", "acomp") and c.pos_ == "ADJ"), None)
+    if token.dep_ in ("nsubjpass", "nsubj") and verb.pos_ == "VERB" and complement is not None:
+        return complement.lower_  # 'five people had been confirmed dead'
+    if token.dep_ in ("nsubjpass", "dobj") and verb.pos_ == "VERB":
+        return _participle(verb)  # 'people were killed', 'killing five people'
+    if token.dep_ == "nsubj" and verb.pos_ == "VERB":
+        return _participle(verb)  # 'four people died'
+    if token.head.pos_ == "ADJ" and token.head.i > token.i:
+        return token.head.lower_  # 'leaving 24 dead'
+    return None
+
+
+def _participle(word) -> str:
+    """'killing', 'kills' -> 'killed': what was done to the things counted, one wording for all tenses."""
+    if word.pos_ == "ADJ":
+        return word.lower_
+    forms = getInflection(word.lemma_.lower(), tag="VBN")
+    return forms[0] if forms else word.lower_
+
+
+def _agent(verb, span) -> str | None:
+    """The subject of the figure's verb, or of the clause it is told in, that is neither the figure nor
+    another figure ('10 people were killed, 140 were injured')."""
+    node = verb
+    for _ in range(4):
+        siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None)
+        if subject is None or any(t.like_num for t in subject.subtree):  # '12 were killed and 70 injured by a landslide'
+            subject = next((c for s in siblings for c in s.children if c.dep_ == "agent"), subject)
+        if subject is not None and subject.dep_ == "agent":
+            subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
+        if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span):
+            return _noun_phrase(subject, with_place=True)
+        if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
+            return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
+        if node.dep_ not in CLAUSE_LINKS or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _another_figure(subject, span) -> bool:
+    """'140 were injured', 'Twelve people were killed', or the figure itself: a count, not whose it is
+    ('a 6.1-magnitude earthquake' is whose: its number counts nothing)."""
+    return subject.like_num or any(c.dep_ == "nummod" for c in subject.children) or \
+        any(span.start <= t.i < span.end for t in subject.subtree)
+
+
+def _place(verb, holder) -> str | None:
+    """'in Central Aceh district', 'off Banda Aceh': the place named on the verb or on the things counted."""
+    clause = [holder, verb, *verb.ancestors]
+    clause += [c for owner in clause[1:] for c in owner.children if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
+    for owner in clause:
+        for prep in owner.children:
+            if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS:
+                place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if place is not None and _is_place(place):
+                    return _noun_phrase(place)
+    return None
+
+
+def _is_place(noun) -> bool:
+    return noun.ent_type_ in PLACE_ENTITIES or any(c.ent_type_ in PLACE_ENTITIES for c in noun.children
+                                                   if c.dep_ in ("compound", "poss"))
+
+
+def _noun_phrase(head, span=None, with_place: bool = False, skip: set[int] | None = None) -> str:
+    """A noun with its modifiers as written ('powerful earthquake'), and with_place the place it is in
+    ('in Indonesia's Aceh province'); no articles, clauses, appositions or the figure (span) itself; at
+    most a few words."""
+    keep = {head.i}
+    for child in head.children:
+        modifier = child.dep_ in ("compound", "amod", "nmod", "poss", "nummod") and child.i < head.i
+        where = with_place and child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS | {"of"}
+        if modifier or where:
+            keep |= {t.i for t in child.subtree}
+    left_out = set(range(span.start, span.end) if span is not None else ()) | (skip or set())
+    words: list[str] = []
+    for t in head.doc[min(keep):max(keep) + 1]:
+        if t.i not in keep or t.i in left_out or t.like_num or t.pos_ == "PRON" or t.dep_ in ("det", "punct") or _age_word(t):
+            continue
+        if t.dep_ == "case" and words:
+            words[-1] += t.text  # "Powell's son": the son, whose owner stays written as one
+        elif t.dep_ != "case":
+            words.append(t.text)
+    return " ".join(words[:current().extraction.figure_subject_words]) or head.text
+
+
+def _age_word(token) -> bool:
+    """'year' and 'old' of '23-year-old', said as the age's own figure."""
+    return (token.lower_ == "old" and any(_age_unit(c) for t in token.children for c in t.children)) or \
+        (any(_age_unit(c) is not None for c in token.children) and token.head.lower_ == "old")

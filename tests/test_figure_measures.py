@@ -1,0 +1,70 @@
+"""What a figure measures and whose it is, on the exhaustive dev golds' own reports (../shared/gold)."""
+
+from __future__ import annotations
+
+from conftest import gold_reports
+
+from storyline import analyse
+from storyline.extract import extract_facts
+from storyline.prepare.parse import parse
+
+
+def _figures(gold: str, key: str):
+    [report] = gold_reports(gold, url=key)
+    return extract_facts(parse(report["text"]), "a1", report.get("language")).figures
+
+
+def test_victims_ages_are_figures_with_their_person():
+    """CBS/AP on the Tulsa killings: '23-year-old twins Rebeika Powell and Kayetie Melchor, 33-year-old
+    Misty Nunley'; the Chicago report: 'Devon Lofton, 7,'. Each an age, of the person named."""
+    ages = {f.value: f.subject for f in _figures("gvc", "7d09bd3dd9") if f.measure == "age"}
+    assert ages[23] == "twins Rebeika Powell and Kayetie Melchor" and ages[33] == "Misty Nunley"
+    devon = [(f.value, f.unit) for f in _figures("gvc", "059ad6e444") if f.measure == "age" and f.subject == "Devon Lofton"]
+    assert devon == [(7, "years")]
+
+
+def test_numbers_that_name_or_pick_out_are_no_figures():
+    """'a 911 call', 'the 6700 block of South Aberdeen', a list's '1.', 'Internet Explorer, version 4.0',
+    'dozens injured' (no number a fact-checker can check) and 'one of those engineers'."""
+    said = {f.value for f in _figures("gvc", "e3a8378433")} | {f.value for f in _figures("gvc", "059ad6e444")}
+    assert not said & {911, 6700}
+    listed = _figures("ecbplus", "43_8ecbplus")
+    assert not [f for f in listed if f.text.strip() in ("1.", "2.", "3.", "4.")]
+    assert not [f for f in _figures("wikinewssum", "nn20041112a4") if f.value == 4 and "version" in f.text]
+    assert not [f for f in _figures("ecbplus", "37_1ecbplus") if f.hedge == "vague" or f.value is None]
+    assert not [f for f in _figures("ecbplus", "43_3ecbplus") if f.value == 1 and "One of those engineers" in f.text]
+
+
+def test_a_quake_report_says_what_each_figure_measures_and_of_what():
+    """AFP on the Aceh quake: the depth is a depth, the magnitude the quake's, the dead are the landslide's
+    in Bener Meriah district, not Sutopo's (he reports them)."""
+    figures = _figures("ecbplus", "37_4ecbplus")
+    by_value = {f.value: f for f in figures}
+    assert by_value[10].measure == "depth"
+    assert (by_value[8.6].measure, by_value[8.6].subject) == ("magnitude", "quake")
+    killed = [f for f in _figures("ecbplus", "37_3ecbplus") if f.value == 12]
+    assert killed and killed[0].measure == "people killed" and "Bener Meriah" in (killed[0].subject or "")
+
+
+def test_a_share_is_a_fraction_of_what_it_is_of():
+    """'the microprocessor only accounts for a third of the power consumption' (ECB+ 43_4): a third, of the power."""
+    [third] = [f for f in _figures("ecbplus", "43_4ecbplus") if f.value == 0.3333]
+    assert third.unit == "fraction" and third.measure == "share of power consumption"
+
+
+def test_ages_of_two_people_are_never_a_dispute():
+    """'23-year-old twins Rebeika Powell and Kayetie Melchor' (CBS/AP) and 'Powell's 3-year-old son' (KJRH):
+    two people's ages, not two outlets disagreeing."""
+    reports = gold_reports("gvc", url="7d09bd3dd9") + gold_reports("gvc", url="309fcffb73")
+    document = analyse(reports, workers=0).document
+    claims = {c["id"]: c for c in document["claims"]}
+    ages = [r for r in document["relations"] if r["type"] == "contradicts" and
+            (claims.get(r["a"]) or {}).get("quantity", {}).get("measure") == "age"]
+    assert not ages
+
+
+def test_a_subject_the_sentence_does_not_name_is_marked_as_the_report_s():
+    """'Four other people died in hospitals in the district' names no subject: the figure is the report's
+    (about Aceh), and says so, so that it never makes two figures 'of the same thing'."""
+    died = [f for f in _figures("ecbplus", "37_1ecbplus") if f.value == 4 and "hospitals" in f.text]
+    assert died and died[0].subject_inferred and died[0].measure == "people died"

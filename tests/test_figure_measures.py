@@ -68,3 +68,13 @@ def test_a_subject_the_sentence_does_not_name_is_marked_as_the_report_s():
     (about Aceh), and says so, so that it never makes two figures 'of the same thing'."""
     died = [f for f in _figures("ecbplus", "37_1ecbplus") if f.value == 4 and "hospitals" in f.text]
     assert died and died[0].subject_inferred and died[0].measure == "people died"
+
+
+def test_two_tolls_of_different_scope_are_no_dispute_and_two_counts_of_one_thing_are():
+    """ECB+ on the 2004 tsunami: '170,000 people in the province' (Aceh) and '230,000 people in 13 countries'
+    are two scopes, not a dispute; '13 countries' (Press TV) against '14 countries' (The Independent) is one."""
+    reports = [r for r in gold_reports("ecbplus") if "//37_" in r["url"]]
+    document = analyse(reports, workers=0).document
+    disputes = [r["why"] for r in document["relations"]
+                if r["type"] == "contradicts" and r["why"].startswith("different figures")]
+    assert len(disputes) == 1 and "13" in disputes[0] and "14" in disputes[0]

@@ -249,7 +249,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
     dated: dict[str, set[str]] = {}
     for kind, a, b in pairs:
         qa, qb = a.quantity, b.quantity
-        if a.source == b.source or _overlaps(qa, qb) or not _same_quantity(qa, qb):
+        if _one_voice(a, b) or _overlaps(qa, qb) or not _same_quantity(qa, qb):
             continue
         dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
         if dates_a and dates_b and not dates_a & dates_b:
@@ -264,6 +264,14 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
                                       f"{figure_text(qa, unit=False)}, {b.source or 'another'} says "
                                       f"{figure_text(qb, unit=False)}"))
     return relations
+
+
+def _one_voice(a: Claim, b: Claim) -> bool:
+    """Two figures one source gives (an update, a correction): the same named source, or two reports of no
+    known source or outlet that share an article."""
+    if a.source is None and b.source is None:
+        return bool(set(a.article_ids) & set(b.article_ids))
+    return a.source == b.source
 
 
 def _same_quantity(qa: Quantity, qb: Quantity) -> bool:

@@ -89,7 +89,9 @@ def salient_entity(doc) -> str | None:
     if not words:
         return None
     word = words.most_common(1)[0][0]
-    return Counter(e.text for e in ents if word in e.text.split()).most_common(1)[0][0]
+    names = Counter(e.text for e in ents if word in e.text.split())
+    # 'Aceh' of 'Banda Aceh', 'Central Aceh' and 'Aceh province': the word they share, unless one name holds it
+    return names.most_common(1)[0][0] if len(names) == 1 else word
 
 
 def subject_of_figure(span, counted) -> str | None:
@@ -276,14 +278,17 @@ def _another_figure(subject, span) -> bool:
 
 
 def _place(verb, holder) -> str | None:
-    """'in Central Aceh district', 'off Banda Aceh': the place named on the verb or on the things counted."""
+    """'in Central Aceh district', 'off Banda Aceh': the place named on the verb or on the things counted; on
+    the things counted any 'in' is their scope ('170,000 people in the province' are not '230,000 people in 13
+    countries')."""
     clause = [holder, verb, *verb.ancestors]
     clause += [c for owner in clause[1:] for c in owner.children if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
     for owner in clause:
         for prep in owner.children:
             if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS:
-                place = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if place is not None and _is_place(place):
+                place = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+                scope = owner is holder and holder is not verb and prep.lower_ == "in"
+                if place is not None and (scope or _is_place(place)):
                     return _noun_phrase(place)
     return None
 

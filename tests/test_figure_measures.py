@@ -78,3 +78,10 @@ def test_two_tolls_of_different_scope_are_no_dispute_and_two_counts_of_one_thing
     disputes = [r["why"] for r in document["relations"]
                 if r["type"] == "contradicts" and r["why"].startswith("different figures")]
     assert len(disputes) == 1 and "13" in disputes[0] and "14" in disputes[0]
+
+
+def test_a_fact_box_gives_each_figure_its_label_as_its_measure():
+    """Box Office Mojo's Michael Keaton chart: 'Lifetime Gross Total (23): $935,837,029 Average: $40,688,566':
+    one figure each, measured by its label (the parse of such a line, a run of names, proves nothing)."""
+    measures = {f.value: f.measure for f in _figures("wikinewssum", "boxofficemojo")}
+    assert measures[935837029] == "Lifetime Gross Total" and measures[40688566] == "Average"

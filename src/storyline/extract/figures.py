@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..config import current
 from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
-from .measures import ages, figure_token, measure_of, salient_entity, subject_of_figure
+from .measures import ages, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -208,10 +208,13 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         parsed = parse_number(span.text, decimal_comma)
         if parsed is None or parsed.hedge == "vague" or \
                 is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
-                (english and (_names_something(span) or _identifier(span))) or _pronoun_one(span, parsed) or \
+                (english and not fact_label(span) and (_names_something(span) or _identifier(span))) or \
+                _pronoun_one(span, parsed) or \
                 _list_marker(span):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
+        if english and fact_label(span):
+            unit = counted = None  # 'Population: 361 million GDP: ...': the next label is no noun counted
         if parsed.hedge == "about" and span[0].lower_ == "about" and span[0].dep_ == "prep":
             parsed.hedge = None  # 'a movie about two men': a preposition, not a hedge
         percent = _is_percent(span)

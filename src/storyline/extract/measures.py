@@ -23,6 +23,7 @@ Never the speaker of the sentence the figure is reported in: that is its source.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from lemminflect import getInflection
@@ -43,6 +44,8 @@ DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "met
               "area": {"hectare", "acre"}}
 SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 FRACTION_WORDS = {"half", "halve", "third", "quarter", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+# 'GDP: $973bn', 'Lifetime Gross Total (23): $935,837,029': a label, its colon, the figure
+FACT_LABEL = re.compile(r"((?:\b[A-Z][\w'-]*\s+){0,3}\b[A-Z][\w'-]*)\s*(?:\([^()]{0,12}\))?\s*:\s*[$€£¥]?\s*$")
 MODIFIER_DEPS = ("nummod", "compound", "npadvmod", "amod", "quantmod")
 
 
@@ -54,6 +57,9 @@ def figure_token(span):
 
 def measure_of(span, counted, sum_or_share: bool) -> str | None:
     """What the figure measures, as a short phrase ('depth', 'people killed', 'improvement')."""
+    label = fact_label(span)
+    if label:
+        return label
     share_of = next((p for t in span for p in t.children if p.dep_ == "prep" and p.lower_ == "of"), None)
     if sum_or_share and share_of is not None:  # 'a third of the power', '90 percent of the components'
         whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
@@ -79,6 +85,12 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
         return "price"
     verb = governing_verb(holder)
     return verb.lemma_.lower() if verb is not None else None
+
+
+def fact_label(span) -> str | None:
+    """A table's or fact box's label: 'Population: 361 million GDP: $973bn', 'Lifetime Gross Total (23): $935m'."""
+    label = FACT_LABEL.search(span.doc.text[max(0, span.start_char - 60):span.start_char])
+    return label.group(1).strip() if label else None
 
 
 def salient_entity(doc) -> str | None:

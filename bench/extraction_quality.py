@@ -8,6 +8,8 @@
   `direct_quotations` on the same spaCy parse (speaker = its speaker tokens). Beside them the quote
   recall and precision of the exhaustive dev golds (../shared/eval/score_golds.py) and the speaker
   chooser's figures per corpus, fitted on all and left out (scripts/train_speakers.py).
+- figures of the dev golds, per gold and total: recall, precision, measure with subject, disputes found
+  and their precision (nothing in figure extraction is fitted to them, so each row is a left-out one).
 - figures and disputes: the project's own annotated WikinewsSum fixture
   (tests/fixtures/figures/gold.json), precision and recall.
 
@@ -157,21 +159,29 @@ def extraction_table(skip_peers: bool = False) -> None:
     for line in ours[1:-1]:
         print(f"{'':<12} {line}")
     print(f"{'':<12} storyline ingest {len(rows('polnear')) / seconds:.1f} articles/s end to end")
-    print(f"{'dev golds':<12} {'quotes (total row)':<30} {gold_quotes_line()}", flush=True)
+    golds = gold_rows()
+    total = golds["total"]
+    print(f"{'dev golds':<12} {'quotes (total row)':<30} recall {total['quote R']}, precision {total['quote P']}",
+          flush=True)
+    # no part of figure extraction is fitted to these golds: each row is already a left-out figure
+    for name, row in golds.items():
+        print(f"{'dev golds' if name == 'total' else '':<12} {'figures ' + name.removeprefix('dev-'):<30} "
+              f"recall {row['num R']}, precision {row['num P']}, measure+subject {row['measure R']}; "
+              f"disputes found {row['dispute R']}, precision {row['dispute P']}", flush=True)
     print(f"{'':<12} the speaker chooser of direct quotes (scripts/train_speakers.py), in-corpus and left out:")
     for line in speaker_chooser_lines():
         print(f"{'':<12} {line}", flush=True)
     print(f"{'wikinewssum':<12} {'own fixture':<30} {fixture_line()}")
 
 
-def gold_quotes_line() -> str:
-    """Quote recall and precision over the exhaustive dev golds (../shared/eval/score_golds.py's total row)."""
+def gold_rows() -> dict[str, dict[str, str]]:
+    """The exhaustive dev golds' table (../shared/eval/score_golds.py): gold (and 'total') -> cell by column."""
     out = subprocess.run([sys.executable, str(SHARED / "eval" / "score_golds.py")], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
-    header = next(line for line in out.splitlines() if line.startswith("gold"))
-    total = next(line for line in out.splitlines() if line.startswith("total"))
-    cells = dict(zip((c.strip() for c in header.split("|")), (c.strip() for c in total.split("|"))))
-    return f"recall {cells['quote R']}, precision {cells['quote P']}"
+    lines = [line for line in out.splitlines() if "|" in line]
+    header = [c.strip() for c in lines[0].split("|")]
+    rows = [dict(zip(header, (c.strip() for c in line.split("|")))) for line in lines[1:]]
+    return {row["gold"]: row for row in rows}
 
 
 def speaker_chooser_lines() -> list[str]:

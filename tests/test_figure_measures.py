@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import gold_reports
 
-from storyline import analyse
+from storyline import Storyline, analyse
 from storyline.extract import extract_facts
 from storyline.prepare.parse import parse
+from storyline.web.views import story_detail
 
 
 def _figures(gold: str, key: str):
@@ -85,3 +88,18 @@ def test_a_fact_box_gives_each_figure_its_label_as_its_measure():
     one figure each, measured by its label (the parse of such a line, a run of names, proves nothing)."""
     measures = {f.value: f.measure for f in _figures("wikinewssum", "boxofficemojo")}
     assert measures[935837029] == "Lifetime Gross Total" and measures[40688566] == "Average"
+
+
+def test_a_story_lists_its_disputed_figures_first_with_what_they_measure(tmp_path):
+    """ECB+ on the Aceh quake: '13 countries' (Press TV) against '14 countries' (The Independent) lead the
+    story's figures, ahead of the many one-report ones, each saying what it measures."""
+    reports = [r for r in gold_reports("ecbplus") if "//37_" in r["url"]]
+    source = tmp_path / "aceh.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in reports) + "\n", encoding="utf-8")
+    with Storyline(tmp_path / "aceh.db") as news:
+        news.ingest([source])
+        [story_id] = [s for s in news.story_ids() if len(news.story(s).articles) > 1]
+        detail = story_detail(news, story_id)
+    assert detail is not None and len(detail.figures) > 10
+    assert {c.quantity.value for c in detail.figures[:2]} == {13, 14}
+    assert all(c.quantity.measure for c in detail.figures[:2])

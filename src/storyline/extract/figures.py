@@ -5,8 +5,10 @@ date, a year, a phone number, an identifier ("AMX-10", "A321") or a name ("12 Up
 "Ocean's Twelve"). The span is widened to the currency sign and scale the parser leaves
 out ("$500m" is tagged "500"). What it counts comes from the syntax: the noun the number
 modifies, or for money and percentages the currency and "%"; whose quantity it is (the
-subject) and what is measured (the verb or noun it attaches to) come from the parse too,
-so that a dispute is only ever between figures for the same thing.
+subject) and what it measures come from the parse too (`measures.py`), so that a dispute is
+only ever between figures for the same thing. People's ages ('23-year-old twins', 'Devon
+Lofton, 7,') are figures; vague quantities ('dozens'), identifiers ('a 911 call'), list and
+footnote markers are not.
 """
 
 from __future__ import annotations

@@ -152,6 +152,14 @@ class DayCount:
     by_outlet: dict[str, int]
 
 
+def key_figures(analysis: StoryAnalysis) -> list[Claim]:
+    """A story's figures as a reader wants them: those in dispute first, then those most reports carry, then
+    those a named source gives; one report's unattributed figure last."""
+    disputed = {i for r in analysis.relations if r.type == "contradicts" for i in (r.a, r.b)}
+    return sorted(analysis.claims, key=lambda c: (c.id not in disputed, -len(c.article_ids),
+                                                  c.source_kind in (None, "outlet"), c.id))
+
+
 def reports_over_time(articles: list[Article]) -> list[DayCount]:
     """Dated reports per day and outlet, from the first report to the last, empty days included.
 

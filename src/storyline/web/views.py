@@ -19,7 +19,18 @@ from ..analysis import corrections
 from ..analysis.corrections import describe
 from ..api import ClaimCheck, StoryFilter, Storyline, StoryRow, story_sort_key
 from ..config import current
-from ..models import Article, Correction, Entity, Event, Quote, Relation, StoryAnalysis, figure_text, speaker_confidence
+from ..models import (
+    Article,
+    Claim,
+    Correction,
+    Entity,
+    Event,
+    Quote,
+    Relation,
+    StoryAnalysis,
+    figure_text,
+    speaker_confidence,
+)
 from ..present import chart, coverage, export
 from ..present.coverage import Coverage, Phase
 from ..text import content_words, overlap
@@ -151,6 +162,7 @@ class StoryDetail:
     speakers: list[tuple[str, str | None, list[Statement]]] = field(default_factory=list)
     disputes: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
     agreements: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
+    figures: list[Claim] = field(default_factory=list)  # disputed, then most carried, first
 
     def cite(self, article_ids: list[str], text: str) -> list[Citation]:
         return [Citation(a, self.number[a], text) for a in article_ids if a in self.number]
@@ -179,6 +191,7 @@ def story_detail(news: Storyline, story_id: str) -> StoryDetail | None:
         by_speaker[(said.speaker or "unattributed", said.speaker_entity_id)].append(detail.statements[said.id])
     detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
                              key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
+    detail.figures = coverage.key_figures(analysis)
     _show_corrections(news, detail)
     for relation in analysis.relations:
         a, b = detail.statements.get(relation.a), detail.statements.get(relation.b)

@@ -103,3 +103,10 @@ def test_a_story_lists_its_disputed_figures_first_with_what_they_measure(tmp_pat
     assert detail is not None and len(detail.figures) > 10
     assert {c.quantity.value for c in detail.figures[:2]} == {13, 14}
     assert all(c.quantity.measure for c in detail.figures[:2])
+
+
+def test_a_gun_s_calibre_is_a_figure_of_that_gun():
+    """'Devon accidentally shot himself with a .22-caliber handgun' (Chicago Sun-Times): a calibre of 0.22, of
+    the handgun, which reports of one shooting give alike or not."""
+    [calibre] = [f for f in _figures("gvc", "5cf042b40d") if f.measure == "gun caliber"]
+    assert (calibre.value, calibre.subject) == (0.22, "handgun")

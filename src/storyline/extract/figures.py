@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..config import current
 from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
-from .measures import ages, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
+from .measures import ages, calibres, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -234,7 +234,15 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         figures.append(figure)
     if english:
         figures += [_age_figure(number, unit, whose, sentence_of) for number, unit, whose in ages(doc)]
+        figures += [_calibre_figure(number, gun, sentence_of) for number, gun in calibres(doc)]
     return figures
+
+
+def _calibre_figure(number, gun: str, sentence_of: dict[int, int]) -> RawFigure:
+    """'a .22-caliber handgun': the gun's calibre, which reports of one shooting give alike or not."""
+    sent = number.sent
+    return RawFigure(float(number.text), None, None, None, "caliber", "caliber", sent.text.strip(), number.idx,
+                     sentence_of[sent.start], subject=gun, measure="gun caliber")
 
 
 def _age_figure(number, unit: str, whose: str, sentence_of: dict[int, int]) -> RawFigure:

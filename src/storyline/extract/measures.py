@@ -46,6 +46,7 @@ SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WOR
 FRACTION_WORDS = {"half", "halve", "third", "quarter", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 # 'GDP: $973bn', 'Lifetime Gross Total (23): $935,837,029': a label, its colon, the figure
 FACT_LABEL = re.compile(r"((?:\b[A-Z][\w'-]*\s+){0,3}\b[A-Z][\w'-]*)\s*(?:\([^()]{0,12}\))?\s*:\s*[$€£¥]?\s*$")
+CALIBRE = re.compile(r"\.\d{2,3}")  # '.45', '.357': a gun's bore, written with its point
 MODIFIER_DEPS = ("nummod", "compound", "npadvmod", "amod", "quantmod")
 
 
@@ -139,6 +140,17 @@ def ages(doc) -> list[tuple[object, str, str]]:
         elif token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and token.i > token.head.i and \
                 token.nbor(-1).text == "," and token.ent_type_ in ("DATE", "CARDINAL"):
             found.append((token, "years", _noun_phrase(token.head)))
+    return found
+
+
+def calibres(doc) -> list[tuple[object, str]]:
+    """Guns' calibres: 'a .22-caliber handgun', 'an unlicensed Colt .45 handgun': (number token, the gun)."""
+    found = []
+    for chunk in doc.noun_chunks:
+        number = next((t for t in chunk if CALIBRE.fullmatch(t.text)), None)
+        if number is not None and chunk.root.pos_ == "NOUN" and chunk.root.i > number.i:
+            calibre = {t.i for t in chunk if t.lower_ in ("caliber", "calibre", "-")}
+            found.append((number, _noun_phrase(chunk.root, skip=calibre | {number.i})))
     return found
 
 

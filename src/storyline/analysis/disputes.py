@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..config import current
@@ -47,6 +47,8 @@ TOPIC_PREPOSITIONS = {"about", "of", "on"}
 # a short quoted name ('the "Make love not spam" campaign') whose words deny nothing
 QUOTED_TITLE = re.compile(r"[\"“«]\W*(?:\w+\W+){0,5}\w+\W*[\"”»]")
 PEOPLE = "people"
+DURATION = "duration"
+SECONDS = {"seconds": 1, "minutes": 60, "hours": 3_600, "days": 86_400, "weeks": 604_800}  # a duration's units
 # "stopped work" or "halted production" is the strike itself, not its end
 COMPLETION = re.compile(r"\b(?:is|was|were|are|would be|has been|had been)\s+over\b|\b(?:ended|completed|finished|"
                         r"concluded|halted|stopped)\b(?!\s+(?:work|working|production|operations|traffic))|"
@@ -248,7 +250,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
              for i, a in enumerate(same) for b in same[i + 1:] if not (a.id in done and b.id in done)]
     dated: dict[str, set[str]] = {}
     for kind, a, b in pairs:
-        qa, qb = a.quantity, b.quantity
+        qa, qb = _in_seconds(a.quantity), _in_seconds(b.quantity)
         if _one_voice(a, b) or _overlaps(qa, qb) or not _same_quantity(qa, qb):
             continue
         dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
@@ -261,8 +263,8 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
         if named_alike or alike or side_by_side:
             relations.append(Relation(a.id, b.id, "contradicts",
                                       f"different figures for {_what(qa, qb)}: {a.source or 'one report'} says "
-                                      f"{figure_text(qa, unit=False)}, {b.source or 'another'} says "
-                                      f"{figure_text(qb, unit=False)}"))
+                                      f"{figure_text(a.quantity, unit=kind == DURATION)}, {b.source or 'another'} says "
+                                      f"{figure_text(b.quantity, unit=kind == DURATION)}"))
     return relations
 
 
@@ -305,7 +307,18 @@ def _dates(claim: Claim, published: dict[str, str | None], known: dict[str, set[
 
 
 def _kind(unit: str) -> str:
+    if unit in SECONDS:
+        return DURATION
     return PEOPLE if stem(unit.split()[-1]) in PEOPLE_NOUNS else unit
+
+
+def _in_seconds(q: Quantity) -> Quantity:
+    """'around one minute' as 60 seconds, so that it meets 'around 15 seconds'; other figures as they are."""
+    factor = SECONDS.get(q.unit or "")
+    if factor is None:
+        return q
+    scaled = {k: getattr(q, k) * factor for k in ("value", "low", "high") if getattr(q, k) is not None}
+    return replace(q, unit="seconds", **scaled)
 
 
 def _what(qa, qb) -> str:

@@ -57,7 +57,8 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     by_id = {e.id: e for e in entities}
     raw_quotes = [(a.id, q) for a in originals for q in facts[a.id].quotes]
     quotes = merge_quotes(story_id, raw_quotes, alias_map, by_id, day_of)
-    raw_figures = [(a.id, f, figure_source(f, facts[a.id].quotes)) for a in originals for f in facts[a.id].figures]
+    raw_figures = [(a.id, f, figure_source(f, facts[a.id].quotes)) for a in originals for f in facts[a.id].figures
+                   if not f.identifier]
     claims = merge_figures(story_id, raw_figures, alias_map, by_id, {a.id: a.outlet for a in articles},
                            {a.id: a.language for a in articles})
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)

@@ -27,6 +27,9 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars"
               "sterling": "GBP", "¥": "JPY", "yen": "JPY", "rs": "INR", "rs.": "INR", "₹": "INR", "rupees": "INR",
               "kronor": "SEK", "krona": "SEK", "yuan": "CNY", "renminbi": "CNY", "francs": "CHF", "a$": "AUD",
               "c$": "CAD", "hk$": "HKD"}
+# 'around 15 seconds', 'more than two weeks': a hedge, a number, a unit of time, nothing else
+DURATION = re.compile(r"((?:(?:about|around|nearly|almost|some|roughly|more than|at least|over|just|only)\s+)?"
+                      r"(?:\d[\d,.]*|[a-z]+(?:[ -][a-z]+)?))\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)")
 PERCENT_WORDS = {"%", "percent", "pc", "pct"}
 PERCENT_TEXT = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bpct\b|\d\s*pc\b")
 # 'milliondollars': a scale and a currency run together by a careless page
@@ -78,6 +81,9 @@ class RawFigure:
     measure: str | None = None
     subject_inferred: bool = False  # the sentence names no one: the subject is what the report is about
     attributed_to: str | None = None
+    # a number that names one thing ('a 911 call', 'the 6700 block'): no figure to show, but reports of one
+    # event share it
+    identifier: bool = False
 
 
 def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
@@ -210,8 +216,7 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         parsed = parse_number(span.text, decimal_comma)
         if parsed is None or parsed.hedge == "vague" or \
                 is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
-                (english and not fact_label(span) and (_names_something(span) or _identifier(span))) or \
-                _pronoun_one(span, parsed) or \
+                (english and _names_something(span) and not fact_label(span)) or _pronoun_one(span, parsed) or \
                 _list_marker(span):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
@@ -227,7 +232,7 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
             unit = counted = "fraction"
         sent = span.sent
         figure = RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted, sent.text.strip(),
-                           span.start_char, sentence_of[sent.start])
+                           span.start_char, sentence_of[sent.start], identifier=english and _identifier(span))
         if english:
             _read_subject_and_measure(figure, span, bool(currency or percent or unit == "fraction"), report_subject)
             figure.attributed_to = _according_to(sent)
@@ -235,7 +240,38 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     if english:
         figures += [_age_figure(number, unit, whose, sentence_of) for number, unit, whose in ages(doc)]
         figures += [_calibre_figure(number, gun, sentence_of) for number, gun in calibres(doc)]
+        figures += [_duration_figure(span, sentence_of, report_subject) for span in _durations(doc)]
     return figures
+
+
+def _durations(doc) -> list:
+    """'for around 15 seconds', 'for 30 years', 'lasted two days': how long something went on. Not a date
+    ('two years ago', 'the past 50 years', 'last year'), a time window ('in 24 hours', 'within 10 days') nor
+    an age ('7 years old')."""
+    found = []
+    for ent in doc.ents:
+        match = DURATION.fullmatch(ent.text.lower())
+        if ent.label_ not in ("DATE", "TIME") or not match or not (parse_number(match.group(1)) or ParsedNumber(
+                None, None, None, None)).value:
+            continue
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        before = doc[ent.start - 1] if ent.start else None
+        lasted = before is not None and (before.lower_ == "for" or before.lemma_ == "last")  # not 'in 24 hours'
+        if lasted and after not in ("ago", "old", "earlier", "later", "-"):
+            found.append(ent)
+    return found
+
+
+def _duration_figure(span, sentence_of: dict[int, int], report_subject: str | None) -> RawFigure:
+    parsed = parse_number(DURATION.fullmatch(span.text.lower()).group(1))  # type: ignore[union-attr]
+    unit = span[-1].lemma_.lower() + "s"
+    sent = span.sent
+    figure = RawFigure(parsed.value if parsed else None, None, None, parsed.hedge if parsed else None, unit, unit,
+                       sent.text.strip(), span.start_char, sentence_of[sent.start], measure="duration")
+    figure.subject = subject_of_figure(span, None)
+    if figure.subject is None and report_subject:
+        figure.subject, figure.subject_inferred = report_subject, True
+    return figure
 
 
 def _calibre_figure(number, gun: str, sentence_of: dict[int, int]) -> RawFigure:

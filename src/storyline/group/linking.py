@@ -127,9 +127,10 @@ def _named_days(times, anchor: date | None) -> list[str]:
 
 
 def _figure_values(figures) -> list[str]:
-    """Amounts two reports of one event share; not people's ages, which a city's shootings share by chance."""
+    """Amounts two reports of one event share; not people's ages nor how long things lasted, which unrelated
+    reports share by chance."""
     return [f"{f.value:g}" for f in figures if f.value is not None and abs(f.value) > current().linking.small_number
-            and f.measure != "age"]
+            and f.measure not in ("age", "duration")]
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float]) -> float:

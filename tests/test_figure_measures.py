@@ -125,3 +125,10 @@ def test_how_long_the_ground_shook_is_a_figure_and_a_date_is_not():
     assert (seconds.value, seconds.unit, seconds.hedge) == (15, "seconds", "about")
     [minute] = [f for f in _figures("ecbplus", "37_5ecbplus") if f.measure == "duration"]
     assert (minute.value, minute.unit) == (1, "minutes")
+
+
+def test_one_beside_another_count_counts():
+    """The Japan Times: 'In 2003, it said it found seven research vessels and one submarine': one submarine is
+    a count like the seven vessels, not the pronoun of 'one senior official said'."""
+    counted = {(f.value, f.unit) for f in _figures("wikinewssum", "nn20041113a4")}
+    assert {(7, "vessel"), (1, "submarine")} <= counted

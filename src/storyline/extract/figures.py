@@ -295,7 +295,14 @@ def _pronoun_one(span, parsed: ParsedNumber) -> bool:
     if parsed.value != 1:
         return False
     picks_out = span.end < len(span.doc) and span.doc[span.end].lower_ == "of"
-    return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an"))
+    return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an") and not _in_a_count(span))
+
+
+def _in_a_count(span) -> bool:
+    """'seven research vessels and one submarine': 'one' beside another count counts too."""
+    thing = figure_token(span).head
+    siblings = [thing.head] if thing.dep_ == "conj" else [c for c in thing.children if c.dep_ == "conj"]
+    return any(c.dep_ == "nummod" and c.like_num for s in siblings for c in s.children)
 
 
 def _list_marker(span) -> bool:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Span, Token
+
 from ..config import current
 from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
-from .measures import ages, calibres, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
+from .measures import FRACTIONS, ages, calibres, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -46,8 +48,6 @@ HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), 
           ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
           ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
           ("an estimated", "about"), ("estimated", "about")]
-FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10}
 HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 # Languages that write 12.000 for twelve thousand and 3,5 for three and a half.
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
@@ -62,6 +62,7 @@ class ParsedNumber:
     low: float | None
     high: float | None
     hedge: str | None
+    fraction: bool = False  # 'a third': a share of a whole
 
 
 @dataclass
@@ -117,16 +118,16 @@ def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
         if high < low and low >= 1000 and high < 1000:  # "500 to 700,000" style: scale shared
             low *= 1000
         return ParsedNumber(None, low, high, hedge) if low < high else None
-    whole = _fraction(phrase)
-    if whole is None:
-        whole = _single_number(phrase)
+    share = _fraction(phrase)
+    if share is not None:
+        return ParsedNumber(share, None, None, hedge, fraction=True)
+    whole = _single_number(phrase)
     return ParsedNumber(whole, None, None, hedge) if whole is not None else None
 
 
 def _fraction(phrase: str) -> float | None:
     """'a third', 'half', 'two fifths': a share, to four decimals."""
-    match = re.fullmatch(r"(?:(a|an|one|two|three|four)\s+)?(half|third|quarter|fourth|fifth|sixth|seventh|eighth|ninth|tenth)s?",
-                         phrase)
+    match = re.fullmatch(rf"(?:(a|an|one|two|three|four)\s+)?({'|'.join(FRACTIONS)})s?", phrase)
     if not match:
         return None
     numerator = SPELLED_UNITS.get(match.group(1) or "one", 1)
@@ -214,13 +215,14 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     for ent in _joined_ranges(doc, english):
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
+        labelled = english and fact_label(span) is not None
         if parsed is None or parsed.hedge == "vague" or \
                 is_not_a_figure(text_of(doc), span.start_char, span.end_char, parsed.value) or \
-                (english and _names_something(span) and not fact_label(span)) or _pronoun_one(span, parsed) or \
+                (english and _names_something(span) and not labelled) or _pronoun_one(span, parsed) or \
                 _list_marker(span):
             continue
         unit, counted = _counted_noun(span) if english else _following_word(span)
-        if english and fact_label(span):
+        if labelled:
             unit = counted = None  # 'Population: 361 million GDP: ...': the next label is no noun counted
         if parsed.hedge == "about" and span[0].lower_ == "about" and span[0].dep_ == "prep":
             parsed.hedge = None  # 'a movie about two men': a preposition, not a hedge
@@ -228,65 +230,64 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
         currency = None if percent else _currency(span)
         if currency or percent:
             unit = counted = currency or "%"
-        elif _fraction(span.text.lower().replace("about ", "").replace("nearly ", "").strip()) is not None:
+        elif parsed.fraction:
             unit = counted = "fraction"
         sent = span.sent
         figure = RawFigure(parsed.value, parsed.low, parsed.high, parsed.hedge, unit, counted, sent.text.strip(),
                            span.start_char, sentence_of[sent.start], identifier=english and _identifier(span))
         if english:
-            _read_subject_and_measure(figure, span, bool(currency or percent or unit == "fraction"), report_subject)
+            _read_subject_and_measure(figure, span, bool(currency or percent or parsed.fraction), report_subject)
             figure.attributed_to = _according_to(sent)
         figures.append(figure)
     if english:
-        figures += [_age_figure(number, unit, whose, sentence_of) for number, unit, whose in ages(doc)]
-        figures += [_calibre_figure(number, gun, sentence_of) for number, gun in calibres(doc)]
-        figures += [_duration_figure(span, sentence_of, report_subject) for span in _durations(doc)]
+        # people's ages ('23-year-old twins', 'Devon Lofton, 7,'), guns' calibres ('a .22-caliber handgun'),
+        # how long things lasted ('for around 15 seconds'): figures a fact-checker checks, which reports of
+        # one event give alike or not
+        for number, unit, whose in ages(doc):
+            figures.append(_figure_at(number, parse_number(number.text), unit, "age", whose, sentence_of))
+        for number, gun in calibres(doc):
+            figures.append(_figure_at(number, ParsedNumber(float(number.text), None, None, None), "caliber",
+                                      "gun caliber", gun, sentence_of))
+        for span, parsed in _durations(doc):
+            figure = _figure_at(span, parsed, span[-1].lemma_.lower() + "s", "duration", None, sentence_of)
+            _set_subject(figure, subject_of_figure(span, None), report_subject)
+            figures.append(figure)
     return figures
 
 
-def _durations(doc) -> list:
+def _durations(doc) -> list[tuple[Span, ParsedNumber]]:
     """'for around 15 seconds', 'for 30 years', 'lasted two days': how long something went on. Not a date
     ('two years ago', 'the past 50 years', 'last year'), a time window ('in 24 hours', 'within 10 days') nor
     an age ('7 years old')."""
     found = []
     for ent in doc.ents:
-        match = DURATION.fullmatch(ent.text.lower())
-        if ent.label_ not in ("DATE", "TIME") or not match or not (parse_number(match.group(1)) or ParsedNumber(
-                None, None, None, None)).value:
+        match = DURATION.fullmatch(ent.text.lower()) if ent.label_ in ("DATE", "TIME") else None
+        parsed = parse_number(match.group(1)) if match else None
+        if parsed is None or parsed.value is None:
             continue
         after = doc[ent.end].lower_ if ent.end < len(doc) else ""
         before = doc[ent.start - 1] if ent.start else None
         lasted = before is not None and (before.lower_ == "for" or before.lemma_ == "last")  # not 'in 24 hours'
         if lasted and after not in ("ago", "old", "earlier", "later", "-"):
-            found.append(ent)
+            found.append((ent, parsed))
     return found
 
 
-def _duration_figure(span, sentence_of: dict[int, int], report_subject: str | None) -> RawFigure:
-    parsed = parse_number(DURATION.fullmatch(span.text.lower()).group(1))  # type: ignore[union-attr]
-    unit = span[-1].lemma_.lower() + "s"
-    sent = span.sent
-    figure = RawFigure(parsed.value if parsed else None, None, None, parsed.hedge if parsed else None, unit, unit,
-                       sent.text.strip(), span.start_char, sentence_of[sent.start], measure="duration")
-    figure.subject = subject_of_figure(span, None)
-    if figure.subject is None and report_subject:
+def _figure_at(where: Token | Span, parsed: ParsedNumber | None, unit: str, measure: str, whose: str | None,
+               sentence_of: dict[int, int]) -> RawFigure:
+    """A figure read from a token or span of its own (an age, a calibre, a duration), with what it measures."""
+    sent = where.sent
+    value, hedge = (parsed.value, parsed.hedge) if parsed else (None, None)
+    start = where.idx if isinstance(where, Token) else where.start_char
+    return RawFigure(value, None, None, hedge, unit, unit, sent.text.strip(), start, sentence_of[sent.start],
+                     subject=whose, measure=measure)
+
+
+def _set_subject(figure: RawFigure, said: str | None, report_subject: str | None) -> None:
+    """The subject the sentence names, else what the report is about, marked as inferred."""
+    figure.subject = said
+    if said is None and report_subject:
         figure.subject, figure.subject_inferred = report_subject, True
-    return figure
-
-
-def _calibre_figure(number, gun: str, sentence_of: dict[int, int]) -> RawFigure:
-    """'a .22-caliber handgun': the gun's calibre, which reports of one shooting give alike or not."""
-    sent = number.sent
-    return RawFigure(float(number.text), None, None, None, "caliber", "caliber", sent.text.strip(), number.idx,
-                     sentence_of[sent.start], subject=gun, measure="gun caliber")
-
-
-def _age_figure(number, unit: str, whose: str, sentence_of: dict[int, int]) -> RawFigure:
-    """'23-year-old twins', 'Devon Lofton, 7,': a person's age, a figure a fact-checker checks."""
-    sent = number.sent
-    value = parse_number(number.text)
-    return RawFigure(value.value if value else None, None, None, None, unit, unit, sent.text.strip(), number.idx,
-                     sentence_of[sent.start], subject=whose, measure="age")
 
 
 def _pronoun_one(span, parsed: ParsedNumber) -> bool:
@@ -369,9 +370,7 @@ def _read_subject_and_measure(figure: RawFigure, span, sum_or_share: bool, repor
     it measures ('people killed', 'depth')."""
     counted = _counted_token(span)
     figure.measure = measure_of(span, counted, sum_or_share)
-    figure.subject = subject_of_figure(span, counted)
-    if figure.subject is None and report_subject:
-        figure.subject, figure.subject_inferred = report_subject, True
+    _set_subject(figure, subject_of_figure(span, counted), report_subject)
 
 
 def _according_to(sent) -> str | None:

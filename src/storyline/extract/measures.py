@@ -10,7 +10,7 @@ in this order of evidence:
 - the noun a percentage or a sum qualifies: 'a 20 percent improvement', '$500m savings';
 - a common noun that has the figure: 'overall revenue topped $9.4 billion' -> revenue;
 - what happened to the things counted: '24 dead', '12 people were killed', 'killing five people',
-  'SeaMicro employs 80 people' -> the counted noun and its verb ('people killed', 'people employ');
+  'SeaMicro employs 80 people' -> the counted noun and its verb ('people killed', 'people employed');
 - a length, weight or time with nothing else said: distance, weight, duration;
 - money paid for something ('acquire SeaMicro for $334m'): its price.
 
@@ -27,6 +27,7 @@ import re
 from collections import Counter
 
 from lemminflect import getInflection
+from spacy.tokens import Token
 
 from ..config import current
 
@@ -43,7 +44,9 @@ DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "met
               "duration": {"second", "minute", "hour", "day", "week", "month", "year", "decade"},
               "area": {"hectare", "acre"}}
 SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
-FRACTION_WORDS = {"half", "halve", "third", "quarter", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+# a share's denominator by its word: 'a third', 'two fifths'
+FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10}
 # 'GDP: $973bn', 'Lifetime Gross Total (23): $935,837,029': a label, its colon, the figure
 FACT_LABEL = re.compile(r"((?:\b[A-Z][\w'-]*\s+){0,3}\b[A-Z][\w'-]*)\s*(?:\([^()]{0,12}\))?\s*:\s*[$€£¥]?\s*$")
 CALIBRE = re.compile(r"\.\d{2,3}")  # '.45', '.357': a gun's bore, written with its point
@@ -124,7 +127,7 @@ def subject_of_figure(span, counted) -> str | None:
     return ", ".join(w for w in (whose, place) if w) or None
 
 
-def ages(doc) -> list[tuple[object, str, str]]:
+def ages(doc) -> list[tuple[Token, str, str]]:
     """People's ages: '23-year-old twins Rebeika Powell and Kayetie Melchor', 'the 9-month-old girl',
     'Pedro Rosales, 47,' (a number set off as a name's apposition): (number token, unit, whose)."""
     found = []
@@ -143,7 +146,7 @@ def ages(doc) -> list[tuple[object, str, str]]:
     return found
 
 
-def calibres(doc) -> list[tuple[object, str]]:
+def calibres(doc) -> list[tuple[Token, str]]:
     """Guns' calibres: 'a .22-caliber handgun', 'an unlicensed Colt .45 handgun': (number token, the gun)."""
     found = []
     for chunk in doc.noun_chunks:
@@ -199,7 +202,7 @@ def _unit(span, counted):
     """A unit that is itself what is measured: a noun of the figure's own span ('10 km'), or the counted
     noun when it only qualifies another ('the 6.1-magnitude quake', 'a five-member committee')."""
     inside = next((t for t in span if t.pos_ == "NOUN" and not t.like_num and t.lower_ not in ("percent", "per", "cent")
-                   and t.lower_.rstrip("s") not in FRACTION_WORDS), None)
+                   and t.lower_.rstrip("s") not in FRACTIONS and t.lemma_.lower() not in FRACTIONS), None)
     if inside is not None:
         return inside
     qualifies = counted is not None and counted.dep_ in MODIFIER_DEPS and counted.head.pos_ == "NOUN" and \

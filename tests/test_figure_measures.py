@@ -42,14 +42,14 @@ def test_numbers_that_name_or_pick_out_are_no_figures():
 
 
 def test_a_quake_report_says_what_each_figure_measures_and_of_what():
-    """AFP on the Aceh quake: the depth is a depth, the magnitude the quake's, the dead are the landslide's
-    in Bener Meriah district, not Sutopo's (he reports them)."""
+    """AFP on the Aceh quake: the depth is a depth, the magnitude the quake's, the dead (deaths, however
+    worded) are the landslide's in Bener Meriah district, not Sutopo's (he reports them)."""
     figures = _figures("ecbplus", "37_4ecbplus")
     by_value = {f.value: f for f in figures}
     assert by_value[10].measure == "depth"
     assert (by_value[8.6].measure, by_value[8.6].subject) == ("magnitude", "quake")
     killed = [f for f in _figures("ecbplus", "37_3ecbplus") if f.value == 12]
-    assert killed and killed[0].measure == "people killed" and "Bener Meriah" in (killed[0].subject or "")
+    assert killed and killed[0].measure == "deaths" and "Bener Meriah" in (killed[0].subject or "")
 
 
 def test_a_share_is_a_fraction_of_what_it_is_of():
@@ -73,7 +73,7 @@ def test_a_subject_the_sentence_does_not_name_is_marked_as_the_report_s():
     """'Four other people died in hospitals in the district' names no subject: the figure is the report's
     (about Aceh), and says so, so that it never makes two figures 'of the same thing'."""
     died = [f for f in _figures("ecbplus", "37_1ecbplus") if f.value == 4 and "hospitals" in f.text]
-    assert died and died[0].subject_inferred and died[0].measure == "people died"
+    assert died and died[0].subject_inferred and died[0].measure == "deaths"
 
 
 def test_two_tolls_of_different_scope_are_no_dispute_and_two_counts_of_one_thing_are():

@@ -146,6 +146,8 @@ class Extraction:
     same_speaker_overlap: float = setting(0.4, "word overlap above which two quotes of one speaker are one quote")
     unknown_speaker_overlap: float = setting(0.6, "word overlap joining a quote with no speaker to another")
     large_count: int = setting(100, "across languages or without a noun, an exact figure this large is enough to compare")
+    detail_attachment_steps: int = setting(4, "words a day, time or body part may sit from the happening it belongs to")
+    detail_sentence_chars: int = setting(400, "a detail's sentence is kept to this length")
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class Disputes:
     floor_ceiling: float = setting(1.5, "'more than 300' is said of up to this many times 300")
     negation_scope: int = setting(4, "a denial bears on this many words after its negation")
     excerpt_words: int = setting(12, "words of context shown around a disputed figure")
+    clock_margin_minutes: int = setting(10, "'about 3:50 p.m.' allows this many minutes either side")
 
 
 @dataclass(frozen=True)

@@ -173,16 +173,32 @@ def _number(value: float) -> str:
 
 
 @dataclass
+class Detail:
+    """A detail of a happening that sources may disagree on: the question it answers and the answer."""
+
+    slot: str  # 'day', 'time', 'wound', 'bearing from Bireun at 55 km'
+    answer: str  # as written: 'Saturday', 'about 3:50 p.m.', 'head', '55 kilometres south of Bireun'
+
+
+@dataclass
 class Claim:
-    """A figure somebody states, with who claims it and where."""
+    """A figure, or a detail of what happened, that somebody states, with who claims it and where."""
 
     id: str
     text: str
     source: str | None
     source_entity_id: str | None
-    quantity: Quantity
+    quantity: Quantity | None  # None for a detail
     article_ids: list[str]
     source_kind: str | None = None  # speaker | attributed ('according to') | outlet (the report itself)
+    detail: Detail | None = None
+
+
+def claim_label(claim: Claim) -> str:
+    """What a claim states, short: its figure ('about 12,000 workers') or its detail ('in the head')."""
+    if claim.quantity is not None:
+        return figure_text(claim.quantity)
+    return claim.detail.answer if claim.detail else ""
 
 
 @dataclass

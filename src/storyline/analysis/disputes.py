@@ -242,20 +242,19 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
     sentences in different reports, or two head counts one report sets side by side.
     """
     relations = []
-    by_kind: dict[str, list[Claim]] = defaultdict(list)
+    by_kind: dict[str, list[tuple[Claim, Quantity]]] = defaultdict(list)
     for claim in claims:
-        if claim.quantity.unit:
-            by_kind[_kind(claim.quantity.unit)].append(claim)
+        if claim.quantity is not None and claim.quantity.unit:
+            by_kind[_kind(claim.quantity.unit)].append((claim, claim.quantity))
     pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= current().disputes.max_same_unit
-             for i, a in enumerate(same) for b in same[i + 1:] if not (a.id in done and b.id in done)]
+             for i, a in enumerate(same) for b in same[i + 1:] if not (a[0].id in done and b[0].id in done)]
     dated: dict[str, set[str]] = {}
-    for kind, a, b in pairs:
-        qa, qb = _in_seconds(a.quantity), _in_seconds(b.quantity)
+    for kind, (a, quantity_a), (b, quantity_b) in pairs:
+        qa, qb = _in_seconds(quantity_a), _in_seconds(quantity_b)
         if _one_voice(a, b) or _overlaps(qa, qb) or not _same_quantity(qa, qb):
             continue
-        dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
-        if dates_a and dates_b and not dates_a & dates_b:
-            continue  # both sentences date their figure, differently: two weekends' takings
+        if not _same_time(a, b, published, dated):
+            continue
         named_alike = bool(_said_subject(qa) and _said_subject(qb))
         alike = qa.unit == qb.unit and set(a.article_ids) != set(b.article_ids) and \
             jaccard(content_words(a.text), content_words(b.text)) >= current().disputes.figure_jaccard
@@ -263,8 +262,8 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
         if named_alike or alike or side_by_side:
             relations.append(Relation(a.id, b.id, "contradicts",
                                       f"different figures for {_what(qa, qb)}: {a.source or 'one report'} says "
-                                      f"{figure_text(a.quantity, unit=kind == DURATION)}, {b.source or 'another'} says "
-                                      f"{figure_text(b.quantity, unit=kind == DURATION)}"))
+                                      f"{figure_text(quantity_a, unit=kind == DURATION)}, {b.source or 'another'} says "
+                                      f"{figure_text(quantity_b, unit=kind == DURATION)}"))
     return relations
 
 
@@ -296,6 +295,23 @@ def _said_subject(q: Quantity) -> str | None:
 
 def _names(phrase: str) -> set[str]:
     return {w.lower() for w in WORD.findall(phrase) if w[:1].isupper()}
+
+
+def _same_time(a: Claim, b: Claim, published: dict[str, str | None], dated: dict[str, set[str]]) -> bool:
+    """Nothing says the two figures hold for different times. Both sentences date their figure, differently:
+    two weekends' takings. One dates it and the other does not: the undated one holds for its report's
+    day, so '6.1' today is no rival to an '8.6-magnitude quake' of 'April last year'. A date holds for the
+    dates within it ('2004' and 'December 26, 2004')."""
+    dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
+    if not dates_a and not dates_b:
+        return True
+    if not dates_a or not dates_b:
+        undated, other = (a, dates_b) if not dates_a else (b, dates_a)
+        day = published.get(undated.article_ids[0])
+        if day is None:
+            return True
+        dates_a, dates_b = {day}, other
+    return any(x.startswith(y) or y.startswith(x) for x in dates_a for y in dates_b)
 
 
 def _dates(claim: Claim, published: dict[str, str | None], known: dict[str, set[str]]) -> set[str]:

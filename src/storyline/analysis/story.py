@@ -18,6 +18,7 @@ from ..group.cluster import CorpusStats, add_to_events, cluster_events
 from ..group.linking import article_profile, shipped_models
 from ..models import Article, Claim, Event, Quote, Relation, StoryAnalysis
 from ..prepare.clean import headline
+from .details import detail_disputes, name_disputes
 from .disputes import Settled, fingerprint, relate
 from .summary import summarize
 from .timeline import build_timeline
@@ -63,7 +64,12 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
                            {a.id: a.language for a in articles})
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)
     relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
-    quotes, claims = _carried_by_copies(quotes, claims, articles)
+    raw_details = [(a.id, d, figure_source(d, facts[a.id].quotes)) for a in originals for d in facts[a.id].details]
+    outlets = {a.id: a.outlet for a in articles}
+    details, disputed = detail_disputes(story_id, raw_details, alias_map, by_id, outlets, day_of)
+    names, misnamed = name_disputes(story_id, quotes, raw_quotes, {a.id: facts[a.id].sentences for a in originals}, by_id)
+    claims, relations = claims + details + names, relations + disputed + misnamed
+    quotes, claims = _carried_by_copies(quotes, claims, articles, _figure_sentences(claims, raw_figures))
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
     summary = summarize(sentences)
@@ -73,11 +79,13 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     return (StoryAnalysis(story_id, title, summary, entities, quotes, claims, relations, timeline), events, published)
 
 
-def _carried_by_copies(quotes: list[Quote], claims: list[Claim], articles: list[Article]
-                       ) -> tuple[list[Quote], list[Claim]]:
+def _carried_by_copies(quotes: list[Quote], claims: list[Claim], articles: list[Article],
+                       said_in: dict[str, list[str]]) -> tuple[list[Quote], list[Claim]]:
     """Every statement cites the syndicated copies that carry its words too (a Reuters report on three
     sites states its quotes three times), though only originals are read: a copy's own outlet carries
-    it. Relations were decided before, so a copy never agrees with its original."""
+    it. A figure merged from several reports is carried by a copy that holds the sentence its original
+    gives it in (said_in: claim id -> those sentences). Relations were decided before, so a copy never
+    agrees with its original."""
     copies: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         if article.duplicate_of:
@@ -91,8 +99,19 @@ def _carried_by_copies(quotes: list[Quote], claims: list[Claim], articles: list[
     quotes = [replace(q, variants=q.variants + [replace(v, article_id=cid) for v in q.variants
                                                 for cid in carrying([v.article_id], v.text)
                                                 if cid not in {w.article_id for w in q.variants}]) for q in quotes]
-    claims = [replace(c, article_ids=sorted({*c.article_ids, *carrying(c.article_ids, c.text)})) for c in claims]
+    claims = [replace(c, article_ids=sorted({*c.article_ids, *(a for text in [c.text, *said_in.get(c.id, [])]
+                                                                for a in carrying(c.article_ids, text))}))
+              for c in claims]
     return quotes, claims
+
+
+def _figure_sentences(claims: list[Claim], raw_figures) -> dict[str, list[str]]:
+    """claim id -> the sentences each of its reports gives its figure in (a merged claim keeps one)."""
+    sentences: dict[tuple, list[str]] = defaultdict(list)
+    for article_id, figure, _source in raw_figures:
+        sentences[(article_id, figure.value, figure.low, figure.high)].append(figure.text[:400])
+    return {c.id: [t for aid in c.article_ids for t in sentences[(aid, c.quantity.value, c.quantity.low, c.quantity.high)]]
+            for c in claims if c.quantity is not None}
 
 
 def _settled(quotes, claims, previous: Previous | None) -> Settled | None:

@@ -102,7 +102,7 @@ ENGLISH: list[tuple[str, re.Pattern[str]]] = [
     ("quarter_ref", _p(r"\b(the\s+(?:latest|current|recent|most\s+recent|same|year[\s-]ago|year[\s-]earlier|"
                        r"comparable|fiscal)?\s*(?:quarter|period)|(?:an?\s+)?year[\s-](?:ago|earlier)(?:\s+(?:quarter|period))?)\b")),
     ("month", _p(rf"\b(in|since|by|until|last|next|this|during|early|late|of|for|from|through|before|after)\s+"
-                 rf"{MONTH}(?!\s+\d)")),
+                 rf"{MONTH}(?!\s+\d)(?!\s+(?:last|this|next)\s+year\b)")),  # 'in April last year': month_year
     ("month_year", _p(rf"\b{MONTH}\s+(last|this|next)\s+year\b")),
     ("season", _p(r"\b(?:(last|this|next|the|past|coming)\s+)?(spring|summer|fall|autumn)(?:\s+(?:of\s+)?"
                   r"((?:19|20)\d{2}))?\b(?!\s+(?:collection|fashion|term|semester|session|season))")),

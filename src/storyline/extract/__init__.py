@@ -12,6 +12,7 @@ from ..config import current
 from ..dates import TimeExpression, dateline_expression, find_time_expressions
 from ..models import Mention
 from ..prepare.parse import text_of
+from .details import RawDetail, extract_details
 from .entities import extract_mentions
 from .figures import RawFigure, extract_figures
 from .quotes import RawQuote, extract_quotes, quote_spans
@@ -42,6 +43,7 @@ class ArticleFacts:
     figures: list[RawFigure] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     proper_words: list[str] = field(default_factory=list)
+    details: list[RawDetail] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -55,6 +57,7 @@ class ArticleFacts:
             figures=[RawFigure(**f) for f in data["figures"]],
             times=[TimeMention(**t) for t in data["times"]],
             proper_words=data.get("proper_words", []),
+            details=[RawDetail(**d) for d in data.get("details", [])],
         )
 
 
@@ -72,6 +75,7 @@ def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleF
         times=_dateline(text_of(doc), language) + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),
+        details=extract_details(doc) if language in (None, "en") else [],
     )
 
 

@@ -21,7 +21,17 @@ from spacy.tokens import Span, Token
 from ..config import current
 from ..prepare.parse import text_of
 from ..text import SPELLED_TENS, SPELLED_UNITS
-from .measures import FRACTIONS, ages, calibres, fact_label, figure_token, measure_of, salient_entity, subject_of_figure
+from .measures import (
+    FRACTIONS,
+    ages,
+    calibres,
+    fact_label,
+    figure_token,
+    measure_of,
+    measure_unit,
+    salient_entity,
+    subject_of_figure,
+)
 
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
@@ -212,6 +222,7 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
     figures = []
     sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
     report_subject = salient_entity(doc) if english else None
+    converted: tuple[int, RawFigure] | None = None  # the figure just read, which '(6 miles)' would restate
     for ent in _joined_ranges(doc, english):
         span = _widened(ent)
         parsed = parse_number(span.text, decimal_comma)
@@ -221,7 +232,9 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
                 (english and _names_something(span) and not labelled) or _pronoun_one(span, parsed) or \
                 _list_marker(span):
             continue
-        unit, counted = _counted_noun(span) if english else _following_word(span)
+        unit, counted = (_counted_noun(span) if english else _following_word(span))
+        if english and unit is None:
+            unit = counted = measure_unit(span) or _hyphened_unit(span)
         if labelled:
             unit = counted = None  # 'Population: 361 million GDP: ...': the next label is no noun counted
         if parsed.hedge == "about" and span[0].lower_ == "about" and span[0].dep_ == "prep":
@@ -237,7 +250,9 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
                            span.start_char, sentence_of[sent.start], identifier=english and _identifier(span))
         if english:
             _read_subject_and_measure(figure, span, bool(currency or percent or parsed.fraction), report_subject)
-            figure.attributed_to = _according_to(sent)
+            figure.attributed_to = according_to(sent)
+            _converts(figure, span, converted)
+        converted = (span.end_char, figure)
         figures.append(figure)
     if english:
         # people's ages ('23-year-old twins', 'Devon Lofton, 7,'), guns' calibres ('a .22-caliber handgun'),
@@ -313,10 +328,12 @@ def _list_marker(span) -> bool:
 
 def _identifier(span) -> bool:
     """'a 911 call', 'the 6700 block', 'Internet Explorer, version 4.0': a number that names one thing (a
-    singular noun, no unit) is an identifier, not an amount; amounts count plural things."""
+    singular noun, no unit) is an identifier, not an amount; amounts count plural things. A number with
+    decimals measures ('a 6.1 magnitude earthquake')."""
     number = figure_token(span)
     parsed = parse_number(number.text)
-    if not number.like_num or span.end - span.start > 1 or parsed is None or parsed.value in (None, 0, 1):
+    if not number.like_num or span.end - span.start > 1 or parsed is None or parsed.value in (None, 0, 1) or \
+            not float(parsed.value).is_integer():
         return False
     head = number.head
     named = head.tag_ == "NN" and head.lower_ not in PERCENT_WORDS | set(CURRENCIES) | set(SCALES) and \
@@ -373,7 +390,7 @@ def _read_subject_and_measure(figure: RawFigure, span, sum_or_share: bool, repor
     _set_subject(figure, subject_of_figure(span, counted), report_subject)
 
 
-def _according_to(sent) -> str | None:
+def according_to(sent) -> str | None:
     """'according to X' in the figure's sentence: X as written (a name, 'studio estimates')."""
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
@@ -433,6 +450,26 @@ def _counted_token(ent):
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         head = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
     return head if head is not None and head.pos_ in ("NOUN", "PROPN") else None
+
+
+def _converts(figure: RawFigure, span, previous: tuple[int, RawFigure] | None) -> None:
+    """'a depth of 10 kilometers (6 miles)': a figure in brackets right after another restates it in other
+    units, so it measures the same thing of the same subject."""
+    if previous is None:
+        return
+    end, restated = previous
+    if re.fullmatch(r"\s*\(\s*", text_of(span.doc)[end:span.start_char]):
+        figure.measure, figure.subject, figure.subject_inferred = restated.measure, restated.subject, \
+            restated.subject_inferred
+
+
+def _hyphened_unit(span) -> str | None:
+    """'the 6.1-magnitude quake': the noun joined to the number is its unit, as in 'a 6.1 magnitude quake'."""
+    number = figure_token(span)
+    doc = number.doc
+    if number.i + 2 < len(doc) and doc[number.i + 1].text == "-" and doc[number.i + 2].pos_ == "NOUN":
+        return doc[number.i + 2].lemma_.lower()
+    return None
 
 
 def _counted_noun(ent) -> tuple[str | None, str | None]:

@@ -43,6 +43,17 @@ DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "met
               "weight": {"ton", "tonne", "kg", "kilogram", "pound", "lb", "gram", "ounce"},
               "duration": {"second", "minute", "hour", "day", "week", "month", "year", "decade"},
               "area": {"hectare", "acre"}}
+# units of measure as a figure's unit, one spelling each ('kilometres', 'km' -> 'km')
+UNIT_NAMES = {**dict.fromkeys(("km", "kilometer", "kilometre"), "km"), **dict.fromkeys(("meter", "metre"), "m"),
+              "mile": "miles", "nautical": "nautical miles", "foot": "feet", "feet": "feet", "yard": "yards",
+              "inch": "inches", **dict.fromkeys(("cm", "centimeter", "centimetre"), "cm"),
+              **dict.fromkeys(("mm", "millimeter", "millimetre"), "mm"), **dict.fromkeys(("ton", "tonne"), "tons"),
+              **dict.fromkeys(("kg", "kilogram"), "kg"), "gram": "grams", "ounce": "ounces", "lb": "pounds",
+              "hectare": "hectares", "acre": "acres"}
+# what reports call the toll of a disaster, however the sentence words it ('killed', 'dead', 'died'); a count
+# of a particular kind of people keeps its noun ('six children killed')
+CASUALTIES = {**dict.fromkeys(("killed", "dead", "died", "slain"), "deaths"),
+              **dict.fromkeys(("injured", "wounded", "hurt"), "injured")}
 SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 # a share's denominator by its word: 'a third', 'two fifths'
 FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -84,9 +95,13 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
     state = None if sum_or_share else _state_of(holder, span)
     if state is not None:
         noun = counted.lemma_.lower() if counted is not None and counted.pos_ == "NOUN" else None
+        if noun in (None, "people", "person") and state in CASUALTIES:
+            return CASUALTIES[state]  # '12 people were killed', '24 dead', 'four people died': deaths
         return " ".join(w for w in (noun, state) if w)
     if holder.dep_ == "pobj" and holder.head.lower_ in PAYMENT and holder.head.head.pos_ == "VERB":
         return "price"
+    if counted is not None and counted.pos_ == "NOUN" and not sum_or_share:
+        return counted.lower_  # '230,000 people in 13 countries': a count of countries
     verb = governing_verb(holder)
     return verb.lemma_.lower() if verb is not None else None
 
@@ -98,16 +113,33 @@ def fact_label(span) -> str | None:
 
 
 def salient_entity(doc) -> str | None:
-    """What the report is most about: the proper name its names share most ('Aceh' of 'Aceh province',
-    'Banda Aceh' and 'Central Aceh'), as the report names it most."""
+    """What the report is most about: the name its names end in most often ('Aceh' of 'Aceh', 'Banda Aceh'
+    and 'Central Aceh'; 'SeaMicro', not the 'Intel' of 'Intel Atom' and 'Intel Xeon'), given as the words
+    those names share ('Kitty Hawk' of 'Kitty Hawk' and 'USS Kitty Hawk')."""
     ents = [e for e in doc.ents if e.label_ in SALIENT_LABELS]
-    words = Counter(t.text for e in ents for t in e if t.pos_ == "PROPN" and t.is_title)
-    if not words:
+    heads = [(e, words[-1]) for e in ents if (words := [t.text for t in e if t.pos_ == "PROPN" and t.text[:1].isupper()])]
+    if not heads:
         return None
-    word = words.most_common(1)[0][0]
-    names = Counter(e.text for e in ents if word in e.text.split())
-    # 'Aceh' of 'Banda Aceh', 'Central Aceh' and 'Aceh province': the word they share, unless one name holds it
-    return names.most_common(1)[0][0] if len(names) == 1 else word
+    word = Counter(head for _e, head in heads).most_common(1)[0][0]
+    names = [e.text.split() for e, head in heads if head == word]
+    return " ".join(_shared_run(names, word))
+
+
+def _shared_run(names: list[list[str]], word: str) -> list[str]:
+    """The longest run of words around `word` that every name holds."""
+    first = names[0]
+    at = first.index(word) if word in first else len(first) - 1
+    best = [word]
+    for start in range(at + 1):
+        for end in range(at + 1, len(first) + 1):
+            run = first[start:end]
+            if len(run) > len(best) and all(_holds(name, run) for name in names):
+                best = run
+    return best
+
+
+def _holds(name: list[str], run: list[str]) -> bool:
+    return any(name[i:i + len(run)] == run for i in range(len(name) - len(run) + 1))
 
 
 def subject_of_figure(span, counted) -> str | None:
@@ -167,7 +199,10 @@ def _age_unit(number) -> str | None:
 
 
 def _person_named(noun) -> str:
-    """The person a described noun stands for: 'twins Rebeika Powell and Kayetie Melchor', 'Misty Nunley'."""
+    """The person a described noun stands for: 'twins Rebeika Powell and Kayetie Melchor', 'Misty Nunley',
+    'Bensu Elianita' of 'Bensu Elianita, a 22 year-old resident'."""
+    if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
+        return _noun_phrase(noun.head)
     name = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
     words = _noun_phrase(noun)
     if name is not None:
@@ -208,6 +243,13 @@ def _unit(span, counted):
     qualifies = counted is not None and counted.dep_ in MODIFIER_DEPS and counted.head.pos_ == "NOUN" and \
         counted.head.i > counted.i
     return counted if qualifies else None
+
+
+def measure_unit(span) -> str | None:
+    """The unit of measure a figure is written in ('10 kilometres' -> 'km'), None for a count or a sum."""
+    inside = _unit(span, None)
+    return UNIT_NAMES.get(inside.lemma_.lower().rstrip("s") if inside.lemma_.lower() != "feet" else "feet") \
+        if inside is not None else None
 
 
 def _dimension(unit) -> str | None:
@@ -288,13 +330,19 @@ def _agent(verb, span) -> str | None:
         if subject is not None and subject.dep_ == "agent":
             subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
         if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span):
-            return _noun_phrase(subject, with_place=True)
+            return _noun_phrase(_named(subject), with_place=True)
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
             return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
         if node.dep_ not in CLAUSE_LINKS or node.head is node:
             return None
         node = node.head
     return None
+
+
+def _named(noun):
+    """The name a common noun is set beside ('Disney's animated hit "The Incredibles"'), else the noun."""
+    return next((c for c in noun.children if c.pos_ == "PROPN" and
+                 (c.dep_ == "appos" or (c.ent_type_ == "WORK_OF_ART" and c.i > noun.i))), noun)
 
 
 def _another_figure(subject, span) -> bool:
@@ -317,7 +365,9 @@ def _place(verb, holder) -> str | None:
                 scope = owner is holder and holder is not verb and prep.lower_ == "in"
                 if place is not None and (scope or _is_place(place)):
                     return _noun_phrase(place)
-    return None
+    struck = next((c for owner in clause[1:] for c in owner.children if c.dep_ == "dobj" and c is not holder and
+                   (_is_place(c) or any(_is_place(p) for o in c.children if o.lower_ == "of" for p in o.children))), None)
+    return _noun_phrase(struck, with_place=True) if struck is not None else None  # 'strikes the province of Aceh'
 
 
 def _is_place(noun) -> bool:

@@ -18,16 +18,18 @@ from ..dates import find_time_expressions, resolve, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, numbers_in, overlap
 from ..textindex import WordIndex
+from .details import RawDetail
 from .entities import PLACE_LABELS
 from .figures import RawFigure
 from .quotes import RawQuote
 
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
                 "serviceman", "servicemen", "civilian", "resident", "citizen", "worker", "member", "draftee",
-                "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim"}
+                "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim",
+                "employee", "inhabitant", "passenger", "student"}
 
 
-def _id(prefix: str, *parts: str) -> str:
+def record_id(prefix: str, *parts: str) -> str:
     return prefix + hashlib.sha1("|".join(parts).encode()).hexdigest()[:10]
 
 
@@ -78,7 +80,7 @@ def merge_quotes(story_id: str, raw: list[tuple[str, RawQuote]], alias_map: dict
         if quote.kind == "direct":
             group.kind = "direct"
         group.said_on = group.said_on or said_on
-    return [Quote(_id("q", story_id, g.variants[0].article_id, g.variants[0].text), g.speaker, g.entity_id, g.kind,
+    return [Quote(record_id("q", story_id, g.variants[0].article_id, g.variants[0].text), g.speaker, g.entity_id, g.kind,
                   g.said_on, g.variants) for g in groups]
 
 
@@ -121,9 +123,9 @@ def _said_on(time_text: str | None, published: str | None) -> str | None:
     return None
 
 
-def figure_source(figure: RawFigure, quotes: list[RawQuote]) -> tuple[str | None, str | None]:
-    """Who claims a figure, and how we know: the speaker of the statement that holds it, else the
-    'according to' source of its sentence; (None, None) when the report states it itself."""
+def figure_source(figure: RawFigure | RawDetail, quotes: list[RawQuote]) -> tuple[str | None, str | None]:
+    """Who claims a figure (or a detail of what happened), and how we know: the speaker of the statement
+    that holds it, else the 'according to' source of its sentence; (None, None) when the report states it."""
     for quote in quotes:
         if quote.speaker and (quote.start <= figure.start < quote.end or
                               (quote.kind == "indirect" and quote.sentence == figure.sentence)):
@@ -164,12 +166,12 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
                 match.article_ids.append(article_id)
             if match.source_kind in (None, "outlet") and source_name:
                 match.source, match.source_entity_id, match.source_kind = source_name, entity_id, kind
-            if units[match.id] is None and figure.unit:
+            if units[match.id] is None and figure.unit and match.quantity is not None:
                 units[match.id] = figure.unit
                 match.quantity.unit = figure.counted or figure.unit
             continue
         outlet = outlets.get(article_id)
-        claim = Claim(_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
+        claim = Claim(record_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
                       source_name or outlet, entity_id,
                       Quantity(figure.value, figure.low, figure.high, figure.counted or figure.unit, figure.hedge,
                                figure.subject, figure.measure, figure.subject_inferred),

@@ -115,7 +115,7 @@ def carriage(analysis: StoryAnalysis, articles: list[Article]) -> list[Carriage]
     if len(everyone) < 2:
         return []
     found = [(q.id, "quote", {v.article_id for v in q.variants}) for q in analysis.quotes]
-    found += [(c.id, "figure", set(c.article_ids)) for c in analysis.claims]
+    found += [(c.id, "figure" if c.quantity else "detail", set(c.article_ids)) for c in analysis.claims]
     items = []
     for statement_id, kind, article_ids in found:
         carried = sorted({outlet_by_article[a] for a in article_ids if a in outlet_by_article})
@@ -136,7 +136,7 @@ def phases(analysis: StoryAnalysis, events: list[Event], articles: list[Article]
         reach = lambda ids: len({outlet_by_article.get(i) for i in ids if i in members})  # noqa: E731
         quotes = [q for q in analysis.quotes if any(v.article_id in members for v in q.variants)]
         quotes.sort(key=lambda q: (-reach([v.article_id for v in q.variants]), q.kind != "direct", q.id))
-        claims = [c for c in analysis.claims if members.intersection(c.article_ids)]
+        claims = [c for c in analysis.claims if c.quantity is not None and members.intersection(c.article_ids)]
         claims.sort(key=lambda c: (-reach(c.article_ids), c.id))
         found.append(Phase(event, sorted({outlet_by_article[i] for i in event.article_ids if i in outlet_by_article}),
                            quotes[:settings.phase_quotes], claims[:settings.phase_figures]))
@@ -154,9 +154,11 @@ class DayCount:
 
 def key_figures(analysis: StoryAnalysis) -> list[Claim]:
     """A story's figures as a reader wants them: those in dispute first, then those most reports carry, then
-    those a named source gives; one report's unattributed figure last."""
+    those a named source gives; one report's unattributed figure last. Disputed details (a day, a wound)
+    are no figures: the disputes show them."""
     disputed = {i for r in analysis.relations if r.type == "contradicts" for i in (r.a, r.b)}
-    return sorted(analysis.claims, key=lambda c: (c.id not in disputed, -len(c.article_ids),
+    figures = [c for c in analysis.claims if c.quantity is not None]
+    return sorted(figures, key=lambda c: (c.id not in disputed, -len(c.article_ids),
                                                   c.source_kind in (None, "outlet"), c.id))
 
 

@@ -17,7 +17,7 @@ from .. import store
 from ..analysis.corrections import describe
 from ..dates import article_times
 from ..extract.across_stories import link_entities
-from ..models import Article, Correction, Entity, Event, StoryAnalysis, figure_text, speaker_confidence
+from ..models import Article, Correction, Entity, Event, StoryAnalysis, claim_label, speaker_confidence
 from ..store.backends import Database
 from . import chart, coverage
 
@@ -37,10 +37,12 @@ def collect(conn: Database, story_id: str | None = None) -> tuple[list[Article],
     return store.articles(conn, story_id), [analysis]
 
 
-def _quantity(q) -> dict:
+def _quantity(q) -> dict | None:
     """The contract's quantity, plus (added under the contract's rule) whose figure it is and what it
     measures (and whether the subject is only what the report is about), so a reader can tell two figures
-    of one thing from figures of two things."""
+    of one thing from figures of two things. None for a claim that states a detail, not a figure."""
+    if q is None:
+        return None
     data = asdict(q)
     return {k: data[k] for k in ("value", "low", "high", "unit", "hedge", "subject", "measure", "subject_inferred")}
 
@@ -75,6 +77,7 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
                                 "variants": [asdict(v) for v in q.variants]} for q in analysis.quotes]
         document["claims"] += [{"id": c.id, "text": c.text, "source": c.source, "source_kind": c.source_kind,
                                 "source_entity_id": c.source_entity_id, "quantity": _quantity(c.quantity),
+                                "detail": asdict(c.detail) if c.detail else None,
                                 "article_ids": c.article_ids, "story_id": sid} for c in analysis.claims]
         document["relations"] += [{**asdict(r), "story_id": sid} for r in analysis.relations]
         document["timeline"] += [asdict(t) for t in analysis.timeline]
@@ -169,7 +172,7 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
         lines.append(f"- **{md(period(phase.event.start, phase.event.end))}** {md(phase.event.title)} — "
                      f"{reports(len(phase.event.article_ids))}, {md(', '.join(phase.outlets))}")
         lines += [f"  - {md(q.speaker or 'unattributed')}: “{md(q.variants[0].text)}”" for q in phase.quotes]
-        lines += [f"  - {md(figure_text(c.quantity))} — {md(c.source or 'unattributed')}" for c in phase.claims]
+        lines += [f"  - {md(claim_label(c))} — {md(c.source or 'unattributed')}" for c in phase.claims]
     lines += ["", "### Coverage", ""]
     if seen.first:
         lines += [f"First reported by **{md(seen.first.outlet)}** on {md(seen.first.first_published or '')}"
@@ -186,8 +189,8 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
     lines += [f"- **{md(q.speaker or 'unattributed')}** ({q.kind}{', ' + md(q.said_on) if q.said_on else ''}): "
               f"“{md(q.variants[0].text)}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
     lines += ["", "### Figures", ""]
-    lines += [f"- {md(figure_text(c.quantity))} — {md(c.source or 'unattributed')} {cite(c.article_ids)}"
-              for c in analysis.claims]
+    lines += [f"- {md(claim_label(c))} — {md(c.source or 'unattributed')} {cite(c.article_ids)}"
+              for c in analysis.claims if c.quantity is not None]
     lines += ["", "### Disputed and agreed", ""]
     lines += [f"- {r.type}: {md(statement_text(analysis, r.a))} ⟷ {md(statement_text(analysis, r.b))} ({md(r.why)})"
               for r in analysis.relations]
@@ -245,7 +248,7 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
                      f"{e(phase.event.title)} — {reports(len(phase.event.article_ids))}, {e(', '.join(phase.outlets))}"
                      f"</summary><ul>")
         parts += [f"<li>{e(q.speaker or 'unattributed')}: “{e(q.variants[0].text)}”</li>" for q in phase.quotes]
-        parts += [f"<li>{e(figure_text(c.quantity))} — {e(c.source or 'unattributed')}</li>" for c in phase.claims]
+        parts += [f"<li>{e(claim_label(c))} — {e(c.source or 'unattributed')}</li>" for c in phase.claims]
         parts.append("</ul></details>")
     parts.append("<h3>Coverage</h3>")
     if seen.first:
@@ -272,8 +275,8 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
                      f"<small>({e(q.kind)})</small></td><td>{e(q.said_on or '')}</td>"
                      f"<td>{_cite_html(sorted({v.article_id for v in q.variants}))}</td></tr>")
     parts.append("</table><h3>Figures</h3><table><tr><th>Figure</th><th>Claimed by</th><th>Context</th><th>Sources</th></tr>")
-    parts += [f"<tr><td>{e(figure_text(c.quantity))}</td><td>{e(c.source or 'unattributed')}</td><td>{e(c.text)}</td>"
-              f"<td>{_cite_html(c.article_ids)}</td></tr>" for c in analysis.claims]
+    parts += [f"<tr><td>{e(claim_label(c))}</td><td>{e(c.source or 'unattributed')}</td><td>{e(c.text)}</td>"
+              f"<td>{_cite_html(c.article_ids)}</td></tr>" for c in analysis.claims if c.quantity is not None]
     parts.append("</table><h3>Carried by some outlets only</h3><ul>")
     parts += [f"<li>{e(statement_text(analysis, c.statement_id))} — in {e(', '.join(c.carried_by))}; "
               f"not in {e(', '.join(c.not_carried_by))}</li>" for c in seen.carriage if c.not_carried_by]

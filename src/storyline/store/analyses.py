@@ -9,6 +9,7 @@ from typing import Any
 
 from ..models import (
     Claim,
+    Detail,
     Entity,
     Event,
     NameJoin,
@@ -40,9 +41,10 @@ def save_analysis(conn: Database, analysis: StoryAnalysis, events: list[Event]) 
              [(q.id, sid, q.speaker, q.speaker_entity_id, q.kind, q.said_on,
                json.dumps([asdict(v) for v in q.variants])) for q in analysis.quotes])
     _replace(conn, "claims", ("id", "story_id", "text", "source", "source_entity_id", "quantity", "article_ids",
-                              "source_kind"),
-             [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity)),
-               json.dumps(c.article_ids), c.source_kind) for c in analysis.claims])
+                              "source_kind", "detail"),
+             [(c.id, sid, c.text, c.source, c.source_entity_id, json.dumps(asdict(c.quantity) if c.quantity else None),
+               json.dumps(c.article_ids), c.source_kind, json.dumps(asdict(c.detail)) if c.detail else None)
+              for c in analysis.claims])
     conn.executemany("INSERT INTO relations (story_id, a, b, type, why) VALUES (?,?,?,?,?)",
                      [(sid, r.a, r.b, r.type, r.why) for r in analysis.relations])
     conn.executemany("INSERT INTO timeline (story_id, date, granularity, text, article_ids, expected) "
@@ -75,6 +77,13 @@ def story_ids(conn: Database) -> list[str]:
         "SELECT s.id FROM stories s WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id) ORDER BY s.id")]
 
 
+def _claim(row) -> Claim:
+    """A stored claim: a figure (its quantity) or a detail of what happened."""
+    quantity, detail = json.loads(row["quantity"]), json.loads(row["detail"] or "null")
+    return Claim(row["id"], row["text"], row["source"], row["source_entity_id"], Quantity(**quantity) if quantity else None,
+                 json.loads(row["article_ids"]), row["source_kind"], Detail(**detail) if detail else None)
+
+
 def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Event]]:
     row = conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
     if row is None:
@@ -87,9 +96,7 @@ def load_analysis(conn: Database, story_id: str) -> tuple[StoryAnalysis, list[Ev
         quotes=[Quote(r["id"], r["speaker"], r["speaker_entity_id"], r["kind"], r["said_on"],
                       [QuoteVariant(**v) for v in json.loads(r["variants"])])
                 for r in q("SELECT * FROM quotes WHERE story_id=? ORDER BY rowid")],
-        claims=[Claim(r["id"], r["text"], r["source"], r["source_entity_id"], Quantity(**json.loads(r["quantity"])),
-                      json.loads(r["article_ids"]), r["source_kind"])
-                for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
+        claims=[_claim(r) for r in q("SELECT * FROM claims WHERE story_id=? ORDER BY rowid")],
         relations=[Relation(r["a"], r["b"], r["type"], r["why"])
                    for r in q("SELECT * FROM relations WHERE story_id=? ORDER BY rowid")],
         timeline=[TimelineEntry(r["date"], r["granularity"], story_id, r["text"], json.loads(r["article_ids"]),

@@ -118,6 +118,9 @@ MIGRATIONS = [
     Migration("""
     ALTER TABLE entities ADD COLUMN joins TEXT;
     """),
+    Migration("""
+    ALTER TABLE claims ADD COLUMN detail TEXT;
+    """),
 ]
 
 

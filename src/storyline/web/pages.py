@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from ..api import Storyline
 from ..config import current
-from ..models import figure_text
+from ..models import claim_label
 from ..present import export
 from . import views, workers
 from .api import ClaimText, Since, StoryCursor, Until, session
@@ -33,7 +33,7 @@ def article_link(article_id: str, cited: str) -> str:
     return f"/articles/{article_id}?{urlencode({'cite': opening})}#cited"
 
 
-templates.globals.update(article_link=article_link, figure_text=figure_text, period=export.period,
+templates.globals.update(article_link=article_link, claim_label=claim_label, period=export.period,
                          reports=export.reports)
 
 

@@ -28,7 +28,7 @@ from ..models import (
     Quote,
     Relation,
     StoryAnalysis,
-    figure_text,
+    claim_label,
     speaker_confidence,
 )
 from ..present import chart, coverage, export
@@ -183,8 +183,9 @@ def story_detail(news: Storyline, story_id: str) -> StoryDetail | None:
     for said in analysis.quotes:
         detail.statements[said.id] = _quote_statement(detail, said)
     for claim in analysis.claims:
-        detail.statements[claim.id] = Statement(claim.id, "figure", claim.source or "unattributed",
-                                                claim.source_entity_id, f"{figure_text(claim.quantity)}: {claim.text}",
+        kind = "figure" if claim.quantity else "detail"
+        detail.statements[claim.id] = Statement(claim.id, kind, claim.source or "unattributed", claim.source_entity_id,
+                                                f"{claim_label(claim)}: {claim.text}",
                                                 detail.cite(claim.article_ids, claim.text))
     by_speaker: dict[tuple[str, str | None], list[Statement]] = defaultdict(list)
     for said in analysis.quotes:

@@ -132,3 +132,33 @@ def test_one_beside_another_count_counts():
     a count like the seven vessels, not the pronoun of 'one senior official said'."""
     counted = {(f.value, f.unit) for f in _figures("wikinewssum", "nn20041113a4")}
     assert {(7, "vessel"), (1, "submarine")} <= counted
+
+
+def test_a_count_of_things_measures_those_things_and_a_conversion_what_it_converts():
+    """Press TV: 'a tsunami that killed 230,000 people in 13 countries': 13 counts countries, not 'kill', and the
+    230,000 people killed are deaths; 'a depth of 10 kilometers (6 miles)': 6 miles is the same depth, in miles."""
+    countries = [f for f in _figures("ecbplus", "37_2ecbplus") if f.value == 13]
+    assert countries and countries[0].measure == "countries"
+    deaths = [f for f in _figures("ecbplus", "37_2ecbplus") if f.value == 230000]
+    assert deaths and deaths[0].measure == "deaths"
+    depth = {f.value: f for f in _figures("ecbplus", "37_2ecbplus") if f.measure == "depth"}
+    assert (depth[10].unit, depth[6].unit) == ("km", "miles") and depth[6].subject == depth[10].subject
+
+
+def test_a_quake_is_told_with_the_place_it_struck_and_an_age_with_the_person_named():
+    """'A powerful 6.1-magnitude earthquake strikes the northern Indonesian province of Aceh' (Press TV): the
+    magnitude is of the quake in Aceh; 'said Bensu Elianita, a 22 year-old resident' (Press TV): 22 is her age."""
+    [magnitude] = [f for f in _figures("ecbplus", "37_2ecbplus") if f.value == 6.1]
+    assert magnitude.unit == "magnitude" and "Aceh" in (magnitude.subject or "")
+    [age] = [f for f in _figures("ecbplus", "37_2ecbplus") if f.measure == "age"]
+    assert (age.value, age.subject) == (22, "Bensu Elianita")
+
+
+def test_a_syndicated_copy_cites_the_figures_it_carries():
+    """NBC10's report on Tahirah Phillips is carried word for word by another site (a copy, never parsed): the
+    girl's age, merged from three reports, cites the copy too."""
+    reports = [r for key in ("08aff8ef3b", "82b7f544ff", "84acb0162a", "6569c6e4f2") for r in gold_reports("gvc", url=key)]
+    document = analyse(reports, workers=0).document
+    copies = {a["id"] for a in document["articles"] if a["duplicate_of"]}
+    ages = [c for c in document["claims"] if (c["quantity"] or {}).get("value") == 4 and c["quantity"]["unit"] == "years"]
+    assert copies and ages and copies <= set(ages[0]["article_ids"]) and len(ages[0]["article_ids"]) == 4

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..config import current
-from ..dates import article_times
+from ..dates import article_times, same_period
 from ..extract.merge import PEOPLE_NOUNS
 from ..models import Claim, Quantity, Quote, Relation, figure_text
 from ..text import (
@@ -311,7 +311,7 @@ def _same_time(a: Claim, b: Claim, published: dict[str, str | None], dated: dict
         if day is None:
             return True
         dates_a, dates_b = {day}, other
-    return any(x.startswith(y) or y.startswith(x) for x in dates_a for y in dates_b)
+    return same_period(dates_a, dates_b)
 
 
 def _dates(claim: Claim, published: dict[str, str | None], known: dict[str, set[str]]) -> set[str]:

@@ -61,7 +61,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     raw_figures = [(a.id, f, figure_source(f, facts[a.id].quotes)) for a in originals for f in facts[a.id].figures
                    if not f.identifier]
     claims = merge_figures(story_id, raw_figures, alias_map, by_id, {a.id: a.outlet for a in articles},
-                           {a.id: a.language for a in articles})
+                           {a.id: a.language for a in articles}, day_of)
     positions = _statement_positions(quotes, claims, raw_quotes, raw_figures)
     relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
     raw_details = [(a.id, d, figure_source(d, facts[a.id].quotes)) for a in originals for d in facts[a.id].details]

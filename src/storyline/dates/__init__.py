@@ -11,7 +11,7 @@ dates that addresses, datelines and metadata give.
 """
 
 from .expressions import TimeExpression, find_time_expressions, tense_around
-from .resolution import DatedMention, ResolvedTime, article_times, resolve
+from .resolution import DatedMention, ResolvedTime, article_times, resolve, same_period
 from .strings import date_from_url, dateline_expression, parse_date_string, to_date
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "find_time_expressions",
     "parse_date_string",
     "resolve",
+    "same_period",
     "tense_around",
     "to_date",
 ]

@@ -68,6 +68,12 @@ def article_times(text: str, published: str | None, language: str | None = "en")
     return found
 
 
+def same_period(a: set[str], b: set[str]) -> bool:
+    """Two sets of ISO dates name one time: some date of one holds or is held by one of the other ('2004'
+    and '2004-12-26' agree, '2012-04' and '2012-05' do not)."""
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
+
+
 def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
             before_anchor: bool = False, past: bool = False) -> ResolvedTime | None:
     """Resolve against the anchor (usually the publication date); None when it cannot be done.

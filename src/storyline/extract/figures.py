@@ -387,7 +387,7 @@ def _read_subject_and_measure(figure: RawFigure, span, sum_or_share: bool, repor
     it measures ('people killed', 'depth')."""
     counted = _counted_token(span)
     figure.measure = measure_of(span, counted, sum_or_share)
-    _set_subject(figure, subject_of_figure(span, counted), report_subject)
+    _set_subject(figure, subject_of_figure(span, counted, sum_or_share), report_subject)
 
 
 def according_to(sent) -> str | None:

@@ -50,6 +50,8 @@ UNIT_NAMES = {**dict.fromkeys(("km", "kilometer", "kilometre"), "km"), **dict.fr
               **dict.fromkeys(("mm", "millimeter", "millimetre"), "mm"), **dict.fromkeys(("ton", "tonne"), "tons"),
               **dict.fromkeys(("kg", "kilogram"), "kg"), "gram": "grams", "ounce": "ounces", "lb": "pounds",
               "hectare": "hectares", "acre": "acres"}
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+           "north-west", "south-east", "south-west"}
 # what reports call the toll of a disaster, however the sentence words it ('killed', 'dead', 'died'); a count
 # of a particular kind of people keeps its noun ('six children killed')
 CASUALTIES = {**dict.fromkeys(("killed", "dead", "died", "slain"), "deaths"),
@@ -142,7 +144,7 @@ def _holds(name: list[str], run: list[str]) -> bool:
     return any(name[i:i + len(run)] == run for i in range(len(name) - len(run) + 1))
 
 
-def subject_of_figure(span, counted) -> str | None:
+def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
     """Whose figure it is, with the place the report says it happened in; None when the sentence does not
     say (the report's own subject is then the figure's: see `salient_entity`)."""
     holder = _holder(span, counted)
@@ -150,9 +152,10 @@ def subject_of_figure(span, counted) -> str | None:
     qualified = _qualified_noun(holder, span) if unit is not None else None
     verb = governing_verb(holder)
     if qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
-        whose: str | None = _noun_phrase(qualified, span, skip={t.i for t in unit.subtree})
+        bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
+        whose: str | None = _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
     else:
-        whose = _agent(verb, span) if verb is not None else None
+        whose = _agent(verb, span, sum_or_share) if verb is not None else None
     place = _place(verb, holder) if verb is not None else None
     if whose and place and place.lower() in whose.lower():
         place = None
@@ -318,9 +321,10 @@ def _participle(word) -> str:
     return forms[0] if forms else word.lower_
 
 
-def _agent(verb, span) -> str | None:
+def _agent(verb, span, sum_or_share: bool = False) -> str | None:
     """The subject of the figure's verb, or of the clause it is told in, that is neither the figure nor
-    another figure ('10 people were killed, 140 were injured')."""
+    another count ('10 people were killed, 140 were injured'); a sum's subject may hold a number ('the top 12
+    films grossed $125.4 million')."""
     node = verb
     for _ in range(4):
         siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
@@ -329,7 +333,7 @@ def _agent(verb, span) -> str | None:
             subject = next((c for s in siblings for c in s.children if c.dep_ == "agent"), subject)
         if subject is not None and subject.dep_ == "agent":
             subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
-        if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span):
+        if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span, sum_or_share):
             return _noun_phrase(_named(subject), with_place=True)
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
             return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
@@ -345,11 +349,11 @@ def _named(noun):
                  (c.dep_ == "appos" or (c.ent_type_ == "WORK_OF_ART" and c.i > noun.i))), noun)
 
 
-def _another_figure(subject, span) -> bool:
+def _another_figure(subject, span, sum_or_share: bool = False) -> bool:
     """'140 were injured', 'Twelve people were killed', or the figure itself: a count, not whose it is
-    ('a 6.1-magnitude earthquake' is whose: its number counts nothing)."""
-    return subject.like_num or any(c.dep_ == "nummod" for c in subject.children) or \
-        any(span.start <= t.i < span.end for t in subject.subtree)
+    ('a 6.1-magnitude earthquake' is whose: its number counts nothing, nor do 'top 12 films' of a sum)."""
+    counts = subject.like_num or any(c.dep_ == "nummod" for c in subject.children)
+    return (counts and not sum_or_share) or any(span.start <= t.i < span.end for t in subject.subtree)
 
 
 def _place(verb, holder) -> str | None:

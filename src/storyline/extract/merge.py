@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..config import current
-from ..dates import find_time_expressions, resolve, to_date
+from ..dates import article_times, find_time_expressions, resolve, same_period, to_date
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, numbers_in, overlap
 from ..textindex import WordIndex
@@ -23,6 +23,8 @@ from .entities import PLACE_LABELS
 from .figures import RawFigure
 from .quotes import RawQuote
 
+RELATIVE_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
+                          r"tomorrow)\b", re.I)
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
                 "serviceman", "servicemen", "civilian", "resident", "citizen", "worker", "member", "draftee",
                 "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim",
@@ -148,27 +150,28 @@ def _same_kind(a: RawFigure, b_unit: str | None, value: float | None, other_lang
 def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | None, str | None]]],
                   alias_map: dict[str, str],
                   entities: dict[str, Entity], outlets: dict[str, str | None],
-                  languages: dict[str, str | None]) -> list[Claim]:
-    """Claims: (article id, figure, source surface form) merged by number and kind of thing."""
+                  languages: dict[str, str | None], published: dict[str, str | None] | None = None) -> list[Claim]:
+    """Claims: (article id, figure, source surface form) merged by number and kind of thing, unless their
+    sentences date them differently ('On April 20, a 6.4-magnitude earthquake' is not the 6.4 of 'Last
+    year'); published (article id -> day) reads relative dates."""
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
+    dates: dict[str, set[str]] = {}
     by_number: dict[tuple, list[Claim]] = {}
     for article_id, figure, (source, kind) in raw:
         number = (figure.value, figure.low, figure.high)
         language = languages.get(article_id)
+        day = (published or {}).get(article_id)
+        when = _calendar_dates(figure.text, day)
         match = next((c for c in by_number.get(number, [])
                       if _same_kind(figure, units[c.id], figure.value or figure.high,
-                                    language != languages.get(c.article_ids[0]))), None)
+                                    language != languages.get(c.article_ids[0]))
+                      and (not when or not dates[c.id] or same_period(when, dates[c.id]))), None)
         entity_id = alias_map.get(source or "")
         source_name = entities[entity_id].name if entity_id else source
         if match is not None:
-            if article_id not in match.article_ids:
-                match.article_ids.append(article_id)
-            if match.source_kind in (None, "outlet") and source_name:
-                match.source, match.source_entity_id, match.source_kind = source_name, entity_id, kind
-            if units[match.id] is None and figure.unit and match.quantity is not None:
-                units[match.id] = figure.unit
-                match.quantity.unit = figure.counted or figure.unit
+            _join(match, article_id, figure, units, (source_name, entity_id, kind))
+            dates[match.id] |= when
             continue
         outlet = outlets.get(article_id)
         claim = Claim(record_id("c", story_id, article_id, str(figure.start), figure.text), figure.text[:400],
@@ -177,6 +180,39 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
                                figure.subject, figure.measure, figure.subject_inferred),
                       [article_id], kind if source_name else "outlet" if outlet else None)
         units[claim.id] = figure.unit
+        dates[claim.id] = when
         claims.append(claim)
         by_number.setdefault(number, []).append(claim)
     return claims
+
+
+def _calendar_dates(text: str, day: str | None) -> set[str]:
+    """The dates a sentence names by the calendar ('On April 20', 'last year', 'in 2004'); a weekday or
+    'yesterday' dates when it was said as much as what, and hangs on a publication date that may be wrong."""
+    if day is None:
+        return set()
+    return {t.value for t in article_times(text, day) if not RELATIVE_DAY.search(t.text)}
+
+
+def _join(claim: Claim, article_id: str, figure: RawFigure, units: dict[str, str | None],
+          source: tuple[str | None, str | None, str | None]) -> None:
+    """One more report of a claim's figure: its article cited, and what the claim lacked taken from it (a
+    named source for the outlet's, a unit, a subject that names someone: 'Tahirah Phillips' for 'daughter')."""
+    if article_id not in claim.article_ids:
+        claim.article_ids.append(article_id)
+    name, entity_id, kind = source
+    if claim.source_kind in (None, "outlet") and name:
+        claim.source, claim.source_entity_id, claim.source_kind = name, entity_id, kind
+    quantity = claim.quantity
+    if quantity is None:
+        return
+    if units[claim.id] is None and figure.unit:
+        units[claim.id] = figure.unit
+        quantity.unit = figure.counted or figure.unit
+    if figure.subject and not figure.subject_inferred and _names_someone(figure.subject) and \
+            (quantity.subject_inferred or not _names_someone(quantity.subject or "")):
+        quantity.subject, quantity.subject_inferred = figure.subject, False
+
+
+def _names_someone(phrase: str) -> bool:
+    return any(w[:1].isupper() for w in phrase.split())

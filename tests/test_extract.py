@@ -6,7 +6,7 @@ import pytest
 
 from storyline.extract import extract_facts
 from storyline.extract.entities import resolve_entities, same_spelling_variant
-from storyline.extract.figures import parse_number
+from storyline.extract.numbers import parse_number
 from storyline.models import Mention
 from storyline.prepare.parse import parse
 

@@ -162,3 +162,17 @@ def test_a_syndicated_copy_cites_the_figures_it_carries():
     copies = {a["id"] for a in document["articles"] if a["duplicate_of"]}
     ages = [c for c in document["claims"] if (c["quantity"] or {}).get("value") == 4 and c["quantity"]["unit"] == "years"]
     assert copies and ages and copies <= set(ages[0]["article_ids"]) and len(ages[0]["article_ids"]) == 4
+
+
+def test_a_reading_on_a_scale_is_of_that_scale_whichever_way_it_is_written():
+    """'a magnitude-9.1 earthquake off Aceh' (The Independent; one token the tagger calls no number), 'a
+    magnitude 9.1 quake off Indonesia' (BBC), 'an earthquake measuring 7.2 on the Richter scale' (Press TV): each
+    a magnitude, of the quake; 'Spending ... is expected to grow 33 percent' (PCWorld) is a growth."""
+    [independent] = [f for f in _figures("ecbplus", "37_3ecbplus") if f.value == 9.1]
+    [bbc] = [f for f in _figures("ecbplus", "37_6ecbplus") if f.value == 9.1]
+    assert (independent.unit, independent.measure, bbc.unit, bbc.measure) == ("magnitude",) * 4
+    assert "quake" in (bbc.subject or "") and "quake" in (independent.subject or "")
+    [richter] = [f for f in _figures("ecbplus", "37_2ecbplus") if f.value == 7.2]
+    assert richter.measure == "Richter scale"
+    [growth] = [f for f in _figures("ecbplus", "43_5ecbplus") if f.value == 33]
+    assert growth.measure.endswith("growth")

@@ -12,7 +12,7 @@ from conftest import SEEDS, ingest_into
 from storyline import Storyline, store
 from storyline.config import current
 from storyline.dates import find_time_expressions, parse_date_string, resolve
-from storyline.extract.figures import parse_number
+from storyline.extract.numbers import parse_number
 from storyline.prepare.clean import clean_text, has_caption_credit
 from storyline.present import export
 from storyline.read.files import decode_text, iter_input_files, read_path

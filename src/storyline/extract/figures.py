@@ -20,9 +20,8 @@ from spacy.tokens import Span, Token
 
 from ..config import current
 from ..prepare.parse import text_of
-from ..text import SPELLED_TENS, SPELLED_UNITS
 from .measures import (
-    FRACTIONS,
+    SCALES_BEFORE,
     ages,
     calibres,
     fact_label,
@@ -30,9 +29,12 @@ from .measures import (
     measure_of,
     measure_unit,
     salient_entity,
+    scale_before,
     subject_of_figure,
 )
+from .numbers import GLUED_SCALE, HEDGE_WORDS, SCALES, ParsedNumber, parse_number
 
+GLUED_SCALE_READING = re.compile(rf"({'|'.join(sorted(SCALES_BEFORE))})-(\d+(?:\.\d+)?)", re.I)  # 'magnitude-9.1'
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR",
               "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
@@ -44,35 +46,11 @@ DURATION = re.compile(r"((?:(?:about|around|nearly|almost|some|roughly|more than
                       r"(?:\d[\d,.]*|[a-z]+(?:[ -][a-z]+)?))\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)")
 PERCENT_WORDS = {"%", "percent", "pc", "pct"}
 PERCENT_TEXT = re.compile(r"%|\bper\s*cent\b|\bpercent\b|\bpct\b|\d\s*pc\b")
-# 'milliondollars': a scale and a currency run together by a careless page
-GLUED_SCALE = re.compile(r"(thousand|million|billion|trillion)(dollars|euros|pounds|yen)")
-# Nouns that say when or how long, not what: '18 hours', 'a 12-day run' are durations.
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-          "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "mn": 1_000_000,
-          "crore": 10_000_000, "lakh": 100_000}
-VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
-         "billions": 1_000_000_000}
-HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), ("at least", "at least"),
-          ("more than", "more than"),
-          ("over", "more than"), ("at most", "at most"), ("less than", "less than"), ("fewer than", "less than"),
-          ("under", "less than"), ("about", "about"), ("around", "about"), ("approximately", "about"),
-          ("roughly", "about"), ("nearly", "about"), ("almost", "about"), ("some", "about"),
-          ("an estimated", "about"), ("estimated", "about")]
-HEDGE_WORDS = {w for cue, _ in HEDGES for w in cue.split()} | {"between"}
 # Languages that write 12.000 for twelve thousand and 3,5 for three and a half.
 DECIMAL_COMMA_LANGUAGES = {"de", "nl", "pt", "es", "it", "fr", "da", "no", "nb", "nn", "sv", "fi", "pl", "cs",
                            "sk", "sl", "hr", "sr", "ro", "hu", "ru", "uk", "be", "bg", "tr", "id", "el", "ca"}
 PHONE = re.compile(r"\+?\(?\d{2,4}\)?[\s.-]\d{2,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4})?")
 RANKED = re.compile(r"(?:\bNo\.|\b[Nn]umber|\btop)\s*$")
-
-
-@dataclass
-class ParsedNumber:
-    value: float | None
-    low: float | None
-    high: float | None
-    hedge: str | None
-    fraction: bool = False  # 'a third': a share of a whole
 
 
 @dataclass
@@ -95,106 +73,6 @@ class RawFigure:
     # a number that names one thing ('a 911 call', 'the 6700 block'): no figure to show, but reports of one
     # event share it
     identifier: bool = False
-
-
-def parse_number(text: str, decimal_comma: bool = False) -> ParsedNumber | None:
-    """'up to 70,000' / 'Sixteen' / '500,000 to 700,000' / 'tens of millions' -> numbers and hedge.
-
-    With decimal_comma (the article's language writes '12.000,5') the separators swap meaning,
-    so a Portuguese '12.000 membros' is twelve thousand, not twelve.
-    """
-    phrase = GLUED_SCALE.sub(r"\1 \2", text.lower().replace("’", "'").strip())
-    if decimal_comma:
-        phrase = re.sub(r"\d[\d.,]*", _swap_separators, phrase)
-    phrase = re.sub(r"^(?:between|just|only)\s+", "", phrase)  # 'just 10 kilometres' is ten
-    hedge = None
-    for cue, name in HEDGES:
-        if phrase.startswith(cue + " "):
-            hedge, phrase = name, phrase[len(cue) + 1:]
-            break
-    few = re.fullmatch(r"(?:a few|several|a couple of|some)\s+(hundred|thousand|million|billion)", phrase)
-    if few:
-        scale = SCALES[few.group(1)]
-        return ParsedNumber(None, 2 * scale, 9 * scale, "vague")
-    vague = re.fullmatch(r"(tens|hundreds|dozens|scores|thousands|millions|billions)(?: of (thousands|millions|billions))?",
-                         phrase)
-    if vague:
-        base = VAGUE.get(vague.group(2) or "", 1) * (10 if vague.group(1) == "tens" else VAGUE.get(vague.group(1), 1))
-        return ParsedNumber(None, base, base * 10, hedge or "vague")
-    parts = re.split(r"\s*(?:-|–|to|and)\s*(?=[\d\w])", phrase)
-    numbers = [_single_number(p) for p in parts]
-    if len(parts) == 2 and numbers[0] is not None and numbers[1] is not None:
-        low, high = numbers[0], numbers[1]
-        if high < low and low >= 1000 and high < 1000:  # "500 to 700,000" style: scale shared
-            low *= 1000
-        return ParsedNumber(None, low, high, hedge) if low < high else None
-    share = _fraction(phrase)
-    if share is not None:
-        return ParsedNumber(share, None, None, hedge, fraction=True)
-    whole = _single_number(phrase)
-    return ParsedNumber(whole, None, None, hedge) if whole is not None else None
-
-
-def _fraction(phrase: str) -> float | None:
-    """'a third', 'half', 'two fifths': a share, to four decimals."""
-    match = re.fullmatch(rf"(?:(a|an|one|two|three|four)\s+)?({'|'.join(FRACTIONS)})s?", phrase)
-    if not match:
-        return None
-    numerator = SPELLED_UNITS.get(match.group(1) or "one", 1)
-    return _tidy(round(numerator / FRACTIONS[match.group(2)], 4))
-
-
-def _swap_separators(match: re.Match[str]) -> str:
-    """'12.000,5' -> '12,000.5': dots group thousands, the comma marks decimals."""
-    return match.group(0).replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _single_number(phrase: str) -> float | None:
-    """Leading digits (with a scale word) or number words; a trailing unit ('percent', 'euros') is ignored."""
-    phrase = re.sub(r"\s*(?:%|per\s*cent|percent|pct)\.?$", "", phrase.strip()).strip()
-    phrase = re.sub(r"^(?:[a-z]{0,2}[$€£¥₹]|usd|eur|gbp|rs\.?)\s*", "", phrase)
-    match = re.match(r"(\d[\d,]*(?:\.\d+)?)\s*(hundred|thousand|million|billion|trillion|bn|mn|m|k|crore|lakh)?"
-                     r"(?![\w.])", phrase)
-    if match:
-        digits = match.group(1).replace(",", "")
-        if len(digits.split(".")[0]) > current().extraction.max_figure_digits:
-            return None  # an identifier or a run of digits, not an amount (and 400 digits overflow a float)
-        return _tidy(float(digits) * SCALES.get(match.group(2) or "", 1))
-    words = phrase.split()
-    for end in range(len(words), 0, -1):  # 'sixteen anti-war groups' -> 'sixteen'
-        value = _words_number(" ".join(words[:end]))
-        if value is not None:
-            return value
-    return None
-
-
-def _words_number(phrase: str) -> float | None:
-    """English number words: 'sixteen', 'two hundred thousand', 'a dozen'."""
-    words = [w for w in re.split(r"[\s-]+", phrase) if w and w != "and"]
-    if words[:2] == ["a", "dozen"] or words == ["dozen"]:
-        return 12
-    total, current, seen = 0, 0, False
-    for word in words:
-        if word == "a" and not seen:
-            current, seen = 1, True
-        elif word in SPELLED_UNITS:
-            current += SPELLED_UNITS[word]
-            seen = True
-        elif word in SPELLED_TENS:
-            current += SPELLED_TENS[word]
-            seen = True
-        elif word in SCALES and word not in ("m", "k", "bn") and seen:
-            if word == "hundred":
-                current *= 100
-            else:
-                total, current = total + current * SCALES[word], 0
-        else:
-            return None
-    return _tidy(total + current) if seen else None
-
-
-def _tidy(value: float) -> float:
-    return int(value) if float(value).is_integer() else value
 
 
 def is_not_a_figure(doc_text: str, start: int, end: int, value: float | None) -> bool:
@@ -233,7 +111,10 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
                 _list_marker(span):
             continue
         unit, counted = (_counted_noun(span) if english else _following_word(span))
-        if english and unit is None:
+        scale = scale_before(span) if english else None
+        if scale is not None:  # 'a magnitude 9.1 quake' counts no quakes
+            unit = counted = scale.lemma_.lower()
+        elif english and unit is None:
             unit = counted = measure_unit(span) or _hyphened_unit(span)
         if labelled:
             unit = counted = None  # 'Population: 361 million GDP: ...': the next label is no noun counted
@@ -267,7 +148,26 @@ def extract_figures(doc, language: str | None = None) -> list[RawFigure]:
             figure = _figure_at(span, parsed, span[-1].lemma_.lower() + "s", "duration", None, sentence_of)
             _set_subject(figure, subject_of_figure(span, None), report_subject)
             figures.append(figure)
+        for number, scale, parsed in _unread_scale_readings(doc, {f.start for f in figures}):
+            figure = _figure_at(number, parsed, scale, scale, None, sentence_of)
+            _set_subject(figure, subject_of_figure(number.doc[number.i:number.i + 1], None), report_subject)
+            figures.append(figure)
     return figures
+
+
+def _unread_scale_readings(doc, read: set[int]) -> list[tuple[Token, str, ParsedNumber]]:
+    """Readings on a scale that no figure span gave: 'a magnitude 9.1 quake' untagged, or 'magnitude-9.1' as
+    one token."""
+    found = []
+    for token in doc:
+        glued = GLUED_SCALE_READING.fullmatch(token.text)
+        scale = glued.group(1).lower() if glued else None
+        if scale is None and token.like_num and (before := scale_before(doc[token.i:token.i + 1])) is not None:
+            scale = before.lemma_.lower()
+        parsed = parse_number(glued.group(2) if glued else token.text)
+        if scale is not None and parsed is not None and parsed.value is not None and token.idx not in read:
+            found.append((token, scale, parsed))
+    return found
 
 
 def _durations(doc) -> list[tuple[Span, ParsedNumber]]:

@@ -50,6 +50,11 @@ UNIT_NAMES = {**dict.fromkeys(("km", "kilometer", "kilometre"), "km"), **dict.fr
               **dict.fromkeys(("mm", "millimeter", "millimetre"), "mm"), **dict.fromkeys(("ton", "tonne"), "tons"),
               **dict.fromkeys(("kg", "kilogram"), "kg"), "gram": "grams", "ounce": "ounces", "lb": "pounds",
               "hectare": "hectares", "acre": "acres"}
+# a scale written before its number ('a magnitude 9.1 quake'); changes named as nouns ('grow 33 percent')
+SCALES_BEFORE = {"magnitude", "category", "level", "grade", "force"}
+CHANGES = {"grow": "growth", "rise": "rise", "climb": "rise", "jump": "rise", "surge": "rise", "soar": "rise",
+           "increase": "increase", "gain": "gain", "fall": "fall", "drop": "fall", "decline": "decline",
+           "decrease": "decrease", "slip": "fall", "plunge": "fall", "shrink": "fall", "slide": "fall"}
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
            "north-west", "south-east", "south-west"}
 # what reports call the toll of a disaster, however the sentence words it ('killed', 'dead', 'died'); a count
@@ -74,9 +79,11 @@ def figure_token(span):
 
 def measure_of(span, counted, sum_or_share: bool) -> str | None:
     """What the figure measures, as a short phrase ('depth', 'people killed', 'improvement')."""
-    label = fact_label(span)
+    label = fact_label(span) or _scale(span)
     if label:
         return label
+    if sum_or_share and (change := _change(span)) is not None:
+        return change
     share_of = next((p for t in span for p in t.children if p.dep_ == "prep" and p.lower_ == "of"), None)
     if sum_or_share and share_of is not None:  # 'a third of the power', '90 percent of the components'
         whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
@@ -106,6 +113,34 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
         return counted.lower_  # '230,000 people in 13 countries': a count of countries
     verb = governing_verb(holder)
     return verb.lemma_.lower() if verb is not None else None
+
+
+def scale_before(span):
+    """'a magnitude 9.1 quake', 'a Category 4 hurricane': the scale noun written before the number."""
+    number = figure_token(span)
+    before = number.doc[number.i - 1] if number.i > 0 else None
+    if before is not None and before.text == "-" and number.i > 1:
+        before = number.doc[number.i - 2]  # 'a magnitude-9.1 earthquake'
+    return before if before is not None and before.lemma_.lower() in SCALES_BEFORE else None
+
+
+def _scale(span) -> str | None:
+    """The scale a figure is read on: 'a magnitude 9.1 quake' -> magnitude, 'measuring 7.2 on the Richter
+    scale' -> Richter scale."""
+    before = scale_before(span)
+    if before is not None:
+        return before.lemma_.lower()
+    number = figure_token(span)
+    on = next((p for p in number.head.children if p.dep_ == "prep" and p.lower_ == "on"), None)
+    scale = next((c for c in on.children if c.dep_ == "pobj" and c.lemma_.lower() == "scale"), None) if on else None
+    return _noun_phrase(scale) if scale is not None else None
+
+
+def _change(span) -> str | None:
+    """'Spending is expected to grow 33 percent', 'Kmart shares fell 3 percent': a change, named as a noun
+    (growth, fall); what changes is the figure's subject."""
+    verb = governing_verb(figure_token(span))
+    return CHANGES.get(verb.lemma_.lower()) if verb is not None else None
 
 
 def fact_label(span) -> str | None:
@@ -151,6 +186,9 @@ def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
     unit = _unit(span, counted)
     qualified = _qualified_noun(holder, span) if unit is not None else None
     verb = governing_verb(holder)
+    read_on = scale_before(span)
+    if read_on is not None and figure_token(span).head.pos_ == "NOUN":  # 'a magnitude 9.1 quake off Indonesia'
+        return _noun_phrase(figure_token(span).head, span, with_place=True, skip={read_on.i})
     if qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
         bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
         whose: str | None = _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})

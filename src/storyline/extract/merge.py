@@ -152,7 +152,7 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
                   entities: dict[str, Entity], outlets: dict[str, str | None],
                   languages: dict[str, str | None], published: dict[str, str | None] | None = None) -> list[Claim]:
     """Claims: (article id, figure, source surface form) merged by number and kind of thing, unless their
-    sentences date them differently ('On April 20, a 6.4-magnitude earthquake' is not the 6.4 of 'Last
+    sentences date them to different years ('On April 20, a 6.4-magnitude earthquake' is not the 6.4 of 'Last
     year'); published (article id -> day) reads relative dates."""
     claims: list[Claim] = []
     units: dict[str, str | None] = {}
@@ -162,7 +162,7 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
         number = (figure.value, figure.low, figure.high)
         language = languages.get(article_id)
         day = (published or {}).get(article_id)
-        when = _calendar_dates(figure.text, day)
+        when = _calendar_years(figure.text, day)
         match = next((c for c in by_number.get(number, [])
                       if _same_kind(figure, units[c.id], figure.value or figure.high,
                                     language != languages.get(c.article_ids[0]))
@@ -186,12 +186,14 @@ def merge_figures(story_id: str, raw: list[tuple[str, RawFigure, tuple[str | Non
     return claims
 
 
-def _calendar_dates(text: str, day: str | None) -> set[str]:
-    """The dates a sentence names by the calendar ('On April 20', 'last year', 'in 2004'); a weekday or
-    'yesterday' dates when it was said as much as what, and hangs on a publication date that may be wrong."""
+def _calendar_years(text: str, day: str | None) -> set[str]:
+    """The years a sentence names by the calendar ('On April 20', 'last year', 'in 2004'): a figure of another
+    year is another figure, while months within a year may tell one figure's course ('drafted since the end
+    of September', 'completed at the end of October'). A weekday or 'yesterday' dates when it was said as
+    much as what, and hangs on a publication date that may be wrong."""
     if day is None:
         return set()
-    return {t.value for t in article_times(text, day) if not RELATIVE_DAY.search(t.text)}
+    return {t.value[:4] for t in article_times(text, day) if not RELATIVE_DAY.search(t.text)}
 
 
 def _join(claim: Claim, article_id: str, figure: RawFigure, units: dict[str, str | None],

@@ -176,3 +176,16 @@ def test_a_reading_on_a_scale_is_of_that_scale_whichever_way_it_is_written():
     assert richter.measure == "Richter scale"
     [growth] = [f for f in _figures("ecbplus", "43_5ecbplus") if f.value == 33]
     assert growth.measure.endswith("growth")
+
+
+def test_counts_the_tagger_misses_are_figures():
+    """AFP: 'Around 40 houses were damaged by the quake' (no entity on 40) is about 40 houses damaged by the
+    quake, not by the official who said it; 'a landslide ... killing one man' is one death, not the pronoun
+    'one'; the Sun-Times: 'his great-aunt Sheila Dordies, 52, who lives in Indiana' (tagged an organisation) is
+    her age."""
+    aceh = _figures("ecbplus", "37_1ecbplus")
+    [houses] = [f for f in aceh if f.value == 40]
+    assert (houses.hedge, houses.measure, houses.subject) == ("about", "house damaged", "quake")
+    assert [f.measure for f in aceh if f.value == 1 and "landslide" in f.text] == ["deaths"]
+    ages = {f.value: f.subject for f in _figures("gvc", "5cf042b40d") if f.measure == "age"}
+    assert "Sheila Dordies" in ages[52]

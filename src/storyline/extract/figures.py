@@ -21,11 +21,13 @@ from spacy.tokens import Span, Token
 from ..config import current
 from ..prepare.parse import text_of
 from .measures import (
+    DIMENSIONS,
     SCALES_BEFORE,
     ages,
     calibres,
     fact_label,
     figure_token,
+    is_casualty,
     measure_of,
     measure_unit,
     salient_entity,
@@ -207,11 +209,12 @@ def _set_subject(figure: RawFigure, said: str | None, report_subject: str | None
 
 def _pronoun_one(span, parsed: ParsedNumber) -> bool:
     """'one of the eight charities', 'at least one of Intel's partners', 'one senior official said': the word
-    'one' picks out, it does not count."""
+    'one' picks out, it does not count; 'killing one man' counts the dead."""
     if parsed.value != 1:
         return False
     picks_out = span.end < len(span.doc) and span.doc[span.end].lower_ == "of"
-    return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an") and not _in_a_count(span))
+    return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an") and not _in_a_count(span)
+                         and not is_casualty(span))
 
 
 def _in_a_count(span) -> bool:
@@ -304,7 +307,8 @@ def according_to(sent) -> str | None:
 def _joined_ranges(doc, english: bool = True):
     """Figure spans, with '500,000 to 700,000' joined when the parser tagged two numbers. The French
     and Spanish models tag no numbers, and the blank pipeline nothing: there, every run of digits."""
-    ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS] if english else _digit_runs(doc)
+    ents = sorted([e for e in doc.ents if e.label_ in FIGURE_LABELS] + _untagged_counts(doc), key=lambda e: e.start) \
+        if english else _digit_runs(doc)
     joined, skip = [], False
     for ent, following in zip(ents, [*ents[1:], None]):
         if skip:
@@ -318,6 +322,20 @@ def _joined_ranges(doc, english: bool = True):
         else:
             joined.append(ent)
     return joined
+
+
+def _untagged_counts(doc) -> list:
+    """'Around 40 houses were damaged': a number counting a plural noun (not a unit of time) that the entity
+    tagger left untagged or took for a date, with the hedge before it."""
+    tagged = {t.i for e in doc.ents for t in e}
+    found = []
+    for token in doc:
+        as_date = token.ent_type_ == "DATE" and token.head.lemma_.lower() not in DIMENSIONS["duration"]
+        if (token.i in tagged and not as_date) or not token.like_num or token.dep_ != "nummod" or token.head.tag_ != "NNS":
+            continue
+        hedge = [c for c in token.children if c.dep_ in ("advmod", "quantmod") and c.i == token.i - 1]
+        found.append(doc[(hedge[0] if hedge else token).i:token.i + 1])
+    return found
 
 
 def _digit_runs(doc) -> list:

@@ -55,6 +55,8 @@ SCALES_BEFORE = {"magnitude", "category", "level", "grade", "force"}
 CHANGES = {"grow": "growth", "rise": "rise", "climb": "rise", "jump": "rise", "surge": "rise", "soar": "rise",
            "increase": "increase", "gain": "gain", "fall": "fall", "drop": "fall", "decline": "decline",
            "decrease": "decrease", "slip": "fall", "plunge": "fall", "shrink": "fall", "slide": "fall"}
+GENDER_OR_KIN = {"aunt", "great-aunt", "uncle", "mother", "father", "son", "daughter", "brother", "sister", "wife",
+                 "husband", "grandmother", "grandfather", "cousin", "niece", "nephew", "his", "her", "mr", "mrs", "ms"}
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
            "north-west", "south-east", "south-west"}
 # what reports call the toll of a disaster, however the sentence words it ('killed', 'dead', 'died'); a count
@@ -104,7 +106,7 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
     state = None if sum_or_share else _state_of(holder, span)
     if state is not None:
         noun = counted.lemma_.lower() if counted is not None and counted.pos_ == "NOUN" else None
-        if noun in (None, "people", "person") and state in CASUALTIES:
+        if noun in (None, "people", "person", "man", "woman", "men", "women", "other") and state in CASUALTIES:
             return CASUALTIES[state]  # '12 people were killed', '24 dead', 'four people died': deaths
         return " ".join(w for w in (noun, state) if w)
     if holder.dep_ == "pobj" and holder.head.lower_ in PAYMENT and holder.head.head.pos_ == "VERB":
@@ -141,6 +143,17 @@ def _change(span) -> str | None:
     (growth, fall); what changes is the figure's subject."""
     verb = governing_verb(figure_token(span))
     return CHANGES.get(verb.lemma_.lower()) if verb is not None else None
+
+
+def is_casualty(span) -> bool:
+    """The figure counts people killed or hurt: 'killing one man', 'two were injured'."""
+    holder = _holder(span, _counted_of(span))
+    return _state_of(holder, span) in CASUALTIES
+
+
+def _counted_of(span):
+    number = figure_token(span)
+    return number.head if number.dep_ == "nummod" and number.head.pos_ == "NOUN" else None
 
 
 def fact_label(span) -> str | None:
@@ -213,10 +226,20 @@ def ages(doc) -> list[tuple[Token, str, str]]:
             whose = old.head if old.dep_ == "amod" else None
             if whose is not None:
                 found.append((token, span_unit, _person_named(whose)))
-        elif token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and token.i > token.head.i and \
+        elif token.dep_ == "appos" and _a_person(token.head) and token.i > token.head.i and \
                 token.nbor(-1).text == "," and token.ent_type_ in ("DATE", "CARDINAL"):
             found.append((token, "years", _noun_phrase(token.head)))
     return found
+
+
+def _a_person(name) -> bool:
+    """A name the tagger calls a person, or a name it mistakes for an organisation that a person's word
+    describes ('his great-aunt Sheila Dordies, 52, who lives in Indiana')."""
+    if name.ent_type_ == "PERSON":
+        return True
+    described = any(c.dep_ in ("compound", "poss") and c.lower_ in GENDER_OR_KIN for c in name.subtree if c.i < name.i)
+    who = any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in name.children)
+    return name.pos_ == "PROPN" and name.ent_type_ in ("ORG", "") and (described or who)
 
 
 def calibres(doc) -> list[tuple[Token, str]]:
@@ -368,7 +391,7 @@ def _agent(verb, span, sum_or_share: bool = False) -> str | None:
         siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None)
         if subject is None or any(t.like_num for t in subject.subtree):  # '12 were killed and 70 injured by a landslide'
-            subject = next((c for s in siblings for c in s.children if c.dep_ == "agent"), subject)
+            subject = next((c for s in [node, *siblings] for c in s.children if c.dep_ == "agent"), subject)
         if subject is not None and subject.dep_ == "agent":
             subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
         if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span, sum_or_share):

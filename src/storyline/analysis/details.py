@@ -14,18 +14,22 @@ Dougherty' in another are one woman named two ways, and the reader should know t
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from ..config import current
 from ..dates import article_times
-from ..extract.details import RawDetail
+from ..extract.aliases import TITLE
+from ..extract.details import WEEKDAYS, RawDetail
 from ..extract.merge import record_id
 from ..extract.quotes import RawQuote
 from ..models import Claim, Detail, Entity, Quote, Relation
 from ..text import content_words, overlap
 
+NIGHT = re.compile(r"\b(?:night|overnight|midnight|late|early)\b", re.I)
 DATE_OF = "date of the "
+BEARING = "bearing from "
 QUESTIONS = {"day": "the day it happened", "time": "the time it happened", "time (GMT)": "the time it happened (GMT)",
              "wound": "where the victim was hit"}
 
@@ -44,8 +48,10 @@ class Given:
 
 def detail_disputes(story_id: str, raw: list[tuple[str, RawDetail, tuple[str | None, str | None]]],
                     alias_map: dict[str, str], entities: dict[str, Entity], outlets: dict[str, str | None],
-                    published: dict[str, str | None]) -> tuple[list[Claim], list[Relation]]:
-    """Claims for the disputed details of a story, and the relations that dispute them."""
+                    published: dict[str, str | None], event_of: dict[str, str]) -> tuple[list[Claim], list[Relation]]:
+    """Claims for the disputed details of a story, and the relations that dispute them. Two answers dispute
+    only where reports of one event (event_of: article id -> event id) tell the happening alike; each
+    answer then cites every report of the story that gives it."""
     by_slot: dict[str, list[Given]] = defaultdict(list)
     for article_id, said, (source, kind) in raw:
         detail = _dated(said, published.get(article_id)) if said.slot.startswith(DATE_OF) else said
@@ -60,7 +66,8 @@ def detail_disputes(story_id: str, raw: list[tuple[str, RawDetail, tuple[str | N
     for slot, given in sorted(by_slot.items()):
         answers = _answers(_single_answer_voices(given))
         pairs = [(i, j) for i in range(len(answers)) for j in range(i + 1, len(answers))
-                 if _one_victim(answers[i], answers[j])]
+                 if _one_victim(answers[i], answers[j]) and not _overnight(slot, answers[i], answers[j])
+                 and (slot.startswith((BEARING, DATE_OF)) or _told_alike(answers[i], answers[j], event_of))]
         made = {i: _claim(story_id, slot, answers[i], outlets) for pair in pairs for i in pair}
         claims += [made[i] for i in sorted(made)]
         relations += [Relation(made[i].id, made[j].id, "contradicts",
@@ -104,6 +111,30 @@ def _one_victim(a: list[Given], b: list[Given]) -> bool:
     3-year-old boy' are two shootings' wounds. An answer given of a 'he' and of a 'she' is of two people."""
     victims_a, victims_b = ({g.detail.victim for g in side} - {None} for side in (a, b))
     return len(victims_a) <= 1 and len(victims_b) <= 1 and (not victims_a or not victims_b or victims_a == victims_b)
+
+
+def _told_alike(a: list[Given], b: list[Given], event_of: dict[str, str]) -> bool:
+    """Some sentence of each answer, in reports of one event, tells of the same person, by name or by age
+    ('a nine-month-old baby was shot ... on Sunday' and 'striking their 9-month-old daughter ... on
+    Saturday'; 'Devon Lofton accidentally shot himself in the head' and 'Holmes said Devon ... in the
+    chest'): a story of many shootings answers 'when' and 'where hit' once for each. The sources' own names
+    say who speaks, not of whom."""
+    return any(event_of.get(x.article_id) == event_of.get(y.article_id) and
+               (set(x.detail.who) & set(y.detail.who)) - _source_words(x) - _source_words(y)
+               for x in a for y in b)
+
+
+def _source_words(given: Given) -> set[str]:
+    return set((given.source or "").split()) | set((given.detail.attributed_to or "").split())
+
+
+def _overnight(slot: str, a: list[Given], b: list[Given]) -> bool:
+    """'late Sunday night' and '12:30 a.m. on Monday' are one moment: days next to each other, told of a
+    night, are no dispute."""
+    if slot != "day":
+        return False
+    apart = abs(WEEKDAYS.index(a[0].detail.value) - WEEKDAYS.index(b[0].detail.value))
+    return apart in (1, len(WEEKDAYS) - 1) and any(NIGHT.search(g.detail.text) for g in a + b)
 
 
 def _alike(a: RawDetail, b: RawDetail) -> bool:
@@ -162,9 +193,14 @@ def _person_name(quote: Quote, entities: dict[str, Entity]) -> str | None:
 
 
 def _one_surname_two_given_names(a: str, b: str) -> bool:
-    parts_a, parts_b = a.split(), b.split()
-    return len(parts_a) >= 2 and len(parts_b) >= 2 and parts_a[-1] == parts_b[-1] and \
-        parts_a[0].rstrip(".") != parts_b[0].rstrip(".") and len(parts_a[0]) > 2 and len(parts_b[0]) > 2
+    """'Catherine Dougherty' and 'Crystal Dougherty'; not 'Sheriff Bob Gualtieri' and 'Bob Gualtieri' (a
+    title before the same name) nor 'J. Smith' and 'John Smith'."""
+    parts_a, parts_b = TITLE.sub("", a).split(), TITLE.sub("", b).split()  # 'Chief Lands' is Lands
+    if len(parts_a) != 2 or len(parts_b) != 2:
+        return False
+    (given_a, surname_a), (given_b, surname_b) = parts_a, parts_b
+    return surname_a == surname_b and given_a != given_b and min(len(given_a), len(given_b)) > 2 and \
+        not given_a.endswith(".") and not given_b.endswith(".")
 
 
 def _same_words(a: Quote, b: Quote) -> bool:

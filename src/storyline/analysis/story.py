@@ -66,7 +66,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     relations = relate(quotes, claims, positions, day_of, _settled(quotes, claims, previous))
     raw_details = [(a.id, d, figure_source(d, facts[a.id].quotes)) for a in originals for d in facts[a.id].details]
     outlets = {a.id: a.outlet for a in articles}
-    details, disputed = detail_disputes(story_id, raw_details, alias_map, by_id, outlets, day_of)
+    details, disputed = detail_disputes(story_id, raw_details, alias_map, by_id, outlets, day_of, event_of)
     names, misnamed = name_disputes(story_id, quotes, raw_quotes, {a.id: facts[a.id].sentences for a in originals}, by_id)
     claims, relations = claims + details + names, relations + disputed + misnamed
     quotes, claims = _carried_by_copies(quotes, claims, articles, _figure_sentences(claims, raw_figures))

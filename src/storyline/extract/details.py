@@ -12,11 +12,12 @@ story stage (analysis/details.py) sets the details of different sources side by 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import current
 from ..dates import find_time_expressions
 from .figures import according_to
+from .numbers import parse_number
 
 # what happens in the events reports tell: a shooting, a quake, a blast, a crash
 HAPPENINGS = {"shoot", "strike", "hit", "discharge", "fire", "wound", "kill", "injure", "happen", "occur", "erupt",
@@ -47,6 +48,7 @@ COMPASS = r"(?:north|south)?-?(?:east|west)|north|south"
 BEARING = re.compile(rf"(?P<distance>\d[\d.,]*)\s*(?P<unit>km|kilometers|kilometres|miles)\b\s*(?:\([^)]{{0,30}}\)\s*)?"
                      rf"(?P<direction>{COMPASS})\s+of\s+(?:the\s+(?:town|city|village|district|province|capital)\s+"
                      rf"of\s+)?(?P<place>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+AGE = re.compile(r"\b(\d+|[a-z]+)[ -](year|month|week)s?[ -]old\b", re.I)
 UNIT_SPELLINGS = {"km": "km", "kilometers": "km", "kilometres": "km", "miles": "miles"}
 # whom a happening befell, as far as one word tells: a wound to 'her' is not one to 'a 3-year-old boy'
 GENDER_WORDS = {**dict.fromkeys(("he", "him", "himself", "his", "boy", "man", "son", "father", "brother", "husband",
@@ -73,6 +75,9 @@ class RawDetail:
     hedged: bool = False
     attributed_to: str | None = None
     victim: str | None = None  # 'male' or 'female' when the words for whom it befell say so
+    # whom it befell, by name and age ('Devon', 'Lofton', '9 months old'): how two reports' sentences are
+    # known to tell of one victim
+    who: list[str] = field(default_factory=list)
 
 
 def extract_details(doc) -> list[RawDetail]:
@@ -83,7 +88,7 @@ def extract_details(doc) -> list[RawDetail]:
         details = _days(sent) + _times(sent) + _wounds(sent) + _bearings(sent) + _dates(sent)
         if details:
             source = according_to(sent)
-            found += [RawDetail(slot, value, label, text, start, index, hedged, source, victim)
+            found += [RawDetail(slot, value, label, text, start, index, hedged, source, victim[0], victim[1])
                       for slot, value, label, start, hedged, victim in sorted(details, key=lambda d: d[3])]
     return found
 
@@ -123,6 +128,12 @@ def _wounds(sent) -> list[tuple]:
         region = BODY_REGIONS.get(token.lower_)
         if region is None or token.pos_ != "NOUN":
             continue
+        part_of = next((c for o in token.children if o.dep_ == "prep" and o.lower_ == "of" for c in o.children
+                        if c.dep_ == "pobj"), None)
+        if part_of is not None:  # 'the side of his head' is the head; 'the back of the end zone' no body
+            region = BODY_REGIONS.get(part_of.lower_)
+            if region is None:
+                continue
         happening = _happening(token) if token.dep_ == "pobj" and token.head.lower_ in ("in", "to") else \
             token.head if token.dep_ == "compound" and token.head.lemma_ in HAPPENING_NOUNS else None
         if happening is not None:
@@ -134,7 +145,7 @@ def _dates(sent) -> list[tuple]:
     """'In April last year an 8.6-magnitude quake struck 431 kilometres off Banda Aceh': the month a
     happening of a named kind and place took place. The value is the expression as written; the story
     stage reads it against the report's date, and asks the question of that year only."""
-    found = []
+    found: list[tuple] = []
     for expr in find_time_expressions(sent.text):
         span = sent.char_span(expr.start, expr.end, alignment_mode="expand")
         happening = _happening(span.root) if span is not None and expr.kind in DATED_KINDS else None
@@ -143,7 +154,7 @@ def _dates(sent) -> list[tuple]:
         kind, place = _kind_and_place(happening)
         if kind and place:
             found.append((f"date of the {kind} near {place}", expr.text, expr.text, sent.start_char + expr.start,
-                          False, None))
+                          False, (None, [])))
     return found
 
 
@@ -174,13 +185,13 @@ def _proper_run(token) -> str:
 def _bearings(sent) -> list[tuple]:
     """'55 kilometres south of Bireun': the direction is the answer; the place and the distance say which
     question, so that '55 km west of Bireun' meets it and '72 km southeast of Reuleuet' does not."""
-    found = []
+    found: list[tuple] = []
     for match in BEARING.finditer(sent.text):
         distance = match["distance"].replace(",", "").rstrip(".")
         unit = UNIT_SPELLINGS[match["unit"].lower()]
         direction = match["direction"].lower().replace("-", "")
         found.append((f"bearing from {match['place']} at {distance} {unit}", direction, match.group(),
-                      sent.start_char + match.start(), False, None))
+                      sent.start_char + match.start(), False, (None, [])))
     return found
 
 
@@ -200,18 +211,45 @@ def _happening(token):
     return None
 
 
-def _victim(token, happening) -> str | None:
-    """Whom the happening befell, as far as a gendered word tells: the owner of the body part ('her
-    abdomen'), else the one shot ('a 3-year-old boy ... was shot', 'shot himself', 'their daughter')."""
+def _victim(token, happening) -> tuple[str | None, list[str]]:
+    """Whom the happening befell: a gender when a word tells it ('her abdomen', 'a 3-year-old boy'), and
+    the names and ages the words for them give ('Devon Lofton', '9 months old')."""
+    patients = _patients(token, happening)
+    gender = next((GENDER_WORDS[w.lower_] for p in patients for w in [p, *p.children]
+                   if w.lower_ in GENDER_WORDS and (w is p or w.dep_ in ("compound", "amod", "poss"))), None)
+    return gender, sorted({w for p in patients for w in _names_and_ages(p)})
+
+
+def _patients(token, happening) -> list:
+    """The owner of the body part ('her abdomen'), the one shot ('a 3-year-old boy ... was shot', 'striking
+    their daughter'), who shot himself ('Devon ... shot himself'), who had the wound ('a 2-year-old child
+    with a gunshot wound')."""
     owners = [c for c in token.children if c.dep_ == "poss"]
     verb = happening.head if happening.dep_ == "conj" and not any(
         c.dep_ in ("nsubjpass", "dobj") for c in happening.children) else happening
     patients = owners + [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj", "poss")]
-    for patient in patients:
-        for word in [patient, *(c for c in patient.children if c.dep_ in ("compound", "amod"))]:
-            if word.lower_ in GENDER_WORDS:
-                return GENDER_WORDS[word.lower_]
-    return None
+    if any(p.lower_ in ("himself", "herself") for p in patients):
+        patients += [c for c in verb.children if c.dep_ == "nsubj"]
+    node = happening
+    while not patients and node.pos_ == "NOUN" and node.dep_ in ("pobj", "dobj", "compound") and node.head is not node:
+        node = node.head.head if node.dep_ == "pobj" else node.head  # 'a child with a gunshot wound'
+        if node.pos_ in ("NOUN", "PROPN"):
+            patients.append(node)
+        elif node.pos_ == "VERB":  # 'the boy suffering from a gunshot wound', 'he suffered a wound'
+            patients += [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if node.dep_ == "acl":
+                patients.append(node.head)
+    return patients
+
+
+def _names_and_ages(patient) -> list[str]:
+    """The names in the words for a victim and the age they give, up to the noun ('a nine-month-old baby')."""
+    words = patient.doc[patient.left_edge.i:patient.i + 1]
+    names = {t.text for t in words if t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "")}
+    text = words.text
+    ages = {f"{n.value:g} {m.group(2).lower()}s old" for m in AGE.finditer(text)
+            if (n := parse_number(m.group(1))) is not None and n.value is not None}
+    return sorted(names | ages)
 
 
 def _is_happening(verb) -> bool:

@@ -1,12 +1,13 @@
 """Disputes over the details of what happened: two sources that tell the same happening with a
-different day ('on Sunday' / 'on Saturday'), time of day ('around 3:30 p.m.' / 'about 3:50 p.m.'),
-wound ('in the chest' / 'in the head') or bearing ('55 km west of Bireun' / '55 km south of Bireun').
+different day ('on Sunday' / 'on Saturday'), time of day, wound ('in the chest' / 'in the head'),
+bearing ('55 km west of Bireun' / '55 km south of Bireun') or month of a past quake.
 
 A detail is shown only when it is disputed: one claim per answer, citing every report that gives it,
-and a 'contradicts' relation between the answers. What keeps this precise: each source (a named
-person or body, else the outlet) must give one answer only. A source that gives two days or two
-wounds is telling of two happenings or two victims, so its answers are set aside, never compared;
-so are two answers told of people the words show to be different (a 'she' and a 'boy').
+and a 'contradicts' relation between the answers. What keeps this precise: the two answers must be
+told, in reports of one event, of the same victim by name or age; each source (a named person or
+body, else the outlet) must give one answer only (a source that gives two days or two wounds tells of
+two happenings or two victims); answers told of people the words show to be different (a 'she' and a
+'boy') are never compared, nor days either side of a midnight.
 
 Names too: the same words quoted from 'Catherine Dougherty' in one report and from 'Crystal
 Dougherty' in another are one woman named two ways, and the reader should know the name is in doubt.

@@ -67,15 +67,17 @@ def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleF
     context = speaker_context(doc, spans)
     sentences = list(doc.sents)
     quoted = quote_spans(text_of(doc))
+    expressions = [find_time_expressions(s.text) for s in sentences]  # read once: dates and details both need them
     return ArticleFacts(
         sentences=[s.text.strip() for s in sentences],
         mentions=[m for _start, _end, m in spans],
         quotes=extract_quotes(doc, context),
         figures=extract_figures(doc, language),
-        times=_dateline(text_of(doc), language) + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted)],
+        times=_dateline(text_of(doc), language) + [t for i, s in enumerate(sentences)
+                                                   for t in _time_mentions(s, i, quoted, expressions[i])],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),
-        details=extract_details(doc) if language in (None, "en") else [],
+        details=extract_details(doc, expressions) if language in (None, "en") else [],
     )
 
 
@@ -84,10 +86,11 @@ def _dateline(text: str, language: str | None) -> list[TimeMention]:
     return [TimeMention(0, expr.kind, expr.text, list(expr.groups), False, True)] if expr else []
 
 
-def _time_mentions(sent, index: int, quoted: list[tuple[int, int]]) -> list[TimeMention]:
+def _time_mentions(sent, index: int, quoted: list[tuple[int, int]], expressions: list[TimeExpression]
+                   ) -> list[TimeMention]:
     """Time expressions of the narrative; those inside quotes belong to the speaker's 'now'."""
     found = []
-    for expr in find_time_expressions(sent.text):
+    for expr in expressions:
         position = sent.start_char + expr.start
         if any(start <= position < end for start, end in quoted):
             continue

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import current
-from ..dates import find_time_expressions
+from ..dates import TimeExpression, find_time_expressions
 from .figures import according_to
+from .measures import COMPASS, UNIT_NAMES
 from .numbers import parse_number
 
 # what happens in the events reports tell: a shooting, a quake, a blast, a crash
@@ -41,15 +42,14 @@ BODY_REGIONS = {
     **dict.fromkeys(("leg", "legs", "thigh", "knee", "foot", "feet", "ankle", "calf", "shin"), "leg"),
 }
 CLOCK = re.compile(r"\b(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?"
-                   r"(?P<local>\s+local time)?|\b(?P<hhmm>[01]\d|2[0-3])(?P<mm>[0-5]\d)\s*(?P<zone>GMT|UTC)\b", re.I)
+                   r"(?:\s+local time)?|\b(?P<hhmm>[01]\d|2[0-3])(?P<mm>[0-5]\d)\s*(?:GMT|UTC)\b", re.I)
 CLOCK_HEDGE = re.compile(r"\b(?:about|around|approximately|roughly|near|nearly|shortly\s+(?:before|after)|"
                          r"just\s+(?:before|after))\s*(?:at\s+)?$", re.I)
-COMPASS = r"(?:north|south)?-?(?:east|west)|north|south"
+COMPASS_WORDS = "|".join(sorted(COMPASS, key=len, reverse=True))
 BEARING = re.compile(rf"(?P<distance>\d[\d.,]*)\s*(?P<unit>km|kilometers|kilometres|miles)\b\s*(?:\([^)]{{0,30}}\)\s*)?"
-                     rf"(?P<direction>{COMPASS})\s+of\s+(?:the\s+(?:town|city|village|district|province|capital)\s+"
+                     rf"(?P<direction>{COMPASS_WORDS})\s+of\s+(?:the\s+(?:town|city|village|district|province|capital)\s+"
                      rf"of\s+)?(?P<place>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 AGE = re.compile(r"\b(\d+|[a-z]+)[ -](year|month|week)s?[ -]old\b", re.I)
-UNIT_SPELLINGS = {"km": "km", "kilometers": "km", "kilometres": "km", "miles": "miles"}
 # whom a happening befell, as far as one word tells: a wound to 'her' is not one to 'a 3-year-old boy'
 GENDER_WORDS = {**dict.fromkeys(("he", "him", "himself", "his", "boy", "man", "son", "father", "brother", "husband",
                                  "nephew", "grandson", "uncle"), "male"),
@@ -80,12 +80,14 @@ class RawDetail:
     who: list[str] = field(default_factory=list)
 
 
-def extract_details(doc) -> list[RawDetail]:
-    """Every day, time of day, wound and bearing the article ties to a happening, in text order."""
+def extract_details(doc, expressions: list[list[TimeExpression]] | None = None) -> list[RawDetail]:
+    """Every day, time of day, wound, bearing and past happening's month the article ties to a happening,
+    in text order. expressions: each sentence's time expressions, when the caller has read them already."""
     found = []
     for index, sent in enumerate(doc.sents):
         text = sent.text.strip()[:current().extraction.detail_sentence_chars]
-        details = _days(sent) + _times(sent) + _wounds(sent) + _bearings(sent) + _dates(sent)
+        dated = expressions[index] if expressions is not None else find_time_expressions(sent.text)
+        details = _days(sent) + _times(sent) + _wounds(sent) + _bearings(sent) + _dates(sent, dated)
         if details:
             source = according_to(sent)
             found += [RawDetail(slot, value, label, text, start, index, hedged, source, victim[0], victim[1])
@@ -108,7 +110,7 @@ def _times(sent) -> list[tuple]:
     for match in CLOCK.finditer(sent.text):
         span = sent.char_span(match.start(), match.end(), alignment_mode="expand")
         happening = _happening(span.root) if span is not None else None
-        if span is None or happening is None:
+        if happening is None:
             continue
         if match["hhmm"]:
             minutes, slot = int(match["hhmm"]) * 60 + int(match["mm"]), "time (GMT)"
@@ -141,14 +143,14 @@ def _wounds(sent) -> list[tuple]:
     return found
 
 
-def _dates(sent) -> list[tuple]:
+def _dates(sent, expressions: list[TimeExpression]) -> list[tuple]:
     """'In April last year an 8.6-magnitude quake struck 431 kilometres off Banda Aceh': the month a
     happening of a named kind and place took place. The value is the expression as written; the story
     stage reads it against the report's date, and asks the question of that year only."""
     found: list[tuple] = []
-    for expr in find_time_expressions(sent.text):
-        span = sent.char_span(expr.start, expr.end, alignment_mode="expand")
-        happening = _happening(span.root) if span is not None and expr.kind in DATED_KINDS else None
+    for expr in expressions:
+        span = sent.char_span(expr.start, expr.end, alignment_mode="expand") if expr.kind in DATED_KINDS else None
+        happening = _happening(span.root) if span is not None else None
         if happening is None or happening.pos_ not in ("VERB", "AUX"):
             continue
         kind, place = _kind_and_place(happening)
@@ -188,7 +190,7 @@ def _bearings(sent) -> list[tuple]:
     found: list[tuple] = []
     for match in BEARING.finditer(sent.text):
         distance = match["distance"].replace(",", "").rstrip(".")
-        unit = UNIT_SPELLINGS[match["unit"].lower()]
+        unit = UNIT_NAMES[match["unit"].lower().removesuffix("s")]
         direction = match["direction"].lower().replace("-", "")
         found.append((f"bearing from {match['place']} at {distance} {unit}", direction, match.group(),
                       sent.start_char + match.start(), False, (None, [])))

@@ -214,7 +214,7 @@ def _pronoun_one(span, parsed: ParsedNumber) -> bool:
         return False
     picks_out = span.end < len(span.doc) and span.doc[span.end].lower_ == "of"
     return picks_out or (not parsed.hedge and span.text.lower().strip() in ("one", "a", "an") and not _in_a_count(span)
-                         and not is_casualty(span))
+                         and not is_casualty(span, _counted_token(span)))
 
 
 def _in_a_count(span) -> bool:

@@ -30,6 +30,7 @@ from lemminflect import getInflection
 from spacy.tokens import Token
 
 from ..config import current
+from .forms import KIN_NOUNS
 
 PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "across", "throughout", "inside"}
@@ -55,8 +56,8 @@ SCALES_BEFORE = {"magnitude", "category", "level", "grade", "force"}
 CHANGES = {"grow": "growth", "rise": "rise", "climb": "rise", "jump": "rise", "surge": "rise", "soar": "rise",
            "increase": "increase", "gain": "gain", "fall": "fall", "drop": "fall", "decline": "decline",
            "decrease": "decrease", "slip": "fall", "plunge": "fall", "shrink": "fall", "slide": "fall"}
-GENDER_OR_KIN = {"aunt", "great-aunt", "uncle", "mother", "father", "son", "daughter", "brother", "sister", "wife",
-                 "husband", "grandmother", "grandfather", "cousin", "niece", "nephew", "his", "her", "mr", "mrs", "ms"}
+# words before a name that say it is a person's: a kin noun, or whose it is ('his great-aunt Sheila Dordies')
+PERSON_MARKS = KIN_NOUNS | {"his", "her", "mr", "mrs", "ms"}
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
            "north-west", "south-east", "south-west"}
 # what reports call the toll of a disaster, however the sentence words it ('killed', 'dead', 'died'); a count
@@ -145,15 +146,9 @@ def _change(span) -> str | None:
     return CHANGES.get(verb.lemma_.lower()) if verb is not None else None
 
 
-def is_casualty(span) -> bool:
+def is_casualty(span, counted) -> bool:
     """The figure counts people killed or hurt: 'killing one man', 'two were injured'."""
-    holder = _holder(span, _counted_of(span))
-    return _state_of(holder, span) in CASUALTIES
-
-
-def _counted_of(span):
-    number = figure_token(span)
-    return number.head if number.dep_ == "nummod" and number.head.pos_ == "NOUN" else None
+    return _state_of(_holder(span, counted), span) in CASUALTIES
 
 
 def fact_label(span) -> str | None:
@@ -237,7 +232,7 @@ def _a_person(name) -> bool:
     describes ('his great-aunt Sheila Dordies, 52, who lives in Indiana')."""
     if name.ent_type_ == "PERSON":
         return True
-    described = any(c.dep_ in ("compound", "poss") and c.lower_ in GENDER_OR_KIN for c in name.subtree if c.i < name.i)
+    described = any(c.dep_ in ("compound", "poss") and c.lower_ in PERSON_MARKS for c in name.subtree if c.i < name.i)
     who = any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in name.children)
     return name.pos_ == "PROPN" and name.ent_type_ in ("ORG", "") and (described or who)
 

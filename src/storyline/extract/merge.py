@@ -18,13 +18,12 @@ from ..dates import article_times, find_time_expressions, resolve, same_period, 
 from ..models import Claim, Entity, Quantity, Quote, QuoteVariant
 from ..text import content_words, numbers_in, overlap
 from ..textindex import WordIndex
-from .details import RawDetail
+from .details import WEEKDAYS, RawDetail
 from .entities import PLACE_LABELS
 from .figures import RawFigure
 from .quotes import RawQuote
 
-RELATIVE_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
-                          r"tomorrow)\b", re.I)
+RELATIVE_DAY = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|yesterday|today|tonight|tomorrow)\b", re.I)
 PEOPLE_NOUNS = {"people", "person", "man", "woman", "soldier", "troop", "reservist", "recruit", "conscript",
                 "serviceman", "servicemen", "civilian", "resident", "citizen", "worker", "member", "draftee",
                 "fighter", "men", "women", "child", "children", "refugee", "voter", "protester", "victim",

@@ -147,3 +147,16 @@ def test_a_sentence_is_entered_under_one_date_its_finest():
     facts = extract_facts(parse("In 2022, after talks in September, the two sides signed the deal on March 3."), "a1")
     entries = build_timeline("s1", {"a1": facts}, {"a1": "2023-03-05"})
     assert [(e.date, e.granularity) for e in entries] == [("2023-03-03", "day")]
+
+
+def test_a_toll_of_another_years_disaster_is_no_rival_even_in_a_sentence_that_names_it():
+    """Inquirer's 'A powerful earthquake ... Tuesday, killing at least five people ... in a region devastated by
+    the quake-triggered tsunami of 2004' holds for Tuesday: 'of 2004' says which tsunami. The 2004 toll told
+    'In 2004' is another year's, even cited first from a report with no publication date."""
+    today = money("c1", "Fauzi", "A powerful earthquake in Indonesia's Aceh province flattened buildings Tuesday, "
+                  "killing at least five people in a region devastated by the quake-triggered tsunami of 2004.", 5,
+                  "earthquake in Aceh province", "at least", unit="people", measure="deaths")
+    then = money("c2", "inquirer.net", "In 2004 a massive tremor sparked a tsunami that killed 170,000 people in the "
+                 "province.", 170_000, "tsunami, Aceh province", article="a2", unit="people", measure="deaths")
+    then.article_ids.insert(0, "a3")
+    assert relate([], [today, then], {}, {"a1": "2013-07-02", "a2": "2013-07-02", "a3": None}) == []

@@ -189,3 +189,34 @@ def test_counts_the_tagger_misses_are_figures():
     assert [f.measure for f in aceh if f.value == 1 and "landslide" in f.text] == ["deaths"]
     ages = {f.value: f.subject for f in _figures("gvc", "5cf042b40d") if f.measure == "age"}
     assert "Sheila Dordies" in ages[52]
+
+
+def _of(figures, value, measure=None):
+    return [f for f in figures if f.value == value and (measure is None or f.measure == measure)]
+
+
+def test_a_thing_described_after_it_is_named_is_given_its_name():
+    """Reports name a thing once and then describe it: 'the film, which teams Ben Stiller ...' is Meet the
+    Fockers, 'the 64-year-old Kenyan' the laureate the MSNBC report is about, 'this class' the Han class,
+    'the district' Bener Meriah district; so reports of the figure can be compared by name."""
+    [gross] = _of(_figures("wikinewssum", "lsj.com"), 163_000_000)
+    assert gross.subject == "Meet the Fockers" and not gross.subject_inferred
+    msnbc = _figures("wikinewssum", "msnbc.msn.com/id/6691499")
+    assert [f.subject for f in _of(msnbc, 64, "age")] == ["Wangari Maathai"]
+    assert [f.subject for f in _of(msnbc, 5)] == ["secretive Nobel Committee"]  # 'the five-member Nobel Committee'
+    [units] = _of(_figures("wikinewssum", "type-91.htm"), 5, "unit deployed")
+    assert units.subject == "Han class" and not units.subject_inferred
+    [distance] = _of(_figures("ecbplus", "37_1ecbplus"), 320)
+    assert distance.subject == "Bener Meriah district"
+
+
+def test_a_sum_is_named_by_the_noun_it_is_set_beside_and_a_quake_by_where_it_struck():
+    """'won grants from the U. S. Departement of Energy ($9.3 million) and the state of California ($250,000)',
+    'a cheque for 10 million Swedish Kronor ($1.4m)'; 'An 8.7-magnitude earthquake also hit off the city of
+    Banda Aceh'."""
+    grants = _figures("ecbplus", "43_4ecbplus")
+    assert [f.measure for f in _of(grants, 9_300_000) + _of(grants, 250_000)] == ["grants", "grants"]
+    bbc = _figures("wikinewssum", "news.bbc.co.uk/2/hi/science/nature/4084617")
+    assert {f.measure for f in _of(bbc, 10_000_000) + _of(bbc, 1_400_000)} == {"cheque"}
+    [quake] = _of(_figures("ecbplus", "37_2ecbplus"), 8.7)
+    assert "Banda Aceh" in (quake.subject or "")

@@ -134,6 +134,8 @@ class Extraction:
     recent_chars: int = setting(250, "a person named this close before 'he said' is its antecedent")
     max_speaker_text_words: int = setting(12, "a speaker description has at most this many words")
     figure_subject_words: int = setting(8, "whose figure it is ('a powerful earthquake in Aceh') in at most this many words")
+    dominant_person_ratio: float = setting(
+        1.5, "'the 64-year-old Kenyan' is the report's person when named this many times as often as anyone else")
     max_role_words: int = setting(6, "a speaker named by role ('the union's spokesman') in at most this many words")
     attribution_tail_tokens: int = setting(20, "a sentence after a closing quote this short with a speech verb is its tail")
     unclosed_quote_chars: int = setting(20, "an opening quote mark with this much text after it opens a quote")

@@ -248,7 +248,7 @@ def _figure_conflicts(claims: list[Claim], positions: dict[str, set[tuple[str, i
             by_kind[_kind(claim.quantity.unit)].append((claim, claim.quantity))
     pairs = [(kind, a, b) for kind, same in by_kind.items() if len(same) <= current().disputes.max_same_unit
              for i, a in enumerate(same) for b in same[i + 1:] if not (a[0].id in done and b[0].id in done)]
-    dated: dict[str, set[str]] = {}
+    dated: dict[tuple[str, str | None], set[str]] = {}
     for kind, (a, quantity_a), (b, quantity_b) in pairs:
         qa, qb = _in_seconds(quantity_a), _in_seconds(quantity_b)
         if _one_voice(a, b) or _overlaps(qa, qb) or not _same_quantity(qa, qb):
@@ -297,29 +297,41 @@ def _names(phrase: str) -> set[str]:
     return {w.lower() for w in WORD.findall(phrase) if w[:1].isupper()}
 
 
-def _same_time(a: Claim, b: Claim, published: dict[str, str | None], dated: dict[str, set[str]]) -> bool:
+def _same_time(a: Claim, b: Claim, published: dict[str, str | None], dated: dict[tuple[str, str | None], set[str]]) -> bool:
     """Nothing says the two figures hold for different times. Both sentences date their figure, differently:
     two weekends' takings. One dates it and the other does not: the undated one holds for its report's
     day, so '6.1' today is no rival to an '8.6-magnitude quake' of 'April last year'. A date holds for the
     dates within it ('2004' and 'December 26, 2004')."""
-    dates_a, dates_b = (_dates(c, published, dated) for c in (a, b))
+    day_a, day_b = _report_day(a, published), _report_day(b, published)
+    dates_a, dates_b = _dates(a, day_a or day_b, dated), _dates(b, day_b or day_a, dated)
     if not dates_a and not dates_b:
         return True
     if not dates_a or not dates_b:
-        undated, other = (a, dates_b) if not dates_a else (b, dates_a)
-        day = published.get(undated.article_ids[0])
+        day, other = (day_a, dates_b) if not dates_a else (day_b, dates_a)
         if day is None:
             return True
         dates_a, dates_b = {day}, other
     return same_period(dates_a, dates_b)
 
 
-def _dates(claim: Claim, published: dict[str, str | None], known: dict[str, set[str]]) -> set[str]:
-    """The dates a claim's sentence names, read once per claim (known holds those read so far)."""
-    if claim.id not in known:
-        day = published.get(claim.article_ids[0])
-        known[claim.id] = {t.value for t in article_times(claim.text, day)} if day else set()
-    return known[claim.id]
+def _report_day(claim: Claim, published: dict[str, str | None]) -> str | None:
+    """The day the first dated report of a claim came out."""
+    return next((day for article_id in claim.article_ids if (day := published.get(article_id))), None)
+
+
+def _dates(claim: Claim, day: str | None, known: dict[tuple[str, str | None], set[str]]) -> set[str]:
+    """The dates a claim's sentence names, read once per claim (known holds those read so far); relative to its
+    report's day, else to the other side's, which still reads 'In 2004'. Not a date that tells a thing apart
+    ('the tsunami of 2004'): it is not when the figure holds."""
+    if (claim.id, day) not in known:
+        times = article_times(claim.text, day) if day else []
+        known[claim.id, day] = {t.value for t in times if not _of_a_thing(t.text, claim.text)}
+    return known[claim.id, day]
+
+
+def _of_a_thing(when: str, text: str) -> bool:
+    """'the tsunami of 2004': the date tells which tsunami, not when the figure holds."""
+    return when.lower().startswith("of ") or re.search(rf"\bof\s+{re.escape(when)}", text) is not None
 
 
 def _kind(unit: str) -> str:

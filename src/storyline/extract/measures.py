@@ -30,7 +30,8 @@ from lemminflect import getInflection
 from spacy.tokens import Token
 
 from ..config import current
-from .forms import KIN_NOUNS
+from .forms import KIN_NOUNS, PLACE_KINDS
+from .references import referent
 
 PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "across", "throughout", "inside"}
@@ -92,7 +93,7 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
         whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
         return "share of " + _noun_phrase(whole) if whole is not None else "share"
     holder = _holder(span, counted)
-    of = _of_noun(holder)
+    of = _of_noun(holder) or (_sum_named_by(holder) if sum_or_share else None)
     if of is not None:
         return _noun_phrase(of, span)
     unit = _unit(span, counted)
@@ -195,14 +196,17 @@ def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
     qualified = _qualified_noun(holder, span) if unit is not None else None
     verb = governing_verb(holder)
     read_on = scale_before(span)
-    if read_on is not None and figure_token(span).head.pos_ == "NOUN":  # 'a magnitude 9.1 quake off Indonesia'
-        return _noun_phrase(figure_token(span).head, span, with_place=True, skip={read_on.i})
-    if qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
-        bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
-        whose: str | None = _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
-    else:
-        whose = _agent(verb, span, sum_or_share) if verb is not None else None
     place = _place(verb, holder) if verb is not None else None
+    whose: str | None
+    if read_on is not None and figure_token(span).head.pos_ == "NOUN":  # 'a magnitude 9.1 quake off Indonesia'
+        whose = _noun_phrase(figure_token(span).head, span, with_place=True, skip={read_on.i})
+    elif qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
+        bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
+        whose = referent(qualified) or \
+            _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
+    else:
+        whose = (_agent(verb, span, sum_or_share) if verb is not None else None) or \
+            (None if sum_or_share else _whole(span, holder))
     if whose and place and place.lower() in whose.lower():
         place = None
     return ", ".join(w for w in (whose, place) if w) or None
@@ -262,6 +266,8 @@ def _person_named(noun) -> str:
     'Bensu Elianita' of 'Bensu Elianita, a 22 year-old resident'."""
     if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
         return _noun_phrase(noun.head)
+    if (named := referent(noun)) is not None:
+        return named
     name = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
     words = _noun_phrase(noun)
     if name is not None:
@@ -299,7 +305,7 @@ def _unit(span, counted):
                    and t.lower_.rstrip("s") not in FRACTIONS and t.lemma_.lower() not in FRACTIONS), None)
     if inside is not None:
         return inside
-    qualifies = counted is not None and counted.dep_ in MODIFIER_DEPS and counted.head.pos_ == "NOUN" and \
+    qualifies = counted is not None and counted.dep_ in MODIFIER_DEPS and counted.head.pos_ in ("NOUN", "PROPN") and \
         counted.head.i > counted.i
     return counted if qualifies else None
 
@@ -323,12 +329,28 @@ def _of_noun(holder):
     return None
 
 
+def _sum_named_by(holder):
+    """'grants from the Department of Energy ($9.3 million) and the state of California ($250,000)', 'a cheque
+    for 10 million Kronor ($1.4m)': the noun a sum is set beside in brackets, or is 'for'."""
+    named = holder.head if holder.dep_ == "appos" else holder
+    joined = False
+    while named.dep_ == "conj" and named.head.pos_ == "NOUN":
+        named, joined = named.head, True
+    if joined:
+        return named
+    for_or_from = named.head
+    if named.dep_ == "pobj" and for_or_from.head.pos_ == "NOUN" and (for_or_from.lower_ == "for" or holder is not named):
+        return for_or_from.head
+    return None
+
+
 def _qualified_noun(holder, span):
     """'a 20 percent improvement', 'the 6.1-magnitude quake': the noun after the figure it qualifies."""
     for token in (figure_token(span), holder, *span):
         head = token.head
         if token.dep_ in MODIFIER_DEPS and head.pos_ == "NOUN" and head.i >= span.end:
-            return head.head if head.dep_ in MODIFIER_DEPS and head.head.pos_ == "NOUN" and head.head.i > head.i else head
+            named = head.dep_ in MODIFIER_DEPS and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i
+            return head.head if named else head
     return None
 
 
@@ -390,13 +412,30 @@ def _agent(verb, span, sum_or_share: bool = False) -> str | None:
         if subject is not None and subject.dep_ == "agent":
             subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
         if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span, sum_or_share):
-            return _noun_phrase(_named(subject), with_place=True)
+            return referent(subject) or _noun_phrase(_named(subject), with_place=True)
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
             return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
         if node.dep_ not in CLAUSE_LINKS or node.head is node:
             return None
         node = node.head
     return None
+
+
+def _whole(span, holder) -> str | None:
+    """'five units of this class', 'two of its Han-class SSNs': the whole the figure counts part of (not the
+    things counted: 'three of the chips' are chips, whose is not said)."""
+    for part in (holder, figure_token(span)):
+        whole = next((c for p in part.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                      if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN") and not c.like_num and
+                      (c.pos_ == "PROPN" or _definite_or_named(c))), None)
+        if whole is not None:
+            return referent(whole) or _noun_phrase(whole)
+    return None
+
+
+def _definite_or_named(noun) -> bool:
+    """'this class', 'its Han-class SSNs': a whole the report has named, not 'the chips' it counts."""
+    return any(t.pos_ == "PROPN" for t in noun.subtree if t.i < noun.i) or referent(noun) is not None
 
 
 def _named(noun):
@@ -423,11 +462,18 @@ def _place(verb, holder) -> str | None:
             if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS:
                 place = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
                 scope = owner is holder and holder is not verb and prep.lower_ == "in"
-                if place is not None and (scope or _is_place(place)):
-                    return _noun_phrase(place)
+                named = referent(place) if place is not None else None
+                if place is not None and (scope or _is_place(place) or _of_place(place) or named):
+                    return named or _noun_phrase(place, with_place=_of_place(place))
     struck = next((c for owner in clause[1:] for c in owner.children if c.dep_ == "dobj" and c is not holder and
-                   (_is_place(c) or any(_is_place(p) for o in c.children if o.lower_ == "of" for p in o.children))), None)
+                   (_is_place(c) or _of_place(c))), None)
     return _noun_phrase(struck, with_place=True) if struck is not None else None  # 'strikes the province of Aceh'
+
+
+def _of_place(noun) -> bool:
+    """'the city of Banda Aceh', 'the province of Aceh': a kind of place with its name."""
+    named = [p for o in noun.children if o.lower_ == "of" for p in o.children if p.dep_ == "pobj"]
+    return any(_is_place(p) or (p.pos_ == "PROPN" and noun.lemma_.lower() in PLACE_KINDS) for p in named)
 
 
 def _is_place(noun) -> bool:

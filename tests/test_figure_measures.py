@@ -220,3 +220,17 @@ def test_a_sum_is_named_by_the_noun_it_is_set_beside_and_a_quake_by_where_it_str
     assert {f.measure for f in _of(bbc, 10_000_000) + _of(bbc, 1_400_000)} == {"cheque"}
     [quake] = _of(_figures("ecbplus", "37_2ecbplus"), 8.7)
     assert "Banda Aceh" in (quake.subject or "")
+
+
+def test_a_record_is_the_measure_of_the_sum_it_was_set_with_and_a_height_of_its_adjective():
+    """Lansing State Journal (AP): '"Meet the Fockers" set records for the biggest gross on New Year's Eve, with
+    $12.2 million', 'The previous New Year's Eve record was set in 2000 by "Cast Away" with $8.5 million';
+    VentureBeat: 'a rack system that is 17.5 inches high', 'it raised $20 million'."""
+    lsj = _figures("wikinewssum", "lsj.com")
+    [fockers] = _of(lsj, 12_200_000)
+    assert "records" in (fockers.measure or "") and fockers.subject == "Meet the Fockers"
+    [cast_away] = _of(lsj, 8_500_000)
+    assert "record" in (cast_away.measure or "") and cast_away.subject == "Cast Away"
+    venturebeat = _figures("ecbplus", "43_4ecbplus")
+    assert [f.measure for f in _of(venturebeat, 17.5)] == ["height"]
+    assert [f.measure for f in _of(venturebeat, 20_000_000)] == ["raised"]

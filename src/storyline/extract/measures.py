@@ -45,6 +45,9 @@ DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "met
               "weight": {"ton", "tonne", "kg", "kilogram", "pound", "lb", "gram", "ounce"},
               "duration": {"second", "minute", "hour", "day", "week", "month", "year", "decade"},
               "area": {"hectare", "acre"}}
+# a length told by the adjective after it: '17.5 inches high'
+DIMENSION_WORDS = {"high": "height", "tall": "height", "wide": "width", "long": "length", "deep": "depth",
+                   "thick": "thickness"}
 # units of measure as a figure's unit, one spelling each ('kilometres', 'km' -> 'km')
 UNIT_NAMES = {**dict.fromkeys(("km", "kilometer", "kilometre"), "km"), **dict.fromkeys(("meter", "metre"), "m"),
               "mile": "miles", "nautical": "nautical miles", "foot": "feet", "feet": "feet", "yard": "yards",
@@ -93,12 +96,12 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
         whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
         return "share of " + _noun_phrase(whole) if whole is not None else "share"
     holder = _holder(span, counted)
-    of = _of_noun(holder) or (_sum_named_by(holder) if sum_or_share else None)
+    of = _of_noun(holder) or (_sum_named_by(holder) or _record_held(holder) if sum_or_share else None)
     if of is not None:
         return _noun_phrase(of, span)
     unit = _unit(span, counted)
     if unit is not None and not sum_or_share:
-        return _dimension(unit) or unit.lemma_.lower()
+        return DIMENSION_WORDS.get(unit.head.lemma_.lower()) or _dimension(unit) or unit.lemma_.lower()
     qualified = _qualified_noun(holder, span)
     if qualified is not None and sum_or_share:
         return _noun_phrase(qualified, span)
@@ -116,7 +119,7 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
     if counted is not None and counted.pos_ == "NOUN" and not sum_or_share:
         return counted.lower_  # '230,000 people in 13 countries': a count of countries
     verb = governing_verb(holder)
-    return verb.lemma_.lower() if verb is not None else None
+    return _participle(verb) if verb is not None else None  # 'it raised $20 million': raised
 
 
 def scale_before(span):
@@ -204,6 +207,8 @@ def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
         bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
         whose = referent(qualified) or \
             _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
+    elif _record_held(holder) is not None:  # the record set 'by "Cast Away" with $8.5 million' is Cast Away's
+        whose = _agent(verb, span, sum_or_share, doer_first=True)
     else:
         whose = (_agent(verb, span, sum_or_share) if verb is not None else None) or \
             (None if sum_or_share else _whole(span, holder))
@@ -344,6 +349,16 @@ def _sum_named_by(holder):
     return None
 
 
+def _record_held(holder):
+    """'set records for the biggest gross on New Year's Eve, with $12.2 million', 'the previous record was set
+    by "Cast Away" with $8.5 million': the thing set or held with the sum."""
+    verb = holder.head.head
+    verb = verb.head if verb.dep_ == "agent" else verb  # 'by "Cast Away" with $8.5 million'
+    if holder.dep_ != "pobj" or holder.head.lower_ != "with" or verb.pos_ != "VERB":
+        return None
+    return next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"), None)
+
+
 def _qualified_noun(holder, span):
     """'a 20 percent improvement', 'the 6.1-magnitude quake': the noun after the figure it qualifies."""
     for token in (figure_token(span), holder, *span):
@@ -399,7 +414,7 @@ def _participle(word) -> str:
     return forms[0] if forms else word.lower_
 
 
-def _agent(verb, span, sum_or_share: bool = False) -> str | None:
+def _agent(verb, span, sum_or_share: bool = False, doer_first: bool = False) -> str | None:
     """The subject of the figure's verb, or of the clause it is told in, that is neither the figure nor
     another count ('10 people were killed, 140 were injured'); a sum's subject may hold a number ('the top 12
     films grossed $125.4 million')."""
@@ -407,6 +422,8 @@ def _agent(verb, span, sum_or_share: bool = False) -> str | None:
     for _ in range(4):
         siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None)
+        if doer_first:
+            subject = next((c for c in node.children if c.dep_ == "agent"), subject)
         if subject is None or any(t.like_num for t in subject.subtree):  # '12 were killed and 70 injured by a landslide'
             subject = next((c for s in [node, *siblings] for c in s.children if c.dep_ == "agent"), subject)
         if subject is not None and subject.dep_ == "agent":
@@ -415,6 +432,9 @@ def _agent(verb, span, sum_or_share: bool = False) -> str | None:
             return referent(subject) or _noun_phrase(_named(subject), with_place=True)
         if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
             return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep":
+            node = node.head.head  # 'to fight deforestation by planting 30 million trees'
+            continue
         if node.dep_ not in CLAUSE_LINKS or node.head is node:
             return None
         node = node.head
@@ -488,7 +508,7 @@ def _noun_phrase(head, span=None, with_place: bool = False, skip: set[int] | Non
     keep = {head.i}
     for child in head.children:
         modifier = child.dep_ in ("compound", "amod", "nmod", "poss", "nummod") and child.i < head.i
-        where = with_place and child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS | {"of"}
+        where = with_place and child.dep_ == "prep" and child.lower_ in PLACE_PREPOSITIONS | {"of", "on"}
         if modifier or where:
             keep |= {t.i for t in child.subtree}
     left_out = set(range(span.start, span.end) if span is not None else ()) | (skip or set())

@@ -234,3 +234,13 @@ def test_a_record_is_the_measure_of_the_sum_it_was_set_with_and_a_height_of_its_
     venturebeat = _figures("ecbplus", "43_4ecbplus")
     assert [f.measure for f in _of(venturebeat, 17.5)] == ["height"]
     assert [f.measure for f in _of(venturebeat, 20_000_000)] == ["raised"]
+
+
+def test_a_share_the_tagger_calls_an_ordinal_and_a_vague_crowd_is_nobodys_figure():
+    """VentureBeat: 'It uses a quarter of the power and a sixth of the space' (the tagger calls 'a sixth' an
+    ordinal); Xinhua: 'caused hundreds of people to be evacuated to 10 temporary shelters' (the shelters are not
+    the crowd's: the report's own subject is)."""
+    shares = {f.value: f.measure for f in _figures("ecbplus", "43_4ecbplus") if f.unit == "fraction"}
+    assert shares[0.25] == "share of power" and shares[0.1667] == "share of space"
+    [shelters] = _of(_figures("ecbplus", "37_3ecbplus"), 10, "shelters")
+    assert shelters.subject_inferred

@@ -34,7 +34,7 @@ from .measures import (
     scale_before,
     subject_of_figure,
 )
-from .numbers import GLUED_SCALE, HEDGE_WORDS, SCALES, ParsedNumber, parse_number
+from .numbers import FRACTIONS, GLUED_SCALE, HEDGE_WORDS, SCALES, ParsedNumber, parse_number
 
 GLUED_SCALE_READING = re.compile(rf"({'|'.join(sorted(SCALES_BEFORE))})-(\d+(?:\.\d+)?)", re.I)  # 'magnitude-9.1'
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -307,7 +307,8 @@ def according_to(sent) -> str | None:
 def _joined_ranges(doc, english: bool = True):
     """Figure spans, with '500,000 to 700,000' joined when the parser tagged two numbers. The French
     and Spanish models tag no numbers, and the blank pipeline nothing: there, every run of digits."""
-    ents = sorted([e for e in doc.ents if e.label_ in FIGURE_LABELS] + _untagged_counts(doc), key=lambda e: e.start) \
+    ents = sorted([e for e in doc.ents if e.label_ in FIGURE_LABELS or _fraction_of(e)] + _untagged_counts(doc),
+                  key=lambda e: e.start) \
         if english else _digit_runs(doc)
     joined, skip = [], False
     for ent, following in zip(ents, [*ents[1:], None]):
@@ -322,6 +323,14 @@ def _joined_ranges(doc, english: bool = True):
         else:
             joined.append(ent)
     return joined
+
+
+def _fraction_of(ent) -> bool:
+    """'a sixth of the space', which the tagger calls an ordinal: a share, said with the whole it is of."""
+    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return ent.label_ == "ORDINAL" and following is not None and following.lower_ == "of" and \
+        ent[-1].lower_.rstrip("s") in FRACTIONS and len(ent) == 1 and ent.start > 0 and \
+        ent.doc[ent.start - 1].lower_ in ("a", "one", "two", "three")
 
 
 def _untagged_counts(doc) -> list:

@@ -31,6 +31,7 @@ from spacy.tokens import Token
 
 from ..config import current
 from .forms import KIN_NOUNS, PLACE_KINDS
+from .numbers import FRACTIONS, VAGUE
 from .references import referent
 
 PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
@@ -69,9 +70,6 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 CASUALTIES = {**dict.fromkeys(("killed", "dead", "died", "slain"), "deaths"),
               **dict.fromkeys(("injured", "wounded", "hurt"), "injured")}
 SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
-# a share's denominator by its word: 'a third', 'two fifths'
-FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10}
 # 'GDP: $973bn', 'Lifetime Gross Total (23): $935,837,029': a label, its colon, the figure
 FACT_LABEL = re.compile(r"((?:\b[A-Z][\w'-]*\s+){0,3}\b[A-Z][\w'-]*)\s*(?:\([^()]{0,12}\))?\s*:\s*[$€£¥]?\s*$")
 CALIBRE = re.compile(r"\.\d{2,3}")  # '.45', '.357': a gun's bore, written with its point
@@ -207,8 +205,6 @@ def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
         bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
         whose = referent(qualified) or \
             _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
-    elif _record_held(holder) is not None:  # the record set 'by "Cast Away" with $8.5 million' is Cast Away's
-        whose = _agent(verb, span, sum_or_share, doer_first=True)
     else:
         whose = (_agent(verb, span, sum_or_share) if verb is not None else None) or \
             (None if sum_or_share else _whole(span, holder))
@@ -414,7 +410,7 @@ def _participle(word) -> str:
     return forms[0] if forms else word.lower_
 
 
-def _agent(verb, span, sum_or_share: bool = False, doer_first: bool = False) -> str | None:
+def _agent(verb, span, sum_or_share: bool = False) -> str | None:
     """The subject of the figure's verb, or of the clause it is told in, that is neither the figure nor
     another count ('10 people were killed, 140 were injured'); a sum's subject may hold a number ('the top 12
     films grossed $125.4 million')."""
@@ -422,8 +418,9 @@ def _agent(verb, span, sum_or_share: bool = False, doer_first: bool = False) -> 
     for _ in range(4):
         siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None)
-        if doer_first:
-            subject = next((c for c in node.children if c.dep_ == "agent"), subject)
+        # the doer of a passive before the thing done to: 'Aceh was hit by the Boxing Day earthquake ..., killing
+        # 170,000', 'the previous record was set by "Cast Away" with $8.5 million'
+        subject = next((c for c in node.children if c.dep_ == "agent"), subject)
         if subject is None or any(t.like_num for t in subject.subtree):  # '12 were killed and 70 injured by a landslide'
             subject = next((c for s in [node, *siblings] for c in s.children if c.dep_ == "agent"), subject)
         if subject is not None and subject.dep_ == "agent":
@@ -465,9 +462,9 @@ def _named(noun):
 
 
 def _another_figure(subject, span, sum_or_share: bool = False) -> bool:
-    """'140 were injured', 'Twelve people were killed', or the figure itself: a count, not whose it is
+    """'140 were injured', 'Twelve people were killed', 'hundreds of people', or the figure itself: a count, not whose it is
     ('a 6.1-magnitude earthquake' is whose: its number counts nothing, nor do 'top 12 films' of a sum)."""
-    counts = subject.like_num or any(c.dep_ == "nummod" for c in subject.children)
+    counts = subject.like_num or subject.lower_ in VAGUE or any(c.dep_ == "nummod" for c in subject.children)
     return (counts and not sum_or_share) or any(span.start <= t.i < span.end for t in subject.subtree)
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from ..config import current
 from ..text import SPELLED_TENS, SPELLED_UNITS
-from .measures import FRACTIONS
 
 # 'milliondollars': a scale and a currency run together by a careless page
 GLUED_SCALE = re.compile(r"(thousand|million|billion|trillion)(dollars|euros|pounds|yen)")
@@ -17,6 +16,9 @@ GLUED_SCALE = re.compile(r"(thousand|million|billion|trillion)(dollars|euros|pou
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000, "mn": 1_000_000,
           "crore": 10_000_000, "lakh": 100_000}
+# a share's denominator by its word: 'a third', 'two fifths'
+FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10}
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
          "billions": 1_000_000_000}
 HEDGES = [("up to", "up to"), ("as many as", "up to"), ("as much as", "up to"), ("at least", "at least"),

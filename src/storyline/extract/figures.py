@@ -30,11 +30,10 @@ from .measures import (
     is_casualty,
     measure_of,
     measure_unit,
-    salient_entity,
     scale_before,
-    subject_of_figure,
 )
 from .numbers import FRACTIONS, GLUED_SCALE, HEDGE_WORDS, SCALES, ParsedNumber, parse_number
+from .subjects import salient_entity, subject_of_figure
 
 GLUED_SCALE_READING = re.compile(rf"({'|'.join(sorted(SCALES_BEFORE))})-(\d+(?:\.\d+)?)", re.I)  # 'magnitude-9.1'
 FIGURE_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}

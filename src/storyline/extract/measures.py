@@ -1,4 +1,4 @@
-"""What a figure measures and of whom, read off the English parse.
+"""What a figure measures, read off the English parse.
 
 A figure is only comparable with another when both say what they measure and whose it is: "24 dead"
 and "five people killed" in an earthquake are one measure of one event, "80 people employed" by a
@@ -14,31 +14,22 @@ in this order of evidence:
 - a length, weight or time with nothing else said: distance, weight, duration;
 - money paid for something ('acquire SeaMicro for $334m'): its price.
 
-The subject is whose figure it is: the thing a unit qualifies ('the 6.1-magnitude quake'), the verb's
-subject when the figure is its object ('SeaMicro employs'), the thing that did it when the counted
-things are its victims ('a tsunami that killed', 'an earthquake ..., killing', 'injured by a
-landslide'); with the place it happened in ('in Central Aceh district') when the report names one.
-Never the speaker of the sentence the figure is reported in: that is its source.
+Whose figure it is comes from the same parse, in `subjects.py`, with the helpers here.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from lemminflect import getInflection
 from spacy.tokens import Token
 
 from ..config import current
-from .forms import KIN_NOUNS, PLACE_KINDS
-from .numbers import FRACTIONS, VAGUE
+from .forms import KIN_NOUNS
+from .numbers import FRACTIONS
 from .references import referent
 
-PLACE_ENTITIES = {"GPE", "LOC", "FAC"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "off", "across", "throughout", "inside"}
-# clauses through which a figure's event is told from above ('an earthquake hit, killing ...'); not
-# 'ccomp': '..., said Sutopo' is who reports it
-CLAUSE_LINKS = {"advcl", "conj", "xcomp", "relcl", "acl"}
 PAYMENT = {"for"}  # 'acquire SeaMicro for $334m': the amount paid
 # the physical dimension of a unit, when the report names no measure: 'roughly 400 km south of Okinawa'
 DIMENSIONS = {"distance": {"km", "kilometer", "kilometre", "mile", "meter", "metre", "foot", "yard", "inch", "cm",
@@ -69,7 +60,6 @@ COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeas
 # of a particular kind of people keeps its noun ('six children killed')
 CASUALTIES = {**dict.fromkeys(("killed", "dead", "died", "slain"), "deaths"),
               **dict.fromkeys(("injured", "wounded", "hurt"), "injured")}
-SALIENT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"}
 # 'GDP: $973bn', 'Lifetime Gross Total (23): $935,837,029': a label, its colon, the figure
 FACT_LABEL = re.compile(r"((?:\b[A-Z][\w'-]*\s+){0,3}\b[A-Z][\w'-]*)\s*(?:\([^()]{0,12}\))?\s*:\s*[$€£¥]?\s*$")
 CALIBRE = re.compile(r"\.\d{2,3}")  # '.45', '.357': a gun's bore, written with its point
@@ -92,20 +82,20 @@ def measure_of(span, counted, sum_or_share: bool) -> str | None:
     share_of = next((p for t in span for p in t.children if p.dep_ == "prep" and p.lower_ == "of"), None)
     if sum_or_share and share_of is not None:  # 'a third of the power', '90 percent of the components'
         whole = next((c for c in share_of.children if c.dep_ == "pobj" and c.pos_ != "PRON"), None)
-        return "share of " + _noun_phrase(whole) if whole is not None else "share"
-    holder = _holder(span, counted)
+        return "share of " + noun_phrase(whole) if whole is not None else "share"
+    holder = holder_of(span, counted)
     of = _of_noun(holder) or (_sum_named_by(holder) or _record_held(holder) if sum_or_share else None)
     if of is not None:
-        return _noun_phrase(of, span)
-    unit = _unit(span, counted)
+        return noun_phrase(of, span)
+    unit = unit_of(span, counted)
     if unit is not None and not sum_or_share:
         return DIMENSION_WORDS.get(unit.head.lemma_.lower()) or _dimension(unit) or unit.lemma_.lower()
-    qualified = _qualified_noun(holder, span)
+    qualified = qualified_noun(holder, span)
     if qualified is not None and sum_or_share:
-        return _noun_phrase(qualified, span)
+        return noun_phrase(qualified, span)
     owner = _common_owner(holder)
     if owner is not None:
-        return _noun_phrase(owner, span)
+        return noun_phrase(owner, span)
     state = None if sum_or_share else _state_of(holder, span)
     if state is not None:
         noun = counted.lemma_.lower() if counted is not None and counted.pos_ == "NOUN" else None
@@ -138,7 +128,7 @@ def _scale(span) -> str | None:
     number = figure_token(span)
     on = next((p for p in number.head.children if p.dep_ == "prep" and p.lower_ == "on"), None)
     scale = next((c for c in on.children if c.dep_ == "pobj" and c.lemma_.lower() == "scale"), None) if on else None
-    return _noun_phrase(scale) if scale is not None else None
+    return noun_phrase(scale) if scale is not None else None
 
 
 def _change(span) -> str | None:
@@ -150,67 +140,13 @@ def _change(span) -> str | None:
 
 def is_casualty(span, counted) -> bool:
     """The figure counts people killed or hurt: 'killing one man', 'two were injured'."""
-    return _state_of(_holder(span, counted), span) in CASUALTIES
+    return _state_of(holder_of(span, counted), span) in CASUALTIES
 
 
 def fact_label(span) -> str | None:
     """A table's or fact box's label: 'Population: 361 million GDP: $973bn', 'Lifetime Gross Total (23): $935m'."""
     label = FACT_LABEL.search(span.doc.text[max(0, span.start_char - 60):span.start_char])
     return label.group(1).strip() if label else None
-
-
-def salient_entity(doc) -> str | None:
-    """What the report is most about: the name its names end in most often ('Aceh' of 'Aceh', 'Banda Aceh'
-    and 'Central Aceh'; 'SeaMicro', not the 'Intel' of 'Intel Atom' and 'Intel Xeon'), given as the words
-    those names share ('Kitty Hawk' of 'Kitty Hawk' and 'USS Kitty Hawk')."""
-    ents = [e for e in doc.ents if e.label_ in SALIENT_LABELS]
-    heads = [(e, words[-1]) for e in ents if (words := [t.text for t in e if t.pos_ == "PROPN" and t.text[:1].isupper()])]
-    if not heads:
-        return None
-    word = Counter(head for _e, head in heads).most_common(1)[0][0]
-    names = [e.text.split() for e, head in heads if head == word]
-    return " ".join(_shared_run(names, word))
-
-
-def _shared_run(names: list[list[str]], word: str) -> list[str]:
-    """The longest run of words around `word` that every name holds."""
-    first = names[0]
-    at = first.index(word) if word in first else len(first) - 1
-    best = [word]
-    for start in range(at + 1):
-        for end in range(at + 1, len(first) + 1):
-            run = first[start:end]
-            if len(run) > len(best) and all(_holds(name, run) for name in names):
-                best = run
-    return best
-
-
-def _holds(name: list[str], run: list[str]) -> bool:
-    return any(name[i:i + len(run)] == run for i in range(len(name) - len(run) + 1))
-
-
-def subject_of_figure(span, counted, sum_or_share: bool = False) -> str | None:
-    """Whose figure it is, with the place the report says it happened in; None when the sentence does not
-    say (the report's own subject is then the figure's: see `salient_entity`)."""
-    holder = _holder(span, counted)
-    unit = _unit(span, counted)
-    qualified = _qualified_noun(holder, span) if unit is not None else None
-    verb = governing_verb(holder)
-    read_on = scale_before(span)
-    place = _place(verb, holder) if verb is not None else None
-    whose: str | None
-    if read_on is not None and figure_token(span).head.pos_ == "NOUN":  # 'a magnitude 9.1 quake off Indonesia'
-        whose = _noun_phrase(figure_token(span).head, span, with_place=True, skip={read_on.i})
-    elif qualified is not None:  # 'the 6.1-magnitude quake': the quake, without its magnitude
-        bearing = qualified.lower_ in COMPASS  # '400 km southwest of Okinawa': where from, not 'southwest'
-        whose = referent(qualified) or \
-            _noun_phrase(qualified, span, with_place=bearing, skip={t.i for t in unit.subtree})
-    else:
-        whose = (_agent(verb, span, sum_or_share) if verb is not None else None) or \
-            (None if sum_or_share else _whole(span, holder))
-    if whose and place and place.lower() in whose.lower():
-        place = None
-    return ", ".join(w for w in (whose, place) if w) or None
 
 
 def ages(doc) -> list[tuple[Token, str, str]]:
@@ -228,7 +164,7 @@ def ages(doc) -> list[tuple[Token, str, str]]:
                 found.append((token, span_unit, _person_named(whose)))
         elif token.dep_ == "appos" and _a_person(token.head) and token.i > token.head.i and \
                 token.nbor(-1).text == "," and token.ent_type_ in ("DATE", "CARDINAL"):
-            found.append((token, "years", _noun_phrase(token.head)))
+            found.append((token, "years", noun_phrase(token.head)))
     return found
 
 
@@ -249,7 +185,7 @@ def calibres(doc) -> list[tuple[Token, str]]:
         number = next((t for t in chunk if CALIBRE.fullmatch(t.text)), None)
         if number is not None and chunk.root.pos_ == "NOUN" and chunk.root.i > number.i:
             calibre = {t.i for t in chunk if t.lower_ in ("caliber", "calibre", "-")}
-            found.append((number, _noun_phrase(chunk.root, skip=calibre | {number.i})))
+            found.append((number, noun_phrase(chunk.root, skip=calibre | {number.i})))
     return found
 
 
@@ -266,14 +202,14 @@ def _person_named(noun) -> str:
     """The person a described noun stands for: 'twins Rebeika Powell and Kayetie Melchor', 'Misty Nunley',
     'Bensu Elianita' of 'Bensu Elianita, a 22 year-old resident'."""
     if noun.dep_ == "appos" and noun.head.pos_ == "PROPN":
-        return _noun_phrase(noun.head)
+        return noun_phrase(noun.head)
     if (named := referent(noun)) is not None:
         return named
     name = next((c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-    words = _noun_phrase(noun)
+    words = noun_phrase(noun)
     if name is not None:
         names = [name, *(c for c in name.children if c.dep_ == "conj" and c.pos_ == "PROPN")]
-        words = words + " " + " and ".join(_noun_phrase(n) for n in names)
+        words = words + " " + " and ".join(noun_phrase(n) for n in names)
     return words
 
 
@@ -289,7 +225,7 @@ def governing_verb(token):
     return node if node.pos_ in ("VERB", "AUX") else None
 
 
-def _holder(span, counted):
+def holder_of(span, counted):
     """The token that stands for the whole quantity phrase in the sentence: the noun counted, else the
     span's root ('10 kilometers', '$9.4 billion'); for the second of two coordinated figures ('24 dead
     and over 200 injured'), the first."""
@@ -299,7 +235,7 @@ def _holder(span, counted):
     return holder
 
 
-def _unit(span, counted):
+def unit_of(span, counted):
     """A unit that is itself what is measured: a noun of the figure's own span ('10 km'), or the counted
     noun when it only qualifies another ('the 6.1-magnitude quake', 'a five-member committee')."""
     inside = next((t for t in span if t.pos_ == "NOUN" and not t.like_num and t.lower_ not in ("percent", "per", "cent")
@@ -313,7 +249,7 @@ def _unit(span, counted):
 
 def measure_unit(span) -> str | None:
     """The unit of measure a figure is written in ('10 kilometres' -> 'km'), None for a count or a sum."""
-    inside = _unit(span, None)
+    inside = unit_of(span, None)
     return UNIT_NAMES.get(inside.lemma_.lower().rstrip("s") if inside.lemma_.lower() != "feet" else "feet") \
         if inside is not None else None
 
@@ -355,7 +291,7 @@ def _record_held(holder):
     return next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"), None)
 
 
-def _qualified_noun(holder, span):
+def qualified_noun(holder, span):
     """'a 20 percent improvement', 'the 6.1-magnitude quake': the noun after the figure it qualifies."""
     for token in (figure_token(span), holder, *span):
         head = token.head
@@ -410,95 +346,7 @@ def _participle(word) -> str:
     return forms[0] if forms else word.lower_
 
 
-def _agent(verb, span, sum_or_share: bool = False) -> str | None:
-    """The subject of the figure's verb, or of the clause it is told in, that is neither the figure nor
-    another count ('10 people were killed, 140 were injured'); a sum's subject may hold a number ('the top 12
-    films grossed $125.4 million')."""
-    node = verb
-    for _ in range(4):
-        siblings = [c for c in node.children if c.dep_ == "conj" and c.pos_ == "VERB"]
-        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "agent")), None)
-        # the doer of a passive before the thing done to: 'Aceh was hit by the Boxing Day earthquake ..., killing
-        # 170,000', 'the previous record was set by "Cast Away" with $8.5 million'
-        subject = next((c for c in node.children if c.dep_ == "agent"), subject)
-        if subject is None or any(t.like_num for t in subject.subtree):  # '12 were killed and 70 injured by a landslide'
-            subject = next((c for s in [node, *siblings] for c in s.children if c.dep_ == "agent"), subject)
-        if subject is not None and subject.dep_ == "agent":
-            subject = next((c for c in subject.children if c.dep_ == "pobj"), None)
-        if subject is not None and subject.pos_ != "PRON" and not _another_figure(subject, span, sum_or_share):
-            return referent(subject) or _noun_phrase(_named(subject), with_place=True)
-        if node.dep_ in ("relcl", "acl") and node.head.pos_ in ("NOUN", "PROPN"):
-            return _noun_phrase(node.head, with_place=True)  # 'a tsunami that killed 230,000 people'
-        if node.dep_ == "pcomp" and node.head.dep_ == "prep":
-            node = node.head.head  # 'to fight deforestation by planting 30 million trees'
-            continue
-        if node.dep_ not in CLAUSE_LINKS or node.head is node:
-            return None
-        node = node.head
-    return None
-
-
-def _whole(span, holder) -> str | None:
-    """'five units of this class', 'two of its Han-class SSNs': the whole the figure counts part of (not the
-    things counted: 'three of the chips' are chips, whose is not said)."""
-    for part in (holder, figure_token(span)):
-        whole = next((c for p in part.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
-                      if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN") and not c.like_num and
-                      (c.pos_ == "PROPN" or _definite_or_named(c))), None)
-        if whole is not None:
-            return referent(whole) or _noun_phrase(whole)
-    return None
-
-
-def _definite_or_named(noun) -> bool:
-    """'this class', 'its Han-class SSNs': a whole the report has named, not 'the chips' it counts."""
-    return any(t.pos_ == "PROPN" for t in noun.subtree if t.i < noun.i) or referent(noun) is not None
-
-
-def _named(noun):
-    """The name a common noun is set beside ('Disney's animated hit "The Incredibles"'), else the noun."""
-    return next((c for c in noun.children if c.pos_ == "PROPN" and
-                 (c.dep_ == "appos" or (c.ent_type_ == "WORK_OF_ART" and c.i > noun.i))), noun)
-
-
-def _another_figure(subject, span, sum_or_share: bool = False) -> bool:
-    """'140 were injured', 'Twelve people were killed', 'hundreds of people', or the figure itself: a count, not whose it is
-    ('a 6.1-magnitude earthquake' is whose: its number counts nothing, nor do 'top 12 films' of a sum)."""
-    counts = subject.like_num or subject.lower_ in VAGUE or any(c.dep_ == "nummod" for c in subject.children)
-    return (counts and not sum_or_share) or any(span.start <= t.i < span.end for t in subject.subtree)
-
-
-def _place(verb, holder) -> str | None:
-    """'in Central Aceh district', 'off Banda Aceh': the place named on the verb or on the things counted; on
-    the things counted any 'in' is their scope ('170,000 people in the province' are not '230,000 people in 13
-    countries')."""
-    clause = [holder, verb, *verb.ancestors]
-    clause += [c for owner in clause[1:] for c in owner.children if c.dep_ in ("conj", "ccomp") and c.pos_ == "VERB"]
-    for owner in clause:
-        for prep in owner.children:
-            if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPOSITIONS:
-                place = next((c for c in prep.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
-                scope = owner is holder and holder is not verb and prep.lower_ == "in"
-                named = referent(place) if place is not None else None
-                if place is not None and (scope or _is_place(place) or _of_place(place) or named):
-                    return named or _noun_phrase(place, with_place=_of_place(place))
-    struck = next((c for owner in clause[1:] for c in owner.children if c.dep_ == "dobj" and c is not holder and
-                   (_is_place(c) or _of_place(c))), None)
-    return _noun_phrase(struck, with_place=True) if struck is not None else None  # 'strikes the province of Aceh'
-
-
-def _of_place(noun) -> bool:
-    """'the city of Banda Aceh', 'the province of Aceh': a kind of place with its name."""
-    named = [p for o in noun.children if o.lower_ == "of" for p in o.children if p.dep_ == "pobj"]
-    return any(_is_place(p) or (p.pos_ == "PROPN" and noun.lemma_.lower() in PLACE_KINDS) for p in named)
-
-
-def _is_place(noun) -> bool:
-    return noun.ent_type_ in PLACE_ENTITIES or any(c.ent_type_ in PLACE_ENTITIES for c in noun.children
-                                                   if c.dep_ in ("compound", "poss"))
-
-
-def _noun_phrase(head, span=None, with_place: bool = False, skip: set[int] | None = None) -> str:
+def noun_phrase(head, span=None, with_place: bool = False, skip: set[int] | None = None) -> str:
     """A noun with its modifiers as written ('powerful earthquake'), and with_place the place it is in
     ('in Indonesia's Aceh province'); no articles, clauses, appositions or the figure (span) itself; at
     most a few words."""

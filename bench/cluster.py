@@ -37,7 +37,7 @@ MERGE_EVERY = 16
 def scale_run(rows: list[dict], total: int, seed: int) -> None:
     from storyline.group.cluster import CorpusStats, GroupIndex
     from storyline.group.embed import embed_leads, lead_text
-    from storyline.group.linking import Profile, article_terms, shipped_models, sublinear, tf_vector
+    from storyline.group.linking import Profile, article_terms, story_decision, sublinear, tf_vector
     from storyline.text import word_list
 
     rng = np.random.default_rng(seed)
@@ -45,7 +45,7 @@ def scale_run(rows: list[dict], total: int, seed: int) -> None:
     titles = [Counter(word_list(r.get("title") or "")) for r in rows]
     leads = embed_leads([lead_text(r.get("title") or "", r["text"]) for r in rows])
     stats = CorpusStats()
-    stories = GroupIndex("s", shipped_models()["story"], stats)
+    stories = GroupIndex("s", story_decision(), stats)
     start_day, clock, done, last_mark, unmerged = date(2020, 1, 1), 0.0, 0, (0, 0.0), set()
     checkpoints = [n for n in (1_000, 3_000, 10_000, 30_000, 100_000, 300_000) if n < total] + [total]
     print(f"scale: {total:,} replicas, {SCALE_PER_DAY} a day; story grouping only (index, learned decision, merges)")

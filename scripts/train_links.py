@@ -13,8 +13,15 @@ The grouping is then replayed with the fitted models through `storyline.group.cl
 pipeline runs) and scored with BCubed: in-corpus (fitted on all corpora) and LOCO (fitted
 without the corpus scored). LOCO figures predict the held-out parts.
 
-usage: python scripts/train_links.py [--write] [--threshold EVENT STORY]
-    --write   store the models fitted on all corpora in src/storyline/group/link_models.json
+The story decision is two models (`linking.EntityChecked`): the story model over what the words, the
+embedding and the dates say, and a names model over who and where (`group/names.py`, with the entity
+cosines and the embedding but no words, dates or figures: a war told over years shares its people and
+places, not its wording or its week). Its veto and the probability at which it links alone are the
+settings `grouping.story_name_veto` and `grouping.story_names_alone`.
+
+usage: python scripts/train_links.py [--write LEVEL ...] [--threshold EVENT STORY]
+    --write   store these models (event, story, names) fitted on all corpora in
+              src/storyline/group/link_models.json, keeping the others as shipped
 """
 
 from __future__ import annotations
@@ -34,8 +41,18 @@ from grouping_data import CORPORA, ROOT, SHARED, STORY_ONLY, Labelled, load
 sys.path.insert(0, str(SHARED / "eval"))
 from score_clusters import bcubed
 
+from storyline.config import current
 from storyline.group.cluster import CorpusStats, GroupIndex, cluster_events
-from storyline.group.linking import FEATURES, LinkModel, article_profile, article_terms, link_features, tf_vector
+from storyline.group.linking import (
+    FEATURES,
+    TEXT_FEATURES,
+    EntityChecked,
+    LinkModel,
+    article_profile,
+    article_terms,
+    link_features,
+    tf_vector,
+)
 
 MERGE_EVERY = 16
 LEVELS = ("event", "story")
@@ -48,6 +65,11 @@ NOT_FITTED = {"story": {"mlcrisis"}, "event": STORY_ONLY}
 # apart. Stories: mean LOCO F1 0.796 at 0.5, 0.828 at 0.65, 0.836 at 0.75, but at 0.75 (and 0.6) only 2-3
 # of WikinewsSum's 5 non-English reports reach an English sibling's story, 5 of 5 at 0.65.
 THRESHOLDS = (0.75, 0.65)
+# the names model reads who and where, the entity cosines and the embedding: nothing of the words, the dates
+# or the figures, which a thread over years does not share (fitted with them it learns 'same week')
+NAME_MODEL_FEATURES = tuple(f for f in FEATURES if f not in ("text", "title", "numbers", "named_days", "days_apart",
+                                                             "both_dated"))
+MODEL_FEATURES = {"event": TEXT_FEATURES, "story": TEXT_FEATURES, "names": NAME_MODEL_FEATURES}
 MODEL_PATH = ROOT / "src" / "storyline" / "group" / "link_models.json"
 NEVER = LinkModel((), (), 0.0, (), (), 2.0)  # links nothing: teacher forcing only needs the candidates
 
@@ -90,11 +112,15 @@ def rows_for(corpus: str, items: list[Labelled]) -> dict[str, tuple[list, list]]
     return out
 
 
-def fit(rows: dict[str, dict[str, tuple[list, list]]], corpora: list[str], level: str, threshold: float) -> LinkModel:
-    """Logistic regression on standardised features; every corpus carries the same total weight."""
+def fit(rows: dict[str, dict[str, tuple[list, list]]], corpora: list[str], model: str, threshold: float) -> LinkModel:
+    """Logistic regression on standardised features; every corpus carries the same total weight. The names
+    model learns from the story rows."""
+    level, features = ("story" if model == "names" else model), MODEL_FEATURES[model]
+    columns = [FEATURES.index(f) for f in features]
     x, y, w = [], [], []
     for corpus in corpora:
         values, labels = rows[corpus][level]
+        values = [[row[c] for c in columns] for row in values]
         if not labels:
             continue
         x += values
@@ -104,7 +130,7 @@ def fit(rows: dict[str, dict[str, tuple[list, list]]], corpora: list[str], level
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y, sample_weight=w)
-    return LinkModel(FEATURES, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
+    return LinkModel(features, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]),
                      tuple(map(float, mean)), tuple(map(float, scale)), threshold)
 
 
@@ -112,7 +138,9 @@ def replay(items: list[Labelled], models: dict[str, LinkModel]) -> dict[str, tup
     """source -> (event, story) as the pipeline groups them: stories online with merges every MERGE_EVERY
     articles, then events inside each story (given dates only: the pipeline also infers missing ones)."""
     stats = CorpusStats()
-    stories = GroupIndex("s", models["story"], stats)
+    decision = EntityChecked(models["story"], models["names"], current().grouping.story_name_veto,
+                             current().grouping.story_names_alone)
+    stories = GroupIndex("s", decision, stats)
     story_of, profile_of, unmerged = {}, {}, set()
     for count, (item, terms, profile) in enumerate(profiles(items), start=1):
         stats.add(terms)
@@ -140,18 +168,21 @@ def score(items: list[Labelled], assigned: dict[str, tuple[str, str]], level: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--write", nargs="+", choices=("event", "story", "names"), default=[])
     parser.add_argument("--threshold", type=float, nargs=2, default=THRESHOLDS, metavar=("EVENT", "STORY"))
     args = parser.parse_args()
     corpora = {name: load(name) for name in CORPORA}
     rows = {name: rows_for(name, items) for name, items in corpora.items()}
-    thresholds = dict(zip(LEVELS, args.threshold))
-    everything = {level: fit(rows, list(CORPORA), level, thresholds[level]) for level in LEVELS}
+    thresholds = dict(zip(LEVELS, args.threshold)) | {"names": current().grouping.story_names_alone}
+    fitted = {name: [c for c in CORPORA if c not in NOT_FITTED[name if name in LEVELS else "story"]]
+              for name in MODEL_FEATURES}
+    everything = {name: fit(rows, fitted[name], name, thresholds[name]) for name in MODEL_FEATURES}
     for level, model in everything.items():
         print(f"{level} model: " + ", ".join(f"{f} {c:+.2f}" for f, c in zip(model.features, model.coef)))
     print(f"{'corpus':<12} {'level':<6} {'in-corpus P':>11} {'R':>6} {'F1':>6}   {'LOCO P':>6} {'R':>6} {'F1':>6}")
     for name, items in corpora.items():
-        loco = {level: fit(rows, [c for c in CORPORA if c != name], level, thresholds[level]) for level in LEVELS}
+        loco = {model: fit(rows, [c for c in fitted[model] if c != name], model, thresholds[model])
+                for model in MODEL_FEATURES}
         inside, outside = replay(items, everything), replay(items, loco)
         for position, level in enumerate(LEVELS):
             if level == "event" and name in STORY_ONLY:
@@ -160,9 +191,10 @@ def main() -> None:
             lp, lr, lf = score(items, outside, position)
             print(f"{name:<12} {level:<6} {p:>11.3f} {r:>6.3f} {f:>6.3f}   {lp:>6.3f} {lr:>6.3f} {lf:>6.3f}", flush=True)
     if args.write:
-        MODEL_PATH.write_text(json.dumps({level: m.to_dict() for level, m in everything.items()}, indent=1) + "\n",
-                              encoding="utf-8")
-        print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+        shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        shipped.update({name: everything[name].to_dict() for name in args.write})
+        MODEL_PATH.write_text(json.dumps(shipped, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {', '.join(args.write)} to {MODEL_PATH.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

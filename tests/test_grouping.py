@@ -13,7 +13,15 @@ from conftest import ingest_rows as _ingest_rows
 from storyline import store
 from storyline.config import current
 from storyline.group.cluster import CorpusStats, GroupIndex
-from storyline.group.linking import FEATURES, LinkModel, Profile, link_features, shipped_models
+from storyline.group.linking import (
+    FEATURES,
+    TEXT_FEATURES,
+    LinkModel,
+    Profile,
+    link_features,
+    shipped_models,
+    story_decision,
+)
 from storyline.prepare.clean import headline
 from storyline.read.pagekind import not_an_article
 
@@ -51,14 +59,15 @@ def test_an_error_page_is_a_failure_with_its_reason_and_the_batch_goes_on(tmp_pa
 
 def test_shipped_models_cover_the_features_and_link_a_report_to_its_own_group():
     models = shipped_models()
-    assert set(models) == {"event", "story"}
+    assert set(models) == {"event", "story", "names"}
     stats = CorpusStats({"quake": 1, "@padang": 1, "rescuers": 1}, 50)
     report = Profile(terms={"quake": 2.0, "@padang": 2.0, "rescuers": 1.0}, title={"quake": 1.0},
-                     first="2009-09-30", last="2009-09-30", languages={"en": 1}, size=1)
+                     first="2009-09-30", last="2009-09-30", languages={"en": 1}, size=1, places={"padang": 2})
     unrelated = Profile(terms={"election": 2.0, "@ohio": 2.0}, title={"vote": 1.0},
-                        first="2009-10-02", last="2009-10-02", languages={"en": 1}, size=1)
-    for model in models.values():
-        assert set(model.features) <= set(FEATURES)
+                        first="2009-10-02", last="2009-10-02", languages={"en": 1}, size=1, places={"ohio": 2})
+    assert set(models["names"].features) <= set(FEATURES)
+    for model in (models["event"], models["story"], story_decision()):
+        assert set(getattr(model, "features", FEATURES)) <= set(FEATURES)
         assert model.probability(link_features(report, report, stats.idf)) >= model.threshold
         assert model.probability(link_features(report, unrelated, stats.idf)) < model.threshold
     assert LinkModel.from_dict(models["event"].to_dict()) == models["event"]
@@ -77,6 +86,20 @@ def test_two_happenings_of_one_kind_at_different_places_stay_apart(tmp_path, top
             groups[getattr(article, column)].add(label_of[article.source])
         assert all(len(labels) == 1 for labels in groups.values()), (column, dict(groups))
     assert len({a.event_id for a in store.articles(conn)}) < len(chosen)
+
+
+def test_one_subject_told_in_two_languages_a_year_apart_is_one_story(tmp_path):
+    """ML-Crisis: a Spanish report on the Syrian regime's chemical weapons (August 2013) and a French one
+    (July 2012, 'Le dernier atout de Bachar el-Assad, les armes chimiques') share few words and no week, but
+    their people and places (Siria / Syrie, Assad); an Egyptian report of the same months stays apart."""
+    wanted = ("es/syria/2013-08-25/ext_251", "fr/syria/2012-07-17/ext_86")
+    rows = [r for r in _rows("mlcrisis") if r["url"].endswith(wanted)]
+    other = next(r for r in _rows("mlcrisis") if r["event"] == "egypt" and r["language"] == "es"
+                 and (r.get("published") or "").startswith("2013-08"))
+    conn, _report = _ingest_rows(tmp_path, [*rows, other])
+    story_of = {a.source: a.story_id for a in store.articles(conn)}
+    assert len(rows) == 2 and story_of[rows[0]["url"]] == story_of[rows[1]["url"]]
+    assert story_of[other["url"]] != story_of[rows[0]["url"]]
 
 
 def test_a_translation_sharing_no_word_is_found_through_the_embedding():
@@ -123,7 +146,8 @@ def test_pages_that_are_not_articles_are_recorded_not_grouped(wikinews):
 
 def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
     """Event clustering scores every pair of a story's reports in one pass of matrix products; each
-    pair's features are those the pair-by-pair code gives, both ways round (some are one-sided)."""
+    pair's text features (what the event model reads) are those the pair-by-pair code gives, both ways
+    round (some are one-sided)."""
     from storyline.extract import ArticleFacts
     from storyline.group.embed import from_bytes
     from storyline.group.linking import article_profile, pairwise_features
@@ -141,6 +165,7 @@ def test_all_pairs_at_once_give_the_features_of_each_pair(wikinews):
     for i, a in enumerate(profiles):
         for j, b in enumerate(profiles):
             if i != j:
-                assert together[i, j] == pytest.approx(link_features(a, b, stats.idf), abs=1e-6), (i, j)
+                assert together[i, j] == pytest.approx(link_features(a, b, stats.idf)[:len(TEXT_FEATURES)],
+                                                       abs=1e-6), (i, j)
     assert together[..., FEATURES.index("both_dated")].any()  # dated pairs: the day gaps were compared too
     assert (together[..., FEATURES.index("text")] > 0.3).sum() > len(profiles)  # some pairs are alike

@@ -90,6 +90,11 @@ class Linking:
     centroid_terms: int = setting(1000, "terms kept in a group's profile")
     title_weight: int = setting(2, "how many times a title term counts")
     entity_weight: float = setting(2.0, "weight of a name term against an ordinary word")
+    min_name_key: int = setting(3, "a name's key needs this many letters to count as who or where a report names")
+    own_names: int = setting(3, "a report's strongest names compared with a story's")
+    their_names: int = setting(12, "a story's strongest names a report's are matched against, spelling allowed")
+    top_name_among: int = setting(5, "a report's strongest name is the story's when among its this many strongest")
+    story_names: int = setting(10, "a story's strongest names a report's share is counted among")
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,8 @@ class Grouping:
     cached_groups: int = setting(500, "older groups read back from the store and kept")
     max_exact: int = setting(400, "larger stories find their events online instead of by exact clustering")
     merge_every: int = setting(16, "story merge checks each time the store holds a multiple of this many reports")
+    story_name_veto: float = setting(0.35, "the text-and-time link to a story stands only when the names model gives this")
+    story_names_alone: float = setting(0.9, "the names model alone links a report to a story from this probability")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import numpy as np
 from ..config import current
 from ..store import StoredGroup
 from . import embed
-from .linking import LinkModel, Profile, link_features, pairwise_features
+from .linking import Decision, LinkModel, Profile, link_features, pairwise_features
 
 
 @dataclass
@@ -101,7 +101,7 @@ def top_terms(vector: dict[str, float], count: int) -> list[str]:
 class GroupIndex:
     """Groups of one level, an inverted index over their top terms, and the model that links to them."""
 
-    def __init__(self, prefix: str, model: LinkModel, stats: CorpusStats,
+    def __init__(self, prefix: str, model: Decision, stats: CorpusStats,
                  loader: Callable[[str], Group | None] | None = None):
         """loader: a stored group by id. With one, only the recently active groups (and those changed
         and not yet saved) stay in memory; the others are read back when an article's terms point

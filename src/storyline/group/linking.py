@@ -23,15 +23,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol
 
 import numpy as np
 
 from ..config import current
 from ..dates import resolve, to_date
 from ..text import word_list
+from .names import ACTOR_LABELS, NAME_FEATURES, PLACE_LABELS, name_counts, name_features
 
-FEATURES = ("text", "entities", "entities_covered", "title", "dense", "dense_cross_language", "cross_language", "numbers",
-            "named_days", "days_apart", "both_dated", "size")
+# what the words, the embedding, the dates and the figures say (every pair of a story's reports gets these)
+TEXT_FEATURES = ("text", "entities", "entities_covered", "title", "dense", "dense_cross_language", "cross_language",
+                 "numbers", "named_days", "days_apart", "both_dated", "size")
+FEATURES = TEXT_FEATURES + NAME_FEATURES  # and who and where (`names`), for the story decision
 
 
 def sublinear(counts: Counter) -> dict[str, float]:
@@ -55,13 +59,16 @@ class Profile:
     numbers: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     size: int = 0
+    places: dict[str, int] = field(default_factory=dict)
+    actors: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Profile) -> None:
         for sums, weights in ((self.terms, other.terms), (self.title, other.title)):
             for term, weight in weights.items():
                 sums[term] = sums.get(term, 0.0) + weight
         for mine, theirs in ((self.named_days, other.named_days), (self.numbers, other.numbers),
-                             (self.languages, other.languages)):
+                             (self.languages, other.languages), (self.places, other.places),
+                             (self.actors, other.actors)):
             for key, count in theirs.items():
                 mine[key] = mine.get(key, 0) + count
         if len(self.terms) > 2 * current().linking.centroid_terms:
@@ -69,6 +76,9 @@ class Profile:
             self.terms = strongest(self.terms, current().linking.centroid_terms)
         if len(self.title) > 2 * current().linking.centroid_terms:
             self.title = strongest(self.title, current().linking.centroid_terms)
+        for names in ("places", "actors"):
+            if len(getattr(self, names)) > 2 * current().linking.centroid_terms:
+                setattr(self, names, dict(Counter(getattr(self, names)).most_common(current().linking.centroid_terms)))
         if other.dense is not None:
             self.dense = other.dense.copy() if self.dense is None else self.dense + other.dense
         self.first = min(filter(None, (self.first, other.first)), default=None)
@@ -79,12 +89,13 @@ class Profile:
         """Everything but the embedding (stored apart, as bytes)."""
         return {"terms": self.terms, "title": self.title, "first": self.first, "last": self.last,
                 "named_days": self.named_days, "numbers": self.numbers, "languages": self.languages,
-                "size": self.size}
+                "size": self.size, "places": self.places, "actors": self.actors}
 
     @classmethod
     def from_dict(cls, data: dict, dense: np.ndarray | None) -> Profile:
+        """Profiles stored before who and where was kept have none."""
         return cls(data["terms"], data["title"], dense, data["first"], data["last"], data["named_days"],
-                   data["numbers"], data["languages"], data["size"])
+                   data["numbers"], data["languages"], data["size"], data.get("places", {}), data.get("actors", {}))
 
 
 def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
@@ -113,7 +124,8 @@ def article_profile(title: str, vector: dict[str, float], dense: np.ndarray | No
     anchor = to_date(published)
     return Profile(terms=vector, title=sublinear(Counter(word_list(title))), dense=dense,
                    first=published, last=published, named_days=dict(Counter(_named_days(facts.times, anchor))),
-                   numbers=dict(Counter(_figure_values(facts.figures))), languages={language or "?": 1}, size=1)
+                   numbers=dict(Counter(_figure_values(facts.figures))), languages={language or "?": 1}, size=1,
+                   places=name_counts(facts.mentions, PLACE_LABELS), actors=name_counts(facts.mentions, ACTOR_LABELS))
 
 
 def _named_days(times, anchor: date | None) -> list[str]:
@@ -186,7 +198,8 @@ def _term_similarities(a: dict[str, float], b: dict[str, float], idf: Callable[[
 
 
 def pairwise_features(profiles: list[Profile], idf: Callable[[str], float]) -> np.ndarray:
-    """`link_features(profiles[i], profiles[j], idf)` for every pair at once: an (n, n, len(FEATURES)) array.
+    """The TEXT_FEATURES of `link_features(profiles[i], profiles[j], idf)` for every pair at once: an (n, n,
+    len(TEXT_FEATURES)) array, what the event model reads.
 
     One story's reports are all compared with each other to find its events; pair by pair that is
     n² passes over term dicts in Python (a 100-report story: 4,950), here a few sparse and dense
@@ -327,7 +340,17 @@ def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[f
         math.log1p(gap) if gap is not None else 0.0,
         1.0 if gap is not None else 0.0,
         math.log1p(b.size),
+        *name_features(a.places, a.actors, b.places, b.actors, idf),
     ]
+
+
+class Decision(Protocol):
+    """What groups reports: a probability for a pair's features and the probability a link needs."""
+
+    @property
+    def threshold(self) -> float: ...
+
+    def probability(self, features: list[float]) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -349,7 +372,9 @@ class LinkModel:
         object.__setattr__(self, "_columns", tuple(FEATURES.index(f) for f in self.features))
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """`probability` of each row of features (the FEATURES as columns)."""
+        """`probability` of each row of features (the FEATURES as columns, or their first ones)."""
+        if max(self._columns, default=-1) >= features.shape[-1]:
+            raise ValueError(f"this model reads {self.features}: more than the {features.shape[-1]} columns given")
         z = self.intercept + ((features[:, list(self._columns)] - np.array(self.mean)) / np.array(self.scale)) \
             @ np.array(self.coef)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
@@ -376,4 +401,34 @@ MODEL_FILE = "link_models.json"
 def shipped_models() -> dict[str, LinkModel]:
     """The event and story models fitted by scripts/train_links.py, shipped inside the package."""
     data = json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
-    return {level: LinkModel.from_dict(data[level]) for level in ("event", "story")}
+    return {level: LinkModel.from_dict(data[level]) for level in ("event", "story", "names")}
+
+
+@dataclass(frozen=True)
+class EntityChecked:
+    """The story decision: the text-and-time model links a report to a story only where the names model
+    (who and where, `names`) does not object, and the names model alone links one whose people and places
+    are the story's beyond doubt (a war told over years in other words and languages). Measured leave one
+    corpus out in scripts/train_links.py."""
+
+    text: LinkModel
+    names: LinkModel
+    veto: float
+    alone: float
+
+    @property
+    def threshold(self) -> float:
+        return self.text.threshold
+
+    def probability(self, features: list[float]) -> float:
+        by_names = self.names.probability(features)
+        if by_names >= self.alone:
+            return max(by_names, self.threshold)
+        return self.text.probability(features) if by_names >= self.veto else 0.0
+
+
+def story_decision() -> EntityChecked:
+    """The shipped story decision, with this call's settings."""
+    models = shipped_models()
+    return EntityChecked(models["story"], models["names"], current().grouping.story_name_veto,
+                         current().grouping.story_names_alone)

@@ -21,7 +21,7 @@ from .. import store
 from ..config import current
 from ..group import embed
 from ..group.cluster import CorpusStats, Group, GroupIndex
-from ..group.linking import article_profile, shipped_models
+from ..group.linking import article_profile, story_decision
 from ..models import Article, Failure, RawDocument
 from ..prepare.copies import DuplicateIndex, from_bytes, to_bytes
 from ..read.guard import FailureLog
@@ -57,7 +57,7 @@ class Ingestor:
         self.conn = conn
         self.settings = current()
         self.stats = CorpusStats(*store.term_statistics(conn))
-        self.stories = GroupIndex("s", shipped_models()["story"], self.stats,
+        self.stories = GroupIndex("s", story_decision(), self.stats,
                                   loader=lambda group_id: _stored_story(conn, group_id))
         stored = list(store.group_terms(conn, "story"))
         live = [group_id for group_id, parent, _terms in stored if not parent]

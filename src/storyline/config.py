@@ -108,8 +108,8 @@ class Grouping:
     cached_groups: int = setting(500, "older groups read back from the store and kept")
     max_exact: int = setting(400, "larger stories find their events online instead of by exact clustering")
     merge_every: int = setting(16, "story merge checks each time the store holds a multiple of this many reports")
-    story_name_veto: float = setting(0.35, "the text-and-time link to a story stands only when the names model gives this")
-    story_names_alone: float = setting(0.9, "the names model alone links a report to a story from this probability")
+    story_name_veto: float = setting(0.1, "the text-and-time link to a story stands only when the names model gives this")
+    story_names_alone: float = setting(0.95, "the names model alone links a report to a story from this probability")
 
 
 @dataclass(frozen=True)
@@ -261,10 +261,10 @@ class Web:
 class Presenting:
     phase_quotes: int = setting(2, "key quotes shown with each phase of a story")
     phase_figures: int = setting(2, "key figures shown with each phase of a story")
-    phases_open: int = setting(3, "phases shown open at the head of a story page; the rest behind 'show more'")
+    phases_open: int = setting(2, "phases shown open at the head of a story page; the rest behind 'show more'")
     list_shown: int = setting(3, "items of each list on a story page (speakers, figures, dates, sources, outlets) "
                                  "before 'show more'")
-    quotes_per_speaker: int = setting(2, "quotes shown under each speaker on a story page before 'show more'")
+    quotes_per_speaker: int = setting(1, "quotes shown under each speaker on a story page before 'show more'")
     entities_shown: int = setting(12, "names listed on a story page before 'show more'")
     excerpt_chars: int = setting(180, "longer context sentences and dated events on a story page are cut here "
                                       "(whole on the article page a citation opens)")

@@ -19,6 +19,7 @@ much. The features below feed the learned story decision (`linking.EntityChecked
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable
 
@@ -48,38 +49,41 @@ def name_counts(mentions, labels: set[str]) -> dict[str, int]:
 
 def name_features(places_a: dict[str, int], actors_a: dict[str, int], places_b: dict[str, int],
                   actors_b: dict[str, int], idf: Callable[[str], float]) -> list[float]:
-    """The NAME_FEATURES of side a (usually one report) against side b (usually a story)."""
-    strong = current().linking
-    places = _share(places_a, places_b, idf)
-    actors = _share(actors_a, actors_b, idf)
+    """The NAME_FEATURES of side a (usually one report) against side b (usually a story). Each side's names
+    are ranked once (a story's run to thousands, and a report meets a score of candidate stories)."""
+    linking = current().linking
+    deepest = max(linking.story_names, linking.their_names, linking.top_name_among, 2 * linking.own_names)
     names_a, names_b = Counter(places_a) + Counter(actors_a), Counter(places_b) + Counter(actors_b)
-    top_a = _strongest(names_a, 1, idf)
-    conflict = bool(places_a and places_b and not set(_strongest(places_a, strong.own_names, idf))
-                    & set(_strongest(places_b, 2 * strong.own_names, idf)))
-    return [places, float(conflict), actors, _alike(names_a, names_b, idf),
-            float(bool(top_a) and top_a[0] in _strongest(names_b, strong.top_name_among, idf)),
-            min(places, actors), _alike(actors_a, actors_b, idf)]
+    mine = {kind: _strongest(counts, linking.own_names, idf)
+            for kind, counts in (("places", places_a), ("actors", actors_a), ("names", names_a))}
+    theirs = {kind: _strongest(counts, deepest, idf)
+              for kind, counts in (("places", places_b), ("actors", actors_b), ("names", names_b))}
+    places = _share(places_a, theirs["places"][:linking.story_names], idf)
+    actors = _share(actors_a, theirs["actors"][:linking.story_names], idf)
+    conflict = bool(places_a and places_b and not set(mine["places"]) & set(theirs["places"][:2 * linking.own_names]))
+    return [places, float(conflict), actors, _alike(mine["names"], theirs["names"][:linking.their_names]),
+            float(bool(mine["names"]) and mine["names"][0] in theirs["names"][:linking.top_name_among]),
+            min(places, actors), _alike(mine["actors"], theirs["actors"][:linking.their_names])]
 
 
 def _strongest(counts: dict[str, int], count: int, idf: Callable[[str], float]) -> list[str]:
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1] * idf("@" + kv[0]), kv[0]))[:count]]
+    """The count names named most, weighed by rarity, strongest first (ties by key)."""
+    return [k for k, _ in heapq.nsmallest(count, counts.items(), key=lambda kv: (-kv[1] * idf("@" + kv[0]), kv[0]))]
 
 
-def _share(mine: dict[str, int], theirs: dict[str, int], idf: Callable[[str], float]) -> float:
+def _share(mine: dict[str, int], strongest: list[str], idf: Callable[[str], float]) -> float:
     """The rarity-weighted share of my names among the other side's strongest (a long story names
     everything once: only what it names most counts)."""
-    if not mine or not theirs:
+    if not mine or not strongest:
         return 0.0
-    strongest = set(_strongest(theirs, current().linking.story_names, idf))
+    among = set(strongest)
     total = sum(n * idf("@" + k) for k, n in mine.items())
-    return sum(n * idf("@" + k) for k, n in mine.items() if k in strongest) / total if total else 0.0
+    return sum(n * idf("@" + k) for k, n in mine.items() if k in among) / total if total else 0.0
 
 
-def _alike(mine: dict[str, int], theirs: dict[str, int], idf: Callable[[str], float]) -> float:
+def _alike(own: list[str], others: list[str]) -> float:
     """How closely my strongest names are written among the other side's strongest: 'siria' and 'syria'
     (keys of 'Siria' and 'Syria') are 0.8 alike."""
-    own = _strongest(mine, current().linking.own_names, idf)
-    others = _strongest(theirs, current().linking.their_names, idf)
     if not own or not others:
         return 0.0
     return float(np.mean([max(fuzz.ratio(name, other) for other in others) / 100 for name in own]))

@@ -118,20 +118,15 @@ def _agent(verb, span, sum_or_share: bool = False) -> str | None:
 
 
 def _whole(span, holder) -> str | None:
-    """'five units of this class', 'two of its Han-class SSNs': the whole the figure counts part of (not the
-    things counted: 'three of the chips' are chips, whose is not said)."""
+    """'five units of this class', 'two of its Han-class SSNs': the whole the figure counts part of, when the
+    report has named it (not 'three of the chips': chips, whose is not said)."""
     for part in (holder, figure_token(span)):
-        whole = next((c for p in part.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
-                      if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN") and not c.like_num and
-                      (c.pos_ == "PROPN" or _definite_or_named(c))), None)
-        if whole is not None:
-            return referent(whole) or noun_phrase(whole)
+        for whole in (c for p in part.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                      if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN") and not c.like_num):
+            named = referent(whole)
+            if named is not None or any(t.pos_ == "PROPN" for t in whole.subtree if t.i <= whole.i):
+                return named or noun_phrase(whole)
     return None
-
-
-def _definite_or_named(noun) -> bool:
-    """'this class', 'its Han-class SSNs': a whole the report has named, not 'the chips' it counts."""
-    return any(t.pos_ == "PROPN" for t in noun.subtree if t.i < noun.i) or referent(noun) is not None
 
 
 def _named(noun):

@@ -17,7 +17,7 @@ The story decision is two models (`linking.EntityChecked`): the story model over
 embedding and the dates say, and a names model over who and where (`group/names.py`, with the entity
 cosines and the embedding but no words, dates or figures: a war told over years shares its people and
 places, not its wording or its week). Its veto and the probability at which it links alone are the
-settings `grouping.story_name_veto` and `grouping.story_names_alone`.
+settings `grouping.story_name_veto` and `grouping.story_names_alone` (where the two share a person).
 
 usage: python scripts/train_links.py [--write LEVEL ...] [--threshold EVENT STORY]
     --write   store these models (event, story, names) fitted on all corpora in
@@ -66,9 +66,10 @@ NOT_FITTED = {"story": {"mlcrisis"}, "event": STORY_ONLY}
 # of WikinewsSum's 5 non-English reports reach an English sibling's story, 5 of 5 at 0.65.
 THRESHOLDS = (0.75, 0.65)
 # the names model reads who and where, the entity cosines and the embedding: nothing of the words, the dates
-# or the figures, which a thread over years does not share (fitted with them it learns 'same week')
+# or the figures, which a thread over years does not share (fitted with them it learns 'same week'); whether
+# both sides name anyone decides whether it is asked at all (`linking.EntityChecked`)
 NAME_MODEL_FEATURES = tuple(f for f in FEATURES if f not in ("text", "title", "numbers", "named_days", "days_apart",
-                                                             "both_dated"))
+                                                             "both_dated", "both_named"))
 MODEL_FEATURES = {"event": TEXT_FEATURES, "story": TEXT_FEATURES, "names": NAME_MODEL_FEATURES}
 MODEL_PATH = ROOT / "src" / "storyline" / "group" / "link_models.json"
 NEVER = LinkModel((), (), 0.0, (), (), 2.0)  # links nothing: teacher forcing only needs the candidates

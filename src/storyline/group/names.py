@@ -14,7 +14,12 @@ much. The features below feed the learned story decision (`linking.EntityChecked
   across languages allowed ('Siria' / 'Syria');
 - top_name_shared: one side's strongest name is among the other's;
 - places_and_actors: the smaller of the two shares (a place shared without its people is a different
-  happening in the same city).
+  happening in the same city);
+- people_shared: the share of one side's people among the other side's strongest, the larger of the two
+  ways round (a thread keeps its people; two shootings in one city share the city and its police, not
+  the people shot; in one report a name named by the other too is less rare than its own);
+- both_named: both sides name someone or somewhere; where one does not (a language without a names
+  model, a two-line brief) who and where say nothing, and the story decision leans on the words alone.
 """
 
 from __future__ import annotations
@@ -31,27 +36,34 @@ from ..config import current
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 NAME_FEATURES = ("places_shared", "place_conflict", "actors_shared", "names_alike", "top_name_shared",
-                 "places_and_actors", "actors_alike")
+                 "places_and_actors", "actors_alike", "both_named", "people_shared")
 
 
 def name_counts(mentions, labels: set[str]) -> dict[str, int]:
-    """How often a report names each person, body or place of these labels, by spelling-insensitive key."""
-    from ..extract.entities import transliteration_key
-
+    """How often a report names each person, body or place of these labels, by `language_free_key`."""
     counts: Counter = Counter()
     for mention in mentions:
         if mention.label in labels:
-            key = transliteration_key(mention.text)
+            key = language_free_key(mention.text)
             if len(key) >= current().linking.min_name_key:
                 counts[key] += 1
     return dict(counts)
 
 
-def name_features(places_a: dict[str, int], actors_a: dict[str, int], places_b: dict[str, int],
-                  actors_b: dict[str, int], idf: Callable[[str], float]) -> list[float]:
-    """The NAME_FEATURES of side a (usually one report) against side b (usually a story). Each side's names
-    are ranked once (a story's run to thousands, and a report meets a score of candidate stories)."""
+def language_free_key(name: str) -> str:
+    """The spelling-insensitive key with each word's closing vowels dropped: languages write one name
+    with their own endings ('Siria', 'Syrie'; 'Libia', 'Libye'; 'Francia', 'France' all meet)."""
+    from ..extract.entities import transliteration_key
+
+    return " ".join(word.rstrip("aeiou") or word for word in transliteration_key(name).split())
+
+
+def name_features(a, b, idf: Callable[[str], float]) -> list[float]:
+    """The NAME_FEATURES of side a (usually one report's linking.Profile) against side b (usually a story's).
+    Each side's names are ranked once (a story's run to thousands, and a report meets a score of candidate
+    stories)."""
     linking = current().linking
+    places_a, actors_a, places_b, actors_b = a.places, a.actors, b.places, b.actors
     deepest = max(linking.story_names, linking.their_names, linking.top_name_among, 2 * linking.own_names)
     names_a, names_b = Counter(places_a) + Counter(actors_a), Counter(places_b) + Counter(actors_b)
     mine = {kind: _strongest(counts, linking.own_names, idf)
@@ -63,7 +75,10 @@ def name_features(places_a: dict[str, int], actors_a: dict[str, int], places_b: 
     conflict = bool(places_a and places_b and not set(mine["places"]) & set(theirs["places"][:2 * linking.own_names]))
     return [places, float(conflict), actors, _alike(mine["names"], theirs["names"][:linking.their_names]),
             float(bool(mine["names"]) and mine["names"][0] in theirs["names"][:linking.top_name_among]),
-            min(places, actors), _alike(mine["actors"], theirs["actors"][:linking.their_names])]
+            min(places, actors), _alike(mine["actors"], theirs["actors"][:linking.their_names]),
+            float(bool(mine["names"]) and bool(theirs["names"])),
+            max(_share(a.people, _strongest(b.people, linking.story_names, idf), idf),
+                _share(b.people, _strongest(a.people, linking.story_names, idf), idf))]
 
 
 def _strongest(counts: dict[str, int], count: int, idf: Callable[[str], float]) -> list[str]:

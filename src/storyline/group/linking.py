@@ -411,11 +411,12 @@ def shipped_models() -> dict[str, LinkModel]:
 @dataclass(frozen=True)
 class EntityChecked:
     """The story decision: the text-and-time model links a report to a story only where the names model
-    (who and where, `names`) does not object, and the names model alone links one whose people and places
-    are the story's and which shares at least one of its people (a war told over years in other words and
-    languages keeps its leaders; two shootings in one city share the city and its police, not the people
-    shot). Where one side names nobody (a language without a names model), who and where cannot object.
-    Measured leave one corpus out in scripts/train_links.py."""
+    (who and where, `names`) does not object, and the names model alone links a report told in another
+    language than (some of) the story, whose people and places are the story's and which shares at least
+    one of its people: there the words cannot link (a war told in Spanish, French and Italian over years
+    keeps its places and leaders), while in one language they can, and names alone would join two
+    shootings in one city. Where one side names nobody (a language without a names model), who and where
+    cannot object. Measured leave one corpus out in scripts/train_links.py."""
 
     text: LinkModel
     names: LinkModel
@@ -430,7 +431,8 @@ class EntityChecked:
         if not features[FEATURES.index("both_named")]:
             return self.text.probability(features)  # no names on one side: nothing to object with
         by_names = self.names.probability(features)
-        if by_names >= self.alone and features[FEATURES.index("people_shared")] > 0:
+        if by_names >= self.alone and features[FEATURES.index("people_shared")] > 0 \
+                and features[FEATURES.index("cross_language")] > 0:  # a person shared, across languages
             return max(by_names, self.threshold)
         return self.text.probability(features) if by_names >= self.veto else 0.0
 

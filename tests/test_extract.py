@@ -231,6 +231,13 @@ def test_an_italian_report_names_its_people_and_places_through_the_spanish_recog
     assert {"Assad", "Siria"} <= {m.text for m in mentions}
 
 
+def test_an_italian_headline_in_capitals_names_nobody_but_its_text_does():
+    """ML-Crisis, June 2012: 'LE ELEZIONI PRESIDENZIALI IN EGITTO, VINCE MORSI.' gave a person 'VINCE MORSI'."""
+    text = next(r["text"] for r in dev_rows("mlcrisis") if r["url"].endswith("it/egypt/2012-06-24/ext_21"))
+    names = {ent.text for ent in parse(text, "it").ents}
+    assert "Mohammed Morsi" in names and not any(name.isupper() and " " in name for name in names)
+
+
 def test_a_long_report_in_a_language_without_a_model_is_extracted_without_a_crash():
     """The blank pipeline's docs get a flat parse: spaCy segfaulted walking their arcs past a few thousand characters."""
     import json

@@ -122,9 +122,12 @@ def _register_capitalised_names() -> None:
     @Language.component("capitalised_names")
     def capitalised_names(doc):
         """A borrowed recogniser's names, kept where capitals mark a name: every word capitalised (or a
-        short particle: 'Bashar al Assad', 'Fratelli Musulmani' but not 'di tensione'), and not one word
-        that opens its sentence ('Abbiamo', 'Questo': any sentence's first word is capitalised)."""
-        doc.ents = [ent for ent in doc.ents if _capitalised(ent) and not (len(ent) == 1 and ent[0].is_sent_start)]
+        short particle: 'Bashar al Assad', 'Fratelli Musulmani' but not 'di tensione'), not one word that
+        opens its sentence ('Abbiamo', 'Questo': any sentence's first word is capitalised), and not words
+        all in capitals ('VINCE MORSI', 'PRESIDENZIALI IN EGITTO': a headline set in capitals marks
+        nothing; a lone acronym, 'ONU', stays)."""
+        doc.ents = [ent for ent in doc.ents if _capitalised(ent) and not (len(ent) == 1 and ent[0].is_sent_start)
+                    and not _shouted(ent)]
         return doc
 
 
@@ -132,6 +135,11 @@ def _capitalised(ent) -> bool:
     words = [token.text for token in ent if token.is_alpha]
     return bool(words) and words[0][:1].isupper() and all(
         word[:1].isupper() or len(word) <= current().parsing.name_particle_chars for word in words)
+
+
+def _shouted(ent) -> bool:
+    words = [token.text for token in ent if token.is_alpha]
+    return len(words) > 1 and all(word.isupper() for word in words)
 
 
 def bounded(text: str) -> str:

@@ -185,7 +185,7 @@ def same_spelling_variant(a: str, b: str) -> bool:
     short, long_ = sorted((ka, kb), key=len)
     prefix = settings.variant_prefix_chars
     if len(short) >= prefix and long_.startswith(short[:prefix]) and len(long_) - len(short) <= \
-            settings.variant_extra_chars and _strip_vowel_end(long_).startswith(_strip_vowel_end(short)):
+            settings.variant_extra_chars and strip_vowel_end(long_).startswith(strip_vowel_end(short)):
         return True
     return len(short) >= settings.shortest_variant and Levenshtein.distance(ka, kb) <= settings.variant_edits and \
         ka[:settings.variant_same_start] == kb[:settings.variant_same_start]
@@ -199,7 +199,8 @@ def variant_start(name: str) -> str:
     return transliteration_key(name)[:min(settings.variant_prefix_chars, settings.variant_same_start)]
 
 
-def _strip_vowel_end(key: str) -> str:
+def strip_vowel_end(key: str) -> str:
+    """A word's closing vowels dropped: the ending languages and spellings vary ('Siria' / 'Syrie')."""
     return re.sub(r"[aeiou]+$", "", key)
 
 

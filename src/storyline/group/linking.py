@@ -408,6 +408,9 @@ def shipped_models() -> dict[str, LinkModel]:
     return {level: LinkModel.from_dict(data[level]) for level in ("event", "story", "names")}
 
 
+_BOTH_NAMED, _PEOPLE_SHARED, _CROSS_LANGUAGE = (FEATURES.index(f) for f in ("both_named", "people_shared", "cross_language"))
+
+
 @dataclass(frozen=True)
 class EntityChecked:
     """The story decision: the text-and-time model links a report to a story only where the names model
@@ -428,12 +431,11 @@ class EntityChecked:
         return self.text.threshold
 
     def probability(self, features: list[float]) -> float:
-        if not features[FEATURES.index("both_named")]:
+        if not features[_BOTH_NAMED]:
             return self.text.probability(features)  # no names on one side: nothing to object with
         by_names = self.names.probability(features)
-        if by_names >= self.alone and features[FEATURES.index("people_shared")] > 0 \
-                and features[FEATURES.index("cross_language")] > 0:  # a person shared, across languages
-            return max(by_names, self.threshold)
+        if by_names >= self.alone and features[_PEOPLE_SHARED] > 0 and features[_CROSS_LANGUAGE] > 0:
+            return max(by_names, self.threshold)  # a person shared, across languages
         return self.text.probability(features) if by_names >= self.veto else 0.0
 
 

@@ -3,7 +3,7 @@
 A story is a thread of reports about the same people and places, not the same words: two earthquakes
 share every word but not a place, and a war told over years in Spanish, French and Italian shares its
 places and actors ('Siria', 'Syrie'; 'Assad', 'Asad') more than its wording. Each side's names are
-counted by their spelling-insensitive key (`transliteration_key`) and weighed by how rare the name is
+counted by a spelling- and language-insensitive key (`language_free_key`) and weighed by how rare the name is
 in the store, so 'Chicago police' in a store of Chicago shootings says little and a victim's name
 much. The features below feed the learned story decision (`linking.EntityChecked`):
 
@@ -53,9 +53,9 @@ def name_counts(mentions, labels: set[str]) -> dict[str, int]:
 def language_free_key(name: str) -> str:
     """The spelling-insensitive key with each word's closing vowels dropped: languages write one name
     with their own endings ('Siria', 'Syrie'; 'Libia', 'Libye'; 'Francia', 'France' all meet)."""
-    from ..extract.entities import transliteration_key
+    from ..extract.entities import strip_vowel_end, transliteration_key
 
-    return " ".join(word.rstrip("aeiou") or word for word in transliteration_key(name).split())
+    return " ".join(strip_vowel_end(word) or word for word in transliteration_key(name).split())
 
 
 def name_features(a, b, idf: Callable[[str], float]) -> list[float]:

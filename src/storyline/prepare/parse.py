@@ -126,20 +126,18 @@ def _register_capitalised_names() -> None:
         opens its sentence ('Abbiamo', 'Questo': any sentence's first word is capitalised), and not words
         all in capitals ('VINCE MORSI', 'PRESIDENZIALI IN EGITTO': a headline set in capitals marks
         nothing; a lone acronym, 'ONU', stays)."""
-        doc.ents = [ent for ent in doc.ents if _capitalised(ent) and not (len(ent) == 1 and ent[0].is_sent_start)
-                    and not _shouted(ent)]
+        doc.ents = [ent for ent in doc.ents if _marked_as_name(ent)]
         return doc
 
 
-def _capitalised(ent) -> bool:
+def _marked_as_name(ent) -> bool:
+    """See `capitalised_names`."""
     words = [token.text for token in ent if token.is_alpha]
-    return bool(words) and words[0][:1].isupper() and all(
-        word[:1].isupper() or len(word) <= current().parsing.name_particle_chars for word in words)
-
-
-def _shouted(ent) -> bool:
-    words = [token.text for token in ent if token.is_alpha]
-    return len(words) > 1 and all(word.isupper() for word in words)
+    if not words or not words[0][:1].isupper() or (len(ent) == 1 and ent[0].is_sent_start):
+        return False
+    shouted = len(words) > 1 and all(word.isupper() for word in words)
+    particle = current().parsing.name_particle_chars
+    return not shouted and all(word[:1].isupper() or len(word) <= particle for word in words)
 
 
 def bounded(text: str) -> str:

@@ -20,7 +20,7 @@ from ..models import Article, Claim, Event, Quote, Relation, StoryAnalysis
 from ..prepare.clean import headline
 from .details import detail_disputes, name_disputes
 from .disputes import Settled, fingerprint, relate
-from .summary import summarize
+from .summary import report_sentences, summarize
 from .timeline import build_timeline
 
 
@@ -71,8 +71,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     claims, relations = claims + details + names, relations + disputed + misnamed
     quotes, claims = _carried_by_copies(quotes, claims, articles, _figure_sentences(claims, raw_figures))
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
-    sentences = [(a.id, s) for a in originals for s in facts[a.id].sentences]
-    summary = summarize(sentences)
+    summary = summarize([report_sentences(a.id, a.title, a.language, facts[a.id], event_of.get(a.id)) for a in originals])
     dense = {aid: embed.from_bytes(data) for aid, (_terms, data) in vectors.items()}
     title = central_title(originals or articles, dense)
     events = _events(story_id, articles, event_of, day_of, dense)

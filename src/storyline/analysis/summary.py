@@ -1,53 +1,257 @@
-"""Extractive story summaries whose every sentence cites all the articles that carry it.
+"""Extractive story summaries: news sentences, chosen by what a summary sentence looks like, each citing
+every article that carries it.
 
-Sentences are scored by centrality (TF-IDF cosine to the story's centroid) and picked
-greedily with a redundancy penalty (maximal marginal relevance), so the summary covers
-distinct events instead of repeating the lead each outlet shares. A sentence is cited by
-every article holding a near-identical sentence.
+Which sentences a summary holds is learned: a logistic model over each sentence's features
+(`SENTENCE_FEATURES`: where it stands in its report, how central it is to the story and how many
+outlets say the same, what it names, counts and dates, whether it is quoted, and the cues of page
+furniture — record and e-mail headers, polls, notes, fact-box lists — that look nothing like a news
+sentence), fitted by `scripts/train_summaries.py` on how much of each WikinewsSum dev sentence the
+Wikinews article about its event says, and shipped in `summary_model.json`. Sentences are then taken
+best first with a redundancy penalty (maximal marginal relevance) until the summary reaches its
+word budget, so it covers distinct facts instead of repeating the lead each outlet shares, and it
+leads with what happened. A sentence is cited by every article holding a near-identical sentence.
 """
 
 from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..config import current
 from ..models import SummarySentence
-from ..text import STOPWORDS
+from ..text import STOPWORDS, WORD, content_words
+
+SENTENCE_FEATURES = ("centrality", "support", "first", "position", "relative_position", "words", "title_words",
+                     "names", "figures", "times", "quoted", "stop_words", "capitalised", "digits", "symbols", "header",
+                     "question", "report_centrality", "main_language")
+HEADER = re.compile(r"^\W*(?:[A-Z][\w.'-]*\s?){1,3}:\s")  # 'From: ', 'NOTES: ', 'Congressional Record: '
+QUOTE_MARKS = re.compile(r"[\"“”«»]")
+FIELD = re.compile(r"(?:^|\s)[A-Z][A-Za-z]{1,15}:\s")  # 'From: ', 'Subject: '
+NOTE = re.compile(r"^\W*(?:[A-Z]+:\s*)?\(?\d{1,2}[).]\s")  # 'NOTES: (1) ', '1) '
+SYMBOL = re.compile(r"[^\w\s.,;:!?'\"“”‘’«»()$€£%&/-]|-{2,}")
+MODEL_FILE = "summary_model.json"
 
 
-def summarize(sentences: list[tuple[str, str]], count: int | None = None) -> list[SummarySentence]:
-    """sentences: (article id, sentence) in article order; returns up to `count` (default: the
-    summaries.sentences setting) cited sentences."""
+@dataclass
+class ReportSentences:
+    """One report as the summary reads it: its sentences in order and which of them name, count, date or quote."""
+
+    article_id: str
+    title: str
+    sentences: list[str]
+    language: str | None = None
+    names: list[str] = field(default_factory=list)
+    figure_sentences: set[int] = field(default_factory=set)
+    time_sentences: set[int] = field(default_factory=set)
+    quote_sentences: set[int] = field(default_factory=set)
+    event: str | None = None  # the event of the story it reports
+
+
+def report_sentences(article_id: str, title: str, language: str | None, facts, event: str | None = None
+                     ) -> ReportSentences:
+    """What the summary reads of one report, from its extracted facts (extract.ArticleFacts)."""
+    return ReportSentences(article_id, title, facts.sentences, language, [m.text for m in facts.mentions],
+                           {f.sentence for f in facts.figures}, {t.sentence for t in facts.times},
+                           {q.sentence for q in facts.quotes}, event)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence the summary may take: whose, which, and its words."""
+
+    article_id: str
+    index: int
+    text: str
+
+
+def candidates(reports: list[ReportSentences]) -> list[Candidate]:
+    """Sentences of a usable length that are not page furniture."""
     settings = current().summaries
-    count = settings.sentences if count is None else count
-    usable = [(a, s) for a, s in sentences
-              if settings.min_words <= len(s.split()) <= settings.max_words and not s.endswith(":")]
-    if not usable:
-        return []
-    texts = [s for _, s in usable]
-    try:
-        matrix = TfidfVectorizer(stop_words=list(STOPWORDS), sublinear_tf=True).fit_transform(texts)
-    except ValueError:  # only stop words
-        return []
+    return [Candidate(r.article_id, i, s) for r in reports for i, s in enumerate(r.sentences)
+            if settings.min_words <= len(s.split()) <= settings.max_words and not furniture(s)]
+
+
+def furniture(sentence: str) -> bool:
+    """Lines of a page that are not news sentences, whatever the page: one ending in a colon introduces
+    something and says nothing; a question without quotation marks asks the reader (a poll); two or more
+    'Label:' fields are a header (an e-mail's From/To/Subject, a record's Page/Date); a numbered note
+    ('NOTES: (1) ...'); a line of menu or listing symbols; a line of capitalised words only (a fact box's
+    list of members, a headline or a caption run into the text), in any language."""
+    settings = current().summaries
+    text = sentence.strip()
+    words = WORD.findall(text)
+    if text.endswith(":") or (text.endswith("?") and not QUOTE_MARKS.search(text)):
+        return True
+    if len(FIELD.findall(text)) >= 2 or NOTE.match(text):
+        return True
+    if len(SYMBOL.findall(text)) > settings.furniture_symbols * max(1, len(words)):
+        return True
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= settings.min_words and capitalised >= settings.furniture_capitalised * len(words)
+
+
+def sentence_features(reports: list[ReportSentences], chosen: list[Candidate], matrix) -> np.ndarray:
+    """The SENTENCE_FEATURES of each candidate (rows of `matrix`: their TF-IDF vectors)."""
+    by_id = {r.article_id: r for r in reports}
     centroid = np.asarray(matrix.mean(axis=0)).ravel()
     centrality = matrix @ centroid
-    position_bonus = np.array([settings.lead_bonus if i == 0 or usable[i - 1][0] != usable[i][0] else 0.0
-                               for i in range(len(usable))])
-    scores = centrality / (centrality.max() or 1) + position_bonus
-    pool = np.argsort(-scores, kind="stable")[:settings.candidates]  # MMR among the best, not among all pairs
-    similarity = (matrix[pool] @ matrix[pool].T).toarray()
-    chosen: list[int] = []
-    while len(chosen) < min(count, len(pool)):
-        penalty = similarity[:, chosen].max(axis=1) if chosen else np.zeros(len(pool))
-        marginal = scores[pool] - settings.redundancy_weight * penalty
-        marginal[chosen] = -np.inf
-        best = int(np.argmax(marginal))
-        if chosen and penalty[best] > settings.stop_similarity:
-            break
-        chosen.append(best)
-    picked = sorted(int(pool[i]) for i in chosen)
+    centrality = centrality / (centrality.max() or 1.0)
+    report_of = np.array([c.article_id for c in chosen])
+    report_centrality = _report_centrality(matrix, report_of, centroid)
+    support = _support(matrix, report_of, len(reports))
+    languages = Counter(r.language for r in reports)
+    main_language = languages.most_common(1)[0][0]
+    rows = []
+    for k, candidate in enumerate(chosen):
+        report = by_id[candidate.article_id]
+        rows.append([centrality[k], support[k], float(candidate.index == 0), math.log1p(candidate.index),
+                     candidate.index / max(1, len(report.sentences) - 1), math.log(len(candidate.text.split())),
+                     _share_of(content_words(report.title), candidate.text),
+                     math.log1p(sum(1 for name in set(report.names) if name in candidate.text)),
+                     float(candidate.index in report.figure_sentences), float(candidate.index in report.time_sentences),
+                     float(candidate.index in report.quote_sentences or bool(QUOTE_MARKS.search(candidate.text))),
+                     *_shape(candidate.text), report_centrality[candidate.article_id],
+                     float(report.language == main_language)])
+    return np.array(rows, dtype=float).reshape(len(chosen), len(SENTENCE_FEATURES))
+
+
+def _shape(text: str) -> tuple[float, float, float, float, float, float]:
+    """What a news sentence looks like and furniture does not: the share of stop words (a fact box's list of
+    names has none), of capitalised words, of digits, of symbols other than a sentence's punctuation (menus,
+    listings and breadcrumbs: '*', '|', '>', '•', '---'); a leading 'Label: ' header; a question (a reader poll)."""
+    words = WORD.findall(text)
+    count = max(1, len(words))
+    stop = sum(1 for w in words if w.lower() in STOPWORDS) / count
+    capitalised = sum(1 for w in words if w[:1].isupper()) / count
+    digits = sum(ch.isdigit() for ch in text) / max(1, len(text))
+    symbols = len(SYMBOL.findall(text)) / count
+    return stop, capitalised, digits, symbols, float(bool(HEADER.match(text))), float(text.rstrip().endswith("?"))
+
+
+def _share_of(words: set[str], text: str) -> float:
+    return len(words & content_words(text)) / len(words) if words else 0.0
+
+
+def _report_centrality(matrix, report_of: np.ndarray, centroid: np.ndarray) -> dict[str, float]:
+    """Each report's own centroid against the story's: a report of something else (or an error page) is far."""
+    result = {}
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    for article_id in sorted(set(report_of)):
+        own = np.asarray(matrix[report_of == article_id].mean(axis=0)).ravel()
+        result[article_id] = float(own @ centroid) / ((float(np.linalg.norm(own)) or 1.0) * norm)
+    return result
+
+
+def _support(matrix, report_of: np.ndarray, reports: int) -> np.ndarray:
+    """The share of the story's other reports holding a sentence much like this one: what several outlets say."""
+    similar = (matrix @ matrix.T).toarray() >= current().summaries.support_cosine
+    other = report_of[:, None] != report_of[None, :]
+    carriers = [len(set(report_of[np.flatnonzero(similar[k] & other[k])])) for k in range(len(report_of))]
+    return np.array(carriers, dtype=float) / max(1, reports - 1)
+
+
+@dataclass(frozen=True)
+class SentenceModel:
+    """A logistic model over the SENTENCE_FEATURES (standardised): how likely a sentence belongs in a summary."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        z = self.intercept + ((features - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.coef)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+    def to_dict(self) -> dict:
+        return {"features": list(SENTENCE_FEATURES), "coef": list(self.coef), "intercept": self.intercept,
+                "mean": list(self.mean), "scale": list(self.scale)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SentenceModel:
+        if tuple(data["features"]) != SENTENCE_FEATURES:
+            raise ValueError(f"summary model reads {data['features']}, this code computes {SENTENCE_FEATURES}")
+        return cls(tuple(data["coef"]), data["intercept"], tuple(data["mean"]), tuple(data["scale"]))
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> SentenceModel:
+    """The sentence model fitted by scripts/train_summaries.py, shipped inside the package."""
+    return SentenceModel.from_dict(json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")))
+
+
+def vectorise(texts: list[str]):
+    """TF-IDF rows of the sentences (None when they hold only stop words)."""
+    try:
+        return TfidfVectorizer(stop_words=list(STOPWORDS), sublinear_tf=True).fit_transform(texts)
+    except ValueError:
+        return None
+
+
+def summarize(reports: list[ReportSentences], count: int | None = None,
+              model: SentenceModel | None = None) -> list[SummarySentence]:
+    """Up to `count` (default: the summaries.sentences setting) cited sentences until the summary holds
+    summaries.words words: the lead of the story's most summary-like report, then what the others add."""
+    settings = current().summaries
+    count = settings.sentences if count is None else count
+    chosen = candidates(reports)
+    matrix = vectorise([c.text for c in chosen]) if chosen else None
+    if matrix is None:
+        return []
+    scores = (model or shipped_model()).scores(sentence_features(reports, chosen, matrix))
+    picked = select(scores, matrix, chosen, count, _main_event(reports))
     carriers = (matrix @ matrix[picked].T).toarray()
-    return [SummarySentence(texts[i], sorted({usable[j][0]
-                                              for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
+    return [SummarySentence(chosen[i].text, sorted({chosen[j].article_id
+                                                    for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
             for k, i in enumerate(picked)]
+
+
+def _main_event(reports: list[ReportSentences]) -> set[str]:
+    """The reports of the story's most reported event: its summary leads with what the story is mostly about."""
+    events = Counter(r.event for r in reports)
+    main = min(events, key=lambda e: (-events[e], e or ""))
+    return {r.article_id for r in reports if r.event == main}
+
+
+def lead(scores: np.ndarray, chosen: list[Candidate], main: set[str] | None = None) -> list[int]:
+    """The opening news sentences of the report whose best sentences the model rates highest (of the story's
+    main event, if given): a story is told best the way its clearest report tells it, lead first (what
+    happened, where, when), and a sentence rated below the story's usual (a byline, a caption, a header left
+    above the lead) is skipped, not ended on."""
+    settings = current().summaries
+    report_of = np.array([c.article_id for c in chosen])
+    reports = sorted(a for a in set(report_of) if main is None or a in main) or sorted(set(report_of))
+    best = max(reports, key=lambda a: (float(np.mean(np.sort(scores[report_of == a])[-settings.lead_report_best:])), a))
+    floor = float(np.quantile(scores, settings.lead_quantile))
+    return [int(i) for i in np.flatnonzero(report_of == best) if scores[i] >= floor][:settings.lead_sentences]
+
+
+def select(scores: np.ndarray, matrix, chosen: list[Candidate], count: int, main: set[str] | None = None) -> list[int]:
+    """The lead, then maximal marginal relevance among the best candidates, until `count` sentences or the word
+    budget; a candidate nearly the same as one taken ends it."""
+    settings = current().summaries
+    lengths = [len(c.text.split()) for c in chosen]
+    taken: list[int] = []
+    for index in lead(scores, chosen, main):
+        if len(taken) < count and sum(lengths[i] for i in taken) < settings.words:
+            taken.append(int(index))
+    pool = np.array(taken + [int(i) for i in np.argsort(-scores, kind="stable")[:settings.candidates] if i not in taken])
+    similarity = (matrix[pool] @ matrix[pool].T).toarray()
+    slots = list(range(len(taken)))
+    while len(slots) < min(count, len(pool)) and sum(lengths[pool[i]] for i in slots) < settings.words:
+        penalty = similarity[:, slots].max(axis=1) if slots else np.zeros(len(pool))
+        marginal = scores[pool] - settings.redundancy_weight * penalty
+        marginal[slots] = -np.inf
+        best = int(np.argmax(marginal))
+        if slots and penalty[best] > settings.stop_similarity:
+            break
+        slots.append(best)
+    return [int(pool[i]) for i in slots]

@@ -214,6 +214,8 @@ class Timeline:
     max_entry_chars: int = setting(280, "a timeline entry is cut to this length")
     same_entry_overlap: float = setting(0.5, "word overlap above which two entries on one date are one")
     min_sentence_words: int = setting(4, "shorter sentences make no timeline entry")
+    own_span_lead_days: int = setting(30, "a story's own timeline opens this long before its first report; earlier "
+                                          "entries are background, shown folded under 'earlier'")
 
 
 @dataclass(frozen=True)

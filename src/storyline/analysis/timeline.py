@@ -1,7 +1,8 @@
 """A story's dated timeline: what happened (or is expected) when, with the articles that say so.
 
 Each time expression of the narrative is resolved against its own article's publication date,
-read the way the sentence reads it: a planned date ahead of the report, a narrated one before
+read the way the sentence reads it: a planned date ahead of the report (its own clause plans it:
+'wrapped up Tuesday and won't resume until Sept. 9' plans only the second), a narrated one before
 it, and one with no cue either way in the past unless the future reading is much nearer (a
 report tells what happened far more often than what is planned). The sentence holding it is
 the entry, under its finest dates (a day before a month before a year): every distinct one of
@@ -51,9 +52,8 @@ def _sentence_dates(times: list[TimeMention], anchor: date | None) -> dict[int, 
     for mention in times:
         if mention.dateline:
             continue
-        future = mention.future or mention.tense == "future"
-        resolved = resolve(mention.expression(), anchor, future=future, past=mention.tense == "past",
-                           narrated=not future)
+        resolved = resolve(mention.expression(), anchor, future=mention.future, past=mention.tense == "past",
+                           narrated=True)
         if resolved is not None:
             by_sentence.setdefault(mention.sentence, []).append((mention, resolved))
     dated: dict[int, list[tuple[ResolvedTime, bool]]] = {}
@@ -63,7 +63,7 @@ def _sentence_dates(times: list[TimeMention], anchor: date | None) -> dict[int, 
         kept: dict[str, tuple[ResolvedTime, bool]] = {}
         for mention, resolved in found:
             if FINENESS[resolved.granularity] == finest and resolved.iso not in kept:
-                kept[resolved.iso] = (resolved, mention.future or mention.tense == "future")
+                kept[resolved.iso] = (resolved, mention.future)
         dated[index] = list(kept.values())
     return dated
 

@@ -19,7 +19,8 @@ from .quotes import RawQuote, extract_quotes, quote_spans
 from .speakers import speaker_context
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
-PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}
+PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "slate", "aim", "propose", "due", "set", "hope",
+              "threaten"}
 
 
 @dataclass

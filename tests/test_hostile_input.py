@@ -190,10 +190,10 @@ def test_an_exception_inside_one_article_is_that_article_failure(tmp_path, monke
 
     real = tasks.extract_facts
 
-    def flaky(doc, article_id, language):
+    def flaky(doc, article_id, language, title=None):
         if "Brask" in doc.text:
             raise RuntimeError("boom")
-        return real(doc, article_id, language)
+        return real(doc, article_id, language, title)
 
     monkeypatch.setattr(tasks, "extract_facts", flaky)
     configure({"ingest.workers": 0})  # in this process, where the patch is

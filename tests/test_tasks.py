@@ -111,10 +111,10 @@ def test_a_worker_killed_by_a_fault_costs_only_the_report_that_kills_it(tmp_path
 
     real = tasks.extract_facts
 
-    def segfaults_on_brask(doc, article_id, language):
+    def segfaults_on_brask(doc, article_id, language, title=None):
         if "Brask" in doc.text:
             os.kill(os.getpid(), signal.SIGSEGV)
-        return real(doc, article_id, language)
+        return real(doc, article_id, language, title)
 
     tasks.WorkerPool.discard()  # the workers forked from here on carry the patch
     monkeypatch.setattr(tasks, "extract_facts", segfaults_on_brask)

@@ -123,11 +123,14 @@ class Grouping:
 @dataclass(frozen=True)
 class Dates:
     after_anchor_days: int = setting(31, "a date without a year lies at most this long after the publication date")
+    narrated_lean: float = setting(2.0, "a report's date without year or tense cue is past unless the future one is "
+                                        "this many times nearer")
     plausible_first_year: int = setting(1900, "earliest year a date may carry")
     plausible_last_year: int = setting(2099, "latest year a date may carry")
     max_date_string_chars: int = setting(100, "longer strings are not parsed as a publication date")
     clause_chars: int = setting(80, "how far around a date its clause's tense words are looked for")
     opening_date_chars: int = setting(12, "room for a weekday before a date that opens the text")
+    numeric_dateline_lines: int = setting(3, "opening lines searched for a date line in figures ('2/29/2012')")
     far_from_event_days: int = setting(90, "a publication date this far from the story's events is not inferred")
     future_clause_steps: int = setting(6, "syntactic steps up from a time phrase searched for a future verb")
 
@@ -217,6 +220,8 @@ class Timeline:
     max_entry_chars: int = setting(280, "a timeline entry is cut to this length")
     same_entry_overlap: float = setting(0.5, "word overlap above which two entries on one date are one")
     min_sentence_words: int = setting(4, "shorter sentences make no timeline entry")
+    own_span_lead_days: int = setting(30, "a story's own timeline opens this long before its first report; earlier "
+                                          "entries are background, shown folded under 'earlier'")
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ PART_WORDS = {
 }
 HOLIDAYS = {
     "new year's eve": (12, 31), "new year's day": (1, 1), "christmas eve": (12, 24),
-    "orthodox christmas": (1, 7), "christmas day": (12, 25), "christmas": (12, 25),
+    "orthodox christmas": (1, 7), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
 }
 # Relative words, both languages, as the English cue the resolvers read.
 CUES = {"pasado": "last", "pasada": "last", "anterior": "last", "último": "last", "última": "last",
@@ -96,7 +96,7 @@ ENGLISH: list[tuple[str, re.Pattern[str]]] = [
     ("dm", _p(rf"\b{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?(\s+this\s+year)?")),
     ("my", _p(rf"\b{MONTH}\s+(?:of\s+)?{YEAR}\b")),
     ("holiday", _p(r"\b(?:the\s+)?(New Year['’]s Eve|New Year['’]s Day|Christmas Eve|Orthodox Christmas|"
-                   r"Christmas Day|Christmas|Thanksgiving(?:\s+Day)?)\b")),
+                   r"Christmas Day|Christmas|Boxing Day|Thanksgiving(?:\s+Day)?)\b")),
     ("quarter", _p(rf"\b(?:the\s+)?(?:{YEAR}\s+)?(?:fiscal\s+)?{QUARTER}[\s-]+(?:fiscal\s+)?quarter"
                    rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?{YEAR})?")),
     ("quarter_ref", _p(r"\b(the\s+(?:latest|current|recent|most\s+recent|same|year[\s-]ago|year[\s-]earlier|"
@@ -141,7 +141,7 @@ SPANISH: list[tuple[str, re.Pattern[str]]] = [
 PATTERNS_BY_LANGUAGE = {"en": ENGLISH, "es": SPANISH}
 # Words that put a sentence's dates ahead of its publication (a plan, a schedule) or behind it.
 FUTURE_CUES = {
-    "en": re.compile(r"\b(will|won't|'ll|shall|going\s+to|plans?\s+to|planned|scheduled|expected\s+to|expects|"
+    "en": re.compile(r"\b(will|won't|'ll|shall|going\s+to|plans?\s+to|planned|scheduled|slated|expected\s+to|expects|"
                      r"due\s+(?:to|on|in)|set\s+to|to\s+be\s+held|upcoming|is\s+to|are\s+to|hopes?\s+to|"
                      r"intends?\s+to|aims?\s+to|takes?\s+effect)\b", re.I),
     "es": re.compile(r"\b(\w+(?:ará|erá|irá|arán|erán|irán)|va\s+a|van\s+a|vamos\s+a|prevé|previst[oa]s?|"

@@ -75,17 +75,19 @@ def same_period(a: set[str], b: set[str]) -> bool:
 
 
 def resolve(expr: TimeExpression, anchor: date | None, future: bool = False,
-            before_anchor: bool = False, past: bool = False) -> ResolvedTime | None:
+            before_anchor: bool = False, past: bool = False, narrated: bool = False) -> ResolvedTime | None:
     """Resolve against the anchor (usually the publication date); None when it cannot be done.
 
     A date without a year lies after the anchor when the sentence speaks of the future, on or
-    before it when the sentence narrates (past), else in the year that puts it nearest.
+    before it when the sentence narrates (past), else in the year that puts it nearest; with
+    `narrated` (a report's story line, which tells what happened far more often than what is
+    planned), in the past one unless the future one is dates.narrated_lean times nearer.
     before_anchor: a day without a year takes the latest year that keeps it at most
     dates.after_anchor_days past the anchor (used when the anchor is the newest known date of a
     story, not the article's own: an undated report may be a little newer than the rest).
     """
     handler = _RESOLVERS[expr.kind]
-    tense = "future" if future else "past" if past else None
+    tense = "future" if future else "past" if past else "narrated" if narrated else None
     try:
         if before_anchor and anchor is not None and expr.kind in ("md", "dm", "range_dm", "range_md", "part", "holiday"):
             resolved = handler(expr.groups, anchor, None)
@@ -148,12 +150,18 @@ def nearest_year(month: int, day: int, anchor: date) -> int:
 
 
 def year_by_tense(month: int, day: int, anchor: date, tense: str | None) -> int:
-    """A narrated date lies on or before the anchor, a planned one on or after it, else the nearest."""
+    """A narrated date lies on or before the anchor, a planned one on or after it, else the nearest
+    (in a report's story line: the past one unless the future one is much nearer)."""
     if tense is None:
         return nearest_year(month, day, anchor)
     this_year = date(anchor.year, month, min(day, calendar.monthrange(anchor.year, month)[1]))
+    past_year = anchor.year if this_year <= anchor else anchor.year - 1
     if tense == "past":
-        return anchor.year if this_year <= anchor else anchor.year - 1
+        return past_year
+    if tense == "narrated":
+        day = min(day, calendar.monthrange(past_year, month)[1], calendar.monthrange(past_year + 1, month)[1])
+        back, ahead = (anchor - date(past_year, month, day)).days, (date(past_year + 1, month, day) - anchor).days
+        return past_year if back <= current().dates.narrated_lean * ahead else past_year + 1
     return anchor.year if this_year >= anchor else anchor.year + 1
 
 
@@ -183,6 +191,9 @@ def _month_of(month: int, anchor: date | None, cue: str | None, tense: str | Non
         return anchor.year if month < anchor.month else anchor.year - 1
     if tense == "future":
         return anchor.year if month > anchor.month else anchor.year + 1
+    if tense == "narrated":
+        back = (anchor.month - month) % 12
+        return _month_of(month, anchor, None, "past" if back <= current().dates.narrated_lean * (12 - back) else "future")
     return nearest_year(month, 15, anchor)
 
 
@@ -223,7 +234,9 @@ def _part(groups, anchor, tense):
     word = groups[0].lower().split()[0].rstrip("-")
     first_day, last_day = PART_WORDS[word]
     month = _month_number(groups[1])
-    year = _year_for(month, 15, groups[2], None, anchor, tense)
+    # a narrated part of a month began before the report, a planned one ends after it
+    day = {"future": min(last_day, 28), "past": first_day, "narrated": first_day}.get(tense or "", 15)
+    year = _year_for(month, day, groups[2], None, anchor, tense)
     return _month_span(year[0], month, first_day, last_day, year[1]) if year else None
 
 

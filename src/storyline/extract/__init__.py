@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..config import current
-from ..dates import TimeExpression, dateline_expression, find_time_expressions
+from ..dates import TimeExpression, dateline_expression, find_time_expressions, tense_around
 from ..models import Mention
 from ..prepare.parse import text_of
 from .details import RawDetail, extract_details
@@ -19,7 +19,8 @@ from .quotes import RawQuote, extract_quotes, quote_spans
 from .speakers import speaker_context
 
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
-PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "aim", "propose", "due", "set", "hope", "threaten"}
+PLAN_VERBS = {"plan", "expect", "prepare", "intend", "schedule", "slate", "aim", "propose", "due", "set", "hope",
+              "threaten"}
 
 
 @dataclass
@@ -30,6 +31,7 @@ class TimeMention:
     groups: list
     future: bool
     dateline: bool = False  # the date the report was filed ('WASHINGTON, Dec. 31 (Xinhuanet) --')
+    tense: str | None = None  # 'future' or 'past' as the sentence's cue words say (dates.tense_around), else None
 
     def expression(self) -> TimeExpression:
         return TimeExpression(self.kind, self.text, 0, len(self.text), tuple(self.groups))
@@ -61,20 +63,23 @@ class ArticleFacts:
         )
 
 
-def extract_facts(doc, article_id: str, language: str | None = None) -> ArticleFacts:
-    """Mentions, statements, figures and time expressions of one parsed article (language None: English rules)."""
+def extract_facts(doc, article_id: str, language: str | None = None, title: str | None = None) -> ArticleFacts:
+    """Mentions, statements, figures and time expressions of one parsed article (language None: English rules).
+
+    The title is read for a dateline only: a scraped page's date line ('July 2, 2013 07:44') often ends up
+    as its title, and it is then the one place the report says when it was filed."""
     spans = extract_mentions(doc, article_id)
     context = speaker_context(doc, spans)
     sentences = list(doc.sents)
     quoted = quote_spans(text_of(doc))
     expressions = [find_time_expressions(s.text) for s in sentences]  # read once: dates and details both need them
+    filed = _dateline(text_of(doc), language) or _dateline(title or "", language)
     return ArticleFacts(
         sentences=[s.text.strip() for s in sentences],
         mentions=[m for _start, _end, m in spans],
         quotes=extract_quotes(doc, context),
         figures=extract_figures(doc, language),
-        times=_dateline(text_of(doc), language) + [t for i, s in enumerate(sentences)
-                                                   for t in _time_mentions(s, i, quoted, expressions[i])],
+        times=filed + [t for i, s in enumerate(sentences) for t in _time_mentions(s, i, quoted, expressions[i], language)],
         proper_words=sorted({t.text for t in doc if t.pos_ == "PROPN" and not t.ent_type_ and t.is_alpha
                              and t.text[0].isupper() and len(t.text) >= 4}),
         details=extract_details(doc, expressions) if language in (None, "en") else [],
@@ -86,8 +91,8 @@ def _dateline(text: str, language: str | None) -> list[TimeMention]:
     return [TimeMention(0, expr.kind, expr.text, list(expr.groups), False, True)] if expr else []
 
 
-def _time_mentions(sent, index: int, quoted: list[tuple[int, int]], expressions: list[TimeExpression]
-                   ) -> list[TimeMention]:
+def _time_mentions(sent, index: int, quoted: list[tuple[int, int]], expressions: list[TimeExpression],
+                   language: str | None = None) -> list[TimeMention]:
     """Time expressions of the narrative; those inside quotes belong to the speaker's 'now'."""
     found = []
     for expr in expressions:
@@ -96,7 +101,8 @@ def _time_mentions(sent, index: int, quoted: list[tuple[int, int]], expressions:
             continue
         token = sent.char_span(expr.start, expr.end, alignment_mode="expand")
         future = token is not None and _speaks_of_future(token.root)
-        found.append(TimeMention(index, expr.kind, expr.text, list(expr.groups), future))
+        tense = tense_around(sent.text, expr.start, expr.end, language)
+        found.append(TimeMention(index, expr.kind, expr.text, list(expr.groups), future, tense=tense))
     return found
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..config import current
-from ..models import Article, Claim, Event, Quote, StoryAnalysis
+from ..models import Article, Claim, Event, Quote, StoryAnalysis, TimelineEntry
 
 UNKNOWN_OUTLET = "unknown outlet"
 OUTLYING_FIRST = "a date far outside the story's other reports: doubtful"
@@ -62,6 +62,14 @@ class Coverage:
     languages: dict[str, int]
     undated: int
     carriage: list[Carriage]
+
+
+@dataclass
+class TimelineParts:
+    """A story's timeline as a reader meets it: its own span first, the background before it folded."""
+
+    own: list[TimelineEntry]  # from a little before the story's first report on, in date order
+    earlier: list[TimelineEntry]  # wholly before that: background the reports recall ('the 2004 tsunami')
 
 
 def outlet_of(article: Article) -> str:
@@ -205,6 +213,36 @@ def outlying(articles: list[Article]) -> set[str]:
     # day numbers, not dates: a reach past year 1 or 9999 is no error, just nothing beyond it
     return {aid for day, aid in dated if day.toordinal() < low.toordinal() - reach
             or day.toordinal() > high.toordinal() + reach}
+
+
+def timeline_parts(timeline: list[TimelineEntry], articles: list[Article]) -> TimelineParts:
+    """The entries within the span the story's reports cover, and the earlier ones.
+
+    The span opens timeline.own_span_lead_days before the first report that is not an outlier (see
+    `outlying`): what happened just before the news broke is the story's own, while the years a
+    report recalls for background would otherwise lead the timeline and push the story's own dates
+    behind 'show more'. A story with no dated report has no span: everything is its own.
+    """
+    outliers = outlying(articles)
+    days = [day for a in articles if a.id not in outliers and (day := _parsed(_day(a)))]
+    if not days:
+        return TimelineParts(list(timeline), [])
+    opens = min(days) - timedelta(days=current().timeline.own_span_lead_days)
+    parts = TimelineParts([], [])
+    for entry in timeline:
+        last = _last_day(entry.date)
+        (parts.earlier if last is not None and last < opens else parts.own).append(entry)
+    return parts
+
+
+def _last_day(iso: str) -> date | None:
+    """The last day a YYYY, YYYY-MM or YYYY-MM-DD date covers."""
+    try:
+        parts = [int(p) for p in iso.split("-")]
+        year, month = parts[0], parts[1] if len(parts) > 1 else 12
+        return date(year, month, parts[2] if len(parts) > 2 else monthrange(year, month)[1])
+    except (ValueError, IndexError):
+        return None
 
 
 def _parsed(day: str | None) -> date | None:

@@ -183,8 +183,11 @@ def story_markdown(analysis: StoryAnalysis, events: list[Event], articles: list[
     lines += [f"- {md(o.outlet)}: {reports(o.articles)}, first {md(o.first_published or 'undated')}, "
               f"{md(', '.join(o.languages))}" for o in seen.outlets]
     lines += ["", "### Timeline", ""]
-    lines += [f"- **{md(t.date)}**{' (expected)' if t.expected else ''}: {md(t.text)} {cite(t.article_ids)}"
-              for t in analysis.timeline]
+    dated = coverage.timeline_parts(analysis.timeline, articles)
+    line = lambda t: f"- **{md(t.date)}**{' (expected)' if t.expected else ''}: {md(t.text)} {cite(t.article_ids)}"  # noqa: E731
+    lines += [line(t) for t in dated.own]
+    if dated.earlier:
+        lines += ["", f"#### Earlier ({len(dated.earlier)})", ""] + [line(t) for t in dated.earlier]
     lines += ["", "### Who said what", ""]
     lines += [f"- **{md(q.speaker or 'unattributed')}** ({q.kind}{', ' + md(q.said_on) if q.said_on else ''}): "
               f"“{md(q.variants[0].text)}” {cite(sorted({v.article_id for v in q.variants}))}" for q in analysis.quotes]
@@ -262,9 +265,14 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
     parts += [f"<tr><td>{e(o.outlet)}</td><td>{o.articles}</td><td>{e(o.first_published or 'undated')}</td>"
               f"<td>{e(', '.join(o.languages))}</td></tr>" for o in seen.outlets]
     parts.append("</table><h3>Timeline</h3><ul>")
-    parts += [f"<li class='{'expected' if t.expected else ''}'><b>{e(t.date)}</b>"
-              f"{' (expected)' if t.expected else ''} {e(t.text)} {_cite_html(t.article_ids)}</li>"
-              for t in analysis.timeline]
+    dated = coverage.timeline_parts(analysis.timeline, articles)
+    item = lambda t: (f"<li class='{'expected' if t.expected else ''}'><b>{e(t.date)}</b>"  # noqa: E731
+                      f"{' (expected)' if t.expected else ''} {e(t.text)} {_cite_html(t.article_ids)}</li>")
+    parts += [item(t) for t in dated.own]
+    if dated.earlier:
+        parts.append(f"</ul><details><summary>Earlier ({len(dated.earlier)})</summary><ul>")
+        parts += [item(t) for t in dated.earlier]
+        parts.append("</ul></details><ul>")
     parts.append("</ul><h3>Disputed and agreed</h3>")
     for r in analysis.relations:
         parts.append(f"<div class='dispute {'agree' if r.type == 'agrees' else ''}'><div>{e(statement_text(analysis, r.a))}"

@@ -135,7 +135,7 @@ def analyse_articles(articles: list[Article]) -> tuple[list[Analysed | Failure],
     clock, started = StageClock(), time.process_time()
     docs = list(parse_many([a.text for a in articles], 1, [a.language for a in articles]))
     started = clock.measure("parse", started)
-    facts = [guarded(a.source, "extraction", lambda: extract_facts(doc, a.id, a.language))
+    facts = [guarded(a.source, "extraction", lambda: extract_facts(doc, a.id, a.language, a.title))
              for a, doc in zip(articles, docs)]
     del docs
     started = clock.measure("extract", started)

@@ -32,7 +32,7 @@ from ..models import (
     speaker_confidence,
 )
 from ..present import chart, coverage, export
-from ..present.coverage import Coverage, Phase
+from ..present.coverage import Coverage, Phase, TimelineParts
 from ..text import content_words, overlap
 
 SQLITE_MAX_INTEGER = 2 ** 63
@@ -163,6 +163,7 @@ class StoryDetail:
     disputes: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
     agreements: list[tuple[Relation, Statement, Statement]] = field(default_factory=list)
     figures: list[Claim] = field(default_factory=list)  # disputed, then most carried, first
+    timeline: TimelineParts = field(default_factory=lambda: TimelineParts([], []))  # own span first, background folded
 
     def cite(self, article_ids: list[str], text: str) -> list[Citation]:
         return [Citation(a, self.number[a], text) for a in article_ids if a in self.number]
@@ -193,6 +194,7 @@ def story_detail(news: Storyline, story_id: str) -> StoryDetail | None:
     detail.speakers = sorted(((who, wid, items) for (who, wid), items in by_speaker.items()),
                              key=lambda s: (s[0] == "unattributed", -len(s[2]), s[0]))
     detail.figures = coverage.key_figures(analysis)
+    detail.timeline = coverage.timeline_parts(analysis.timeline, sources)
     _show_corrections(news, detail)
     for relation in analysis.relations:
         a, b = detail.statements.get(relation.a), detail.statements.get(relation.b)

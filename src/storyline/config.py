@@ -220,7 +220,7 @@ class Titles:
     match_prefix: int = setting(5, "two words match when their first this many letters do ('resigns', 'resigned')")
     min_initials: int = setting(3, "capitalised words whose initials (this many or more) open the page's address "
                                    "name the site ('Salt Lake Tribune' on sltrib.com)")
-    lead_sentences: int = setting(5, "sentences of the central report's opening a title is taken from when no report "
+    lead_sentences: int = setting(10, "sentences of the central report's opening a title is taken from when no report "
                                      "has a headline")
     sentence_words: int = setting(6, "a sentence taken as a title has at least this many words")
     prose_share: float = setting(0.6, "share of lower-case words a sentence needs to be prose, not a menu or a byline")

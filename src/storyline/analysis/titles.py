@@ -82,8 +82,8 @@ def is_headline(title: str, source: str, leads: set[str]) -> bool:
 
 def group_title(articles: list[Article], dense: dict[str, np.ndarray | None], sentences: dict[str, list[str]]) -> str:
     """The title of a story or an event: the headline of its most typical report that has one, else a
-    sentence from the opening of its most typical report with one (see the module's docstring); only a
-    group whose reports hold neither keeps its central report's page title."""
+    sentence from the opening of its most typical report with one (see the module's docstring); a group
+    whose reports hold neither gets its central report's first sentence naming enough, or its page title."""
     ranked = _by_centrality(articles, dense)
     leads = set().union(*(lead_keys(a.text) for a in articles))
     for article in ranked:
@@ -92,7 +92,18 @@ def group_title(articles: list[Article], dense: dict[str, np.ndarray | None], se
     for article in ranked:
         if sentence := lead_sentence(sentences.get(article.id, [])):
             return sentence
-    return clip(headline(ranked[0].title), current().titles.max_chars)
+    return _first_naming_sentence(sentences.get(ranked[0].id, [])) or clip(headline(ranked[0].title),
+                                                                          current().titles.max_chars)
+
+
+def _first_naming_sentence(sentences: list[str]) -> str | None:
+    """The first opening sentence of a report without prose (a newsletter's contents) that names as many
+    things as a headline does: a line of the report itself rather than its page's label."""
+    settings = current().titles
+    for sentence in sentences[:settings.lead_sentences]:
+        if len(set(_words(sentence))) >= settings.min_words:
+            return clip(" ".join(sentence.split()), settings.max_chars)
+    return None
 
 
 def _by_centrality(articles: list[Article], dense: dict[str, np.ndarray | None]) -> list[Article]:

@@ -24,7 +24,8 @@ NOTICES = (
         r"|supports javascript and cookies|you must enter the characters", re.I)),
     ("error page", re.compile(
         r"\bpage (?:was |could )?not (?:be )?found\b|\berror 404\b|\b404 not found\b|unable to process your request"
-        r"|an error (?:has )?occurred|service (?:is )?temporarily unavailable|\baccess denied\b", re.I)),
+        r"|an error (?:has )?occurred|service (?:is )?temporarily unavailable|\baccess denied\b"
+        r"|page you are looking for (?:might|may) have been removed", re.I)),
     ("paywall or sign-up notice", re.compile(
         r"subscribe (?:now )?to (?:continue|keep) reading|already a subscriber\?|to continue reading,? (?:please )?"
         r"(?:log|sign) in", re.I)),
@@ -34,7 +35,8 @@ NOTICES = (
 PAGE_NOTICES = (
     ("error page", re.compile(
         r"\bpage (?:you(?: a|')re|you were) (?:looking|searching) for\b|might have been (?:removed|deleted|moved)"
-        r"|had its name changed|\bno longer (?:exists|available)\b|\bbroken link\b", re.I)),
+        r"|had its name changed|\bno longer (?:exists|available)\b|\bbroken link\b"
+        r"|\bfile not found\b|\bhttp 404\b|\b404 error\b", re.I)),
     ("paywall or sign-up notice", re.compile(
         r"\bsubscri(?:be|ber|bers|ption)\b|\bsite licen[cs]e\b|\bpurchase (?:this|the) (?:article|story)\b"
         r"|\bfull[- ]text\b|\bhours?'? access\b|\bday pass\b|\bpaywall\b|\bpremium (?:content|article)s?\b"
@@ -43,7 +45,8 @@ PAGE_NOTICES = (
         r"\b(?:log|sign)[- ]?(?:in|on)\b|\bpassword\b|\bregist(?:er|ering|ration)\b|\balready (?:a member|have an account)"
         r"|\bcreate (?:an|your) account\b|\bscreen name\b|\bremember me\b|\be-?mail address\b|\bprofile\b", re.I)),
     ("archive notice", re.compile(
-        r"\bhas been archived\b|\bin (?:our|the) archives?\b|\barchived (?:article|story|page)\b|\bno longer (?:on|online)\b"
+        r"\bhas been archived\b|\b(?:in|search) (?:our|the) archives?\b"
+        r"|\barchived (?:article|story|page)\b|\bno longer (?:on|online)\b"
         r"|\bexpired\b", re.I)),
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -214,7 +214,7 @@ class Summaries:
 class Titles:
     min_words: int = setting(3, "a page title reads as a headline with at least this many words that name something "
                                 "(no stop words, numbers or the site's own name): 'Sports News', 'Member Center' do not")
-    grounded_share: float = setting(0.5, "share of a headline's words the openings of its group's reports must carry: "
+    grounded_share: float = setting(0.4, "share of a headline's words the openings of its group's reports must carry: "
                                          "a site or section name is not what a report opens with")
     lead_words: int = setting(100, "words of a report's opening that its headline's words are looked for in")
     match_prefix: int = setting(5, "two words match when their first this many letters do ('resigns', 'resigned')")

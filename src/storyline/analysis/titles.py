@@ -17,6 +17,7 @@ a word: a real sentence a reader can find in the report, never a made-up headlin
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -125,7 +126,14 @@ def lead_sentence(sentences: list[str]) -> str | None:
     return None
 
 
+# a sentence about the page itself (its player, its links), which a report's opening never is
+PAGE_TALK = re.compile(r"\b(?:javascript|browser|cookies|click (?:here|to)|enable|e-?mail this|subscribe|log ?in|sign ?in)\b",
+                       re.I)
+
+
 def _is_prose(sentence: str) -> bool:
+    if PAGE_TALK.search(sentence):
+        return False
     words = WORD.findall(sentence)
     settings = current().titles
     lower = sum(w[0].islower() for w in words)

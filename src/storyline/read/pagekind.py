@@ -61,9 +61,8 @@ def not_an_article(title: str, text: str) -> str | None:
         for kind, pattern in NOTICES:
             if pattern.search(text):
                 return kind
-    kind = _filled_with_notice(text)
-    if kind:
-        return kind
+    if filled := _filled_with_notice(text):
+        return filled
     if short and SECTION_TITLE.match(headline(title)):
         return "home or section page"
     return None

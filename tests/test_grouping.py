@@ -1,5 +1,5 @@
 """Grouping on real labelled news: events of one kind stay apart, translations join, pages that are
-not articles are failures, and titles are real headlines."""
+not articles are failures (titles and page kinds on real pages: test_titles.py)."""
 
 from __future__ import annotations
 
@@ -123,15 +123,6 @@ def test_a_translation_sharing_no_word_is_found_through_the_embedding():
     index.start("a9999", Profile(terms={"strike": 1.0}, dense=strike, languages={"en": 1}, size=1))
     portuguese = Profile(terms={"greve": 1.0}, dense=strike + 0.05, languages={"pt": 1}, size=1)
     assert "s9999" in index.candidates(portuguese)
-
-
-def test_story_titles_are_headlines_of_their_own_articles(wikinews):
-    conn, _report, _rows = wikinews
-    for story_id in store.story_ids(conn):
-        analysis, events = store.load_analysis(conn, story_id)
-        headlines = {headline(a.title) for a in store.articles(conn, story_id)}
-        assert analysis.title in headlines
-        assert all(e.title in headlines for e in events)
 
 
 def test_non_english_reports_join_an_english_sibling(wikinews):

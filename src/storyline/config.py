@@ -36,6 +36,10 @@ class Reading:
     language_min_chars: int = setting(20, "texts shorter than this get no language guess")
     language_sample_chars: int = setting(2000, "characters of a text the language is guessed from")
     notice_words: int = setting(150, "a page this short carrying a notice phrase (404, paywall) is that notice")
+    notice_share: float = setting(0.5, "a page of any length whose opening sentences carry a notice's phrases "
+                                       "(log in, subscribe, archived) this often is that notice")
+    notice_opening: int = setting(10, "opening sentences of a page a notice's share of sentences is counted in")
+    notice_sentences: int = setting(2, "fewest sentences carrying a notice's phrases that make a page that notice")
     max_reason_chars: int = setting(300, "a failure's reason is cut to this length")
     failures_per_kind: int = setting(10, "failures of one kind in one file listed one by one; the rest of that "
                                          "kind are one row with their count")
@@ -216,6 +220,23 @@ class Summaries:
 
 
 @dataclass(frozen=True)
+class Titles:
+    min_words: int = setting(3, "a page title reads as a headline with at least this many words that name something "
+                                "(no stop words, numbers or the site's own name): 'Sports News', 'Member Center' do not")
+    grounded_share: float = setting(0.4, "share of a headline's words the openings of its group's reports must carry: "
+                                         "a site or section name is not what a report opens with")
+    lead_words: int = setting(100, "words of a report's opening that its headline's words are looked for in")
+    match_prefix: int = setting(5, "two words match when their first this many letters do ('resigns', 'resigned')")
+    min_initials: int = setting(3, "capitalised words whose initials (this many or more) open the page's address "
+                                   "name the site ('Salt Lake Tribune' on sltrib.com)")
+    lead_sentences: int = setting(10, "sentences of the central report's opening a title is taken from when no report "
+                                     "has a headline")
+    sentence_words: int = setting(6, "a sentence taken as a title has at least this many words")
+    prose_share: float = setting(0.6, "share of lower-case words a sentence needs to be prose, not a menu or a byline")
+    max_chars: int = setting(110, "a sentence taken as a title is clipped at a word past this many characters")
+
+
+@dataclass(frozen=True)
 class Timeline:
     max_entry_chars: int = setting(280, "a timeline entry is cut to this length")
     same_entry_overlap: float = setting(0.5, "word overlap above which two entries on one date are one")
@@ -326,6 +347,7 @@ class Settings:
     disputes: Disputes = field(default_factory=Disputes, metadata={"doc": "agreement and contradiction"})
     checking: Checking = field(default_factory=Checking, metadata={"doc": "the claim check (storyline check)"})
     summaries: Summaries = field(default_factory=Summaries, metadata={"doc": "story summaries"})
+    titles: Titles = field(default_factory=Titles, metadata={"doc": "story and event titles"})
     timeline: Timeline = field(default_factory=Timeline, metadata={"doc": "story timelines"})
     ingest: Ingest = field(default_factory=Ingest, metadata={"doc": "work sizes of an ingest"})
     fetching: Fetching = field(default_factory=Fetching, metadata={"doc": "web pages, feeds and sitemaps by URL"})

@@ -17,11 +17,11 @@ from ..group import embed
 from ..group.cluster import CorpusStats, add_to_events, cluster_events
 from ..group.linking import article_profile, shipped_models
 from ..models import Article, Claim, Event, Quote, Relation, StoryAnalysis
-from ..prepare.clean import headline
 from .details import detail_disputes, name_disputes
 from .disputes import Settled, fingerprint, relate
 from .summary import report_sentences, summarize
 from .timeline import build_timeline
+from .titles import group_title
 
 
 @dataclass
@@ -73,8 +73,9 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     timeline = build_timeline(story_id, {a.id: facts[a.id] for a in originals}, day_of)
     summary = summarize([report_sentences(a.id, a.title, a.language, facts[a.id], event_of.get(a.id)) for a in originals])
     dense = {aid: embed.from_bytes(data) for aid, (_terms, data) in vectors.items()}
-    title = central_title(originals or articles, dense)
-    events = _events(story_id, articles, event_of, day_of, dense)
+    said = {a.id: facts[a.id].sentences for a in originals}
+    title = group_title(originals or articles, dense, said)
+    events = _events(story_id, articles, event_of, day_of, dense, said)
     return (StoryAnalysis(story_id, title, summary, entities, quotes, claims, relations, timeline), events, published)
 
 
@@ -166,7 +167,7 @@ def _statement_positions(quotes, claims, raw_quotes, raw_figures) -> dict[str, s
 
 
 def _events(story_id: str, articles: list[Article], event_of: dict[str, str], day_of: dict[str, str | None],
-            dense: dict[str, np.ndarray | None]) -> list[Event]:
+            dense: dict[str, np.ndarray | None], said: dict[str, list[str]]) -> list[Event]:
     members: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         members[event_of[article.id]].append(article)
@@ -174,16 +175,7 @@ def _events(story_id: str, articles: list[Article], event_of: dict[str, str], da
     for event_id, group in sorted(members.items()):
         days = sorted(d for d in (day_of.get(a.id) for a in group) if d)
         originals = [a for a in group if not a.duplicate_of] or group
-        events.append(Event(event_id, story_id, central_title(originals, dense), days[0] if days else None,
+        events.append(Event(event_id, story_id, group_title(originals, dense, said), days[0] if days else None,
                             days[-1] if days else None, [a.id for a in group]))
     return events
 
-
-def central_title(articles: list[Article], dense: dict[str, np.ndarray | None]) -> str:
-    """The headline of the report nearest the group's mean lead embedding: the most typical one,
-    in any language. Titles are never written from the summary: a reader trusts a real headline."""
-    vectors = {a.id: v for a in articles if (v := dense.get(a.id)) is not None}
-    if not vectors:
-        return headline(articles[0].title)
-    mean = np.sum(list(vectors.values()), axis=0)
-    return headline(max((a for a in articles if a.id in vectors), key=lambda a: (float(vectors[a.id] @ mean), a.id)).title)

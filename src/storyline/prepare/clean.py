@@ -143,16 +143,18 @@ WIRE_PREFIX = re.compile(
     r"^\s*(?:(?:UPDATE|CORRECTED|CORRECTION|REFILE|RPT|BREAKING(?: NEWS)?|EXCLUSIVE|WRAPUP|URGENT|FLASH)\b\s*\d*\s*"
     r"(?:[-:–—|]|\s-)\s*)+", re.I)
 TITLE_SEPARATOR = re.compile(r"\s+[-–—|:]{1,2}\s+|\s*\|\s*")
+BREADCRUMB = re.compile(r"\s+[>»]\s+")
 
 
 def headline(title: str) -> str:
     """The headline in an input title: without wire prefixes ("UPDATE 2-", "Update 12:") and without the
-    site's and section's names after it ("| Reuters", "- BBC News", "- azfamily.com 3TV | Phoenix News").
+    site's and section's names after it ("| Reuters", "- BBC News", "- azfamily.com 3TV | Phoenix News"); of a
+    breadcrumb ("Site > News > Nation > Judge jails reporter") only its last step, the page's own name.
 
     A trailing part is a name when it is short and every word in it is capitalised or a web address:
     "Obama - the first 100 days" keeps its second part, "Reuters" and "The Kansas City Star" go.
     """
-    title = WIRE_PREFIX.sub("", title).strip()
+    title = WIRE_PREFIX.sub("", BREADCRUMB.split(title)[-1]).strip()
     separators = list(TITLE_SEPARATOR.finditer(title))
     end = len(title)
     for separator in reversed(separators):

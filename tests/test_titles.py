@@ -110,3 +110,13 @@ def test_every_gun_violence_report_is_an_article():
     for row in dev_rows("gvc"):
         title, body = split_title(clean_text(row["text"]), row.get("title") or None)
         assert not_an_article(title or "", body) is None, row["url"]
+
+
+def test_a_page_without_a_title_is_titled_by_whole_words_of_its_opening():
+    from storyline import analyse
+
+    row = next(r for r in dev_rows("wikinewssum") if not r.get("title"))
+    title = analyse([row]).stories[0].title
+    opening = " ".join(row["text"].split())
+    assert title.endswith("…")
+    assert opening.startswith(title[:-1]) and opening[len(title) - 1] == " "  # cut between two words

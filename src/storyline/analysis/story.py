@@ -74,7 +74,7 @@ def analyse_story(story_id: str, articles: list[Article], facts: dict[str, Artic
     summary = summarize([report_sentences(a.id, a.title, a.language, facts[a.id], event_of.get(a.id)) for a in originals])
     dense = {aid: embed.from_bytes(data) for aid, (_terms, data) in vectors.items()}
     said = {a.id: facts[a.id].sentences for a in originals}
-    title = group_title(originals or articles, dense, said)
+    title = group_title(originals or articles, dense, said, summary[0].text if summary else None)
     events = _events(story_id, articles, event_of, day_of, dense, said)
     return (StoryAnalysis(story_id, title, summary, entities, quotes, claims, relations, timeline), events, published)
 

@@ -11,8 +11,9 @@ the site and count for nothing.
 
 Among the titles that read as headlines, the group's title is the one of the report nearest the
 group's mean lead embedding (the most typical report, in any language), not the longest or the first.
-When no report has one, the title is a sentence from the opening of that central report, clipped at
-a word: a real sentence a reader can find in the report, never a made-up headline.
+When no report has one, the title is the sentence the story's summary opens with (chosen for news
+content, never furniture), else a sentence from the opening of that central report, clipped at a
+word: a real sentence a reader can find in the report, never a made-up headline.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..config import current
 from ..models import Article
 from ..prepare.clean import headline
 from ..text import NEGATIONS, STOPWORDS, WORD
+from .summary import furniture
 
 CLIPPED = "…"
 
@@ -81,20 +83,39 @@ def is_headline(title: str, source: str, leads: set[str]) -> bool:
     return grounded / len(words) >= settings.grounded_share
 
 
-def group_title(articles: list[Article], dense: dict[str, np.ndarray | None], sentences: dict[str, list[str]]) -> str:
-    """The title of a story or an event: the headline of its most typical report that has one, else a
+def group_title(articles: list[Article], dense: dict[str, np.ndarray | None], sentences: dict[str, list[str]],
+                summary_lead: str | None = None) -> str:
+    """The title of a story or an event: the headline of its most typical report that has one, else the
+    sentence its summary opens with (a story's: the lead of its main event's clearest report), else a
     sentence from the opening of its most typical report with one (see the module's docstring); a group
     whose reports hold neither gets its central report's first sentence naming enough, or its page title."""
     ranked = _by_centrality(articles, dense)
     leads = set().union(*(lead_keys(a.text) for a in articles))
     for article in ranked:
         if is_headline(article.title, article.source, leads):
-            return headline(article.title)
+            return _whole_words(article) if _made_up(article) else headline(article.title)
+    if summary_lead and _is_prose(summary_lead):
+        return clip(" ".join(summary_lead.split()), current().titles.max_chars)
     for article in ranked:
         if sentence := lead_sentence(sentences.get(article.id, [])):
             return sentence
     return _first_naming_sentence(sentences.get(ranked[0].id, [])) or clip(headline(ranked[0].title),
                                                                           current().titles.max_chars)
+
+
+def _made_up(article: Article) -> bool:
+    """A title that is only the opening words of the text was made up when reading a page that gave none (its
+    first paragraph cut at a fixed length), not given by the page."""
+    return bool(article.title) and " ".join(article.text.split()).startswith(" ".join(article.title.split()))
+
+
+def _whole_words(article: Article) -> str:
+    """A made-up title without the word its cut split ('... information quickly about t'), marked as cut."""
+    title = " ".join(article.title.split())
+    text = " ".join(article.text.split())
+    if len(text) == len(title) or text[len(title)] == " ":
+        return title
+    return clip(title, len(title) - 1)
 
 
 def _first_naming_sentence(sentences: list[str]) -> str | None:
@@ -132,7 +153,7 @@ PAGE_TALK = re.compile(r"\b(?:javascript|browser|cookies|click (?:here|to)|enabl
 
 
 def _is_prose(sentence: str) -> bool:
-    if PAGE_TALK.search(sentence):
+    if PAGE_TALK.search(sentence) or furniture(sentence):
         return False
     words = WORD.findall(sentence)
     settings = current().titles

@@ -78,8 +78,13 @@ def test_markup_in_article_is_text_in_markdown(tmp_path):
     from markdown_it import MarkdownIt
 
     hostile = tmp_path / "hostile.jsonl"
-    text = ("The mayor said <script>alert(1)</script> would not [win](javascript:alert(2)) or "
-            "<img src=x onerror=alert(3)> stop the vote, the council said on Monday.\n\n<iframe src=//e.example>. ") * 3
+    # the script tag inside a sentence long enough to read as news (a summary shows it, escaped); the other
+    # payloads in a line that is mostly markup, which no summary takes, but which must not leak either
+    text = ("The mayor said <script>alert(1)</script> would not stop the vote on the new budget for the schools, "
+            "the roads and the hospital of the northern districts, the council said on Monday after a long meeting "
+            "with residents, teachers, nurses and the police of the city and of the three villages around it.\n\n"
+            "The mayor would not [win](javascript:alert(2)) or <img src=x onerror=alert(3)> stop the vote, the "
+            "council said.\n\n<iframe src=//e.example>. ") * 3
     hostile.write_text(json.dumps({"title": "Vote <b onmouseover=alert(4)>today</b> ![x](https://e.example/t.png)",
                                    "text": text, "outlet": "<svg onload=alert(5)>"}) + "\n")
     conn, _report = ingest_into(tmp_path / "m.db", hostile)

@@ -37,7 +37,7 @@ QUOTE_MARKS = re.compile(r"[\"“”«»]")
 FIELD = re.compile(r"(?:^|\s)[A-Z][A-Za-z]{1,15}:\s")  # 'From: ', 'Subject: '
 # a numbered note ('NOTES: (1) ', '1) ') or a 'Note:' label among a line's first words
 NOTE = re.compile(r"^\W*(?:[A-Z]+:\s*)?\(?\d{1,2}[).]\s|^(?:\S+\s){0,4}N(?:ote|OTE)[sS]?:\s")
-SYMBOL = re.compile(r"[^\w\s.,;:!?'\"“”‘’«»()$€£%&/-]|-{2,}")
+SYMBOL = re.compile(r"[^\w\s.,;:!?'\"“”‘’«»()$€£%&/–—-]|-{2,}")
 MODEL_FILE = "summary_model.json"
 
 

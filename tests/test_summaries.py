@@ -45,6 +45,15 @@ def test_news_sentences_in_any_language_are_summary_sentences():
     assert not [s for s in sentences if furniture(s.split(". ")[0] + ".")]
 
 
+@pytest.mark.parametrize("sentence", [
+    "प्रधानमंत्री ने सोमवार को संसद में नए बजट की घोषणा की और कहा कि इससे किसानों को लाभ होगा।",  # vowel signs are letters
+    '"[Israel] has failed to force the population to surrender," the minister said on Tuesday.',  # an editor's brackets
+    "The council met on Monday… and again on Friday, when the vote was finally held in the town hall.",
+])
+def test_sentences_with_brackets_ellipses_or_vowel_signs_are_not_furniture(sentence):
+    assert not furniture(sentence)
+
+
 def test_a_summary_leads_with_what_happened_and_skips_the_furniture_around_it():
     rows = event_rows("Hearing begins over David Hookes death")
     first = dict(rows[0])

@@ -213,6 +213,7 @@ class Summaries:
     lead_sentences: int = setting(3, "a summary opens with up to this many sentences of its most summary-like report")
     lead_report_best: int = setting(3, "a report is rated for the lead by the mean score of its best this many sentences")
     lead_quantile: float = setting(0.6, "a lead sentence scores at least this quantile of the story's sentences")
+    support_block: int = setting(256, "sentences compared with the whole story at once when counting who says the same")
     support_cosine: float = setting(0.5, "similarity at which another report's sentence says the same (how many outlets say it)")
     min_words: int = setting(8, "shortest summary sentence")
     max_words: int = setting(60, "longest summary sentence")

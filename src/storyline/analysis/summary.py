@@ -37,7 +37,9 @@ QUOTE_MARKS = re.compile(r"[\"“”«»]")
 FIELD = re.compile(r"(?:^|\s)[A-Z][A-Za-z]{1,15}:\s")  # 'From: ', 'Subject: '
 # a numbered note ('NOTES: (1) ', '1) ') or a 'Note:' label among a line's first words
 NOTE = re.compile(r"^\W*(?:[A-Z]+:\s*)?\(?\d{1,2}[).]\s|^(?:\S+\s){0,4}N(?:ote|OTE)[sS]?:\s")
-SYMBOL = re.compile(r"[^\w\s.,;:!?'\"“”‘’«»()$€£%&/–—-]|-{2,}")
+# marks of menus, listings and markup (a block-list: letters of any script, their vowel signs and every
+# sentence's punctuation, brackets and ellipses included, are no symbols)
+SYMBOL = re.compile(r"[|•*#@<>=©®™►▶▪■◆●~^\\{}]|-{2,}")
 MODEL_FILE = "summary_model.json"
 
 
@@ -152,11 +154,16 @@ def _report_centrality(matrix, report_of: np.ndarray, centroid: np.ndarray) -> d
 
 
 def _support(matrix, report_of: np.ndarray, reports: int) -> np.ndarray:
-    """The share of the story's other reports holding a sentence much like this one: what several outlets say."""
-    similar = (matrix @ matrix.T).toarray() >= current().summaries.support_cosine
-    other = report_of[:, None] != report_of[None, :]
-    carriers = [len(set(report_of[np.flatnonzero(similar[k] & other[k])])) for k in range(len(report_of))]
-    return np.array(carriers, dtype=float) / max(1, reports - 1)
+    """The share of the story's other reports holding a sentence much like this one: what several outlets say.
+    Compared a block of rows at a time: a story of thousands of sentences never holds all their pairs at once."""
+    settings = current().summaries
+    carriers = np.zeros(len(report_of))
+    for start in range(0, len(report_of), settings.support_block):
+        rows = range(start, min(start + settings.support_block, len(report_of)))
+        similar = (matrix[rows.start:rows.stop] @ matrix.T).toarray() >= settings.support_cosine
+        for offset, k in enumerate(rows):
+            carriers[k] = len(set(report_of[similar[offset]]) - {report_of[k]})
+    return carriers / max(1, reports - 1)
 
 
 @dataclass(frozen=True)
@@ -197,18 +204,16 @@ def vectorise(texts: list[str]):
         return None
 
 
-def summarize(reports: list[ReportSentences], count: int | None = None,
-              model: SentenceModel | None = None) -> list[SummarySentence]:
-    """Up to `count` (default: the summaries.sentences setting) cited sentences until the summary holds
-    summaries.words words: the lead of the story's most summary-like report, then what the others add."""
+def summarize(reports: list[ReportSentences]) -> list[SummarySentence]:
+    """Up to summaries.sentences cited sentences until the summary holds summaries.words words: the lead of the
+    story's most summary-like report, then what the others add."""
     settings = current().summaries
-    count = settings.sentences if count is None else count
     chosen = candidates(reports)
     matrix = vectorise([c.text for c in chosen]) if chosen else None
     if matrix is None:
         return []
-    scores = (model or shipped_model()).scores(sentence_features(reports, chosen, matrix))
-    picked = select(scores, matrix, chosen, count, _main_event(reports))
+    scores = shipped_model().scores(sentence_features(reports, chosen, matrix))
+    picked = select(scores, matrix, chosen, settings.sentences, _main_event(reports))
     carriers = (matrix @ matrix[picked].T).toarray()
     return [SummarySentence(chosen[i].text, sorted({chosen[j].article_id
                                                     for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))

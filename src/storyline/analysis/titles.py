@@ -113,7 +113,7 @@ def _whole_words(article: Article) -> str:
     """A made-up title without the word its cut split ('... information quickly about t'), marked as cut."""
     title = " ".join(article.title.split())
     text = " ".join(article.text.split())
-    if len(text) == len(title) or text[len(title)] == " ":
+    if len(text) == len(title) or not text[len(title)].isalnum():
         return title
     return clip(title, len(title) - 1)
 

@@ -30,25 +30,29 @@ NOTICES = (
         r"subscribe (?:now )?to (?:continue|keep) reading|already a subscriber\?|to continue reading,? (?:please )?"
         r"(?:log|sign) in", re.I)),
 )
-# Phrases that fill a page that is nothing but the notice: counted per sentence, a page is that notice when they
-# are in most of its sentences (a report quoting one is not)
+# Phrases that fill a page that is nothing but the notice, counted per sentence: a page is that notice when they
+# are in most of its sentences (a report quoting one is not). Each kind's phrases, then its words that news uses
+# too ('subscribers', 'registration', 'password'), which count only in a sentence that speaks to the reader.
 PAGE_NOTICES = (
     ("error page", re.compile(
         r"\bpage (?:you(?: a|')re|you were) (?:looking|searching) for\b|might have been (?:removed|deleted|moved)"
         r"|had its name changed|\bno longer (?:exists|available)\b|\bbroken link\b"
-        r"|\bfile not found\b|\bhttp 404\b|\b404 error\b", re.I)),
+        r"|\bfile not found\b|\bhttp 404\b|\b404 error\b", re.I), None),
     ("paywall or sign-up notice", re.compile(
-        r"\bsubscri(?:be|ber|bers|ption)\b|\bsite licen[cs]e\b|\bpurchase (?:this|the) (?:article|story)\b"
-        r"|\bfull[- ]text\b|\bhours?'? access\b|\bday pass\b|\bpaywall\b|\bpremium (?:content|article)s?\b"
-        r"|\bdocument delivery\b|\binterlibrary\b", re.I)),
+        r"\bsite licen[cs]e\b|\bpurchase (?:this|the) (?:article|story)\b"
+        r"|\bfull[- ]text\b|\bhours?'? access\b|\bday pass\b|\bpaywall\b|\bpremium (?:content|article)s?\b", re.I),
+     re.compile(r"\bsubscri(?:be|ber|bers|ption)\b", re.I)),
     ("log-in page", re.compile(
-        r"\b(?:log|sign)[- ]?(?:in|on)\b|\bpassword\b|\bregist(?:er|ering|ration)\b|\balready (?:a member|have an account)"
-        r"|\bcreate (?:an|your) account\b|\bscreen name\b|\bremember me\b|\be-?mail address\b|\bprofile\b", re.I)),
+        r"\b(?:log|sign)[- ]?(?:in|on)\b|\balready (?:a member|have an account)"
+        r"|\bcreate (?:an|your) account\b|\bscreen name\b|\bremember me\b", re.I),
+     re.compile(r"\bpassword\b|\bregist(?:er|ering|ration)\b|\be-?mail address\b", re.I)),
     ("archive notice", re.compile(
         r"\bhas been archived\b|\b(?:in|search) (?:our|the) archives?\b"
-        r"|\barchived (?:article|story|page)\b|\bno longer (?:on|online)\b"
-        r"|\bexpired\b", re.I)),
+        r"|\barchived (?:article|story|page)\b|\bno longer (?:on|online)\b", re.I), None),
 )
+# a notice speaks to the reader ('your password', 'click here', 'please register'); a report that mentions
+# subscribers or a registration deadline does not
+READER = re.compile(r"\b(?:you|your|yours|please|click|here)\b", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 SECTION_TITLE = re.compile(
     r"^(?:[^:]*\b(?:breaking|latest|top)\b[^:]*\b(?:news|headlines)\b[^:]*|[^:]*\bnews (?:&|and) views\b[^:]*)$", re.I)
@@ -74,8 +78,9 @@ def _filled_with_notice(text: str) -> str | None:
     and says nothing before it; a report opens with what happened, whatever page leftovers follow it."""
     settings = current().reading
     sentences = [s for s in SENTENCE_END.split(text) if s.strip()][:settings.notice_opening]
-    for kind, pattern in PAGE_NOTICES:
-        hits = sum(1 for sentence in sentences if pattern.search(sentence))
+    for kind, phrases, words in PAGE_NOTICES:
+        hits = sum(1 for sentence in sentences if phrases.search(sentence)
+                   or (words is not None and words.search(sentence) and READER.search(sentence)))
         if hits >= settings.notice_sentences and hits >= settings.notice_share * len(sentences):
             return kind
     return None

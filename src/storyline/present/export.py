@@ -269,11 +269,12 @@ def _story_html(analysis: StoryAnalysis, events: list[Event], articles: list[Art
     item = lambda t: (f"<li class='{'expected' if t.expected else ''}'><b>{e(t.date)}</b>"  # noqa: E731
                       f"{' (expected)' if t.expected else ''} {e(t.text)} {_cite_html(t.article_ids)}</li>")
     parts += [item(t) for t in dated.own]
+    parts.append("</ul>")
     if dated.earlier:
-        parts.append(f"</ul><details><summary>Earlier ({len(dated.earlier)})</summary><ul>")
+        parts.append(f"<details><summary>Earlier ({len(dated.earlier)})</summary><ul>")
         parts += [item(t) for t in dated.earlier]
-        parts.append("</ul></details><ul>")
-    parts.append("</ul><h3>Disputed and agreed</h3>")
+        parts.append("</ul></details>")
+    parts.append("<h3>Disputed and agreed</h3>")
     for r in analysis.relations:
         parts.append(f"<div class='dispute {'agree' if r.type == 'agrees' else ''}'><div>{e(statement_text(analysis, r.a))}"
                      f"</div><div>{e(statement_text(analysis, r.b))}</div><small>{e(r.type)}: {e(r.why)}</small></div>")

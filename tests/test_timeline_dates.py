@@ -64,6 +64,12 @@ def test_datelines_in_figures_or_taken_for_the_title_date_the_report():
     assert extract_facts(parse(bbc["text"]), "a1", "en", "Indonesia Aceh rescue operation").times[0].dateline is False
 
 
+def test_a_date_line_in_figures_is_read_day_first_outside_english():
+    assert dateline_expression("BERLIN 12.05.2016", "de").groups == ("2016", "05", "12")
+    assert dateline_expression("BERLIN 12.05.2016", "en").groups == ("2016", "12", "05")
+    assert dateline_expression("ROMA 5/29/2012", "it").groups == ("2012", "05", "29")  # no 29th month
+
+
 def test_version_numbers_and_scores_are_no_dateline():
     for line in ("Version 2.1.12 released", "Scores 3/4/5 today", "13/13/2012"):
         assert dateline_expression(line) is None

@@ -25,8 +25,9 @@ ARCHIVE_PREFIX = re.compile(r"^https?://web\.archive\.org/web/[^/]+/", re.I)
 URL_MONTHS = dict(MONTHS, ene=1, fev=2, fév=2, abr=4, avr=4, mai=5, mag=5, giu=6, lug=7, ago=8, aou=8, set=9, ott=10,
                   out=10, dic=12, dez=12, gen=1)
 # 'NEW YORK, Nov. 17 (Reuters) -', 'WASHINGTON, Dec. 31 (Xinhuanet) --': a place, then the day the report was filed
-# 'SUNNYVALE, Calif. —2/29/2012', '02.29.12 4:15 PM': a date line in figures (month first, as in US
-# datelines, unless the first number cannot be a month), a place before it and a clock time after it at most
+# 'SUNNYVALE, Calif. —2/29/2012', '02.29.12 4:15 PM': a date line in figures (month first in English, day first
+# in other languages, unless a number cannot be what it would stand for), a place before it and a clock time after it
+# at most
 NUMERIC_DATELINE = re.compile(r"^(?:[A-Z][^\d\n]{0,40}?)?(?<!\d)(\d{1,2})([/.])(\d{1,2})\2((?:19|20)?\d\d)(?![\d/.])"
                               r"(?:,?\s+\d{1,2}:\d\d(?::\d\d)?\s*(?:[AP]\.?M\.?)?(?:\s+[A-Z]{2,4})?)?\s*$", re.I)
 DATELINE = re.compile(r"^\s*(?:\(?[A-Z][A-Za-z.'’-]*(?:[ ,]+[A-Z][A-Za-z.'’-]*){0,4}\)?\s*[,:]\s*)?(?P<date>[^()\n]{3,40}?)"
@@ -69,7 +70,7 @@ def dateline_expression(text: str, language: str | None = "en") -> TimeExpressio
     if opening:
         return opening[0]  # 'Thursday, January 6, 2005 CANBERRA, AUSTRALIA — ...'
     numeric = [e for line in text.lstrip().split("\n")[:current().dates.numeric_dateline_lines]
-               if (e := _numeric_dateline(line))]
+               if (e := _numeric_dateline(line, month_first=language in (None, "en")))]
     if numeric:
         return numeric[0]  # a line of its own that is a date in figures, under a subtitle at most
     match = DATELINE.match(first_line)
@@ -80,14 +81,16 @@ def dateline_expression(text: str, language: str | None = "en") -> TimeExpressio
     return found[0] if found else None
 
 
-def _numeric_dateline(line: str) -> TimeExpression | None:
+def _numeric_dateline(line: str, month_first: bool = True) -> TimeExpression | None:
     """A date line written in figures, as the ISO expression it denotes; None when it names no real day.
-    Its offsets are within the line."""
+    English writes the month first ('2/29/2012'), other languages the day ('12.05.2016' is 12 May), unless
+    the number read first cannot be what it would stand for. Its offsets are within the line."""
     match = NUMERIC_DATELINE.match(line.strip())
     if not match:
         return None
     first, second, year = int(match[1]), int(match[3]), int(match[4])
-    month, day = (second, first) if first > 12 else (first, second)
+    month_first = (month_first or second > 12) and first <= 12
+    month, day = (first, second) if month_first else (second, first)
     year += 2000 if year < 100 else 0
     if _valid_day(year, month, day) is None:
         return None

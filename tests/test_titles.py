@@ -120,3 +120,11 @@ def test_a_page_without_a_title_is_titled_by_whole_words_of_its_opening():
     opening = " ".join(row["text"].split())
     assert title.endswith("…")
     assert opening.startswith(title[:-1]) and opening[len(title) - 1] == " "  # cut between two words
+
+
+def test_news_about_browsers_and_log_ins_is_prose_page_talk_to_the_reader_is_not():
+    sentences = [s for r in dev_rows("ecbplus") for s in re.split(r"(?<=[.!?])\s+", r["text"])
+                 if re.search(r"\bbrowser\b", s) and not re.search(r"\b(?:you|your|please)\b", s, re.I) and len(s.split()) > 8]
+    assert len(sentences) >= 5
+    assert all(lead_sentence([s]) for s in sentences[:5])
+    assert lead_sentence(["Please enable JavaScript in your browser settings to watch this video of the launch."]) is None

@@ -148,12 +148,14 @@ def lead_sentence(sentences: list[str]) -> str | None:
 
 
 # a sentence about the page itself (its player, its links), which a report's opening never is
-PAGE_TALK = re.compile(r"\b(?:javascript|browser|cookies|click (?:here|to)|enable|e-?mail this|subscribe|log ?in|sign ?in)\b",
-                       re.I)
+PAGE_TALK = re.compile(r"\b(?:javascript|cookies|click (?:here|to)|e-?mail this)\b", re.I)
+# words news uses too ('a browser bug', 'will enable the holders'), page talk only when they speak to the reader
+PAGE_WORDS = re.compile(r"\b(?:browser|enable|subscribe|log ?in|sign ?in)\b", re.I)
+READER = re.compile(r"\b(?:you|your|please)\b", re.I)
 
 
 def _is_prose(sentence: str) -> bool:
-    if PAGE_TALK.search(sentence) or furniture(sentence):
+    if PAGE_TALK.search(sentence) or (PAGE_WORDS.search(sentence) and READER.search(sentence)) or furniture(sentence):
         return False
     words = WORD.findall(sentence)
     settings = current().titles

@@ -112,13 +112,15 @@ def sentence_features(reports: list[ReportSentences], chosen: list[Candidate], m
     support = _support(matrix, report_of, len(reports))
     languages = Counter(r.language for r in reports)
     main_language = languages.most_common(1)[0][0]
+    title_words = {r.article_id: content_words(r.title) for r in reports}  # once per report, not per sentence
+    names = {r.article_id: set(r.names) for r in reports}
     rows = []
     for k, candidate in enumerate(chosen):
         report = by_id[candidate.article_id]
         rows.append([centrality[k], support[k], float(candidate.index == 0), math.log1p(candidate.index),
                      candidate.index / max(1, len(report.sentences) - 1), math.log(len(candidate.text.split())),
-                     _share_of(content_words(report.title), candidate.text),
-                     math.log1p(sum(1 for name in set(report.names) if name in candidate.text)),
+                     _share_of(title_words[report.article_id], candidate.text),
+                     math.log1p(sum(1 for name in names[report.article_id] if name in candidate.text)),
                      float(candidate.index in report.figure_sentences), float(candidate.index in report.time_sentences),
                      float(candidate.index in report.quote_sentences or bool(QUOTE_MARKS.search(candidate.text))),
                      *_shape(candidate.text), report_centrality[candidate.article_id],
@@ -159,10 +161,10 @@ def _support(matrix, report_of: np.ndarray, reports: int) -> np.ndarray:
     settings = current().summaries
     carriers = np.zeros(len(report_of))
     for start in range(0, len(report_of), settings.support_block):
-        rows = range(start, min(start + settings.support_block, len(report_of)))
-        similar = (matrix[rows.start:rows.stop] @ matrix.T).toarray() >= settings.support_cosine
-        for offset, k in enumerate(rows):
-            carriers[k] = len(set(report_of[similar[offset]]) - {report_of[k]})
+        stop = min(start + settings.support_block, len(report_of))
+        similar = (matrix[start:stop] @ matrix.T).toarray() >= settings.support_cosine
+        for k in range(start, stop):
+            carriers[k] = len(set(report_of[similar[k - start]]) - {report_of[k]})
     return carriers / max(1, reports - 1)
 
 

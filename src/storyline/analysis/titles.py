@@ -66,7 +66,7 @@ def _named_by_site(words: list[str], raw: str, site: set[str]) -> set[str]:
 
 def lead_keys(text: str) -> set[str]:
     """The word keys of a report's opening, which its headline restates."""
-    return {_key(w) for w in _words(" ".join(text.split()[:current().titles.lead_words]))}
+    return {_key(w) for w in _words(" ".join(text.split(maxsplit=current().titles.lead_words)[:current().titles.lead_words]))}
 
 
 def is_headline(title: str, source: str, leads: set[str]) -> bool:

@@ -66,6 +66,7 @@ def ingest_and_export(keep: Path | None) -> dict:
     binary = Path(sys.executable).parent / "storyline"
     with tempfile.TemporaryDirectory() as folder:
         tmp = keep or Path(folder)
+        tmp.mkdir(parents=True, exist_ok=True)
         db, export = tmp / "summaries.db", tmp / "export.json"
         subprocess.run([str(binary), "ingest", str(DATA / "wikinewssum-dev.jsonl"), "--db", str(db)], check=True,
                        capture_output=True)

@@ -203,7 +203,7 @@ class Checking:
 
 @dataclass(frozen=True)
 class Summaries:
-    sentences: int = setting(5, "sentences in a story summary")
+    sentences: int = setting(7, "most sentences in a story summary (it ends sooner once it holds summaries.words words)")
     redundancy_weight: float = setting(0.3, "how much similarity to chosen sentences lowers a candidate")
     same_sentence_cosine: float = setting(0.6, "similarity at which another report's sentence also carries a summary sentence")
     stop_similarity: float = setting(0.9, "the summary stops when the best candidate is this similar to one chosen")

@@ -37,6 +37,7 @@ from storyline.analysis.summary import (
     SENTENCE_FEATURES,
     SentenceModel,
     candidates,
+    in_summary_language,
     report_sentences,
     select,
     sentence_features,
@@ -62,6 +63,7 @@ def events() -> dict[str, list]:
 
 def story_rows(reports, reference: str):
     """(candidates, features, TF-IDF matrix, soft targets) of one event."""
+    reports = in_summary_language(reports)
     chosen = candidates(reports)
     matrix = vectorise([c.text for c in chosen]) if chosen else None
     if matrix is None:

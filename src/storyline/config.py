@@ -203,6 +203,8 @@ class Checking:
 
 @dataclass(frozen=True)
 class Summaries:
+    reader_language: str = setting("en", "a summary is written in this language (ISO 639-1) when its reports hold "
+                                         "it, else in the story's most reported one ('' for no preference)")
     sentences: int = setting(7, "most sentences in a story summary (it ends sooner once it holds summaries.words words)")
     redundancy_weight: float = setting(0.3, "how much similarity to chosen sentences lowers a candidate")
     same_sentence_cosine: float = setting(0.6, "similarity at which another report's sentence also carries a summary sentence")

@@ -31,7 +31,7 @@ from ..text import STOPWORDS, WORD, content_words
 
 SENTENCE_FEATURES = ("centrality", "support", "first", "position", "relative_position", "words", "title_words",
                      "names", "figures", "times", "quoted", "stop_words", "capitalised", "digits", "symbols", "header",
-                     "question", "report_centrality", "main_language")
+                     "question", "report_centrality")
 HEADER = re.compile(r"^\W*(?:[A-Z][\w.'-]*\s?){1,3}:\s")  # 'From: ', 'NOTES: ', 'Congressional Record: '
 QUOTE_MARKS = re.compile(r"[\"“”«»]")
 FIELD = re.compile(r"(?:^|\s)[A-Z][A-Za-z]{1,15}:\s")  # 'From: ', 'Subject: '
@@ -110,8 +110,6 @@ def sentence_features(reports: list[ReportSentences], chosen: list[Candidate], m
     report_of = np.array([c.article_id for c in chosen])
     report_centrality = _report_centrality(matrix, report_of, centroid)
     support = _support(matrix, report_of, len(reports))
-    languages = Counter(r.language for r in reports)
-    main_language = languages.most_common(1)[0][0]
     title_words = {r.article_id: content_words(r.title) for r in reports}  # once per report, not per sentence
     names = {r.article_id: set(r.names) for r in reports}
     rows = []
@@ -123,8 +121,7 @@ def sentence_features(reports: list[ReportSentences], chosen: list[Candidate], m
                      math.log1p(sum(1 for name in names[report.article_id] if name in candidate.text)),
                      float(candidate.index in report.figure_sentences), float(candidate.index in report.time_sentences),
                      float(candidate.index in report.quote_sentences or bool(QUOTE_MARKS.search(candidate.text))),
-                     *_shape(candidate.text), report_centrality[candidate.article_id],
-                     float(report.language == main_language)])
+                     *_shape(candidate.text), report_centrality[candidate.article_id]])
     return np.array(rows, dtype=float).reshape(len(chosen), len(SENTENCE_FEATURES))
 
 
@@ -210,6 +207,7 @@ def summarize(reports: list[ReportSentences]) -> list[SummarySentence]:
     """Up to summaries.sentences cited sentences until the summary holds summaries.words words: the lead of the
     story's most summary-like report, then what the others add."""
     settings = current().summaries
+    reports = in_summary_language(reports)
     chosen = candidates(reports)
     matrix = vectorise([c.text for c in chosen]) if chosen else None
     if matrix is None:
@@ -220,6 +218,15 @@ def summarize(reports: list[ReportSentences]) -> list[SummarySentence]:
     return [SummarySentence(chosen[i].text, sorted({chosen[j].article_id
                                                     for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
             for k, i in enumerate(picked)]
+
+
+def in_summary_language(reports: list[ReportSentences]) -> list[ReportSentences]:
+    """The reports in the one language the summary is written in: a summary that switches language mid-way
+    reads as noise, and a reader reads theirs (summaries.reader_language) first."""
+    held = Counter(r.language for r in reports)
+    reader = current().summaries.reader_language
+    language = reader if held[reader] else min(held, key=lambda lang: (-held[lang], lang or ""))
+    return [r for r in reports if r.language == language]
 
 
 def _events(reports: list[ReportSentences]) -> list[set[str]]:

@@ -9,7 +9,8 @@ from collections import defaultdict
 from conftest import dev_rows
 
 from storyline import store
-from storyline.analysis.titles import clip, is_headline, lead_keys, lead_sentence
+from storyline.analysis.summary import furniture
+from storyline.analysis.titles import clip, is_headline, lead_keys, lead_sentence, without_site_prefix
 from storyline.prepare.clean import clean_text, headline, split_title
 from storyline.read.pagekind import not_an_article
 from storyline.text import WORD
@@ -49,9 +50,11 @@ def test_a_group_without_a_headline_is_titled_by_its_first_sentence_of_prose():
 
 
 def test_no_story_on_wikinewssum_is_titled_with_page_furniture(wikinews):
-    """Every story and event title is a headline of its own reports or a sentence of one of them; never
-    a title of fewer than three words ('Telegraph', 'Member Center', 'Saturday November 20, 2004 6:23PM')
-    nor a page title that heads several different pages (a site's name: 'The Japan Times Online')."""
+    """Every story and event title is a headline of its own reports or a sentence of one of them, never
+    furniture ('Note: Titles in grey are ...', a line asking the reader to e-mail the site); never a title of
+    fewer than three words ('Telegraph', 'Member Center', 'Saturday November 20, 2004 6:23PM') but a page's
+    own ('White Noise') over a page that opens with menus only; nor a page title that heads several different pages (a
+    site's name: 'The Japan Times Online')."""
     conn, _report, rows = wikinews
     texts_of = defaultdict(set)
     for row in rows:
@@ -61,11 +64,14 @@ def test_no_story_on_wikinewssum_is_titled_with_page_furniture(wikinews):
     for story_id in store.story_ids(conn):
         analysis, events = store.load_analysis(conn, story_id)
         articles = store.articles(conn, story_id)
-        headlines = {headline(a.title) for a in articles}
-        texts = [" ".join(a.text.split()) for a in articles]
-        for title in [analysis.title, *(e.title for e in events)]:
-            assert title in headlines or any(title.rstrip("…") in text for text in texts), title
-            assert len(WORD.findall(title)) >= 3 and title not in shared, title
+        facts = store.article_facts(conn, story_id)
+        for title, ids in [(analysis.title, {a.id for a in articles}), *((e.title, set(e.article_ids)) for e in events)]:
+            group = [a for a in articles if a.id in ids]
+            headlines = {without_site_prefix(headline(a.title), a.source) for a in group}
+            assert title in headlines or any(title.rstrip("…") in " ".join(a.text.split()) for a in group), title
+            assert not furniture(title) and title not in shared, title
+            if len(WORD.findall(title)) < 3:  # only a page's own title, when its reports open with no prose
+                assert title in headlines and not any(lead_sentence(facts[a.id]["sentences"]) for a in group), title
 
 
 def test_a_real_report_under_a_generic_page_title_is_kept():
@@ -128,3 +134,28 @@ def test_news_about_browsers_and_log_ins_is_prose_page_talk_to_the_reader_is_not
     assert len(sentences) >= 5
     assert all(lead_sentence([s]) for s in sentences[:5])
     assert lead_sentence(["Please enable JavaScript in your browser settings to watch this video of the launch."]) is None
+
+
+def test_a_headline_loses_the_site_or_section_named_before_it_not_a_speaker():
+    """Real WikinewsSum page titles: the Lansing State Journal's name before its headline on lsj.com (its
+    initials) and the 'Nation' section of a page under /news/nation/ go; 'Judge:' on boston.com stays."""
+    for url_part, expected in (("lsj.com", "'Fockers' sets New Year's mark at the box office"),
+                               ("signonsandiego.com", "TV reporter threatened with criminal contempt for refusing to "
+                                                      "divulge source of videotape"),
+                               ("judge_ross", "Judge: Ross is competent to decide to die")):
+        row = next(r for r in dev_rows("wikinewssum") if url_part in r["url"])
+        assert without_site_prefix(headline(row["title"]), row["url"]) == expected
+
+
+def test_a_title_or_summary_from_a_sentence_drops_its_dateline_and_page_talk():
+    """The Gainesville report's opening sentence titles its story without 'GAINESVILLE -- '; a line asking the
+    reader to e-mail the site (Box Office Mojo's chart page) is neither a title nor a summary sentence."""
+    from storyline import analyse
+
+    gainesville = next(r for r in dev_rows("wikinewssum") if "GAINESVILLE --" in r["text"])
+    story = analyse([{**gainesville, "title": ""}]).stories[0]
+    assert story.title.startswith("A man accused of biting his Jack Russell terrier"), story.title
+    assert "GAINESVILLE" not in story.summary and "A man accused of biting" in story.summary
+    chart = next(r for r in dev_rows("wikinewssum") if "boxofficemojo.com/people" in r["url"])
+    talk = [s for s in re.split(r"(?<=[.!?])\s+", chart["text"]) if re.search(r"e-mail us", s)]
+    assert talk and all(furniture(s) and lead_sentence([s]) is None for s in talk)

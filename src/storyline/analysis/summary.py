@@ -40,6 +40,15 @@ NOTE = re.compile(r"^\W*(?:[A-Z]+:\s*)?\(?\d{1,2}[).]\s|^(?:\S+\s){0,4}N(?:ote|O
 # marks of menus, listings and markup (a block-list: letters of any script, their vowel signs and every
 # sentence's punctuation, brackets and ellipses included, are no symbols)
 SYMBOL = re.compile(r"[|•*#@<>=©®™►▶▪■◆●~^\\{}]|-{2,}")
+# a sentence about the page itself (its player, its links, its mailbox), which news never is
+PAGE_TALK = re.compile(r"\b(?:javascript|cookies|click (?:here|to)|e-?mail (?:this|us)|contact us)\b", re.I)
+# words news uses too ('a browser bug', 'will enable the holders'), page talk only when they speak to the reader
+PAGE_WORDS = re.compile(r"\b(?:browser|enable|subscribe|log ?in|sign ?in)\b", re.I)
+READER = re.compile(r"\b(?:you|your|please)\b", re.I)
+# the place and agency a report was filed from, ahead of its first sentence ('NEW YORK (AP) -- ',
+# 'WASHINGTON, Dec. 31 (Xinhuanet) -- '): the place in capitals, as wires write it, so a sentence that opens
+# with a name and a dash ('Microsoft - the largest ...') keeps it
+DATELINE = re.compile(r"^[A-Z][A-Z.'-]{2,}(?:[ ,]+[A-Z0-9][\w.'-]*){0,4}\s*(?:\([^)]{1,30}\))?\s*(?:--|[-–—])\s+(?=\S)")
 MODEL_FILE = "summary_model.json"
 
 
@@ -83,14 +92,16 @@ def candidates(reports: list[ReportSentences]) -> list[Candidate]:
 
 
 def furniture(sentence: str) -> bool:
-    """Lines of a page that are not news sentences, whatever the page: one ending in a colon introduces
-    something and says nothing; a question without quotation marks asks the reader (a poll); two or more
-    'Label:' fields are a header (an e-mail's From/To/Subject, a record's Page/Date); a numbered note
+    """Lines of a page that are not news sentences, whatever the page: one that speaks of the page itself
+    ('click here', 'e-mail us', 'enable your browser'); one ending in a colon introduces something and says
+    nothing; a question without quotation marks asks the reader (a poll); two or more 'Label:' fields are a header (an e-mail's From/To/Subject, a record's Page/Date); a numbered note
     ('NOTES: (1) ...'); a line of menu or listing symbols; a line of capitalised words only (a fact box's
     list of members, a headline or a caption run into the text), in any language."""
     settings = current().summaries
     text = sentence.strip()
     words = WORD.findall(text)
+    if PAGE_TALK.search(text) or (PAGE_WORDS.search(text) and READER.search(text)):
+        return True
     if text.endswith(":") or (text.endswith("?") and not QUOTE_MARKS.search(text)):
         return True
     if len(FIELD.findall(text)) >= 2 or NOTE.match(text):
@@ -215,8 +226,8 @@ def summarize(reports: list[ReportSentences]) -> list[SummarySentence]:
     scores = shipped_model().scores(sentence_features(reports, chosen, matrix))
     picked = select(scores, matrix, chosen, settings.sentences, _events(reports))
     carriers = (matrix @ matrix[picked].T).toarray()
-    return [SummarySentence(chosen[i].text, sorted({chosen[j].article_id
-                                                    for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
+    return [SummarySentence(DATELINE.sub("", chosen[i].text),
+                            sorted({chosen[j].article_id for j in np.flatnonzero(carriers[:, k] >= settings.same_sentence_cosine)}))
             for k, i in enumerate(picked)]
 
 

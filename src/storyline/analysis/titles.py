@@ -27,7 +27,7 @@ from ..config import current
 from ..models import Article
 from ..prepare.clean import headline
 from ..text import NEGATIONS, STOPWORDS, WORD
-from .summary import furniture
+from .summary import DATELINE, furniture
 
 CLIPPED = "…"
 
@@ -47,6 +47,31 @@ def site_words(source: str) -> set[str]:
     host = urlsplit(source).hostname or ""
     labels = host.split(".")
     return {label for label in labels[:-1] if label not in ("www", "com", "co", "org", "net")}
+
+
+def section_words(source: str) -> set[str]:
+    """The folders of the page's address ('news', 'nation' in /news/nation/2004-reporter.html), not its last
+    part, which spells the report's own headline."""
+    folders = [part for part in urlsplit(source).path.lower().split("/") if part]
+    return {part for part in folders[:-1] if part.isalpha()}
+
+
+# a headline's leading part and what follows its separator ('Lansing State Journal:', 'Nation -- ')
+LEADING_PART = re.compile(r"^(?P<lead>[^:|–—-]{2,60}?)\s*(?:--|[:|–—]|\s-)\s*(?P<rest>\S.*)$")
+
+
+def without_site_prefix(title: str, source: str) -> str:
+    """A headline without the site's or section's name set before it ('Lansing State Journal:' on lsj.com,
+    'Nation --' under /news/nation/): a leading part all of whose words the page's address spells. A
+    speaker's name before a colon ('Judge: Ross is competent ...') is no part of the address and stays."""
+    match = LEADING_PART.match(title)
+    if not match:
+        return title
+    words = _words(match["lead"])
+    if not words or len(match["lead"].split()) > current().cleaning.site_name_words:
+        return title
+    named = _named_by_site(words, match["lead"], site_words(source) | section_words(source))
+    return match["rest"] if all(w in named for w in words) else title
 
 
 def _named_by_site(words: list[str], raw: str, site: set[str]) -> set[str]:
@@ -72,7 +97,7 @@ def lead_keys(text: str) -> set[str]:
 def is_headline(title: str, source: str, leads: set[str]) -> bool:
     """Whether a page title reads as a headline: at least titles.min_words words that are not the site's
     name, and at least titles.grounded_share of them in the reports' openings (leads: their lead_keys)."""
-    shown = headline(title)
+    shown = without_site_prefix(headline(title), source)
     words = _words(shown)
     named = _named_by_site(words, shown, site_words(source))
     words = [w for w in words if w not in named]
@@ -93,9 +118,10 @@ def group_title(articles: list[Article], dense: dict[str, np.ndarray | None], se
     leads = set().union(*(lead_keys(a.text) for a in articles))
     for article in ranked:
         if is_headline(article.title, article.source, leads):
-            return _whole_words(article) if _made_up(article) else headline(article.title)
+            return _whole_words(article) if _made_up(article) else without_site_prefix(headline(article.title),
+                                                                                        article.source)
     if summary_lead and _is_prose(summary_lead):
-        return clip(" ".join(summary_lead.split()), current().titles.max_chars)
+        return clip(DATELINE.sub("", " ".join(summary_lead.split())), current().titles.max_chars)
     for article in ranked:
         if sentence := lead_sentence(sentences.get(article.id, [])):
             return sentence
@@ -120,10 +146,11 @@ def _whole_words(article: Article) -> str:
 
 def _first_naming_sentence(sentences: list[str]) -> str | None:
     """The first opening sentence of a report without prose (a newsletter's contents) that names as many
-    things as a headline does: a line of the report itself rather than its page's label."""
+    things as a headline does and is no furniture (a 'Note:' line): a line of the report itself rather than
+    its page's label."""
     settings = current().titles
     for sentence in sentences[:settings.lead_sentences]:
-        if len(set(_words(sentence))) >= settings.min_words:
+        if len(set(_words(sentence))) >= settings.min_words and not furniture(sentence):
             return clip(" ".join(sentence.split()), settings.max_chars)
     return None
 
@@ -143,19 +170,12 @@ def lead_sentence(sentences: list[str]) -> str | None:
     settings = current().titles
     for sentence in sentences[:settings.lead_sentences]:
         if _is_prose(sentence := " ".join(sentence.split())):
-            return clip(sentence, settings.max_chars)
+            return clip(DATELINE.sub("", sentence), settings.max_chars)
     return None
 
 
-# a sentence about the page itself (its player, its links), which a report's opening never is
-PAGE_TALK = re.compile(r"\b(?:javascript|cookies|click (?:here|to)|e-?mail this)\b", re.I)
-# words news uses too ('a browser bug', 'will enable the holders'), page talk only when they speak to the reader
-PAGE_WORDS = re.compile(r"\b(?:browser|enable|subscribe|log ?in|sign ?in)\b", re.I)
-READER = re.compile(r"\b(?:you|your|please)\b", re.I)
-
-
 def _is_prose(sentence: str) -> bool:
-    if PAGE_TALK.search(sentence) or (PAGE_WORDS.search(sentence) and READER.search(sentence)) or furniture(sentence):
+    if furniture(sentence):
         return False
     words = WORD.findall(sentence)
     settings = current().titles

@@ -95,8 +95,9 @@ def furniture(sentence: str) -> bool:
     """Lines of a page that are not news sentences, whatever the page: one that speaks of the page itself
     ('click here', 'e-mail us', 'enable your browser'); one ending in a colon introduces something and says
     nothing; a question without quotation marks asks the reader (a poll); two or more 'Label:' fields are a
-    header (an e-mail's From/To/Subject, a record's Page/Date); a numbered note ('NOTES: (1) ...'); a line of menu or listing symbols; a line of capitalised words only (a fact box's
-    list of members, a headline or a caption run into the text), in any language."""
+    header (an e-mail's From/To/Subject, a record's Page/Date); a numbered note ('NOTES: (1) ...'); a line
+    of menu or listing symbols; a line of capitalised words only (a fact box's list of members, a headline
+    or a caption run into the text), in any language."""
     settings = current().summaries
     text = sentence.strip()
     words = WORD.findall(text)
@@ -226,7 +227,8 @@ def summarize(reports: list[ReportSentences]) -> list[SummarySentence]:
     scores = shipped_model().scores(sentence_features(reports, chosen, matrix))
     picked = select(scores, matrix, chosen, settings.sentences, _events(reports))
     carries = (matrix @ matrix[picked].T).toarray() >= settings.same_sentence_cosine
-    return [SummarySentence(DATELINE.sub("", chosen[i].text), sorted({chosen[j].article_id for j in np.flatnonzero(carries[:, k])}))
+    return [SummarySentence(DATELINE.sub("", chosen[i].text), sorted({chosen[j].article_id
+                                                                      for j in np.flatnonzero(carries[:, k])}))
             for k, i in enumerate(picked)]
 
 

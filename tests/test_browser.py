@@ -4,7 +4,7 @@ missing browser fails these tests, it does not skip them.
 
 Screenshots (desktop and phone width) are written to docs/screenshots/: the demo story, the biggest
 story of the WikinewsSum dev file (phases first), its coverage on a phone, search with filters and
-snippets, and a story with readers' corrections.
+snippets, a story with readers' corrections, and a correction being made on the page.
 """
 
 import os
@@ -262,6 +262,61 @@ def test_a_readers_correction_shows_on_the_page_and_its_undo_too(browser, web_db
         expect(page.locator("h1")).not_to_contain_text("Valmora port strike")
         expect(page.locator("#corrections li.undone")).to_contain_text("undone by api")
         page.close()
+
+
+def test_a_read_only_server_offers_no_correction_controls(browser, base_url):
+    story = httpx.get(f"{base_url}/api/stories").json()["items"][0]
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{base_url}/stories/{story['id']}")
+    expect(page.locator("h1")).to_be_visible()
+    assert page.locator("#start-correcting, button.fix, dialog#corrector").count() == 0
+    page.close()
+
+
+def test_a_correction_is_made_and_undone_from_the_story_page_with_the_token_asked_once(browser, web_db, tmp_path):
+    """A reader renames a story from its page (desktop), giving the token and their name once, then removes a
+    quote's speaker and undoes the rename on a phone width without being asked again: the same API underneath,
+    the token kept in the tab only (sessionStorage), a wrong token refused on the page with the server's reason."""
+    db = tmp_path / "page-corrected.db"
+    shutil.copy(web_db, db)
+    token = "page-token-5e"
+    with serving(db, token) as url:
+        story = next(i for i in httpx.get(f"{url}/api/stories").json()["items"] if "Valmora" in i["title"])
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        page.goto(f"{url}/stories/{story['id']}")
+        expect(page.locator("button.fix").first).to_be_hidden()
+        page.get_by_role("button", name="Correct this story").click()
+        page.locator("h1 button[data-correct=rename]").click()
+        page.locator("#corrector-value").fill("Valmora dock strike")
+        page.locator("#corrector-token").fill("not-the-token")
+        page.locator("#corrector-author").fill("desk")
+        _shot(page, "correcting-desktop.png")
+        page.locator("#corrector-ok").click()
+        expect(page.locator("#corrector-error")).to_contain_text("wrong token")
+        page.locator("#corrector-token").fill(token)
+        page.locator("#corrector-ok").click()
+        expect(page.locator("h1")).to_contain_text("Valmora dock strike", timeout=120_000)
+        expect(page.locator("h1 .tag.corrected")).to_contain_text("renamed by desk")
+        assert page.evaluate("sessionStorage.getItem('storyline-token')") == token
+        assert "page-token" not in "".join(c["value"] for c in context.cookies())
+        page.set_viewport_size(PHONE)
+        page.get_by_role("button", name="Correct this story").click()
+        page.locator("#who-said-what button[data-correct=speaker]").first.click()
+        expect(page.locator("#corrector-token-label")).to_be_hidden()
+        _shot(page, "correcting-phone.png")
+        page.locator("#corrector-value").fill("")
+        page.locator("#corrector-ok").click()
+        expect(page.locator("#who-said-what .tag.corrected").first).to_contain_text("speaker removed by desk",
+                                                                                      timeout=120_000)
+        page.get_by_role("button", name="Correct this story").click()
+        rename = page.locator("#corrections li", has_text="renamed the story")
+        rename.locator("button[data-correct=undo]").click()
+        page.locator("#corrector-ok").click()
+        expect(page.locator("h1")).not_to_contain_text("Valmora dock strike", timeout=120_000)
+        expect(page.locator("#corrections li.undone")).to_contain_text("undone by desk")
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+        context.close()
 
 
 def test_every_claim_check_result_shows_on_a_phone(browser, base_url):

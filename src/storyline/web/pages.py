@@ -64,8 +64,9 @@ def story_page(request: Request, story_id: str, news: Storyline = Depends(sessio
     detail = views.story_detail(news, story_id)
     if detail is None:
         raise views.moved_or_missing(news, story_id, request)
+    settings = request.app.state.settings
     return page("story.html", d=detail, a=detail.analysis, title=detail.analysis.title,
-                presenting=request.app.state.settings.pipeline.presenting)
+                presenting=settings.pipeline.presenting, writable=bool(settings.token))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, responses=PAGE_MISSING)

@@ -205,7 +205,7 @@ def test_the_download_button_saves_the_story_as_one_self_contained_file(browser,
     page.goto(base_url)
     page.locator(".stories a.title", has_text="Valmora").first.click()
     title = page.locator("h1").inner_text()
-    for label, suffix, holds in (("HTML", ".html", "<h3>Phases</h3>"), ("Markdown", ".md", "### Phases")):
+    for label, suffix, holds in (("HTML", ".html", "<h2>Phases</h2>"), ("Markdown", ".md", "## Phases")):
         with page.expect_download() as download:
             page.locator(".downloads a", has_text=label).click()
         saved = Path(download.value.path()).read_text(encoding="utf-8")

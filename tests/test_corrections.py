@@ -113,7 +113,7 @@ def test_corrections_are_shown_with_the_story_and_say_that_they_apply(corrected)
     split = made["split"].value["new_story"]
     assert client.get(f"/api/stories/{split}/corrections").json()["items"][0]["kind"] == "split"
     dossier = news.export("markdown", story=machine["war"])
-    assert "### Corrections by readers" in dossier and "ana, " in dossier and "renamed the story" in dossier
+    assert "## Corrections by readers" in dossier and "ana, " in dossier and "renamed the story" in dossier
 
 
 def test_a_story_a_reader_regrouped_never_merges_on_its_own():

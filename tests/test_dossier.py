@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -59,14 +60,18 @@ def test_html_and_markdown_dossiers_hold_that_story_alone_with_its_phases_and_ch
     full = json.loads(news.export("json"))
     strike, other = sorted(full["stories"], key=lambda s: "Valmora" not in s["title"])
     page = news.export("html", story=strike["id"])
-    assert page.count("<section>") == 1 and "<h3>Phases</h3>" in page and "<svg class=\"chart\"" in page
+    assert page.count("<section") == 1 and "<h2>Phases</h2>" in page and "<svg class=\"chart\"" in page
     assert "First reported by" in page and "Carried by some outlets only" in page
     assert other["title"] not in page
+    # one title, and citations by the numbers the story page gives its sources (date order), never an id
+    assert len(re.findall(rf"<h\d>{re.escape(escape(strike['title']))}</h\d>", page)) == 1
+    assert re.search(r'<a href="#[^"]+-1">\[1\]</a>', page) and not re.search(r">\[a[0-9a-f]{6,}", page)
     # nothing is fetched when it is opened (a hostile report's <img src=...> is text here, escaped)
     assert not re.search(r"<(script|link|img|iframe|object)\b|<[^>]*\b(src|href)=[\"']?(https?:|//)", page)
     assert "&lt;script&gt;" in page
     text = news.export("markdown", story=strike["id"])
-    assert text.startswith("# storyline dossier") and "### Phases" in text and "### Coverage" in text
+    assert text.startswith(f"# {strike['title']}\n") and text.count(f"# {strike['title']}") == 1
+    assert "## Phases" in text and "## Coverage" in text and "\\[1\\]" in text and "\n1. " in text
     with pytest.raises(KeyError):
         news.export("html", story="s-none")
 
@@ -114,3 +119,17 @@ def test_the_language_filter_keeps_stories_with_a_report_in_that_language(client
     assert news.stories(language="xx") == []
     page = client.get("/", params={"language": "pt"}).text
     assert '<option selected>pt</option>' in page and page.count('class="title"') == 1
+
+
+def test_the_full_html_report_lists_its_stories_biggest_first_without_empty_headings(news):
+    """Contents first, stories by size (then latest first), each story's chart scaled to its reports, and a
+    heading only where the story has something under it."""
+    stories = json.loads(news.export("json"))["stories"]
+    page = news.export("html")
+    contents = page.split("<nav>", 1)[1].split("</nav>", 1)[0]
+    by_size = sorted(stories, key=lambda s: -len(s["article_ids"]))
+    assert [contents.index(escape(s["title"])) for s in by_size] == sorted(contents.index(escape(s["title"])) for s in by_size)
+    assert [page.index(f"<section id='{s['id']}'>") for s in by_size] == sorted(page.index(f"<section id='{s['id']}'>")
+                                                                                 for s in by_size)
+    assert not re.search(r"<h[1-6]>[^<]*</h[1-6]>\s*(?:<h[1-6]>|<ol class=sources></ol>|</section>)", page)
+    assert not re.search(r"<h[1-6]></h[1-6]>", page)

@@ -130,7 +130,7 @@ def test_the_cli_follows_a_merged_story_id_to_the_story_it_joined(web_db, tmp_pa
     assert shown.exit_code == 0 and f"was merged into '{into}'" in shown.output and title.split()[0] in shown.output
     out = tmp_path / "dossier.md"
     written = CliRunner().invoke(app, ["export", "--format", "markdown", "--story", gone, "-o", str(out), "--db", str(db)])
-    assert written.exit_code == 0 and out.read_text(encoding="utf-8").startswith("# storyline dossier")
+    assert written.exit_code == 0 and out.read_text(encoding="utf-8").startswith(f"# {title}\n")
     missing = CliRunner().invoke(app, ["show", "s-never", "--db", str(db)])
     assert missing.exit_code == 1 and "no story 's-never'" in missing.output
 

@@ -97,11 +97,11 @@ def test_the_seeds_dossier_and_page_show_the_mobilization_before_the_background(
     news.ingest([str(SEEDS)])
     story = json.loads(news.export("json"))["stories"][0]["id"]
     markdown = news.export("markdown", story=story)
-    own, earlier = markdown.split("### Timeline", 1)[1].split("### Who said what")[0].split("#### Earlier")
+    own, earlier = markdown.split("## Timeline", 1)[1].split("## Disputed")[0].split("### Earlier")
     assert "2022-09-21" in own and "1942" not in own
     assert "1942" in earlier and "2022-02-24" in earlier and "2022-09-21" not in earlier
     html = news.export("html", story=story)
-    assert html.index("2022-09-21") < html.index("<summary>Earlier") < html.index("<b>1942</b>")
+    assert html.index("2022-09-21") < html.index("<summary>Earlier") < html.index("<li>1942")
     page = TestClient(create_app(Settings(str(tmp_path / "s.db"), token=None)), base_url="http://127.0.0.1:8000")
     body = page.get(f"/stories/{story}").text
     assert body.index('datetime="2022-09-21"') < body.index("Earlier:") < body.index('datetime="1942"')

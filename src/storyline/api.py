@@ -24,7 +24,7 @@ from .analysis.check import Checkable, ClaimCheck, check, claim_checks
 from .analysis.corrections import correction_fields, field_value
 from .config import Settings, load, using
 from .models import Article, Correction, Entity, Event, Failure, RawDocument, StoryAnalysis
-from .present import export
+from .present import dossier
 from .read.fetch import Fetcher, is_url, items_from_urls
 from .read.files import documents_from_records, iter_input_files
 from .run import corrections
@@ -333,9 +333,9 @@ class Storyline:
     def export(self, format: str = "json", story: str | None = None) -> str:
         """Everything the store knows, as json (the export contract), markdown or html; with `story`,
         that story alone as a self-contained dossier (KeyError if there is none with this id)."""
-        if format not in export.FORMATS:
-            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(export.FORMATS)}")
-        return export.FORMATS[format](self.db, story)
+        if format not in dossier.FORMATS:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(dossier.FORMATS)}")
+        return dossier.FORMATS[format](self.db, story)
 
     def corrections(self, story_id: str | None = None) -> list[Correction]:
         """Every correction (undone ones too) in the order made, or those naming one story."""

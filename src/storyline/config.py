@@ -313,6 +313,7 @@ class Presenting:
                                       "(whole on the article page a citation opens)")
     chart_max_bars: int = setting(45, "most bars in the coverage chart; a longer story is counted by week, "
                                       "month or year")
+    chart_min_slots: int = setting(4, "a coverage chart of fewer periods draws its bars as narrow as this many would be")
     chart_outlets: int = setting(6, "outlets with a colour of their own in the coverage chart; the others "
                                     "are counted together")
     outlier_spread: float = setting(3.0, "a report dated this many spreads (the middle half of the story's dates, "

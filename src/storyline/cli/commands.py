@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .. import config
 from ..api import Storyline, store_location
-from ..present import export
+from ..present import dossier
 from ..read.guard import path_text, shown
 from .shell import (
     DbOption,
@@ -165,7 +165,7 @@ def export_command(ctx: typer.Context, format: str = typer.Option("json", "--for
                                                        "to hand on (its part of the full export)"),
                    db: str | None = DbOption) -> None:
     """Write everything the store knows (json exactly per the export contract), or one story's dossier."""
-    if format not in export.FORMATS:
+    if format not in dossier.FORMATS:
         tell(f"unknown format {format!r}; choose json, markdown or html")
         raise typer.Exit(code=2)
     session = open_session(ctx, db, read_only=True)

@@ -45,15 +45,18 @@ def _short(name: str) -> str:
 
 
 def svg(bars: list[DayCount]) -> str:
-    """The chart as one <svg> element (empty string when no report is dated)."""
-    if not bars or not any(b.by_outlet for b in bars):
+    """The chart as one <svg> element; an empty string when fewer than two reports are dated (one report
+    has no coverage over time to show). A few periods are drawn as narrow bars in the middle of the chart,
+    as wide as they would be among presenting.chart_min_slots, not stretched into one block."""
+    if sum(sum(b.by_outlet.values()) for b in bars) < 2:
         return ""
     palette = colours(bars)
     width, plot_height, left, top, legend_row = 400, 120, 30, 10, 20
     legend_rows = -(-len(palette) // 2)
     height = top + plot_height + 26 + legend_rows * legend_row
     tallest = max(sum(b.by_outlet.values()) for b in bars)
-    step = (width - left) / len(bars)
+    step = (width - left) / max(len(bars), current().presenting.chart_min_slots)
+    start = left + (width - left - step * len(bars)) / 2
     unit = "day" if all(b.start == b.end for b in bars) else "period"
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label="reports per {unit} by outlet, '
@@ -62,7 +65,7 @@ def svg(bars: list[DayCount]) -> str:
              f'<text x="{left - 4}" y="{top + 10}" text-anchor="end">{tallest}</text>',
              f'<text x="{left - 4}" y="{top + plot_height}" text-anchor="end">0</text>']
     for k, bar in enumerate(bars):
-        x, y = left + k * step, float(top + plot_height)
+        x, y = start + k * step, float(top + plot_height)
         total = sum(bar.by_outlet.values())
         when = bar.start if bar.start == bar.end else f"{bar.start} to {bar.end}"
         detail = ", ".join(f"{o} {n}" for o, n in sorted(bar.by_outlet.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -75,9 +78,9 @@ def svg(bars: list[DayCount]) -> str:
                          f'height="{h:.1f}" fill="{palette[outlet]}"/>')
         parts.append("</g>")
     axis = top + plot_height + 15
-    parts.append(f'<text x="{left}" y="{axis}">{escape(bars[0].start)}</text>')
+    parts.append(f'<text x="{start:.1f}" y="{axis}">{escape(bars[0].start)}</text>')
     if len(bars) > 1:
-        parts.append(f'<text x="{width}" y="{axis}" text-anchor="end">{escape(bars[-1].end)}</text>')
+        parts.append(f'<text x="{start + step * len(bars):.1f}" y="{axis}" text-anchor="end">{escape(bars[-1].end)}</text>')
     for k, (outlet, colour) in enumerate(palette.items()):
         x, y = left + (k % 2) * (width - left) / 2, axis + 8 + (k // 2) * legend_row
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="11" height="11" fill="{colour}"/>'

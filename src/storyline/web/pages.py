@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from ..api import Storyline
 from ..config import current
 from ..models import claim_label
-from ..present import export
+from ..present import dossier
 from . import views, workers
 from .api import ClaimText, Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
@@ -33,8 +33,8 @@ def article_link(article_id: str, cited: str) -> str:
     return f"/articles/{article_id}?{urlencode({'cite': opening})}#cited"
 
 
-templates.globals.update(article_link=article_link, claim_label=claim_label, period=export.period,
-                         reports=export.reports)
+templates.globals.update(article_link=article_link, claim_label=claim_label, period=dossier.period,
+                         reports=dossier.reports)
 
 
 def page(name: str, status_code: int = 200, **context) -> HTMLResponse:

@@ -162,8 +162,13 @@ def to_markdown(conn: Database, story_id: str | None = None) -> str:
     if story_id:
         return story_markdown(stories[0], level=1)
     contents = [f"- {md(s.analysis.title)} — {reports(len(s.sources))}, {md(period(*s.span))}" for s in stories]
-    return "\n".join(["# storyline report", "", f"{len(stories)} stories, the most reported first.", "", *contents, "",
+    return "\n".join(["# storyline report", "", f"{_stories(stories)}.", "", *contents, "",
                       *(story_markdown(s) for s in stories)])
+
+
+def _stories(stories: list[Told]) -> str:
+    count = f"{len(stories)} stor{'y' if len(stories) == 1 else 'ies'} from {sum(len(s.sources) for s in stories)} articles"
+    return count + (", the most reported first" if len(stories) > 1 else "")
 
 
 # ------------------------------------------------------------------ HTML
@@ -215,8 +220,7 @@ def to_html(conn: Database, story_id: str | None = None) -> str:
                        f"<span class=muted>{reports(len(s.sources))}, {escape(period(*s.span))}</span></li>"
                        for s in stories)
     body = "\n".join(_story_html(s, own_page=False) for s in stories)
-    return (f"{head}<h1>storyline report</h1><p>{len(stories)} stor{'y' if len(stories) == 1 else 'ies'} from "
-            f"{sum(len(s.sources) for s in stories)} articles, the most reported first.</p>"
+    return (f"{head}<h1>storyline report</h1><p>{_stories(stories)}.</p>"
             f"<nav><h2>Contents</h2><ol>{contents}</ol></nav>{body}</body></html>")
 
 

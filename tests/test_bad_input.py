@@ -66,7 +66,7 @@ def test_script_in_article_is_escaped_in_html(tmp_path):
     text = "The mayor said <script>alert(1)</script> would not <img src=x onerror=alert(2)> stop the vote. " * 3
     hostile.write_text(json.dumps({"title": "<script>alert(3)</script>", "text": text}) + "\n")
     conn, _report = ingest_into(tmp_path / "h.db", hostile)
-    from storyline.present.export import to_html
+    from storyline.present.dossier import to_html
 
     page = to_html(conn)
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -88,7 +88,7 @@ def test_markup_in_article_is_text_in_markdown(tmp_path):
     hostile.write_text(json.dumps({"title": "Vote <b onmouseover=alert(4)>today</b> ![x](https://e.example/t.png)",
                                    "text": text, "outlet": "<svg onload=alert(5)>"}) + "\n")
     conn, _report = ingest_into(tmp_path / "m.db", hostile)
-    from storyline.present.export import to_markdown
+    from storyline.present.dossier import to_markdown
 
     rendered = MarkdownIt("commonmark", {"html": True}).render(to_markdown(conn))
     for payload in ("<script", "<img", "<iframe", "<b ", "<svg", 'href="javascript:', "<a href", "<img src"):

@@ -329,3 +329,17 @@ def test_every_claim_check_result_shows_on_a_phone(browser, base_url):
         expect(rows.nth(k)).to_be_visible()
     expect(page.locator("table.stack thead")).to_be_hidden()
     page.close()
+
+
+def test_the_claim_page_asks_again_for_an_empty_claim_and_keeps_a_claim_to_edit(browser, base_url):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{base_url}/check?claim=")
+    expect(page.get_by_role("alert")).to_contain_text("Write the claim to check")
+    page.get_by_label("Claim", exact=True).fill("Dock workers went on strike in Valmora")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("table.stack tbody tr").first).to_be_visible()
+    expect(page.get_by_label("Claim", exact=True)).to_have_value("Dock workers went on strike in Valmora")
+    page.get_by_label("Claim", exact=True).fill("The port of Valmora reopened")
+    page.get_by_role("button", name="Check").click()
+    expect(page.locator("h1")).to_contain_text("The port of Valmora reopened")
+    page.close()

@@ -133,3 +133,16 @@ def test_the_full_html_report_lists_its_stories_biggest_first_without_empty_head
                                                                                  for s in by_size)
     assert not re.search(r"<h[1-6]>[^<]*</h[1-6]>\s*(?:<h[1-6]>|<ol class=sources></ol>|</section>)", page)
     assert not re.search(r"<h[1-6]></h[1-6]>", page)
+
+
+def test_the_claim_page_answers_an_empty_or_too_long_claim_itself_and_keeps_the_claim_to_edit(client):
+    """No bare error page: the check page says what is wrong with the claim, above the box holding it."""
+    for claim, problem in (("", "Write the claim to check"), ("   ", "Write the claim to check"),
+                           ("x" * 2500, "at most 2,000 characters")):
+        page = client.get("/check", params={"claim": claim})
+        assert page.status_code == 200 and problem in page.text
+        assert re.search(r'<input type="text" name="claim" value="[x ]{0,2000}"', page.text) and "<table" not in page.text
+    assert "Write the claim to check" in client.get("/check").text
+    checked = client.get("/check", params={"claim": "Dock workers went on strike in Valmora"})
+    assert checked.status_code == 200 and 'value="Dock workers went on strike in Valmora"' in checked.text
+    assert 'role="alert"' not in checked.text

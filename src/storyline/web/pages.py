@@ -16,7 +16,7 @@ from ..config import current
 from ..models import claim_label
 from ..present import dossier
 from . import views, workers
-from .api import ClaimText, Since, StoryCursor, Until, session
+from .api import Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
 
 router = APIRouter(tags=["pages"], responses=PAGE_COMMON)
@@ -85,15 +85,24 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 
 
 @router.get("/check", response_class=HTMLResponse)
-async def check_page(request: Request, claim: str = ClaimText) -> HTMLResponse:
-    """The reports bearing on a claim, those that deny it first, each with its deciding sentence."""
+async def check_page(request: Request, claim: str = Query("", description="the claim, as a sentence")) -> HTMLResponse:
+    """The reports bearing on a claim, those that deny it first, each with its deciding sentence; the claim
+    stays in its box to be edited and checked again. An empty or over-long claim is answered on the page,
+    above the box to put it right (a form asking again, not an error page)."""
+    shown = " ".join(claim.split())
+    limit = request.app.state.settings.pipeline.checking.claim_chars
+    if not shown or len(claim) > limit:
+        problem = "Write the claim to check, as a sentence." if not shown else \
+            f"A claim is at most {limit:,} characters; this one has {len(claim):,}."
+        return page("check.html", claim=claim[:limit], reports=None, problem=problem, limit=limit,
+                    title="Check a claim")
     try:
         result = await workers.check_claim(request.app.state.settings, claim)
-    except ValueError as exc:  # a claim over checking.claim_chars
-        raise views.BadRequest(str(exc)) from None
+    except ValueError as exc:
+        return page("check.html", claim=claim, reports=None, problem=str(exc), limit=limit, title="Check a claim")
     order = {"disagree": 0, "agree": 1, "discuss": 2}
     reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
-    return page("check.html", claim=claim, reports=reports, title=f"Check: {claim}")
+    return page("check.html", claim=claim, reports=reports, problem=None, limit=limit, title=f"Check: {shown}")
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, responses=PAGE_MISSING)

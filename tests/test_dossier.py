@@ -11,8 +11,9 @@ from html import escape
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline import Storyline
+from storyline import Storyline, store
 from storyline.web import Settings, create_app
+from storyline.web.views import central_entities
 
 STORY_KEYS = ("events", "entities", "quotes", "claims", "relations", "timeline")
 
@@ -146,3 +147,23 @@ def test_the_claim_page_answers_an_empty_or_too_long_claim_itself_and_keeps_the_
     checked = client.get("/check", params={"claim": "Dock workers went on strike in Valmora"})
     assert checked.status_code == 200 and 'value="Dock workers went on strike in Valmora"' in checked.text
     assert 'role="alert"' not in checked.text
+
+
+def test_the_story_page_names_the_most_central_people_first(client, news, wikinews):
+    """Who the story is about comes first: names ranked by how many of its reports name them (then by what
+    they say), the first dozen shown and the rest behind 'more' — on every WikinewsSum dev story, where the
+    order names were found in is not that order."""
+    conn, _report, _rows = wikinews
+    reordered = 0
+    for story_id in store.story_ids(conn):
+        analysis, _events = store.load_analysis(conn, story_id)
+        ranked = central_entities(analysis)
+        reach = [len(set(e.article_ids)) for e in ranked]
+        assert sorted(e.id for e in ranked) == sorted(e.id for e in analysis.entities)
+        assert reach == sorted(reach, reverse=True)
+        reordered += ranked != analysis.entities
+    assert reordered >= 5
+    strike = next(s for s in news.stories() if "Valmora" in s.title)
+    page = client.get(f"/stories/{strike.id}").text
+    listed = re.findall(r'<li><a href="/entities/([^"]+)">', page.split('id="entities"', 1)[1])
+    assert listed == [e.id for e in central_entities(news.story(strike.id).analysis)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import dev_rows
 
@@ -74,3 +76,21 @@ def test_a_report_opening_with_its_page_header_is_summarised_from_its_news_lead(
 def test_the_shipped_sentence_model_reads_what_this_code_computes():
     model = shipped_model()
     assert len(model.coef) == len(SENTENCE_FEATURES) == len(model.mean)
+
+
+def test_a_summary_is_written_in_the_readers_language_when_a_report_has_it_never_in_two():
+    """Macedonia's prime minister resigns: the BBC's report and the Dutch NOS's, one story. The summary is
+    the English report's (the reader's language, summaries.reader_language); with no preference, the
+    story's most reported language; never a Dutch sentence among English ones."""
+    from storyline.analysis.summary import ReportSentences, in_summary_language
+    from storyline.config import DEFAULTS, using
+
+    rows = event_rows("Hari Kostov resigns")
+    assert {r["language"] for r in rows} == {"en", "nl"}
+    summary = summary_of(rows)
+    english = next(r["text"] for r in rows if r["language"] == "en")
+    assert summary and all(s in " ".join(english.split()) for s in summary)
+    reports = [ReportSentences(f"a{k}", "", [], lang) for k, lang in enumerate(["en", "nl", "nl"])]
+    assert [r.language for r in in_summary_language(reports)] == ["en"]
+    with using(dataclasses.replace(DEFAULTS, summaries=dataclasses.replace(DEFAULTS.summaries, reader_language=""))):
+        assert [r.language for r in in_summary_language(reports)] == ["nl", "nl"]

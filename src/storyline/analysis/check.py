@@ -107,7 +107,8 @@ class ClaimWords:
     @classmethod
     def of(cls, claim: str) -> ClaimWords:
         listed = tokens(claim)
-        return cls(claim, set(listed), set(itertools.pairwise(listed)), _cue_counts([claim]), ClaimScope.of(claim))
+        return cls(claim, set(listed), set(itertools.pairwise(listed)), _cue_counts([claim]),
+                   ClaimScope.of(claim, bool(CUES["hedge"].search(claim))))
 
 
 @dataclass
@@ -343,7 +344,7 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
         return verdicts
     features = features_of(claims, reports, pairs, space, model.reading)
     related, stances, sure = decide(model, features)
-    scopes = {c: ClaimScope.of(claims[c]) for c in sorted({c for c, _ in pairs})}
+    scopes = {c: ClaimWords.of(claims[c]).scope for c in sorted({c for c, _ in pairs})}
     for (c, r), p_related, best, p_stance, order in zip(pairs, related, stances, sure, features.orders):
         if p_related < model.related_threshold:
             continue

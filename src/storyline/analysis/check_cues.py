@@ -28,6 +28,7 @@ from .. import config
 from ..extract.numbers import parse_number
 from ..text import STOPWORDS, stem
 from .check_space import TOKEN, tokens
+from .disputes import rounds_to
 
 DENYING = re.compile(r"^(?:no|not|never|nothing|none|nobody|neither|nor|without|cannot|den(?:y|ie|i)\w*|reject\w*|"
                      r"refut\w*|dismiss\w*|\w+n't|\w+n’t)$", re.I)
@@ -36,7 +37,7 @@ DENYING = re.compile(r"^(?:no|not|never|nothing|none|nobody|neither|nor|without|
 PREFIXES = ("un", "non", "il", "ir")
 FIGURE = re.compile(r"(?:(?P<hedge>up to|as many as|as much as|at least|more than|over|at most|less than|fewer than|"
                     r"under|about|around|approximately|roughly|nearly|almost)\s+)?(?P<currency>[$€£¥]\s?)?"
-                    r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|b)?\b"
+                    r"(?P<number>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|b))?\b"
                     r"(?:\s+(?P<unit>[A-Za-z]+))?", re.I)
 SCOPE_NAMES = ("antonyms", "figure_agrees", "figure_differs")
 POINTING_BACK = {"this", "it", "these", "so"}
@@ -51,6 +52,14 @@ class Figure:
     kind: str
     low: float
     high: float
+    value: float | None  # as written, when no hedge widens it
+
+    def meets(self, other: Figure) -> bool:
+        """The two can be one figure: within each other's hedge, or one the other rounded
+        ('$11 billion' for $11.3 billion, never for $11.5 billion)."""
+        if self.value is not None and other.value is not None:
+            return rounds_to(self.value, other.value) or rounds_to(other.value, self.value)
+        return self.low <= other.high and other.low <= self.high
 
 
 @lru_cache(maxsize=65536)
@@ -72,19 +81,19 @@ def figures(sentence: str) -> tuple[Figure, ...]:
                      "less than": (value / dispute.floor_ceiling, value),
                      "about": (value * (1 - dispute.about_margin), value * (1 + dispute.about_margin))
                      }.get(parsed.hedge or "", (value, value))
-        found.append(Figure(kind, low, high))
+        found.append(Figure(kind, low, high, None if parsed.hedge else value))
     return tuple(found)
 
 
 def figure_agreement(claim: tuple[Figure, ...], sentence: tuple[Figure, ...]) -> tuple[float, float]:
-    """(1 if a figure of the sentence falls within one of the claim's of the same kind, 1 if the
+    """(1 if a figure of the sentence meets one of the claim's of the same kind, 1 if the
     sentence has a figure of that kind and size and none falls within it): figures of one kind whose
     sizes lie far apart (a $20 game beside a $2.5 billion deal) measure different things."""
     agrees = differs = 0.0
     ratio = config.current().checking.figure_ratio
     for c in claim:
         same = [f for f in sentence if f.kind == c.kind and f.high * ratio >= c.low and c.high * ratio >= f.low]
-        if any(f.low <= c.high and c.low <= f.high for f in same):
+        if any(f.meets(c) for f in same):
             agrees = 1.0
         elif same:
             differs = 1.0
@@ -135,7 +144,7 @@ def antonyms(words: list[str], claim: ClaimScope) -> int:
 def unnegated(words: list[str]) -> set[str]:
     """The words no negation or 'less' stands just before ('not fit' and 'less attractive' are not
     'fit' and 'attractive')."""
-    reach = config.current().checking.antonym_negation
+    reach = config.current().disputes.negation_scope
     return {w for i, w in enumerate(words) if not any(v == "less" or DENYING.match(v) for v in words[max(0, i - reach):i])}
 
 
@@ -152,7 +161,8 @@ def names_of(claim: str) -> set[str]:
 @dataclass(frozen=True)
 class ClaimScope:
     """What the scoped cues read of a claim, once however many reports it meets: its names, its
-    other content words (what it says happens), whether it is itself negated, its figures."""
+    other content words (what it says happens), whether it is itself negated, its figures (none
+    compared for a claim that only reports them)."""
 
     names: set[str]
     event: set[str]
@@ -161,13 +171,16 @@ class ClaimScope:
     figures: tuple[Figure, ...]
 
     @classmethod
-    def of(cls, claim: str) -> ClaimScope:
+    def of(cls, claim: str, hedged: bool = False) -> ClaimScope:
+        """`hedged`: the claim says only what someone reports ('said to be buying for $2 billion'): a
+        report's other figure then answers the report, not the claim, and is left to the model."""
         listed = tokens(claim)
         names = names_of(claim)
         event = set(listed) - names
         words = scope_words(claim)
         return cls(names, event, event & unnegated(words),
-                   negated_words(words, event, config.current().disputes.negation_scope), figures(claim))
+                   negated_words(words, event, config.current().disputes.negation_scope),
+                   () if hedged else figures(claim))
 
 
 @dataclass(frozen=True)

@@ -250,10 +250,12 @@ class Features:
 
 
 def features_of(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
-                space: Space | None = None, shape: Shape | None = None) -> Features:
-    """Features of the pairs, read as `shape` says (default: the active settings)."""
+                space: Space | None = None, shape: Shape | None = None,
+                claimed: dict[int, ClaimWords] | None = None) -> Features:
+    """Features of the pairs, read as `shape` says (default: the active settings); `claimed`: the
+    claims' words by index, when already read."""
     shape = shape or Shape.of(config.current().checking)
-    x, scoped, orders = feature_matrix(claims, reports, pairs, shape.closest, space)
+    x, scoped, orders = feature_matrix(claims, reports, pairs, shape.closest, space, claimed)
     return Features(x, orders, [context_text(reports[r], o, shape.context) for (_, r), o in zip(pairs, orders)],
                     [claim_text(claims[c]) for c, _ in pairs], shape, scoped)
 
@@ -279,7 +281,8 @@ def shipped_model() -> StanceModel:
 
 
 def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]], closest: int,
-                   space: Space | None = None) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+                   space: Space | None = None,
+                   claimed: dict[int, ClaimWords] | None = None) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
     """Features of the (claim index, report index) pairs, their scoped cues, and each pair's
     sentences closest first."""
     space = space or space_for(claims, reports)
@@ -289,7 +292,7 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
     sentence_sims = (rows @ by_claim).tocsc()
     whole_sims = (space.reports[positions] @ by_claim).tocsc()
     where = {r: k for k, r in enumerate(positions)}
-    claimed = {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
+    claimed = claimed or read_claims(claims, pairs)
     columns = {c: (sentence_sims[:, [c]].toarray().ravel(), whole_sims[:, [c]].toarray().ravel()) for c in claimed}
     features, scoped, orders = [], [], []
     for c, r in pairs:
@@ -302,6 +305,11 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
         orders.append(order)
     return (np.array(features).reshape(len(pairs), len(FEATURE_NAMES)),
             np.array(scoped).reshape(len(pairs), len(SCOPE_NAMES)), orders)
+
+
+def read_claims(claims: list[str], pairs: list[tuple[int, int]]) -> dict[int, ClaimWords]:
+    """The words of each claim the pairs name, read once however many reports it meets."""
+    return {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
 
 
 def candidate_pairs(space: Space, min_cosine: float, most: int | None = None) -> list[tuple[int, int]]:
@@ -342,15 +350,15 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     pairs = candidate_pairs(space, model.candidate_cosine, config.current().checking.candidates)
     if not pairs:
         return verdicts
-    features = features_of(claims, reports, pairs, space, model.reading)
+    claimed = read_claims(claims, pairs)
+    features = features_of(claims, reports, pairs, space, model.reading, claimed)
     related, stances, sure = decide(model, features)
-    scopes = {c: ClaimWords.of(claims[c]).scope for c in sorted({c for c, _ in pairs})}
     for (c, r), p_related, best, p_stance, order in zip(pairs, related, stances, sure, features.orders):
         if p_related < model.related_threshold:
             continue
         stance = STANCES[best]
         verdicts[c].append(Verdict(reports[r].key, stance, round(float(p_related * p_stance), 4),
-                                   evidence(reports[r], order, stance, model.reading.closest, scopes[c])))
+                                   evidence(reports[r], order, stance, model.reading.closest, claimed[c].scope)))
     for row in verdicts:
         row.sort(key=lambda v: (-v.score, v.key))
     return verdicts

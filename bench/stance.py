@@ -95,12 +95,10 @@ def storyline_predictions(training: Training, topics: list[str]) -> list[str]:
     predicted = np.empty(len(training.pairs), dtype=object)
     for train, test in folds(topics):
         model = fit(features, training.labels, train)
-        subset = stance.Features(features.x[test], [features.orders[i] for i in test],
-                                 [features.contexts[i] for i in test], [features.claims[i] for i in test],
-                                 features.shape)
-        related, probabilities = stance.predict(model, subset)
+        subset = features.subset(test)
+        related, decided, _ = stance.decide(model, subset)
         candidate = subset.x[:, 0] >= model.candidate_cosine
-        labels = np.array(stance.STANCES)[probabilities.argmax(axis=1)]
+        labels = np.array(stance.STANCES)[decided]
         predicted[test] = np.where(candidate & (related >= model.related_threshold), labels, "unrelated")
     return list(predicted)
 

@@ -195,6 +195,11 @@ class Checking:
     context_sentences: int = setting(5, "sentences closest to a claim whose words the stance is read from (as above)")
     candidate_miss: float = setting(0.005, "fitting: share of reports bearing on a claim the cheap candidate bar may lose")
     stance_regularisation: float = setting(0.3, "fitting: inverse L2 strength of the stance layer (C)")
+    relevant_closeness: float = setting(0.5, "a sentence decides a stance only if its closeness to the claim is this "
+                                                  "share of the closest sentence's (and it names the claim's names)")
+    figure_ratio: float = setting(1.5, "a claim's figure and a report's of one kind are compared only when within "
+                                        "this factor of each other (further apart, they measure different things)")
+    antonym_letters: int = setting(3, "a word read as negated by its prefix ('unfit') needs this many letters after it")
     related_probability: float = setting(0.5, "fitting: probability above which a report bears on a claim")
     candidates: int = setting(300, "reports closest to a claim that are read closely (a claim of common words "
                                    "otherwise reaches every report of the store)")

@@ -10,7 +10,10 @@ dev files by `scripts/train_stance.py` and shipped beside this module as `check_
   that deny ("hoax", "false", "denied"), hedge ("reportedly", "unconfirmed") or confirm
   ("confirmed", "revealed"), negations, quotes and questions, each beside the same cue in the
   claim itself (a claim "X is a hoax" is agreed with by a report calling it one).
-The evidence shown is the sentence closest to the claim that carries the deciding cue.
+A sentence bearing on the claim that contradicts it in so many words (an antonym of its event, a
+figure of the same kind outside it: check_cues) makes the report disagree whatever the model says.
+The evidence shown is the sentence closest to the claim that names the claim's names and carries the
+deciding cue (for "disagree", a refuting word or a denial of the claim's event).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .. import config
 from ..models import Article, ArticleText
+from .check_cues import SCOPE_NAMES, ClaimScope, SentenceScope, decided, denies, names_it, scoped_cues, sentence_scopes
 from .check_space import TOKEN, ReportIndex, Space, space_for, split_sentences, tokens
 
 STANCES = ("agree", "disagree", "discuss")
@@ -78,7 +82,7 @@ class Report:
         flat = [w for words in per_sentence for w in words]
         cues = np.array([_cue_counts([s]) for s in self.sentences]).reshape(len(self.sentences), len(CUE_NAMES))
         return ReportWords(set(flat), set(itertools.pairwise(flat)), {w for words in per_sentence[:3] for w in words},
-                           cues)
+                           cues, sentence_scopes(self.sentences))
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class ReportWords:
     word_pairs: set[tuple[str, str]]
     lead_words: set[str]
     sentence_cues: np.ndarray  # (sentences, cues)
+    scopes: list[SentenceScope]
 
 
 @dataclass(frozen=True)
@@ -97,11 +102,13 @@ class ClaimWords:
     words: set[str]
     pairs: set[tuple[str, str]]
     cues: np.ndarray
+    scope: ClaimScope
 
     @classmethod
     def of(cls, claim: str) -> ClaimWords:
         listed = tokens(claim)
-        return cls(claim, set(listed), set(itertools.pairwise(listed)), _cue_counts([claim]))
+        return cls(claim, set(listed), set(itertools.pairwise(listed)), _cue_counts([claim]),
+                   ClaimScope.of(claim, bool(CUES["hedge"].search(claim))))
 
 
 @dataclass
@@ -117,10 +124,10 @@ def _cue_counts(sentences: list[str]) -> np.ndarray:
 
 
 def pair_features(claim: ClaimWords, report: ReportWords, sims: np.ndarray, cosine: float,
-                  closest: int) -> tuple[np.ndarray, list[int]]:
+                  closest: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """The features of one (claim, report) pair, from the claim's TF-IDF cosine with each of the
-    report's sentences (`sims`) and with the whole report; and the sentences ranked closest first.
-    Cues are counted in the `closest` sentences."""
+    report's sentences (`sims`) and with the whole report; its scoped cues (check_cues); and the
+    sentences ranked closest first. Cues are counted in the `closest` sentences."""
     count = report.sentence_cues.shape[0]
     sims = sims[:count]
     # sentences as close as float noise allows (words of the same weight in another order) tie, the earlier first
@@ -137,7 +144,9 @@ def pair_features(claim: ClaimWords, report: ReportWords, sims: np.ndarray, cosi
     near = report.sentence_cues[order[:closest]].sum(axis=0) if order else np.zeros(len(CUE_NAMES))
     whole = report.sentence_cues.sum(axis=0) / max(1.0, math.sqrt(count))
     in_claim = claim.cues
-    return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), order
+    weights = top / top[0] if order and top[0] > 0 else np.zeros(len(top))
+    scoped = scoped_cues(claim.scope, report.scopes, order[:closest], weights)
+    return np.concatenate([relatedness, near, whole, in_claim, in_claim * (near + whole)]), scoped, order
 
 
 def context_text(report: Report, order: list[int], count: int) -> str:
@@ -233,20 +242,36 @@ class Features:
     contexts: list[str]
     claims: list[str]
     shape: Shape
+    scoped: np.ndarray  # (pairs, SCOPE_NAMES): what the decision reads beside the model (check_cues)
+
+    def subset(self, rows) -> Features:
+        return Features(self.x[rows], [self.orders[i] for i in rows], [self.contexts[i] for i in rows],
+                        [self.claims[i] for i in rows], self.shape, self.scoped[rows])
 
 
 def features_of(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]],
-                space: Space | None = None, shape: Shape | None = None) -> Features:
-    """Features of the pairs, read as `shape` says (default: the active settings)."""
+                space: Space | None = None, shape: Shape | None = None,
+                claimed: dict[int, ClaimWords] | None = None) -> Features:
+    """Features of the pairs, read as `shape` says (default: the active settings); `claimed`: the
+    claims' words by index, when already read."""
     shape = shape or Shape.of(config.current().checking)
-    x, orders = feature_matrix(claims, reports, pairs, shape.closest, space)
+    x, scoped, orders = feature_matrix(claims, reports, pairs, shape.closest, space, claimed)
     return Features(x, orders, [context_text(reports[r], o, shape.context) for (_, r), o in zip(pairs, orders)],
-                    [claim_text(claims[c]) for c, _ in pairs], shape)
+                    [claim_text(claims[c]) for c, _ in pairs], shape, scoped)
 
 
 def predict(model: StanceModel, features: Features) -> tuple[np.ndarray, np.ndarray]:
     """P(bears on the claim) and P(agree, disagree, discuss) of each pair."""
     return model.related(features.x), model.stance(features.x, features.contexts, features.claims)
+
+
+def decide(model: StanceModel, features: Features) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair's P(bears on the claim), stance and P(stance): the model's, read against the scoped
+    cues of the sentences bearing on the claim (check_cues.decided)."""
+    related, probabilities = predict(model, features)
+    stances, contradicted = decided(probabilities, features.scoped)
+    # a contradiction in so many words is as sure as the model's surest stance for the pair
+    return related, stances, np.where(contradicted, probabilities.max(axis=1), probabilities[np.arange(len(stances)), stances])
 
 
 @lru_cache(maxsize=1)
@@ -256,8 +281,10 @@ def shipped_model() -> StanceModel:
 
 
 def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[int, int]], closest: int,
-                   space: Space | None = None) -> tuple[np.ndarray, list[list[int]]]:
-    """Features of the (claim index, report index) pairs, and each pair's sentences closest first."""
+                   space: Space | None = None,
+                   claimed: dict[int, ClaimWords] | None = None) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Features of the (claim index, report index) pairs, their scoped cues, and each pair's
+    sentences closest first."""
     space = space or space_for(claims, reports)
     by_claim = space.claims.T.tocsr()  # (words, claims): every sentence meets every claim in one product
     positions = sorted({r for _, r in pairs})
@@ -265,16 +292,24 @@ def feature_matrix(claims: list[str], reports: list[Report], pairs: list[tuple[i
     sentence_sims = (rows @ by_claim).tocsc()
     whole_sims = (space.reports[positions] @ by_claim).tocsc()
     where = {r: k for k, r in enumerate(positions)}
-    claimed = {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
+    claimed = claimed or read_claims(claims, pairs)
     columns = {c: (sentence_sims[:, [c]].toarray().ravel(), whole_sims[:, [c]].toarray().ravel()) for c in claimed}
-    features, orders = [], []
+    features, scoped, orders = [], [], []
     for c, r in pairs:
         sims, cosines = columns[c]
         k = where[r]
-        x, order = pair_features(claimed[c], reports[r].words, sims[starts[k]:starts[k + 1]], float(cosines[k]), closest)
+        x, cues, order = pair_features(claimed[c], reports[r].words, sims[starts[k]:starts[k + 1]], float(cosines[k]),
+                                       closest)
         features.append(x)
+        scoped.append(cues)
         orders.append(order)
-    return np.array(features).reshape(len(pairs), len(FEATURE_NAMES)), orders
+    return (np.array(features).reshape(len(pairs), len(FEATURE_NAMES)),
+            np.array(scoped).reshape(len(pairs), len(SCOPE_NAMES)), orders)
+
+
+def read_claims(claims: list[str], pairs: list[tuple[int, int]]) -> dict[int, ClaimWords]:
+    """The words of each claim the pairs name, read once however many reports it meets."""
+    return {c: ClaimWords.of(claims[c]) for c in sorted({c for c, _ in pairs})}
 
 
 def candidate_pairs(space: Space, min_cosine: float, most: int | None = None) -> list[tuple[int, int]]:
@@ -289,12 +324,16 @@ def candidate_pairs(space: Space, min_cosine: float, most: int | None = None) ->
     return sorted((c, r) for c, near in nearest.items() for _, r in sorted(near)[:most])
 
 
-def evidence(report: Report, order: list[int], stance: str, closest: int) -> str | None:
-    """Among the 2 x `closest` sentences nearest the claim, the first carrying the cue that decides
-    this stance, else the closest one."""
-    cue = {"disagree": ("refute", "negation"), "discuss": ("hedge", "question"), "agree": ("confirm",)}[stance]
+def evidence(report: Report, order: list[int], stance: str, closest: int, claim: ClaimScope) -> str | None:
+    """Among the 2 x `closest` sentences nearest the claim, the first that names the claim's names and
+    carries the cue deciding this stance (for "disagree", a refuting word or a denial of what the claim
+    says: check_cues.denies), else the closest one: a sentence about something else, or a negation of
+    something else, never stands as the reason."""
+    cue = {"disagree": ("refute",), "discuss": ("hedge", "question"), "agree": ("confirm",)}[stance]
+    scopes = report.words.scopes
     for i in order[:closest * 2]:
-        if any(CUES[name].search(report.sentences[i]) for name in cue):
+        if names_it(claim, scopes[i]) and (any(CUES[name].search(report.sentences[i]) for name in cue)
+                                           or (stance == "disagree" and denies(claim, scopes, i))):
             return report.sentences[i]
     return report.sentences[order[0]] if order else None
 
@@ -311,15 +350,15 @@ def check(claims: list[str], reports: list[Report], model: StanceModel | None = 
     pairs = candidate_pairs(space, model.candidate_cosine, config.current().checking.candidates)
     if not pairs:
         return verdicts
-    features = features_of(claims, reports, pairs, space, model.reading)
-    related, probabilities = predict(model, features)
-    for (c, r), p_related, p_stance, order in zip(pairs, related, probabilities, features.orders):
+    claimed = read_claims(claims, pairs)
+    features = features_of(claims, reports, pairs, space, model.reading, claimed)
+    related, stances, sure = decide(model, features)
+    for (c, r), p_related, best, p_stance, order in zip(pairs, related, stances, sure, features.orders):
         if p_related < model.related_threshold:
             continue
-        best = int(np.argmax(p_stance))
         stance = STANCES[best]
-        verdicts[c].append(Verdict(reports[r].key, stance, round(float(p_related * p_stance[best]), 4),
-                                   evidence(reports[r], order, stance, model.reading.closest)))
+        verdicts[c].append(Verdict(reports[r].key, stance, round(float(p_related * p_stance), 4),
+                                   evidence(reports[r], order, stance, model.reading.closest, claimed[c].scope)))
     for row in verdicts:
         row.sort(key=lambda v: (-v.score, v.key))
     return verdicts

@@ -372,11 +372,11 @@ def _bounds(q) -> tuple[float, float]:
 def _overlaps(qa, qb) -> bool:
     (la, ha), (lb, hb) = _bounds(qa), _bounds(qb)
     if qa.value is not None and qb.value is not None and not qa.hedge and not qb.hedge:
-        return _rounds_to(qa.value, qb.value) or _rounds_to(qb.value, qa.value)
+        return rounds_to(qa.value, qb.value) or rounds_to(qb.value, qa.value)
     return la <= hb and lb <= ha
 
 
-def _rounds_to(precise: float, rounded: float) -> bool:
+def rounds_to(precise: float, rounded: float) -> bool:
     """'$11.3 billion' reported as '$11 billion': the same figure rounded to the other's last digit."""
     if precise == rounded:
         return True

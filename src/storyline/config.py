@@ -237,8 +237,7 @@ class Titles:
     match_prefix: int = setting(5, "two words match when their first this many letters do ('resigns', 'resigned')")
     min_initials: int = setting(3, "capitalised words whose initials (this many or more) open the page's address "
                                    "name the site ('Salt Lake Tribune' on sltrib.com)")
-    lead_sentences: int = setting(10, "sentences of the central report's opening a title is taken from when no report "
-                                     "has a headline")
+    lead_sentences: int = setting(10, "opening sentences of the central report a title is taken from if no headline")
     sentence_words: int = setting(6, "a sentence taken as a title has at least this many words")
     prose_share: float = setting(0.6, "share of lower-case words a sentence needs to be prose, not a menu or a byline")
     max_chars: int = setting(110, "a sentence taken as a title is clipped at a word past this many characters")
@@ -310,17 +309,14 @@ class Presenting:
     phase_quotes: int = setting(2, "key quotes shown with each phase of a story")
     phase_figures: int = setting(2, "key figures shown with each phase of a story")
     phases_open: int = setting(2, "phases shown open at the head of a story page; the rest behind 'show more'")
-    list_shown: int = setting(3, "items of each list on a story page (speakers, figures, dates, sources, outlets) "
-                                 "before 'show more'")
+    list_shown: int = setting(3, "items of each list on a story page (speakers, figures, dates ...) before 'more'")
     quotes_per_speaker: int = setting(1, "quotes shown under each speaker on a story page before 'show more'")
     entities_shown: int = setting(12, "names listed on a story page before 'show more'")
     excerpt_chars: int = setting(180, "longer context sentences and dated events on a story page are cut here "
                                       "(whole on the article page a citation opens)")
-    chart_max_bars: int = setting(45, "most bars in the coverage chart; a longer story is counted by week, "
-                                      "month or year")
+    chart_max_bars: int = setting(45, "most bars in the coverage chart; a longer story is counted by week, month, year")
     chart_min_slots: int = setting(4, "a coverage chart of fewer periods draws its bars as narrow as this many would be")
-    chart_outlets: int = setting(6, "outlets with a colour of their own in the coverage chart; the others "
-                                    "are counted together")
+    chart_outlets: int = setting(6, "outlets with a colour of their own in the coverage chart; the others counted together")
     outlier_spread: float = setting(3.0, "a report dated this many spreads (the middle half of the story's dates, "
                                           "or presenting.outlier_min_days if wider) before or after that middle half "
                                           "is an outlier: left out of the coverage chart's span")
@@ -337,8 +333,7 @@ class Presenting:
 class Corrections:
     max_title_chars: int = setting(300, "a story title a reader gives (correct rename) is at most this many characters")
     max_name_chars: int = setting(200, "a correction's author or a quote's speaker is at most this many characters")
-    max_field_chars: int = setting(2000, "any other field of a correction (an id, the kind) is at most this many "
-                                         "characters")
+    max_field_chars: int = setting(2000, "any other field of a correction (an id, the kind) is at most this many chars")
     max_list_items: int = setting(10_000, "a correction names at most this many reports (correct split)")
 
 

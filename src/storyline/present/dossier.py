@@ -111,9 +111,9 @@ def sections(story: Told, esc: Callable[[str], str], cite: Callable[[Sequence[st
     return [
         Section("Summary", [f"{esc(s.text)} {cite(s.article_ids)}" for s in analysis.summary]),
         Section("Phases", [f"{esc(period(p.event.start, p.event.end))}: {esc(p.event.title)} — "
-                           f"{reports(len(p.event.article_ids))}, {esc(', '.join(p.outlets))}"
+                           f"{reports(len(p.event.article_ids))}{esc(', ' + ', '.join(p.outlets)) if p.outlets else ''}"
                            for p in coverage.phases(analysis, story.events, story.sources)]),
-        Section("Coverage", opening + [f"{esc(o.outlet)}: {reports(o.articles)}, first {esc(o.first_published or 'undated')}, "
+        Section("Coverage", opening + [f"{reports(len(story.sources))} {esc(seen.reach())}"] + [f"{esc(o.outlet)}: {reports(o.articles)}, first {esc(o.first_published or 'undated')}, "
                                        f"{esc(', '.join(o.languages))}" for o in seen.outlets]),
         Section("Timeline", [when(t) for t in dated.own]),
         Section(f"Earlier ({len(dated.earlier)})", [when(t) for t in dated.earlier], folded=True),
@@ -152,7 +152,7 @@ def story_markdown(story: Told, level: int = 2) -> str:
         if part.items:
             lines += [f"{'#' * (level + 1 + part.folded)} {part.heading}", "", *(f"- {item}" for item in part.items), ""]
     lines += [f"{'#' * (level + 1)} Sources", ""]
-    lines += [f"{n}. {md(a.title)} — {md(a.outlet or a.source)} ({md(a.published or 'undated')}), {md(a.source)}"
+    lines += [f"{n}. {md(a.title)} — {md(coverage.outlet_of(a) or a.source)} ({md(a.published or 'undated')}), {md(a.source)}"
               for n, a in enumerate(story.sources, 1)]
     return "\n".join(lines) + "\n"
 
@@ -201,7 +201,7 @@ def _story_html(story: Told, own_page: bool) -> str:
     parts.append(f"<h{level + 1}>Sources</h{level + 1}><ol class=sources>")
     for n, a in enumerate(story.sources, 1):
         copy = f" (copy of [{story.number[a.duplicate_of]}])" if a.duplicate_of in story.number else ""
-        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(a.title)} — {escape(a.outlet or a.source)} "
+        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(a.title)} — {escape(coverage.outlet_of(a) or a.source)} "
                      f"({escape(a.published or 'undated')}{' inferred' if a.published_inferred else ''}){copy}</summary>"
                      f"<p class=muted>{escape(a.source)}</p><pre>{escape(a.text)}</pre></details></li>")
     parts.append("</ol></section>")

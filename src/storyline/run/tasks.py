@@ -38,6 +38,7 @@ from ..extract import ArticleFacts, extract_facts
 from ..group import embed
 from ..group.linking import article_terms, tf_vector
 from ..models import Article, Failure, RawDocument
+from ..outlets import outlet_name
 from ..prepare.clean import clean_text, split_title
 from ..prepare.copies import signature
 from ..prepare.language import detect_language
@@ -96,7 +97,7 @@ def _prepare(doc: RawDocument) -> Article | Failure:
     content_hash = hashlib.sha256(body.encode()).hexdigest()
     identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
     title = name_text(title or body.split("\n\n")[0][:120])
-    outlet = optional(doc.outlet)
+    outlet = outlet_name(optional(doc.outlet), doc.url or source)
     return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
                    outlet=name_text(outlet) or None if outlet else None,
                    language=detect_language(body, optional(doc.language)),

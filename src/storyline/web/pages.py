@@ -15,6 +15,7 @@ from ..api import Storyline
 from ..config import current
 from ..models import claim_label
 from ..present import dossier
+from ..present.coverage import outlet_of
 from . import views, workers
 from .api import Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
@@ -34,7 +35,7 @@ def article_link(article_id: str, cited: str) -> str:
 
 
 templates.globals.update(article_link=article_link, claim_label=claim_label, period=dossier.period,
-                         reports=dossier.reports)
+                         reports=dossier.reports, outlet_of=outlet_of)
 
 
 def page(name: str, status_code: int = 200, **context) -> HTMLResponse:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from .. import store
 from ..analysis import corrections
 from ..analysis.corrections import CorrectionError, NothingThere
+from ..analysis.titles import lead_keys
 from ..extract import ArticleFacts
 from ..group import embed
 from ..group.cluster import Group
@@ -43,6 +44,8 @@ def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict)
                                 story_id, value, author, at)
         if kind == "split":
             correction.value["new_story"] = corrections.split_story_id(correction)
+        if kind == "merge":
+            correction.value["title"] = _merged_title(conn, analysis.title, story_id, str(fields["into_story"]))
         with store.transaction(conn):
             store.add_correction(conn, correction)
             if not _applied_in_place(conn, correction, analysis, events):
@@ -58,7 +61,7 @@ def _applied_in_place(conn: Database, correction: Correction, analysis: StoryAna
     story's stored analysis, which is the machine's with the earlier corrections replayed: the new one
     replayed last gives what a re-analysis would, without the seconds a re-analysis of a large story
     costs. A story waiting for analysis (dirty) is left to it, the correction replayed there."""
-    if correction.kind not in corrections.APPLY or correction.story_id in store.dirty_stories(conn):
+    if correction.regroups or correction.story_id in store.dirty_stories(conn):
         return False
     days = {a.id: a.published for a in store.articles(conn, correction.story_id)}
     done = corrections.replay(analysis, events, [correction], days)
@@ -66,6 +69,14 @@ def _applied_in_place(conn: Database, correction: Correction, analysis: StoryAna
         store.set_event(conn, event.id, event.article_ids)
     store.save_analysis(conn, done.analysis, done.events)
     return True
+
+
+def _merged_title(conn: Database, title: str, story_id: str, into_story: str) -> str:
+    """The better of the two stories' titles for the story a merge makes (`corrections.better_title`),
+    judged against the openings of both stories' reports."""
+    into = store.merged_into(conn, into_story) or into_story
+    leads = set().union(*(lead_keys(a.text) for story in (into, story_id) for a in store.articles(conn, story)))
+    return corrections.better_title([store.load_analysis(conn, into)[0].title, title], leads)
 
 
 def undo(conn: Database, correction_id: str, author: str) -> Correction:

@@ -4,6 +4,7 @@ is undone as it was made, and a regrouped story never merges on its own again. T
 API, the CLI and the token-guarded HTTP API."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -218,8 +219,12 @@ def test_the_cli_corrects_lists_and_undoes(web_db, tmp_path):
                            "--by", "desk"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     correction_id = done.stdout.split(":")[0].strip()
-    listed = subprocess.run([*cli, "corrections", story.id, "--db", str(db)], capture_output=True, text=True)
-    assert correction_id in listed.stdout and "desk" in listed.stdout
+    narrow = {**os.environ, "COLUMNS": "80"}
+    listed = subprocess.run([*cli, "corrections", story.id, "--db", str(db)], capture_output=True, text=True, env=narrow)
+    assert correction_id in listed.stdout and "desk" in listed.stdout  # whole, at 80 columns: `undo` takes it
+    shown = subprocess.run([*cli, "show", story.id, "--db", str(db)], capture_output=True, text=True, env=narrow)
+    # the ids a correction names are shown with the story
+    assert quote.id in shown.stdout and story.events[0].id in shown.stdout and correction_id in shown.stdout
     with Storyline(db, read_only=True) as news:
         assert any(q.speaker == "Ana Costa" for q in news.story(story.id).analysis.quotes)
     bad = subprocess.run([*cli, "correct", "speaker", story.id, "q-none", "--remove", "--db", str(db)],

@@ -8,7 +8,7 @@ import json
 from conftest import SEEDS, SHARED, ingest_into
 
 from storyline.outlets import outlet_from_url, outlet_name
-from storyline.present import export
+from storyline.present import dossier, export
 
 
 def _urls() -> list[str]:
@@ -47,7 +47,7 @@ def test_the_seeds_have_no_known_outlet_and_say_so_rather_than_one_unknown_outle
     story = document["stories"][0]
     articles = [a for a in document["articles"] if a["story_id"] == story["id"]]
     assert all(a["outlet"] is None for a in articles)  # the contract's "null when unknown"
-    text = export.to_markdown(conn)
+    text = dossier.to_markdown(conn)
     assert "unknown outlet**" not in text and "First reported by" not in text
     assert f"{len(articles)} reports outlet unknown" in text
     assert "unknown outlet" not in text

@@ -65,3 +65,23 @@ def test_the_story_page_of_the_seeds_counts_no_unknown_outlet_as_one(tmp_path):
                       base_url="http://127.0.0.1").get(f"/stories/{story_id}").text
     assert "from 1 outlet" not in page and "unknown outlet" not in page
     assert "outlet unknown" in page
+
+
+def test_a_made_up_report_title_is_shown_cut_at_a_word(tmp_path):
+    """A seed without a title of its own gets its opening words cut at a length ('... in an expected tel'):
+    the page, its citations' tooltips and the dossier show it cut at the last whole word."""
+    from fastapi.testclient import TestClient
+
+    from storyline.web import Settings, create_app
+
+    conn, _report = ingest_into(tmp_path / "s.db", SEEDS)
+    document = export.to_json_document(conn)
+    cut = [a["title"] for a in document["articles"]
+           if a["text"].startswith(a["title"]) and a["text"][len(a["title"])].isalnum()]
+    assert cut
+    text = dossier.to_markdown(conn)
+    conn.close()
+    page = TestClient(create_app(Settings(str(tmp_path / "s.db"), token=None)),
+                      base_url="http://127.0.0.1").get(f"/stories/{document['stories'][0]['id']}").text
+    for title in cut:
+        assert f"{title}<" not in page and f'{title}"' not in page and f"{title} —" not in text

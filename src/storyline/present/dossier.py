@@ -17,6 +17,7 @@ from html import escape
 
 from .. import store
 from ..analysis.corrections import describe
+from ..analysis.titles import shown_title
 from ..models import Article, Correction, Event, StoryAnalysis, claim_label
 from ..store.backends import Database
 from . import chart, coverage
@@ -159,8 +160,8 @@ def story_markdown(story: Told, level: int = 2) -> str:
         if part.items:
             lines += [f"{'#' * (level + 1 + part.folded)} {part.heading}", "", *(f"- {item}" for item in part.items), ""]
     lines += [f"{'#' * (level + 1)} Sources", ""]
-    lines += [f"{n}. {md(a.title)} — {md(coverage.outlet_of(a) or a.source)} ({md(a.published or 'undated')}), {md(a.source)}"
-              f" ({md(a.id)})"
+    lines += [f"{n}. {md(shown_title(a))} — {md(coverage.outlet_of(a) or a.source)} "
+              f"({md(a.published or 'undated')}), {md(a.source)} ({md(a.id)})"
               for n, a in enumerate(story.sources, 1)]
     return "\n".join(lines) + "\n"
 
@@ -209,7 +210,8 @@ def _story_html(story: Told, own_page: bool) -> str:
     parts.append(f"<h{level + 1}>Sources</h{level + 1}><ol class=sources>")
     for n, a in enumerate(story.sources, 1):
         copy = f" (copy of [{story.number[a.duplicate_of]}])" if a.duplicate_of in story.number else ""
-        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(a.title)} — {escape(coverage.outlet_of(a) or a.source)} "
+        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(shown_title(a))} — "
+                     f"{escape(coverage.outlet_of(a) or a.source)} "
                      f"({escape(a.published or 'undated')}{' inferred' if a.published_inferred else ''}){copy}</summary>"
                      f"<p class=muted>{escape(a.source)}</p><pre>{escape(a.text)}</pre></details></li>")
     parts.append("</ol></section>")

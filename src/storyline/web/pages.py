@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..analysis.titles import shown_title
 from ..api import Storyline
 from ..config import current
 from ..models import claim_label
@@ -35,7 +36,8 @@ def article_link(article_id: str, cited: str) -> str:
 
 
 templates.globals.update(article_link=article_link, claim_label=claim_label, period=dossier.period,
-                         reports=dossier.reports, outlet_of=outlet_of)
+                         reports=dossier.reports, outlet_of=outlet_of,
+                         shown_title=shown_title)
 
 
 def page(name: str, status_code: int = 200, **context) -> HTMLResponse:

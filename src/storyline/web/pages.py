@@ -91,18 +91,18 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 async def check_page(request: Request, claim: str = Query("", description="the claim, as a sentence")) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence; the claim
     stays in its box to be edited and checked again. An empty or over-long claim is answered on the page,
-    above the box to put it right (a form asking again, not an error page)."""
+    above the box to put it right (a form asking again, not an error page), with the status 400 the API gives it."""
     shown = " ".join(claim.split())
     limit = request.app.state.settings.pipeline.checking.claim_chars
     if not shown or len(claim) > limit:
         problem = "Write the claim to check, as a sentence." if not shown else \
             f"A claim is at most {limit:,} characters; this one has {len(claim):,}."
-        return page("check.html", claim=claim[:limit], reports=None, problem=problem, limit=limit,
+        return page("check.html", 400, claim=claim[:limit], reports=None, problem=problem, limit=limit,
                     title="Check a claim")
     try:
         result = await workers.check_claim(request.app.state.settings, claim)
     except ValueError as exc:
-        return page("check.html", claim=claim, reports=None, problem=str(exc), limit=limit, title="Check a claim")
+        return page("check.html", 400, claim=claim, reports=None, problem=str(exc), limit=limit, title="Check a claim")
     order = {"disagree": 0, "agree": 1, "discuss": 2}
     reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
     return page("check.html", claim=claim, reports=reports, problem=None, limit=limit, title=f"Check: {shown}")

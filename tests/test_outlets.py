@@ -7,8 +7,8 @@ import json
 
 from conftest import SEEDS, SHARED, ingest_into
 
-from storyline.outlets import outlet_from_url, outlet_name
 from storyline.present import dossier, export
+from storyline.read.outlets import outlet_from_url, outlet_name
 
 
 def _urls() -> list[str]:

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from ..config import current
 from ..models import Article, Claim, Event, Quote, StoryAnalysis, TimelineEntry
-from ..outlets import outlet_name
+from ..read.outlets import outlet_name
 
 UNKNOWN_OUTLET = "outlet unknown"  # the chart's name for reports of no known outlet: a series, not an outlet
 OUTLYING_FIRST = "a date far outside the story's other reports: doubtful"

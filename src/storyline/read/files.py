@@ -25,9 +25,9 @@ from pathlib import Path
 from ..config import current
 from ..dates import parse_date_string
 from ..models import Failure, RawDocument
-from ..outlets import outlet_from_url
 from ..text import safe_text
 from .guard import FailureLog, guarded, path_text
+from .outlets import outlet_from_url
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}

@@ -38,7 +38,6 @@ from ..extract import ArticleFacts, extract_facts
 from ..group import embed
 from ..group.linking import article_terms, tf_vector
 from ..models import Article, Failure, RawDocument
-from ..outlets import outlet_name
 from ..prepare.clean import clean_text, split_title
 from ..prepare.copies import signature
 from ..prepare.language import detect_language
@@ -46,6 +45,7 @@ from ..prepare.parse import parse_many, pipeline_for
 from ..processes import forked_children_die_with_parent
 from ..read.files import read_path
 from ..read.guard import FailureLog, guarded, optional, path_text
+from ..read.outlets import outlet_name
 from ..read.pagekind import not_an_article
 from ..text import name_text, safe_text
 

@@ -88,16 +88,19 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 
 
 @router.get("/check", response_class=HTMLResponse)
-async def check_page(request: Request, claim: str = Query("", description="the claim, as a sentence")) -> HTMLResponse:
+async def check_page(request: Request, claim: str = Query(
+        "", description="the claim, as a sentence; none opens the page asking for one",
+        json_schema_extra={"maxLength": current().checking.claim_chars})) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence; the claim
     stays in its box to be edited and checked again. An empty or over-long claim is answered on the page,
-    above the box to put it right (a form asking again, not an error page), with the status 400 the API gives it."""
+    above the box to put it right (a form asking again, not an error page); an over-long one with the status
+    400 the API gives it, an empty one as the page that asks for a claim."""
     shown = " ".join(claim.split())
     limit = request.app.state.settings.pipeline.checking.claim_chars
     if not shown or len(claim) > limit:
         problem = "Write the claim to check, as a sentence." if not shown else \
             f"A claim is at most {limit:,} characters; this one has {len(claim):,}."
-        return page("check.html", 400, claim=claim[:limit], reports=None, problem=problem, limit=limit,
+        return page("check.html", 400 if shown else 200, claim=claim[:limit], reports=None, problem=problem, limit=limit,
                     title="Check a claim")
     try:
         result = await workers.check_claim(request.app.state.settings, claim)

@@ -4,6 +4,7 @@ is undone as it was made, and a regrouped story never merges on its own again. T
 API, the CLI and the token-guarded HTTP API."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from conftest import SEEDS, SHARED
 from fastapi.testclient import TestClient
 
 from storyline import Storyline, store
-from storyline.analysis.corrections import CorrectionError, NothingThere
+from storyline.analysis.corrections import CorrectionError, NothingThere, better_title
+from storyline.analysis.titles import is_headline, lead_keys
 from storyline.group.cluster import CorpusStats, GroupIndex
 from storyline.group.linking import Profile, shipped_models
 from storyline.web import Settings, create_app
@@ -99,6 +101,19 @@ def test_every_kind_of_correction_holds_after_more_reports_and_a_full_reanalysis
     gone, into = made["merge"].value["from_story"], made["merge"].value["into_story"]
     assert store.merged_into(news.db, gone) == into
     assert {_story_of(news, a) for a in made["merge"].value["article_ids"]} == {into}
+    # the merged story keeps the better of the two titles; the split story is dated as its reports are
+    assert news.story(into).title == made["merge"].value["title"]
+    new = news.story(split["new_story"])
+    assert new.events and all(e.start for e in new.events if any(a.published for a in new.articles
+                                                                   if a.id in e.article_ids))
+
+
+def test_a_merge_keeps_the_title_that_reads_as_a_headline():
+    leads = set().union(*(lead_keys(r["text"]) for r in GVC[:5]))
+    headline = next(r["title"] for r in GVC[:5] if r.get("title") and is_headline(r["title"], "", leads))
+    assert better_title(["Local News", headline], leads) == headline  # a section's name loses
+    assert better_title([headline, "Local News"], leads) == headline
+    assert better_title(["Local News", "Home"], leads) == "Local News"  # neither: the story merged into keeps its own
 
 
 def test_corrections_are_shown_with_the_story_and_say_that_they_apply(corrected):
@@ -107,6 +122,11 @@ def test_corrections_are_shown_with_the_story_and_say_that_they_apply(corrected)
     shown = client.get(f"/api/stories/{machine['war']}/corrections").json()["items"]
     assert [c["kind"] for c in shown] == ["apart", "rename", "speaker", "speaker", "dispute", "event"]
     assert all(c["applies"] and c["author"] in ("ana", "bo") and c["at"] for c in shown)
+    for regrouped in ("split", "move"):  # applies both on the story the reports left and on the one they joined
+        for story_id in (made[regrouped].story_id, made[regrouped].value.get("new_story")
+                         or made[regrouped].value["to_story"]):
+            items = client.get(f"/api/stories/{story_id}/corrections").json()["items"]
+            assert [c["applies"] for c in items if c["id"] == made[regrouped].id] == [True]
     page = client.get(f"/stories/{machine['war']}").text
     assert "renamed by ana" in page and "speaker set by ana" in page and "speaker removed by bo" in page
     assert "Corrections by readers" in page and made["dispute"].id in page
@@ -143,6 +163,9 @@ def test_undo_puts_back_what_the_machine_said_and_keeps_the_record(corrected, tm
         assert any(r.type == kind and _texts(war.analysis, r) == texts for r in war.analysis.relations)
         assert _story_of(other, made["split"].value["article_ids"][0]) == made["split"].story_id
         assert made["split"].value["new_story"] not in store.story_ids(other.db)
+        # nothing of a story gone is left behind: no entity of it in the listings, its page a 404
+        live = set(store.story_ids(other.db))
+        assert {r[0] for r in other.db.execute("SELECT DISTINCT story_id FROM entities")} <= live
         assert _story_of(other, made["move"].value["article_id"]) == made["move"].story_id
         assert store.merged_into(other.db, made["merge"].story_id) is None
         assert {_story_of(other, a) for a in made["merge"].value["article_ids"]} == {made["merge"].story_id}
@@ -196,8 +219,12 @@ def test_the_cli_corrects_lists_and_undoes(web_db, tmp_path):
                            "--by", "desk"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     correction_id = done.stdout.split(":")[0].strip()
-    listed = subprocess.run([*cli, "corrections", story.id, "--db", str(db)], capture_output=True, text=True)
-    assert correction_id in listed.stdout and "desk" in listed.stdout
+    narrow = {**os.environ, "COLUMNS": "80"}
+    listed = subprocess.run([*cli, "corrections", story.id, "--db", str(db)], capture_output=True, text=True, env=narrow)
+    assert correction_id in listed.stdout and "desk" in listed.stdout  # whole, at 80 columns: `undo` takes it
+    shown = subprocess.run([*cli, "show", story.id, "--db", str(db)], capture_output=True, text=True, env=narrow)
+    # the ids a correction names are shown with the story
+    assert quote.id in shown.stdout and story.events[0].id in shown.stdout and correction_id in shown.stdout
     with Storyline(db, read_only=True) as news:
         assert any(q.speaker == "Ana Costa" for q in news.story(story.id).analysis.quotes)
     bad = subprocess.run([*cli, "correct", "speaker", story.id, "q-none", "--remove", "--db", str(db)],

@@ -41,7 +41,9 @@ EVENTS = [Event("e5", "s1", "Later", "2024-03-04", "2024-03-04", ["a3", "a5"]),
 
 def test_outlets_come_in_the_order_they_first_reported_and_the_first_says_how_sure_it_is():
     seen = coverage.coverage(ANALYSIS, ARTICLES)
-    assert [o.outlet for o in seen.outlets] == ["daily.example", "wire.example", coverage.UNKNOWN_OUTLET]
+    # the report of no known outlet is counted apart, not as an outlet of its own
+    assert [o.outlet for o in seen.outlets] == ["daily.example", "wire.example"] and seen.unknown_outlet == 1
+    assert seen.reach() == "from 2 outlets, 1 of unknown outlet"
     daily = seen.outlets[0]
     assert (daily.articles, daily.first_published, daily.first_article_id) == (2, "2024-03-01", "a2")
     assert daily.languages == ["en", "fr"]
@@ -59,7 +61,7 @@ def test_outlets_first_on_the_same_day_are_named_beside_the_first():
 def test_each_statement_names_the_outlets_that_carry_it_and_those_that_do_not_fewest_first():
     carried = {c.statement_id: c for c in coverage.carriage(ANALYSIS, ARTICLES)}
     assert carried["q2"].carried_by == ["wire.example"]
-    assert carried["q2"].not_carried_by == ["daily.example", coverage.UNKNOWN_OUTLET]
+    assert carried["q2"].not_carried_by == ["daily.example"]
     assert carried["q1"].not_carried_by == []
     order = [c.statement_id for c in coverage.carriage(ANALYSIS, ARTICLES)]
     assert order.index("q2") < order.index("q1")

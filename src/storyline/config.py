@@ -327,6 +327,8 @@ class Presenting:
                                     "ignored (each word costs the full-text index a pass)")
     snippet_matches: int = setting(2000, "matches of the query's words in one article that its snippet is "
                                          "chosen from (the first ones)")
+    id_column_chars: int = setting(14, "the width an id column of a CLI table keeps however narrow the terminal "
+                                       "(ids are 13 characters): the other columns wrap instead")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .. import config
 from ..models import CORRECTION_KINDS as KINDS
 from ..models import Correction, Entity, Event, Quote, Relation, StoryAnalysis
 from ..text import id_text, lone_surrogate, typed_text
+from .titles import is_headline
 
 
 class CorrectionError(ValueError):
@@ -259,9 +260,18 @@ def replay(analysis: StoryAnalysis, events: list[Event], corrections: list[Corre
     """
     done = Replayed(analysis, events)
     for correction in corrections:
-        if correction.active and not correction.regroups:
+        if correction.active and correction.kind in APPLY:
             APPLY[correction.kind](done, correction, days)
+        elif correction.active and correction.kind == "merge" and correction.value.get("title"):
+            _rename(done, correction, days)  # the better of the two stories' titles (see `better_title`)
     return done
+
+
+def better_title(titles: list[str], leads: set[str]) -> str:
+    """The title a merged story keeps: the first of `titles` (the story merged into first) that reads
+    as a headline of the merged reports (`titles.is_headline` against their openings), so a site's
+    name ('Wired News') never wins over a headline; the first when none does."""
+    return next((t for t in titles if is_headline(t, "", leads)), titles[0])
 
 
 def applies(correction: Correction, analysis: StoryAnalysis, events: list[Event], article_ids: list[str]) -> bool:
@@ -280,7 +290,10 @@ def applies(correction: Correction, analysis: StoryAnalysis, events: list[Event]
         return any(v["article_id"] in e.article_ids and v["anchor"] in e.article_ids for e in events)
     if correction.kind == "apart":
         return any(e.aliases == [v["name"]] for e in analysis.entities)
-    return set(moved_reports(correction)) <= set(article_ids)
+    moved, held = set(moved_reports(correction)), set(article_ids)
+    if correction.kind in ("move", "split") and analysis.story_id != destination(correction):
+        return not moved & held  # seen from the story they left: applies while they stay gone
+    return moved <= held
 
 
 def _rename(done: Replayed, correction: Correction, _days) -> None:

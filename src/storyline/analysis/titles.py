@@ -190,3 +190,9 @@ def clip(text: str, limit: int) -> str:
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return cut + CLIPPED
 
+
+
+def shown_title(article: Article) -> str:
+    """A report's title as a page lists it: one made up from its opening words loses the word the cut
+    split ('... in an expected tel' → '... in an expected…'); a page's own title as it is."""
+    return _whole_words(article) if _made_up(article) else article.title

@@ -20,6 +20,7 @@ from ..present import dossier
 from ..read.guard import path_text, shown
 from .shell import (
     DbOption,
+    add_columns,
     add_row,
     app,
     console,
@@ -116,8 +117,7 @@ def stories(ctx: typer.Context, db: str | None = DbOption,
     """List stories, newest first: id, title, articles, outlets, date range; with --query, the passage that matched."""
     rows = open_session(ctx, db, read_only=True).stories(query, since, until, outlet, entity, language, limit)
     table = Table(title="stories")
-    for column in ("id", "title", "articles", "outlets", "dates", *(("matched",) if query else ())):
-        table.add_column(column)
+    add_columns(table, "id", "title", "articles", "outlets", "dates", *(("matched",) if query else ()))
     for row in rows:
         dates = f"{row.first} – {row.last}" if row.first else "undated"
         cells = [row.id, row.title, str(row.articles), str(len(row.outlets)), dates]
@@ -181,8 +181,7 @@ def search(ctx: typer.Context, query: str, db: str | None = DbOption,
     """Full-text search over article titles and text; shows each hit's story."""
     session = open_session(ctx, db, read_only=True)
     table = Table(title=Text(f"articles matching {query!r}"))
-    for column in ("article", "story", "published", "title"):
-        table.add_column(column)
+    add_columns(table, "article", "story", "published", "title")
     for article in session.search(query, limit):
         add_row(table, article.id, article.story_id or "", article.published or "", article.title)
     console.print(table)

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..analysis.corrections import CorrectionError, describe
 from ..read.guard import shown
-from .shell import ByOption, DbOption, add_row, app, console, failing_store, open_session, reads_store, tell
+from .shell import ByOption, DbOption, add_columns, add_row, app, console, failing_store, open_session, reads_store, tell
 
 correct_app = typer.Typer(help="Correct the machine: kept across re-analysis and re-ingest, shown with the story, "
                                "undoable (`storyline undo ID`).", no_args_is_help=True)
@@ -95,8 +95,7 @@ def corrections_command(ctx: typer.Context, story_id: str | None = typer.Argumen
                         db: str | None = DbOption) -> None:
     """Corrections in the order made: id, who, when, what, and whether undone."""
     table = Table(title="corrections")
-    for column in ("id", "story", "by", "at", "what", "undone"):
-        table.add_column(column)
+    add_columns(table, "id", "story", "by", "at", "what", "undone")
     for item in open_session(ctx, db, read_only=True).corrections(story_id):
         undone = f"{item.undone_at} by {item.undone_by}" if item.undone_at else ""
         add_row(table, item.id, item.story_id, item.author, item.at, describe(item), undone)

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from .. import config, logs
 from ..api import StoreError, Storyline, dask_pool, store_errors
+from ..config import current
 from ..read.guard import shown
 
 app = typer.Typer(help="Turn raw news reports into cited stories.", no_args_is_help=True, add_completion=False)
@@ -103,6 +104,19 @@ def print_report(ctx: typer.Context, report, session: Storyline) -> None:
 def failure_line(failure) -> Text:
     """`failed SOURCE: REASON` as written: no markup read in a file name, control characters as \\xNN."""
     return Text("failed", "red") + Text(shown(f" {failure.source}: {failure.reason}"))
+
+
+ID_COLUMNS = {"id", "story", "article"}
+
+
+def add_columns(table: Table, *names: str) -> None:
+    """The table's columns; an id column (one `undo` or `show` takes) is never cut nor wrapped to fit the
+    terminal: the other columns wrap instead, since an id cut at 80 columns can be neither read nor pasted."""
+    for name in names:
+        if name in ID_COLUMNS:
+            table.add_column(name, no_wrap=True, min_width=current().presenting.id_column_chars, overflow="fold")
+        else:
+            table.add_column(name)
 
 
 def add_row(table: Table, *cells: str) -> None:

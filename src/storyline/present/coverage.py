@@ -16,8 +16,9 @@ from datetime import date, timedelta
 
 from ..config import current
 from ..models import Article, Claim, Event, Quote, StoryAnalysis, TimelineEntry
+from ..read.outlets import outlet_name
 
-UNKNOWN_OUTLET = "unknown outlet"
+UNKNOWN_OUTLET = "outlet unknown"  # the chart's name for reports of no known outlet: a series, not an outlet
 OUTLYING_FIRST = "a date far outside the story's other reports: doubtful"
 
 
@@ -62,6 +63,17 @@ class Coverage:
     languages: dict[str, int]
     undated: int
     carriage: list[Carriage]
+    unknown_outlet: int = 0  # reports whose outlet nobody knows: not one outlet, and never "first"
+
+    def reach(self) -> str:
+        """How many outlets the reports come from, as a reader reads it: reports of no known outlet are
+        said to be so, not counted as one more outlet ("from 2 outlets, 3 of unknown outlet")."""
+        known = len(self.outlets)
+        named = f"from {known} outlet{'s' if known != 1 else ''}" if known else ""
+        if not self.unknown_outlet:
+            return named
+        unknown = f"{self.unknown_outlet} of unknown outlet" if known else "outlet unknown"
+        return f"{named}, {unknown}" if named else unknown
 
 
 @dataclass
@@ -72,8 +84,10 @@ class TimelineParts:
     earlier: list[TimelineEntry]  # wholly before that: background the reports recall ('the 2004 tsunami')
 
 
-def outlet_of(article: Article) -> str:
-    return article.outlet or UNKNOWN_OUTLET
+def outlet_of(article: Article) -> str | None:
+    """The report's outlet (see `outlets.outlet_name`), None when neither metadata nor address names one:
+    reports of unknown outlets are counted apart, never lumped into one outlet of their own."""
+    return outlet_name(article.outlet, article.source)
 
 
 def _day(article: Article) -> str | None:
@@ -90,8 +104,13 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
     and nobody can be said to be first then.
     """
     by_outlet: dict[str, list[Article]] = defaultdict(list)
+    unknown = 0
     for article in articles:
-        by_outlet[outlet_of(article)].append(article)
+        name = outlet_of(article)
+        if name is None:
+            unknown += 1
+        else:
+            by_outlet[name].append(article)
     outlets = [_outlet_coverage(name, items) for name, items in by_outlet.items()]
     outlets.sort(key=lambda o: (o.first_published is None, o.first_published or "", o.outlet))
     dated = [(o, o.first_published) for o in outlets if o.first_published]
@@ -102,7 +121,7 @@ def coverage(analysis: StoryAnalysis, articles: list[Article]) -> Coverage:
                     first_outlying=first is not None and first.first_article_id in outlying(articles),
                     languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
                     undated=sum(1 for a in articles if not a.published),
-                    carriage=carriage(analysis, articles))
+                    carriage=carriage(analysis, articles), unknown_outlet=unknown)
 
 
 def _outlet_coverage(name: str, items: list[Article]) -> OutletCoverage:
@@ -118,7 +137,7 @@ def carriage(analysis: StoryAnalysis, articles: list[Article]) -> list[Carriage]
     Only a story covered by more than one outlet has blindspots; the statements carried by the fewest
     outlets come first, since those are what a reader of one outlet is most likely to have missed.
     """
-    outlet_by_article = {a.id: outlet_of(a) for a in articles}
+    outlet_by_article = {a.id: name for a in articles if (name := outlet_of(a))}
     everyone = sorted(set(outlet_by_article.values()))
     if len(everyone) < 2:
         return []
@@ -136,7 +155,7 @@ def phases(analysis: StoryAnalysis, events: list[Event], articles: list[Article]
     """The story's events in date order (undated last), each with its outlets and the quotes and
     figures its reports carry that most outlets repeat (a direct quote before a reported one)."""
     settings = current().presenting
-    outlet_by_article = {a.id: outlet_of(a) for a in articles}
+    outlet_by_article = {a.id: name for a in articles if (name := outlet_of(a))}
     ordered = sorted(events, key=lambda e: (e.start is None, e.start or "", e.end or "", e.id))
     found = []
     for event in ordered:
@@ -195,8 +214,8 @@ def reports_over_time(articles: list[Article]) -> list[DayCount]:
     for article in shown:
         when = _parsed(_day(article))
         if when is not None:
-            tally = counts[bisect_right(starts, when) - 1].by_outlet
-            tally[outlet_of(article)] = tally.get(outlet_of(article), 0) + 1
+            tally, name = counts[bisect_right(starts, when) - 1].by_outlet, outlet_of(article) or UNKNOWN_OUTLET
+            tally[name] = tally.get(name, 0) + 1
     return counts
 
 

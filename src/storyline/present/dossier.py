@@ -17,6 +17,7 @@ from html import escape
 
 from .. import store
 from ..analysis.corrections import describe
+from ..analysis.titles import shown_title
 from ..models import Article, Correction, Event, StoryAnalysis, claim_label
 from ..store.backends import Database
 from . import chart, coverage
@@ -97,9 +98,13 @@ class Section:
     folded: bool = False
 
 
-def sections(story: Told, esc: Callable[[str], str], cite: Callable[[Sequence[str]], str]) -> list[Section]:
-    """What a dossier says of a story, in the page's order, each text escaped by `esc`, each citation by `cite`."""
+def sections(story: Told, esc: Callable[[str], str], cite: Callable[[Sequence[str]], str],
+             ids: bool = False) -> list[Section]:
+    """What a dossier says of a story, in the page's order, each text escaped by `esc`, each citation by `cite`;
+    with `ids`, each event, quote, figure, dispute and correction followed by the id a correction names it by
+    (`storyline show`, where the reader who corrects reads them)."""
     analysis, seen = story.analysis, coverage.coverage(story.analysis, story.sources)
+    tag = (lambda *named: f" ({esc(' ⟷ '.join(named))})") if ids else (lambda *named: "")
     dated = coverage.timeline_parts(analysis.timeline, story.sources)
     when = lambda t: f"{esc(t.date)}{' (expected)' if t.expected else ''}: {esc(t.text)} {cite(t.article_ids)}"  # noqa: E731
     first = seen.first
@@ -111,25 +116,28 @@ def sections(story: Told, esc: Callable[[str], str], cite: Callable[[Sequence[st
     return [
         Section("Summary", [f"{esc(s.text)} {cite(s.article_ids)}" for s in analysis.summary]),
         Section("Phases", [f"{esc(period(p.event.start, p.event.end))}: {esc(p.event.title)} — "
-                           f"{reports(len(p.event.article_ids))}, {esc(', '.join(p.outlets))}"
+                           f"{reports(len(p.event.article_ids))}{esc(', ' + ', '.join(p.outlets)) if p.outlets else ''}"
+                           f"{tag(p.event.id)}"
                            for p in coverage.phases(analysis, story.events, story.sources)]),
-        Section("Coverage", opening + [f"{esc(o.outlet)}: {reports(o.articles)}, first {esc(o.first_published or 'undated')}, "
-                                       f"{esc(', '.join(o.languages))}" for o in seen.outlets]),
+        Section("Coverage", [*opening, f"{reports(len(story.sources))} {esc(seen.reach())}"]
+                + [f"{esc(o.outlet)}: {reports(o.articles)}, first {esc(o.first_published or 'undated')}, "
+                   f"{esc(', '.join(o.languages))}" for o in seen.outlets]),
         Section("Timeline", [when(t) for t in dated.own]),
         Section(f"Earlier ({len(dated.earlier)})", [when(t) for t in dated.earlier], folded=True),
         Section("Disputed", [f"{esc(statement_text(analysis, r.a))} ⟷ {esc(statement_text(analysis, r.b))} "
-                             f"({esc(r.type)}: {esc(r.why)})" for r in analysis.relations if r.type != "agrees"]),
+                             f"({esc(r.type)}: {esc(r.why)}){tag(r.a, r.b)}" for r in analysis.relations if r.type != "agrees"]),
         Section("Agreed", [f"{esc(statement_text(analysis, r.a))} ⟷ {esc(statement_text(analysis, r.b))} ({esc(r.why)})"
+                           f"{tag(r.a, r.b)}"
                            for r in analysis.relations if r.type == "agrees"]),
         Section("Who said what", [f"{esc(q.speaker or 'unattributed')} ({q.kind}{', ' + esc(q.said_on) if q.said_on else ''}): "
-                                  f"“{esc(q.variants[0].text)}” {cite([v.article_id for v in q.variants])}"
+                                  f"“{esc(q.variants[0].text)}” {cite([v.article_id for v in q.variants])}{tag(q.id)}"
                                   for q in sorted(analysis.quotes, key=lambda q: (q.speaker is None, q.speaker or ""))]),
-        Section("Figures", [f"{esc(claim_label(c))} — {esc(c.source or 'unattributed')} {cite(c.article_ids)}"
+        Section("Figures", [f"{esc(claim_label(c))} — {esc(c.source or 'unattributed')} {cite(c.article_ids)}{tag(c.id)}"
                             for c in analysis.claims if c.quantity is not None]),
         Section("Carried by some outlets only", [f"{esc(statement_text(analysis, c.statement_id))} — in "
                                                  f"{esc(', '.join(c.carried_by))}; not in {esc(', '.join(c.not_carried_by))}"
                                                  for c in seen.carriage if c.not_carried_by]),
-        Section("Corrections by readers", [esc(correction_line(c)) for c in story.corrections]),
+        Section("Corrections by readers", [esc(correction_line(c)) + tag(c.id) for c in story.corrections]),
     ]
 
 
@@ -148,11 +156,12 @@ def story_markdown(story: Told, level: int = 2) -> str:
     cite = lambda ids: " ".join(f"\\[{n}\\]" for n in story.numbers(ids))  # noqa: E731
     lines = [f"{'#' * level} {md(story.analysis.title)}", "",
              f"{reports(len(story.sources))}, {md(period(*story.span))}", ""]
-    for part in sections(story, md, cite):
+    for part in sections(story, md, cite, ids=True):
         if part.items:
             lines += [f"{'#' * (level + 1 + part.folded)} {part.heading}", "", *(f"- {item}" for item in part.items), ""]
     lines += [f"{'#' * (level + 1)} Sources", ""]
-    lines += [f"{n}. {md(a.title)} — {md(a.outlet or a.source)} ({md(a.published or 'undated')}), {md(a.source)}"
+    lines += [f"{n}. {md(shown_title(a))} — {md(coverage.outlet_of(a) or a.source)} "
+              f"({md(a.published or 'undated')}), {md(a.source)} ({md(a.id)})"
               for n, a in enumerate(story.sources, 1)]
     return "\n".join(lines) + "\n"
 
@@ -201,7 +210,8 @@ def _story_html(story: Told, own_page: bool) -> str:
     parts.append(f"<h{level + 1}>Sources</h{level + 1}><ol class=sources>")
     for n, a in enumerate(story.sources, 1):
         copy = f" (copy of [{story.number[a.duplicate_of]}])" if a.duplicate_of in story.number else ""
-        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(a.title)} — {escape(a.outlet or a.source)} "
+        parts.append(f"<li id='{anchor}-{n}'><details><summary>{escape(shown_title(a))} — "
+                     f"{escape(coverage.outlet_of(a) or a.source)} "
                      f"({escape(a.published or 'undated')}{' inferred' if a.published_inferred else ''}){copy}</summary>"
                      f"<p class=muted>{escape(a.source)}</p><pre>{escape(a.text)}</pre></details></li>")
     parts.append("</ol></section>")

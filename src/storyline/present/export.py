@@ -48,7 +48,7 @@ def to_json_document(conn: Database, story_id: str | None = None) -> dict:
                       "quotes": [], "claims": [], "relations": [], "timeline": []}
     for a in articles:
         document["articles"].append({
-            "id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet, "language": a.language,
+            "id": a.id, "source": a.source, "title": a.title, "outlet": coverage.outlet_of(a), "language": a.language,
             "published": a.published, "published_inferred": a.published_inferred, "text": a.text,
             "event_id": a.event_id, "story_id": a.story_id, "duplicate_of": a.duplicate_of,
             "times": [asdict(t) for t in article_times(_with_headline(a), a.published, a.language)]})
@@ -107,6 +107,7 @@ def coverage_json(analysis: StoryAnalysis, events: list[Event], articles: list[A
                                    "outlying": seen.first_outlying, "same_day": seen.same_day}
                 if first else None,
                 "languages": seen.languages, "undated_articles": seen.undated,
+                "unknown_outlet_articles": seen.unknown_outlet,
                 "statements": [asdict(c) for c in seen.carriage]},
             "phases": [{"event_id": p.event.id, "start": p.event.start, "end": p.event.end, "outlets": p.outlets,
                         "quote_ids": [q.id for q in p.quotes], "claim_ids": [c.id for c in p.claims]}

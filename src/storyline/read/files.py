@@ -21,13 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 from ..config import current
 from ..dates import parse_date_string
 from ..models import Failure, RawDocument
 from ..text import safe_text
 from .guard import FailureLog, guarded, path_text
+from .outlets import outlet_from_url
 
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -193,7 +193,7 @@ def document_from_text(source: str, text: str) -> RawDocument | Failure:
         return Failure(source, "no text after the metadata lines")
     url = _field(meta, "url")
     return RawDocument(source=url or source, text=body, title=_field(meta, "title"), url=url,
-                       outlet=_field(meta, "outlet") or _outlet_of(url),
+                       outlet=_field(meta, "outlet") or outlet_from_url(url),
                        published=parse_date_string(_field(meta, "published")), language=_field(meta, "language"),
                        origin=source)
 
@@ -232,7 +232,7 @@ def document_from_html(source: str, html: str, url: str | None = None) -> RawDoc
     page_url = _field(found, "url")
     return RawDocument(source=page_url or source, text=safe_text((doc.text or "").replace("\n", "\n\n")),
                        title=_field(found, "title"), url=page_url,
-                       outlet=_field(found, "outlet") or _outlet_of(page_url),
+                       outlet=_field(found, "outlet") or outlet_from_url(page_url),
                        published=parse_date_string(doc.date), language=_field(found, "language"), origin=source)
 
 
@@ -381,7 +381,7 @@ def document_from_record(where: str, item: object) -> RawDocument | Failure:
     text = _field(item, "text")
     html = _field(item, "html")
     if text:
-        doc: RawDocument | Failure = RawDocument(source=url or where, text=text, url=url, outlet=_outlet_of(url),
+        doc: RawDocument | Failure = RawDocument(source=url or where, text=text, url=url, outlet=outlet_from_url(url),
                                                  origin=where)
     elif html:
         doc = document_from_html(where, html, url)
@@ -407,17 +407,6 @@ def _field(record: dict, key: str) -> str | None:
     if cap is not None and len(value) > cap:
         return None
     return safe_text(value).strip() or None  # a value of control characters alone is no value
-
-
-def _outlet_of(url: str | None) -> str | None:
-    """The host of a url, without "www."; None for no url or a malformed one ("http://[::1")."""
-    if not url:
-        return None
-    try:
-        host = urlparse(url).netloc.lower()
-    except ValueError:
-        return None
-    return host[4:] if host.startswith("www.") else host or None
 
 
 def _fail(source: str, reason: str) -> ReadResult:

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from .. import store
 from ..analysis import corrections
 from ..analysis.corrections import CorrectionError, NothingThere
+from ..analysis.titles import lead_keys
 from ..extract import ArticleFacts
 from ..group import embed
 from ..group.cluster import Group
 from ..group.linking import Profile, article_profile
-from ..models import Correction, Failure
+from ..models import Correction, Event, Failure, StoryAnalysis
 from ..store.backends import Database
 from ..store.corrections import report_stories
 from .stories import analyse_dirty
@@ -20,6 +21,9 @@ from .stories import analyse_dirty
 
 def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict) -> Correction:
     """Record a reader's correction, regroup the reports it moves, and re-analyse what it touches.
+
+    The stories a correction touches (one to three) are analysed in this process: the worker pool
+    would first load every model (seconds) for work that needs none of them.
 
     The record and the regrouping are one transaction; the re-analysis follows (a kill in between
     leaves the stories dirty, and the next run analyses them with the correction replayed).
@@ -40,13 +44,39 @@ def correct(conn: Database, kind: str, story_id: str, author: str, fields: dict)
                                 story_id, value, author, at)
         if kind == "split":
             correction.value["new_story"] = corrections.split_story_id(correction)
+        if kind == "merge":
+            correction.value["title"] = _merged_title(conn, analysis.title, story_id, str(fields["into_story"]))
         with store.transaction(conn):
             store.add_correction(conn, correction)
-            touched = _regroup(conn, correction, undo=False)
-            store.mark_dirty(conn, touched | {store.merged_into(conn, story_id) or story_id})
+            if not _applied_in_place(conn, correction, analysis, events):
+                touched = _regroup(conn, correction, undo=False)
+                store.mark_dirty(conn, touched | {store.merged_into(conn, story_id) or story_id})
             store.bump_ingest_generation(conn)
-        analyse_dirty(conn)
+        analyse_dirty(conn, workers=1)
     return correction
+
+
+def _applied_in_place(conn: Database, correction: Correction, analysis: StoryAnalysis, events: list[Event]) -> bool:
+    """A correction of the analysis alone (a title, a speaker, a dispute, an event, a name) laid onto the
+    story's stored analysis, which is the machine's with the earlier corrections replayed: the new one
+    replayed last gives what a re-analysis would, without the seconds a re-analysis of a large story
+    costs. A story waiting for analysis (dirty) is left to it, the correction replayed there."""
+    if correction.regroups or correction.story_id in store.dirty_stories(conn):
+        return False
+    days = {a.id: a.published for a in store.articles(conn, correction.story_id)}
+    done = corrections.replay(analysis, events, [correction], days)
+    for event in done.events:
+        store.set_event(conn, event.id, event.article_ids)
+    store.save_analysis(conn, done.analysis, done.events)
+    return True
+
+
+def _merged_title(conn: Database, title: str, story_id: str, into_story: str) -> str:
+    """The better of the two stories' titles for the story a merge makes (`corrections.better_title`),
+    judged against the openings of both stories' reports."""
+    into = store.merged_into(conn, into_story) or into_story
+    leads = set().union(*(lead_keys(a.text) for story in (into, story_id) for a in store.articles(conn, story)))
+    return corrections.better_title([store.load_analysis(conn, into)[0].title, title], leads)
 
 
 def undo(conn: Database, correction_id: str, author: str) -> Correction:
@@ -63,7 +93,7 @@ def undo(conn: Database, correction_id: str, author: str) -> Correction:
             home = store.merged_into(conn, correction.story_id) or correction.story_id
             store.mark_dirty(conn, touched | {home})
             store.bump_ingest_generation(conn)
-        analyse_dirty(conn)
+        analyse_dirty(conn, workers=1)
     undone = store.correction(conn, correction_id)
     assert undone is not None  # written above, never deleted
     return undone

@@ -128,10 +128,14 @@ def _save_analysis(conn: Database, result, failed: list[Failure], report: Ingest
 
 def _corrections_for(conn: Database, story_id: str) -> list[Correction]:
     """The corrections to replay onto a story's analysis: a rename made on it (or on a story merged
-    into it), and every statement or event correction, which finds its statement by its words
-    wherever re-grouping put it."""
+    into it), a merge into it (the title it keeps), and every statement or event correction, which
+    finds its statement by its words wherever re-grouping put it."""
     found = []
     for correction in store.corrections(conn):
-        if correction.kind != "rename" or story_id in (correction.story_id, store.merged_into(conn, correction.story_id)):
+        if correction.kind == "merge":
+            if store.merged_into(conn, correction.value["from_story"]) == story_id:
+                found.append(correction)
+        elif correction.kind != "rename" or story_id in (correction.story_id,
+                                                           store.merged_into(conn, correction.story_id)):
             found.append(correction)
     return found

@@ -45,6 +45,7 @@ from ..prepare.parse import parse_many, pipeline_for
 from ..processes import forked_children_die_with_parent
 from ..read.files import read_path
 from ..read.guard import FailureLog, guarded, optional, path_text
+from ..read.outlets import outlet_name
 from ..read.pagekind import not_an_article
 from ..text import name_text, safe_text
 
@@ -96,7 +97,7 @@ def _prepare(doc: RawDocument) -> Article | Failure:
     content_hash = hashlib.sha256(body.encode()).hexdigest()
     identity = hashlib.sha256(f"{source}\n{content_hash}".encode()).hexdigest()
     title = name_text(title or body.split("\n\n")[0][:120])
-    outlet = optional(doc.outlet)
+    outlet = outlet_name(optional(doc.outlet), doc.url or source)
     return Article(id="a" + identity[:12], source=source, title=title, text=body, content_hash=content_hash,
                    outlet=name_text(outlet) or None if outlet else None,
                    language=detect_language(body, optional(doc.language)),

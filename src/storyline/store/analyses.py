@@ -113,7 +113,10 @@ def entity_from_row(row: Any) -> Entity:
 
 
 def delete_story(conn: Database, story_id: str) -> None:
-    """A story left without articles (all merged into others)."""
+    """A story left without articles (all merged into others, or a split undone), with all its analysis:
+    an entity left behind would be a second "Vladimir Putin" in the listings whose story is gone."""
+    for table in STORY_TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE story_id=?", (story_id,))
     conn.execute("DELETE FROM stories WHERE id=?", (story_id,))
 
 

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..analysis.titles import shown_title
 from ..api import Storyline
 from ..config import current
 from ..models import claim_label
 from ..present import dossier
+from ..present.coverage import outlet_of
 from . import views, workers
 from .api import Since, StoryCursor, Until, session
 from .schema import MOVED, PAGE_COMMON, PAGE_MISSING
@@ -34,7 +36,8 @@ def article_link(article_id: str, cited: str) -> str:
 
 
 templates.globals.update(article_link=article_link, claim_label=claim_label, period=dossier.period,
-                         reports=dossier.reports)
+                         reports=dossier.reports, outlet_of=outlet_of,
+                         shown_title=shown_title)
 
 
 def page(name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -85,21 +88,24 @@ def article_page(article_id: str, news: Storyline = Depends(session),
 
 
 @router.get("/check", response_class=HTMLResponse)
-async def check_page(request: Request, claim: str = Query("", description="the claim, as a sentence")) -> HTMLResponse:
+async def check_page(request: Request, claim: str = Query(
+        "", description="the claim, as a sentence; none opens the page asking for one",
+        json_schema_extra={"maxLength": current().checking.claim_chars})) -> HTMLResponse:
     """The reports bearing on a claim, those that deny it first, each with its deciding sentence; the claim
     stays in its box to be edited and checked again. An empty or over-long claim is answered on the page,
-    above the box to put it right (a form asking again, not an error page)."""
+    above the box to put it right (a form asking again, not an error page); an over-long one with the status
+    400 the API gives it, an empty one as the page that asks for a claim."""
     shown = " ".join(claim.split())
     limit = request.app.state.settings.pipeline.checking.claim_chars
     if not shown or len(claim) > limit:
         problem = "Write the claim to check, as a sentence." if not shown else \
             f"A claim is at most {limit:,} characters; this one has {len(claim):,}."
-        return page("check.html", claim=claim[:limit], reports=None, problem=problem, limit=limit,
+        return page("check.html", 400 if shown else 200, claim=claim[:limit], reports=None, problem=problem, limit=limit,
                     title="Check a claim")
     try:
         result = await workers.check_claim(request.app.state.settings, claim)
     except ValueError as exc:
-        return page("check.html", claim=claim, reports=None, problem=str(exc), limit=limit, title="Check a claim")
+        return page("check.html", 400, claim=claim, reports=None, problem=str(exc), limit=limit, title="Check a claim")
     order = {"disagree": 0, "agree": 1, "discuss": 2}
     reports = sorted(result.reports, key=lambda r: (order[r.stance], -r.score))
     return page("check.html", claim=claim, reports=reports, problem=None, limit=limit, title=f"Check: {shown}")

@@ -168,3 +168,11 @@ def test_the_story_page_names_the_most_central_people_first(client, news, wikine
     page = client.get(f"/stories/{strike.id}").text
     listed = re.findall(r'<li><a href="/entities/([^"]+)">', page.split('id="entities"', 1)[1])
     assert listed == [e.id for e in central_entities(news.story(strike.id).analysis)]
+
+
+def test_the_story_page_shows_the_ids_a_correction_names(client, news):
+    """A reader correcting from the CLI or the API finds on the page the story's id and each report's."""
+    strike = next(s for s in news.stories() if "Valmora" in s.title)
+    page = client.get(f"/stories/{strike.id}").text
+    assert f"story <code>{strike.id}</code>" in page
+    assert all(f"report <code>{a.id}</code>" in page for a in news.story(strike.id).articles)

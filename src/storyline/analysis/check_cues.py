@@ -62,10 +62,15 @@ class Figure:
         return self.low <= other.high and other.low <= self.high
 
 
-@lru_cache(maxsize=65536)
 def figures(sentence: str) -> tuple[Figure, ...]:
-    """The figures of a sentence that have a kind (a bare number, a year, is not compared)."""
+    """The figures of a sentence that have a kind (a bare number, a year, is not compared), read with the
+    active settings' hedges (the cache is keyed by them, so two contexts' settings never share a reading)."""
     dispute = config.current().disputes
+    return _figures(sentence, dispute.floor_ceiling, dispute.about_margin)
+
+
+@lru_cache(maxsize=65536)
+def _figures(sentence: str, floor_ceiling: float, about_margin: float) -> tuple[Figure, ...]:
     found = []
     for m in FIGURE.finditer(sentence):
         currency, unit = (m.group("currency") or "").strip(), (m.group("unit") or "").lower()
@@ -76,10 +81,10 @@ def figures(sentence: str) -> tuple[Figure, ...]:
         if not kind or parsed is None or parsed.value is None:
             continue
         value = float(parsed.value)
-        low, high = {"more than": (value, value * dispute.floor_ceiling), "at least": (value, value * dispute.floor_ceiling),
-                     "up to": (value / dispute.floor_ceiling, value), "at most": (value / dispute.floor_ceiling, value),
-                     "less than": (value / dispute.floor_ceiling, value),
-                     "about": (value * (1 - dispute.about_margin), value * (1 + dispute.about_margin))
+        low, high = {"more than": (value, value * floor_ceiling), "at least": (value, value * floor_ceiling),
+                     "up to": (value / floor_ceiling, value), "at most": (value / floor_ceiling, value),
+                     "less than": (value / floor_ceiling, value),
+                     "about": (value * (1 - about_margin), value * (1 + about_margin))
                      }.get(parsed.hedge or "", (value, value))
         found.append(Figure(kind, low, high, None if parsed.hedge else value))
     return tuple(found)

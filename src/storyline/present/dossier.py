@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 
 from .. import store
@@ -35,7 +36,7 @@ class Told:
     sources: list[Article]
     corrections: Sequence[Correction]
 
-    @property
+    @cached_property
     def number(self) -> dict[str, int]:
         return {a.id: n for n, a in enumerate(self.sources, 1)}
 
@@ -43,7 +44,7 @@ class Told:
         number = self.number
         return sorted({number[a] for a in article_ids if a in number})
 
-    @property
+    @cached_property
     def span(self) -> tuple[str | None, str | None]:
         dated = sorted(a.published for a in self.sources if a.published)
         return (dated[0], dated[-1]) if dated else (None, None)

@@ -11,6 +11,7 @@ archive, since an archive publishes nothing of its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from tld import get_fld
@@ -56,9 +57,11 @@ def outlet_from_url(url: str | None) -> str | None:
     return get_fld(url, fail_silently=True) or (host[4:] if host.startswith("www.") else host)
 
 
+@lru_cache(maxsize=16384)
 def outlet_name(outlet: str | None, url: str | None) -> str | None:
     """A report's outlet: the metadata's name, as a registered domain when it is a host name
-    ("edition.example.com" → "example.com"); else the address's registered domain; None when neither."""
+    ("edition.example.com" → "example.com"); else the address's registered domain; None when neither.
+    Cached: every page and export asks it of each report several times."""
     if outlet and HOST_LIKE.match(outlet.strip()):
         return get_fld(outlet.strip().lower(), fix_protocol=True, fail_silently=True) or outlet.strip().lower()
     return outlet or outlet_from_url(url)
